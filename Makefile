@@ -1,0 +1,78 @@
+# Verksam — every command a developer or CI needs. See README.md.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres check lint openapi openapi-check bench messages browser demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate the SQLite database, load demo data once, start web server + task worker.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Verksam: http://127.0.0.1:8000  (demo logins in README.md)"
+	trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py fake_payment_provider & \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: everything CI runs.
+test: install browser check openapi-check test-sqlite test-postgres
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-sqlite: install
+	@echo "== pytest on SQLite"
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 TEST_DATABASE_URL= $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install
+	@url=$$($(BIN)/python tools/pg_setup.py) ; rc=$$? ; \
+	if [ $$rc -eq 3 ]; then echo "== PostgreSQL not reachable on localhost: skipped"; exit 0; fi ; \
+	if [ $$rc -ne 0 ]; then exit $$rc; fi ; \
+	echo "== pytest on PostgreSQL (as a role without BYPASSRLS)" ; \
+	TEST_DATABASE_URL=$$url $(BIN)/pytest -q $(PYTEST_ARGS)
+
+check: install lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy verksam config
+
+openapi: install
+	$(BIN)/python manage.py export_openapi_schema --api verksam.api.v1.api --indent 2 --sorted --output openapi/v1.json
+
+openapi-check: install
+	@$(BIN)/python manage.py export_openapi_schema --api verksam.api.v1.api --indent 2 --sorted --output /tmp/verksam-openapi.json
+	@diff -u openapi/v1.json /tmp/verksam-openapi.json && echo "openapi/v1.json is up to date" || \
+	  { echo "openapi/v1.json differs from the code: run 'make openapi' and commit"; exit 1; }
+
+bench: install
+	TEST_DATABASE_URL= $(BIN)/python -m bench
+	@url=$$($(BIN)/python tools/pg_setup.py 2>/dev/null) && TEST_DATABASE_URL=$$url $(BIN)/python -m bench || \
+	  echo "== PostgreSQL not reachable: bench ran on SQLite only"
+
+messages: install
+	$(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles

@@ -1,0 +1,1 @@
+pytest_plugins = ["verksam.tenancy.tests.fixtures"]

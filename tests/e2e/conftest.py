@@ -1,0 +1,56 @@
+"""Browser tests: Playwright on Debian's Chromium against Django's live_server (DESIGN.md "Tests").
+
+No browser can be downloaded here, so the system Chromium is launched with the flag set that is
+known to work in containers. The live server runs in a thread of the test process; Playwright's
+sync API runs an event loop in that process too, so Django's async-safety guard is switched off
+for the test run only.
+"""
+
+import os
+import re
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "secret-password-1"  # the password of every factory user (verksam/tenancy/tests/factories.py)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Swedish is the default language; say so explicitly so the browser's locale cannot change it.
+    return {**browser_context_args, "locale": "sv-SE"}
+
+
+def login(page, live_server, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form at /accounts/login/ and wait until the form has been left."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def tenant_url(live_server, slug: str, path: str = "") -> str:
+    return f"{live_server.url}/t/{slug}/{path}"
+
+
+def url_pattern(live_server, slug: str, path: str = "") -> re.Pattern:
+    return re.compile(re.escape(tenant_url(live_server, slug, path)) + r"(\?.*)?$")

@@ -1,0 +1,42 @@
+"""Fill empty Swedish msgstrs in locale/sv from the dictionaries in tools/sv_*.py and compile.
+
+Usage: .venv/bin/python tools/translate.py   (needs `polib`, a development-only tool; msgfmt compiles)
+Prints the msgids still untranslated, so a new string never ships in English by accident.
+"""
+
+import importlib
+import pathlib
+import subprocess
+import sys
+
+import polib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PO = ROOT / "locale/sv/LC_MESSAGES/django.po"
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "tools"))
+    table: dict[str, str] = {}
+    for path in sorted((ROOT / "tools").glob("sv_*.py")):
+        table.update(importlib.import_module(path.stem).SV)
+    po = polib.pofile(str(PO))
+    missing = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        elif not entry.msgstr:
+            missing.append(entry.msgid)
+    po.save()
+    subprocess.run(["msgfmt", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

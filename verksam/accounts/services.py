@@ -1,0 +1,94 @@
+"""Writes for people and credentials."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verksam.core.errors import NotFound, RateLimited, Unauthenticated
+
+from .models import ApiToken, User
+
+TOKEN_PREFIX = "vks_"
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with the secret, which is never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=(name or "API").strip()[:100], prefix=secret[:12], key_hash=hash_token(secret)
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; revoking twice is harmless."""
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise NotFound(_("The token does not exist."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user owning an unrevoked token with this secret, or None."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _ratelimit_key(email: str, ip: str) -> str:
+    return f"login-failures:{hashlib.sha256(f'{email.lower()}|{ip}'.encode()).hexdigest()}"
+
+
+def login_attempt(*, request, email: str, password: str, ip: str) -> User:
+    """Authenticate, refusing once too many attempts failed for this e-mail and address."""
+    key = _ratelimit_key(email, ip)
+    failures = cache.get(key, 0)
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        raise RateLimited(_("Too many failed login attempts. Wait a while and try again."))
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        raise Unauthenticated(_("Wrong e-mail or password."), code="invalid_credentials")
+    cache.delete(key)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, name: str, phone: str = "", personnummer: str = "") -> User:
+    """Let a person correct their own name, mobile number and personnummer (stored as 12 digits)."""
+    user.name = name.strip()
+    user.phone = phone.strip()
+    user.personnummer = personnummer.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "phone", "personnummer"])
+    return user

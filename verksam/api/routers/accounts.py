@@ -1,0 +1,26 @@
+from ninja import Router, Status
+
+from verksam.accounts import services
+
+from ..schemas.tenancy import MeOut, TokenIn, TokenOut
+
+router = Router(tags=["auth"])
+
+
+@router.post(
+    "/auth/token", auth=None, response={201: TokenOut}, summary="Exchange e-mail and password for a token"
+)
+def token_create(request, payload: TokenIn):
+    user = services.login_attempt(
+        request=request,
+        email=payload.email,
+        password=payload.password,
+        ip=request.META.get("REMOTE_ADDR", ""),
+    )
+    token, secret = services.api_token_create(user=user, name=payload.name)
+    return Status(201, {"token": secret, "token_id": token.pk, "name": token.name})
+
+
+@router.get("/me", response=MeOut, tags=["me"])
+def me(request):
+    return request.user

@@ -1,0 +1,118 @@
+"""Tenants, members and accounting-firm grants."""
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+
+from verksam.tenancy import selectors, services
+from verksam.tenancy.permissions import Perm
+
+from ..paging import Page, paginate
+from ..schemas.tenancy import MemberIn, MemberOut, MemberPatch, PartnerGrantIn, PartnerGrantOut, TenantOut
+from ..tenant import tenant_endpoint
+
+router = Router(tags=["tenants"])
+
+
+class PageParams(Schema):
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/tenants", response=list[TenantOut], summary="Companies I can work in")
+def tenant_list(request):
+    return [
+        {
+            "id": c.tenant.pk,
+            "name": c.tenant.name,
+            "slug": c.tenant.slug,
+            "orgnr": c.tenant.orgnr,
+            "variant": c.tenant.variant,
+            "craftsman_mode": c.tenant.craftsman_mode,
+            "role": c.role,
+            "via_partner": c.via_partner,
+        }
+        for c in selectors.tenants_for_user(request.user)
+    ]
+
+
+@router.get("/tenants/{tenant_id}/members", response=Page[MemberOut], tags=["members"])
+@tenant_endpoint(Perm.EMPLOYEES_VIEW)
+def member_list(request, tenant_id: int, params: Query[PageParams]):
+    return paginate(selectors.membership_list(), params.page, params.page_size)
+
+
+def _approver(approver_id):
+    if approver_id is None:
+        return None
+    approver = selectors.membership_get(approver_id)
+    if approver is None:
+        raise Http404
+    return approver
+
+
+@router.post(
+    "/tenants/{tenant_id}/members",
+    response={201: MemberOut},
+    tags=["members"],
+    summary="Invite a user by e-mail",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def member_invite(request, tenant_id: int, payload: MemberIn):
+    data = payload.dict()
+    approver = _approver(data.pop("approver_id"))
+    membership = services.membership_invite(actor=request.actor, approver=approver, **data)
+    return Status(201, membership)
+
+
+@router.patch(
+    "/tenants/{tenant_id}/members/{member_id}",
+    response=MemberOut,
+    tags=["members"],
+    summary="Change licence, approver, employment data or deactivate",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def member_update(request, tenant_id: int, member_id: int, payload: MemberPatch):
+    membership = selectors.membership_get(member_id)
+    if membership is None:
+        raise Http404
+    changes = payload.dict(exclude_unset=True)
+    if "approver_id" in changes:
+        changes["approver"] = _approver(changes.pop("approver_id"))
+    changes = {k: v for k, v in changes.items() if v is not None or k == "approver"}
+    return services.membership_update(actor=request.actor, membership=membership, **changes)
+
+
+@router.get("/tenants/{tenant_id}/partner-grants", response=Page[PartnerGrantOut], tags=["partner grants"])
+@tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
+def partner_grant_list(request, tenant_id: int, params: Query[PageParams], include_revoked: bool = False):
+    return paginate(
+        selectors.partner_grant_list(include_revoked=include_revoked), params.page, params.page_size
+    )
+
+
+@router.post(
+    "/tenants/{tenant_id}/partner-grants",
+    response={201: PartnerGrantOut},
+    tags=["partner grants"],
+    summary="Give a person at an accounting firm access, by personnummer",
+)
+@tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
+def partner_grant_create(request, tenant_id: int, payload: PartnerGrantIn):
+    grant = services.partner_grant_create(
+        actor=request.actor, personnummer=payload.personnummer, level=payload.level
+    )
+    return Status(201, grant)
+
+
+@router.delete(
+    "/tenants/{tenant_id}/partner-grants/{grant_id}",
+    response=PartnerGrantOut,
+    tags=["partner grants"],
+    summary="Revoke a grant",
+)
+@tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
+def partner_grant_revoke(request, tenant_id: int, grant_id: int):
+    grant = selectors.partner_grant_get(grant_id)
+    if grant is None:
+        raise Http404
+    return services.partner_grant_revoke(actor=request.actor, grant=grant)

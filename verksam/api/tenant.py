@@ -1,0 +1,62 @@
+"""Resolve the tenant of `/tenants/{tenant_id}/…` once and hold its scope until the response is
+written (DESIGN.md rule 5). The scope is closed by `ScopeMiddleware`, after ninja has serialised
+the result, so lazily loaded relations are read inside the scope too."""
+
+import functools
+from collections.abc import Callable
+from contextlib import ExitStack
+
+from django.utils.translation import gettext as _
+
+from verksam.core.errors import Forbidden, NotFound
+from verksam.tenancy.access import Actor, resolve
+from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.selectors import tenant_get
+
+_STACK_ATTR = "_verksam_scope_stack"
+
+
+def enter_tenant(request, tenant_id: int, perm: Perm | None = None) -> Actor:
+    tenant = tenant_get(tenant_id)
+    actor = resolve(request.user, tenant) if tenant is not None else None
+    if actor is None:
+        raise NotFound(_("The company does not exist or you do not have access to it."))
+    if perm is not None and not actor.has(perm):
+        raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perm)})
+    stack = getattr(request, _STACK_ATTR, None)
+    if stack is None:
+        stack = ExitStack()
+        setattr(request, _STACK_ATTR, stack)
+    stack.enter_context(tenant_scope(actor.tenant_id))
+    request.actor = actor
+    return actor
+
+
+def tenant_endpoint(perm: Perm | None = None) -> Callable:
+    """Decorate an operation whose first path parameter is `tenant_id`."""
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(request, tenant_id: int, *args, **kwargs):
+            enter_tenant(request, tenant_id, perm)
+            return func(request, tenant_id, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class ScopeMiddleware:
+    """Close a tenant scope opened by an API operation once its response exists."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            stack = getattr(request, _STACK_ATTR, None)
+            if stack is not None:
+                stack.close()

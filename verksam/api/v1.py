@@ -1,0 +1,20 @@
+"""The v1 JSON API: /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import AUTH
+from .routers import accounts, tenancy
+
+api = NinjaAPI(
+    title="Verksam API",
+    version="1",
+    description="Verksam's API for the mobile app and integrations. Errors are `{code, message, extra}`; "
+    "lists are paged with `page`, `page_size` and `total`; POST honours `Idempotency-Key`.",
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+errors.install(api)
+api.add_router("", accounts.router)
+api.add_router("", tenancy.router)
+api.add_router("", "verksam.api.routers.billing.router")

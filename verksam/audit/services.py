@@ -1,0 +1,33 @@
+"""Writing the audit log. Called by services inside their own transaction, so the audit row and
+the change it describes commit or roll back together."""
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    data: dict | None = None,
+    tenant_id: int | None = None,
+    label: str = "",
+) -> AuditEvent:
+    """Append one audit row for `actor` (a tenancy Actor, or None for the system)."""
+    user = getattr(actor, "user", None)
+    event = AuditEvent(
+        tenant_id=tenant_id or actor.tenant_id,
+        user=user if getattr(user, "pk", None) else None,
+        partner_tenant_id=getattr(actor, "partner_tenant_id", None),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(label or (str(target) if target is not None else ""))[:200],
+        data=data or {},
+    )
+    event.save()
+    return event

@@ -1,0 +1,127 @@
+"""seed_demo creates the demo through the services and is idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from verksam.audit.models import AuditEvent
+from verksam.billing.selectors import balance_get
+from verksam.demo.seed import COMPANIES, DEMO_PASSWORD, GRANTS, demo_slugs
+from verksam.tenancy.access import resolve
+from verksam.tenancy.models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant, Variant
+from verksam.tenancy.scope import dangerously_system_scope, tenant_scope
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+
+def run() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    with dangerously_system_scope("test: count every demo row"):  # row-level security on PostgreSQL
+        return {
+            "tenants": Tenant.objects.count(),
+            "users": User.objects.count(),
+            "memberships": Membership.objects.count(),
+            "grants": PartnerGrant.objects.count(),
+            "audit": AuditEvent.objects.count(),
+        }
+
+
+def test_running_twice_creates_once_and_prints_the_logins_both_times():
+    first = run()
+    after_first = counts()
+
+    second = run()
+
+    assert counts() == after_first
+    assert after_first["tenants"] == 3
+    assert after_first["users"] == sum(len(c.people) for c in COMPANIES)
+    assert after_first["grants"] == len(GRANTS)
+    assert "Demo data created" in first
+    assert "nothing changed" in second
+    for output in (first, second):
+        assert "agnes@byggmastarna.test" in output
+        assert "lena@revisionsbyran.test" in output
+        assert DEMO_PASSWORD in output
+
+
+def test_every_tenant_has_an_active_total_user_who_can_log_in():
+    run()
+
+    for slug in demo_slugs():
+        tenant = Tenant.objects.get(slug=slug)
+        with tenant_scope(tenant.pk):
+            totals = Membership.objects.filter(is_active=True, licence=Licence.TOTAL).select_related("user")
+            assert totals.exists(), slug
+            assert all(m.user.check_password(DEMO_PASSWORD) for m in totals)
+
+
+def test_the_accounting_firm_starts_with_two_free_e_signatures_once():
+    run()
+    run()
+
+    firm = Tenant.objects.get(slug="revisionsbyran")
+    with tenant_scope(firm.pk):
+        assert balance_get("E_SIGNATURE") == 2
+
+
+def test_companies_match_the_spec():
+    run()
+
+    bygg = Tenant.objects.get(slug="byggmastarna")
+    assert (bygg.name, bygg.variant, bygg.craftsman_mode, bygg.orgnr) == (
+        "Byggmästarna i Norr AB",
+        Variant.PRO,
+        True,
+        "5566778899",
+    )
+    assert Tenant.objects.get(slug="elfirman").variant == Variant.BUSINESS
+    assert Tenant.objects.get(slug="revisionsbyran").variant == Variant.PARTNER
+    with tenant_scope(bygg.pk):
+        members = list(Membership.objects.select_related("user", "approver"))
+    assert len(members) == 8
+    assert {m.licence for m in members} == set(Licence.values)
+    assert all(m.licence != Licence.LIGHT or m.approver is not None for m in members)
+    approvers = {m.approver_id for m in members if m.approver_id}
+    assert all(m.approver_id for m in members if m.pk not in approvers)
+    assert all(m.employment_number for m in members)
+    assert {m.salary_form for m in members} == {"hourly", "monthly"}
+    assert all(m.user.check_password(DEMO_PASSWORD) for m in members)
+    assert any(m.user.personnummer for m in members)
+
+
+def test_grants_exist_at_full_and_limited_and_let_the_accountants_in():
+    run()
+
+    bygg = Tenant.objects.get(slug="byggmastarna")
+    el = Tenant.objects.get(slug="elfirman")
+    with tenant_scope(bygg.pk):
+        levels = set(PartnerGrant.objects.filter(revoked_at__isnull=True).values_list("level", flat=True))
+    assert levels == {PartnerLevel.FULL, PartnerLevel.LIMITED}
+    lena = User.objects.get(email="lena@revisionsbyran.test")
+    martin = User.objects.get(email="martin@revisionsbyran.test")
+    assert resolve(lena, bygg).partner_level == PartnerLevel.FULL
+    assert resolve(martin, bygg).partner_level == PartnerLevel.LIMITED
+    assert resolve(lena, el).partner_level == PartnerLevel.FULL
+    assert resolve(martin, el) is None
+    assert lena.personnummer and martin.personnummer
+
+
+def test_a_revoked_grant_is_recreated_but_nothing_else_changes():
+    run()
+    bygg = Tenant.objects.get(slug="byggmastarna")
+    with tenant_scope(bygg.pk):
+        PartnerGrant.objects.filter(level=PartnerLevel.LIMITED).update(revoked_at="2026-01-01T00:00:00Z")
+    before = counts()
+
+    run()
+
+    assert counts()["grants"] == before["grants"] + 1
+    assert counts()["users"] == before["users"]

@@ -1,0 +1,85 @@
+"""Who is acting, for which tenant, with which permissions (DESIGN.md rules 5, 7, 11)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from verksam.core.errors import Forbidden
+
+from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
+from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
+from .scope import user_scope
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting in one tenant: as a member, or as a byråpartner through a grant."""
+
+    user: Any  # accounts.User (typed loosely: tenancy does not import accounts)
+    tenant: Tenant
+    perms: frozenset[Perm]
+    membership: Membership | None = None
+    partner_tenant_id: int | None = None
+    partner_level: str | None = None
+    partner_grant_id: int | None = field(default=None, compare=False)
+
+    @property
+    def tenant_id(self) -> int:
+        return self.tenant.pk
+
+    @property
+    def is_partner(self) -> bool:
+        return self.partner_tenant_id is not None
+
+    @property
+    def partner_level_label(self) -> str:
+        return str(PartnerLevel(self.partner_level).label) if self.partner_level else ""
+
+    @property
+    def licence(self) -> str | None:
+        return self.membership.licence if self.membership else None
+
+    @property
+    def is_total(self) -> bool:
+        return self.membership is not None and self.membership.licence == Licence.TOTAL
+
+    def has(self, perm: Perm) -> bool:
+        return perm in self.perms
+
+    def require(self, perm: Perm) -> None:
+        if perm not in self.perms:
+            raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perm)})
+
+
+def resolve(user, tenant: Tenant) -> Actor | None:
+    """The actor for `user` in `tenant`, or None when they have no access (callers answer 404)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    with user_scope(user.pk):
+        membership = Membership.all_tenants.filter(tenant=tenant, user=user, is_active=True).first()
+        if membership is not None:
+            membership.tenant = tenant
+            return Actor(
+                user=user, tenant=tenant, perms=LICENCE_PERMS[membership.licence], membership=membership
+            )
+        grant = (
+            PartnerGrant.all_tenants.filter(tenant=tenant, user=user, revoked_at__isnull=True)
+            .filter(
+                partner_tenant__variant="partner",
+                user__memberships__tenant_id=F("partner_tenant_id"),
+                user__memberships__is_active=True,
+            )
+            .first()
+        )
+    if grant is None:
+        return None
+    return Actor(
+        user=user,
+        tenant=tenant,
+        perms=PARTNER_LEVEL_PERMS[grant.level],
+        partner_tenant_id=grant.partner_tenant_id,
+        partner_level=grant.level,
+        partner_grant_id=grant.pk,
+    )

@@ -1,0 +1,198 @@
+"""Tenants, memberships, partner grants and the base class of every tenant-owned row."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from verksam.core.identifiers import format_orgnr, normalize_orgnr
+
+from .scope import current_tenant_ids
+
+
+class Variant(models.TextChoices):
+    PRO = "pro", "Pro"
+    BUSINESS = "business", "Business"
+    EASY = "easy", "Easy"
+    DOKUMENT = "dokument", "Dokument"
+    PARTNER = "partner", _("Partner (accounting firm)")
+
+
+class Licence(models.TextChoices):
+    LIGHT = "LIGHT", "LIGHT"
+    BASIC = "BASIC", "BASIC"
+    STANDARD = "STANDARD", "STANDARD"
+    TOTAL = "TOTAL", "TOTAL"
+
+
+class SalaryForm(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly salary")
+    HOURLY = "hourly", _("Hourly wage")
+
+
+class PartnerLevel(models.TextChoices):
+    FULL = "FULL", _("Full access")
+    LIMITED = "LIMITED", _("Limited access")
+
+
+class Tenant(models.Model):
+    """A company using Verksam (kundkonto); an accounting firm is a tenant of variant Partner."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    orgnr = models.CharField(_("organisationsnummer"), max_length=10)
+    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    variant = models.CharField(_("variant"), max_length=20, choices=Variant.choices, default=Variant.PRO)
+    # "Blikk för hantverkare": enables construction features such as reverse-charge VAT (omvänd byggmoms).
+    craftsman_mode = models.BooleanField(_("craftsman mode (hantverkare)"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the length check: "556016-0680" is stored as "5560160680".
+        try:
+            self.orgnr = normalize_orgnr(self.orgnr)
+        except ValidationError as exc:
+            raise ValidationError({"orgnr": exc.messages}) from exc
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.variant == Variant.PARTNER
+
+    @property
+    def orgnr_display(self) -> str:
+        return format_orgnr(self.orgnr)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_tenants(self, tenant_ids):
+        """Explicit cross-tenant read; allowed only where the architecture test permits."""
+        return self.model.all_tenants.filter(tenant_id__in=list(tenant_ids))
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """Filters on the active tenant scope and raises when there is none (fail closed)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tenant_id__in=current_tenant_ids())
+
+
+class TenantOwned(models.Model):
+    """Base of every row that belongs to one tenant (DESIGN.md rules 4 and 9)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
+
+    all_tenants = models.Manager()  # declared first: Django internals and admin use it
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_tenants"
+        default_manager_name = "all_tenants"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.tenant_id is not None:
+            self._check_same_tenant_references()
+
+    def _check_same_tenant_references(self) -> None:
+        # A forged id of another tenant's row must never be stored (rule 9).
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.ForeignKey) or field.name == "tenant":
+                continue
+            related = field.related_model
+            if not (isinstance(related, type) and issubclass(related, TenantOwned)):
+                continue
+            value = getattr(self, field.attname)
+            if value is None:
+                continue
+            owner = related.all_tenants.filter(pk=value).values_list("tenant_id", flat=True).first()
+            if owner != self.tenant_id:
+                errors[field.name] = ValidationError(
+                    _("The selected item does not exist."), code="other_tenant"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(TenantOwned):
+    """A user's place in a tenant: licence, employment data, who attests their time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    licence = models.CharField(_("licence"), max_length=10, choices=Licence.choices, default=Licence.LIGHT)
+    is_active = models.BooleanField(_("active"), default=True)
+    employment_number = models.CharField(_("employment number"), max_length=20, blank=True, default="")
+    salary_form = models.CharField(
+        _("salary form"), max_length=10, choices=SalaryForm.choices, default=SalaryForm.MONTHLY
+    )
+    approver = models.ForeignKey(
+        "self",
+        verbose_name=_("approver (attestansvarig)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approves",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    rls_user_column = "user"  # a person may read their own memberships in every tenant (rls.py)
+
+    class Meta:
+        ordering = ["user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="tenancy_membership_one_per_user"),
+            models.UniqueConstraint(
+                fields=["tenant", "employment_number"],
+                condition=~models.Q(employment_number=""),
+                name="tenancy_membership_employment_number_unique",
+                violation_error_message=_("Another user already has that employment number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant_id}"
+
+
+class PartnerGrant(TenantOwned):
+    """Access for a person at an accounting firm to this (customer) tenant (DESIGN.md rule 7)."""
+
+    partner_tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="grants_held")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_grants"
+    )
+    level = models.CharField(_("access level"), max_length=10, choices=PartnerLevel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    rls_user_column = "user"  # a person may read their own grants in every tenant (rls.py)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="tenancy_partnergrant_one_active_per_user",
+                violation_error_message=_("This person already has access to the company."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.level}) → {self.tenant_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

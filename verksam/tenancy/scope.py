@@ -1,0 +1,106 @@
+"""The active tenant scope (DESIGN.md rules 4, 5, 10).
+
+The scope is a ContextVar holding the tenant ids the current request, task or command may see.
+`ScopedManager` reads it and raises when there is none (fail closed). On PostgreSQL the same ids
+are copied into the session setting `app.tenant_ids`, which the row-level security policies read.
+"""
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connection
+from django.db.backends.signals import connection_created
+
+
+class NoScopeError(RuntimeError):
+    """A tenant-owned table was queried outside a tenant scope."""
+
+
+_scope: ContextVar[tuple[int, ...] | None] = ContextVar("verksam_tenant_scope", default=None)
+# The user whose own access rows (Membership, PartnerGrant) may be read across tenants, to find out
+# which tenants they may enter before any tenant scope exists.
+_user: ContextVar[int | None] = ContextVar("verksam_user_scope", default=None)
+
+
+def current_tenant_ids() -> tuple[int, ...]:
+    ids = _scope.get()
+    if ids is None:
+        raise NoScopeError("No tenant scope is active; enter tenant_scope() or use Model.all_tenants.")
+    return ids
+
+
+def has_scope() -> bool:
+    return _scope.get() is not None
+
+
+def _apply_to_database(conn=connection) -> None:
+    if conn.vendor != "postgresql":
+        return
+    ids = _scope.get()
+    user_id = _user.get()
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.tenant_ids', %s, false), set_config('app.user_id', %s, false)",
+            [",".join(str(i) for i in ids or ()), str(user_id or "")],
+        )
+
+
+@contextmanager
+def tenant_scope(*tenant_ids: int) -> Iterator[tuple[int, ...]]:
+    """See and write only rows of `tenant_ids` until the block ends."""
+    ids = tuple(sorted({int(i) for i in tenant_ids}))
+    token = _scope.set(ids)
+    _apply_to_database()
+    try:
+        yield ids
+    finally:
+        _scope.reset(token)
+        _apply_to_database()
+
+
+@contextmanager
+def user_scope(user_id: int) -> Iterator[None]:
+    """Let `user_id` read their own Membership and PartnerGrant rows in every tenant."""
+    token = _user.set(int(user_id))
+    _apply_to_database()
+    try:
+        yield
+    finally:
+        _user.reset(token)
+        _apply_to_database()
+
+
+@contextmanager
+def dangerously_system_scope(reason: str) -> Iterator[tuple[int, ...]]:
+    """Scope over every tenant, for commands and migrations that must see all; `reason` says why."""
+    with tenant_scope(*all_tenant_ids()) as ids:
+        yield ids
+
+
+def tenant_task(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a background task's body inside the scope of its `tenant_id` keyword argument (rule 12)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, tenant_id: int, **kwargs: Any) -> Any:
+        with tenant_scope(tenant_id):
+            return func(*args, tenant_id=tenant_id, **kwargs)
+
+    return wrapper
+
+
+def all_tenant_ids() -> Iterable[int]:
+    from .models import Tenant
+
+    return Tenant.objects.values_list("pk", flat=True)
+
+
+def _reapply(sender, connection, **kwargs) -> None:  # noqa: ARG001
+    # A new connection (CONN_MAX_AGE, a reconnect) starts without the setting: copy the scope again.
+    if _scope.get() is not None or _user.get() is not None:
+        _apply_to_database(connection)
+
+
+connection_created.connect(_reapply, dispatch_uid="verksam_tenancy_scope_reapply")

@@ -1,0 +1,43 @@
+"""Test helpers shared by every app: read rows inside a tenant scope (on PostgreSQL row-level
+security hides them otherwise), snapshot what a refused call must not change, count queries."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from verksam.tenancy.scope import tenant_scope
+
+
+def db_state(*tenants) -> dict:
+    """Everything the foundation writes for `tenants`, to assert that a refused call changed nothing."""
+    from verksam.audit.models import AuditEvent
+    from verksam.tenancy.models import Membership, PartnerGrant
+
+    with tenant_scope(*(t.pk for t in tenants)):
+        return {
+            "memberships": list(Membership.objects.order_by("pk").values()),
+            "grants": list(PartnerGrant.objects.order_by("pk").values()),
+            "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
+            "users": list(get_user_model().objects.order_by("pk").values_list("pk", "email", "is_active")),
+        }
+
+
+def in_scope(tenant, func: Callable[[], Any]) -> Any:
+    with tenant_scope(tenant.pk):
+        return func()
+
+
+def count_queries(func: Callable[[], Any]) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as ctx:
+        result = func()
+    return len(ctx.captured_queries), result
+
+
+def sv(message: str) -> str:
+    """The Swedish text the UI shows for `message` (whatever state the catalogue is in)."""
+    with translation.override("sv"):
+        return translation.gettext(message)

@@ -1,0 +1,138 @@
+"""Login, logout, password reset and the personal page with API tokens."""
+
+from typing import cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from verksam.accounts import selectors as account_selectors
+from verksam.accounts import services as account_services
+from verksam.accounts.models import User
+from verksam.core.errors import DomainError, NotFound
+
+from .errors import add_error
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                user = account_services.login_attempt(
+                    request=request,
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 429 if exc.status == 429 else 422
+            else:
+                login(request, user)
+                next_url = request.POST.get("next") or request.GET.get("next") or ""
+                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                    next_url = reverse("web:home")
+                return redirect(next_url)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the token"), max_length=100)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=30, required=False)
+    personnummer = forms.CharField(
+        label=gettext_lazy("Personnummer"),
+        max_length=13,
+        required=False,
+        help_text=gettext_lazy("YYYYMMDD-NNNN"),
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # @login_required
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = TokenForm(request.POST if action == "token" else None, auto_id="id_token_%s")
+    profile_form = ProfileForm(
+        request.POST if action == "profile" else None,
+        initial={"name": user.name, "phone": user.phone, "personnummer": user.personnummer},
+    )
+    new_secret = None
+    status = 200
+    if action == "token":
+        if form.is_valid():
+            _token, new_secret = account_services.api_token_create(user=user, name=form.cleaned_data["name"])
+            form = TokenForm(auto_id="id_token_%s")
+        else:
+            status = 422
+    elif action == "profile":
+        if profile_form.is_valid():
+            try:
+                account_services.user_update_profile(user=user, **profile_form.cleaned_data)
+            except ValidationError as exc:
+                add_error(profile_form, exc)
+                user.refresh_from_db()
+            else:
+                messages.success(request, _("Your details have been saved."))
+                return redirect("accounts:profile")
+        status = 422
+    tokens = account_selectors.api_token_list(user=user)
+    context = {"form": form, "profile_form": profile_form, "tokens": tokens, "new_secret": new_secret}
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        account_services.api_token_revoke(user=cast(User, request.user), token_id=token_id)
+    except NotFound as exc:  # another user's token answers like a missing one (rule 8)
+        raise Http404 from exc
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:profile")
+
+
+logout_view = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from verksam.tenancy.selectors import tenants_for_user
+
+from .decorators import TenantRequest, tenant_view
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Start page: go straight to the only company, or let the user choose."""
+    choices = tenants_for_user(request.user)
+    if len(choices) == 1:
+        return redirect("web:dashboard", choices[0].tenant.slug)
+    return render(request, "web/home.html", {"choices": choices})
+
+
+@tenant_view()
+def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
+    return render(request, "web/dashboard.html", {})

@@ -1,0 +1,50 @@
+"""The module navigation: each entry shows only when the actor holds its permission."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from verksam.tenancy.permissions import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    perm: Perm | None
+    section: str = "main"
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Overview"), "web:dashboard", None),
+    NavItem(_("Users"), "web:members", Perm.USERS_MANAGE, "admin"),
+    NavItem(_("Accounting firms"), "web:partner_grants", Perm.PARTNER_GRANTS_MANAGE, "admin"),
+    NavItem(_("Balances"), "web:balances", Perm.BALANCES_VIEW, "admin"),
+    NavItem(_("Licences and prices"), "web:pricing", Perm.BILLING_VIEW, "admin"),
+    NavItem(_("Audit log"), "web:audit", Perm.AUDIT_VIEW, "admin"),
+]
+
+
+def register(item: NavItem) -> None:
+    """Let a later module add its entry (keeps this file the single list)."""
+    NAV.append(item)
+
+
+def nav_for(actor, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV:
+        if item.perm is not None and not actor.has(item.perm):
+            continue
+        url = reverse(item.url_name, args=[actor.tenant.slug])
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "section": item.section,
+                "active": current_path == url
+                or (url != f"/t/{actor.tenant.slug}/" and current_path.startswith(url)),
+            }
+        )
+    return items
