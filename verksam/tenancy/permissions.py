@@ -13,6 +13,12 @@ class Perm(StrEnum):
     # own work
     TIME_REPORT_OWN = "time.report_own"
     EXPENSES_OWN = "expenses.own"
+    # attestation of time (being someone's approver is data: Membership.approver)
+    TIME_ATTEST = "time.attest"  # may act as an approver (attestansvarig) of the people assigned
+    TIME_ATTEST_ALL = "time.attest_all"  # may attest anyone's time in the tenant
+    TIME_ATTEST_OWN = "time.attest_own"  # may attest their own time
+    TIME_REOPEN = "time.reopen"  # may reopen attested time, with a reason
+    TIME_VIEW_ALL = "time.view_all"  # may read everyone's time entries
     # projects and customers
     PROJECTS_VIEW = "projects.view"
     PROJECTS_CREATE = "projects.create"
@@ -38,7 +44,13 @@ class Perm(StrEnum):
 
 _LIGHT = frozenset({Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN})
 _BASIC = _LIGHT | {Perm.PROJECTS_VIEW, Perm.PROJECTS_CREATE, Perm.CUSTOMERS_VIEW}
-_STANDARD = _BASIC | {Perm.PROJECTS_MANAGE, Perm.PRICES_VIEW, Perm.CUSTOMERS_CREATE, Perm.BALANCES_VIEW}
+_STANDARD = _BASIC | {
+    Perm.PROJECTS_MANAGE,
+    Perm.PRICES_VIEW,
+    Perm.CUSTOMERS_CREATE,
+    Perm.BALANCES_VIEW,
+    Perm.TIME_ATTEST,
+}
 _TOTAL = frozenset(Perm)
 
 LICENCE_PERMS: dict[str, frozenset[Perm]] = {
@@ -52,8 +64,16 @@ PARTNER_LEVEL_PERMS: dict[str, frozenset[Perm]] = {
     # Only the customer's own TOTAL users decide which accounting-firm people get in: a partner with
     # full access must not be able to grant access to others (issue: "the customer tenant's TOTAL user
     # adds a byråpartner").
-    "FULL": _TOTAL - {Perm.PARTNER_GRANTS_MANAGE},
+    # A partner has no time of their own to report or attest.
+    "FULL": _TOTAL
+    - {Perm.PARTNER_GRANTS_MANAGE, Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN, Perm.TIME_ATTEST_OWN},
     "LIMITED": frozenset(
-        {Perm.EMPLOYEES_VIEW, Perm.EMPLOYEE_SALARY_VIEW, Perm.PAYROLL_VIEW, Perm.EXPENSES_VIEW_ALL}
+        {
+            Perm.EMPLOYEES_VIEW,
+            Perm.EMPLOYEE_SALARY_VIEW,
+            Perm.PAYROLL_VIEW,
+            Perm.EXPENSES_VIEW_ALL,
+            Perm.TIME_VIEW_ALL,  # the payroll basis is built from everyone's attested time
+        }
     ),
 }

@@ -19,7 +19,11 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("Overview"), "web:dashboard", None),
+    NavItem(_("Time reporting"), "web:time_week", Perm.TIME_REPORT_OWN),
+    NavItem(_("Projects"), "web:project_list", Perm.PROJECTS_VIEW),
+    NavItem(_("Attestation"), "web:attest_queue", Perm.TIME_ATTEST),
     NavItem(_("Users"), "web:members", Perm.USERS_MANAGE, "admin"),
+    NavItem(_("Time settings"), "web:timecodes_settings", Perm.SETTINGS_MANAGE, "admin"),
     NavItem(_("Accounting firms"), "web:partner_grants", Perm.PARTNER_GRANTS_MANAGE, "admin"),
     NavItem(_("Balances"), "web:balances", Perm.BALANCES_VIEW, "admin"),
     NavItem(_("Licences and prices"), "web:pricing", Perm.BILLING_VIEW, "admin"),

@@ -1,6 +1,10 @@
 from django.urls import path
 
 from . import audit_views, billing_views, home_views, members_views, partners_views
+from .attestation import urls as attestation_urls
+from .projects import urls as projects_urls
+from .timecodes import urls as timecodes_urls
+from .timereporting import urls as timereporting_urls
 
 app_name = "web"
 
@@ -27,3 +31,9 @@ urlpatterns = [
     path("t/<slug:slug>/balances/return/", billing_views.balances_return, name="balances_return"),
     path("t/<slug:slug>/pricing/", billing_views.pricing, name="pricing"),
 ]
+
+# Module pages: each module lists its own paths (all under "t/<slug:slug>/…"), named web:<name>.
+urlpatterns += projects_urls.urlpatterns
+urlpatterns += timecodes_urls.urlpatterns
+urlpatterns += timereporting_urls.urlpatterns
+urlpatterns += attestation_urls.urlpatterns

@@ -42,8 +42,10 @@ def test_limited_partner_sees_salary_data_but_not_admin():
         Perm.EXPENSES_VIEW_ALL,
     } <= limited
     assert Perm.USERS_MANAGE not in limited and Perm.PARTNER_GRANTS_MANAGE not in limited
-    # FULL is everything TOTAL has except deciding which other accounting-firm people get in
-    assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - {Perm.PARTNER_GRANTS_MANAGE}
+    # FULL is everything TOTAL has except deciding which other accounting-firm people get in, and
+    # the own-work permissions of someone employed by the company (a partner has no time of their own)
+    own_work = {Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN, Perm.TIME_ATTEST_OWN}
+    assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - {Perm.PARTNER_GRANTS_MANAGE} - own_work
 
 
 def test_revoked_grant_gives_no_access(tenant, partner_full):

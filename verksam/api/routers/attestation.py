@@ -1,0 +1,5 @@
+"""API of the attestation module."""
+
+from ninja import Router
+
+router = Router(tags=["attestation"])

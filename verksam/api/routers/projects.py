@@ -1,0 +1,5 @@
+"""API of the projects module."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])

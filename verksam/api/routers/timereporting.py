@@ -1,0 +1,5 @@
+"""API of the timereporting module."""
+
+from ninja import Router
+
+router = Router(tags=["timereporting"])

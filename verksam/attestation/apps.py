@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AttestationConfig(AppConfig):
+    name = "verksam.attestation"
+    label = "attestation"

@@ -1,0 +1,47 @@
+"""Delegation of attestation: an approver (attestansvarig) names a substitute for a date range;
+while it runs, the approver's pending items route to the substitute, and what the substitute
+attests is recorded as "on behalf of" the approver."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from verksam.tenancy.models import Membership, TenantOwned
+
+
+class Delegation(TenantOwned):
+    """`substitute` attests for `approver` from `start_date` to `end_date` (inclusive)."""
+
+    approver = models.ForeignKey(
+        Membership, verbose_name=_("approver"), on_delete=models.CASCADE, related_name="delegations_given"
+    )
+    substitute = models.ForeignKey(
+        Membership, verbose_name=_("substitute"), on_delete=models.CASCADE, related_name="delegations_held"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="attestation_delegation_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(approver=F("substitute")),
+                name="attestation_delegation_not_self",
+                violation_error_message=_("You cannot be your own substitute."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver_id} → {self.substitute_id} {self.start_date}–{self.end_date}"

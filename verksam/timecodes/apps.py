@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TimecodesConfig(AppConfig):
+    name = "verksam.timecodes"
+    label = "timecodes"
