@@ -36,9 +36,7 @@ def period_for(day: dt.date, start_day: int = 1) -> Period:
     """The period that contains `day` when periods start on `start_day` (1–28)."""
     if not 1 <= start_day <= 28:
         raise ValueError("start_day must be 1–28")
-    if start_day == 1:
-        year, month = day.year, day.month
-    elif day.day >= start_day:
+    if start_day == 1 or day.day >= start_day:
         year, month = day.year, day.month
     else:
         year, month = _add_months(day.year, day.month, -1)
