@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verksam.core.money import Money
 from verksam.tenancy.models import Membership, TenantOwned
 
 
@@ -104,6 +105,14 @@ class Project(TenantOwned):
     @property
     def is_active(self) -> bool:
         return self.status == ProjectStatus.ACTIVE
+
+    @property
+    def hourly_rate(self) -> Money | None:
+        return None if self.hourly_rate_ore is None else Money(self.hourly_rate_ore)
+
+    @property
+    def fixed_price(self) -> Money | None:
+        return None if self.fixed_price_ore is None else Money(self.fixed_price_ore)
 
 
 class ProjectMember(TenantOwned):

@@ -1,11 +1,13 @@
 """Reads of projects and orders."""
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 
 from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
-from .models import Project, ProjectKind, ProjectStatus
+from .models import Project, ProjectKind, ProjectMember, ProjectStatus
 
 
 def project_get(project_id: int) -> Project | None:
@@ -28,3 +30,79 @@ def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
 
 def project_can_report(*, actor: Actor, project: Project) -> bool:
     return project_reportable_for(actor=actor).filter(pk=project.pk).exists()
+
+
+def project_visible_for(*, actor: Actor) -> QuerySet[Project]:
+    """Every project the actor may read: all of them with PROJECTS_VIEW (BASIC and up); for a user who
+    only reports own time (LIGHT) the projects they are assigned to and the internal ones."""
+    if actor.has(Perm.PROJECTS_VIEW):
+        return Project.objects.all()
+    if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
+        return Project.objects.none()
+    assigned = ProjectMember.objects.filter(membership_id=actor.membership.pk).values("project_id")
+    return Project.objects.filter(Q(kind=ProjectKind.INTERNAL) | Q(pk__in=assigned))
+
+
+def project_list(
+    *, actor: Actor, search: str = "", status: str | None = None, kind: str | None = None
+) -> QuerySet[Project]:
+    """The projects the actor may read, filtered, in number order (numeric numbers sort as numbers),
+    with the project manager loaded (a constant number of queries)."""
+    qs = project_visible_for(actor=actor).select_related("manager__user")
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(name__icontains=search)
+            | Q(customer_name__icontains=search)
+            | Q(site_address__icontains=search)
+            | Q(site_city__icontains=search)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by(Length("number"), "number", "pk")
+
+
+def project_get_for(*, actor: Actor, project_id: int) -> Project | None:
+    """One project the actor may read, or None (another tenant's id answers like a missing one)."""
+    return (
+        project_visible_for(actor=actor)
+        .select_related("manager__user", "created_by")
+        .filter(pk=project_id)
+        .first()
+    )
+
+
+def project_can_edit(*, actor: Actor, project: Project) -> bool:
+    """PROJECTS_MANAGE edits every project; PROJECTS_CREATE alone (BASIC) edits the projects the
+    actor created or leads as project manager."""
+    if actor.has(Perm.PROJECTS_MANAGE):
+        return True
+    if not actor.has(Perm.PROJECTS_CREATE):
+        return False
+    user_id = getattr(actor.user, "pk", None)
+    if user_id is not None and project.created_by_id == user_id:
+        return True
+    return actor.membership is not None and project.manager_id == actor.membership.pk
+
+
+def project_member_list(*, project: Project) -> QuerySet[ProjectMember]:
+    """The people assigned to `project`, with their users loaded."""
+    return (
+        ProjectMember.objects.filter(project=project)
+        .select_related("membership__user")
+        .order_by("membership__user__name", "pk")
+    )
+
+
+def project_assignable_members(*, project: Project) -> QuerySet[Membership]:
+    """Active users of the company not yet assigned to `project`."""
+    assigned = ProjectMember.objects.filter(project=project).values("membership_id")
+    return (
+        Membership.objects.filter(is_active=True)
+        .exclude(pk__in=assigned)
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )

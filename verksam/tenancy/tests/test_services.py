@@ -333,3 +333,19 @@ def test_partner_firm_variant_is_required(tenant, owner):
         services.partner_grant_create(
             actor=_actor(owner, tenant), personnummer=person.personnummer, level="FULL"
         )
+
+
+def test_invitation_mail_is_plain_text_without_html_escapes(owner, django_capture_on_commit_callbacks):
+    # given a company whose name has an ampersand (plain-text mail must not show "&amp;")
+    from verksam.tenancy.tests.factories import MembershipFactory, TenantFactory
+
+    firm = TenantFactory(name="Ekonomi & Lön AB", slug="ekonomi-lon")
+    MembershipFactory(tenant=firm, user=owner, licence=Licence.TOTAL)
+    actor = _actor(owner, firm)
+    # when someone is invited
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(firm.pk):
+        services.membership_invite(actor=actor, email="ny@example.se", name="Nina & Co")
+    # then subject and body carry the name as written
+    assert "Ekonomi & Lön AB" in mail.outbox[0].subject
+    assert "Ekonomi & Lön AB" in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].subject + mail.outbox[0].body

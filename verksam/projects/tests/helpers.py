@@ -1,0 +1,32 @@
+"""Helpers for the projects tests: what a refused call must not change, and actors."""
+
+from verksam.projects.models import Project, ProjectMember
+from verksam.tenancy.access import Actor, resolve
+from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.tests.helpers import db_state
+
+
+def projects_state(*tenants) -> dict:
+    """Every project, assignment, membership and audit row of `tenants`."""
+    state = db_state(*tenants)
+    with tenant_scope(*(t.pk for t in tenants)):
+        state["projects"] = list(Project.objects.order_by("pk").values())
+        state["assignments"] = list(ProjectMember.objects.order_by("pk").values())
+    return state
+
+
+def actor_for(user, tenant) -> Actor:
+    actor = resolve(user, tenant)
+    assert actor is not None
+    return actor
+
+
+def membership_of(tenant, user) -> Membership:
+    with tenant_scope(tenant.pk):
+        return Membership.objects.select_related("user").get(user=user)
+
+
+def project_in(tenant, project_id: int) -> Project:
+    with tenant_scope(tenant.pk):
+        return Project.objects.get(pk=project_id)
