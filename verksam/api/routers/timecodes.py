@@ -1,5 +1,315 @@
-"""API of the timecodes module."""
+"""API of the timecodes module: activities, time codes, absence types, payroll codes per payroll
+system, the tenant's time settings and its deviation period (avvikelseperiod).
 
-from ninja import Router
+Reading the master data: TIME_REPORT_OWN (the mobile app's entry form) or SETTINGS_MANAGE. Writing:
+SETTINGS_MANAGE (TOTAL, partner FULL). Payroll codes are read with SETTINGS_MANAGE or PAYROLL_VIEW.
+Settings and periods are read by every member: the period is needed wherever time is shown.
+DELETE deactivates (entries keep their codes); nothing is ever deleted."""
 
-router = Router(tags=["timecodes"])
+import datetime as dt
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from verksam.core.errors import DomainError, Forbidden
+from verksam.tenancy.permissions import Perm
+from verksam.timecodes import selectors, services
+from verksam.timecodes.models import PayrollSystem
+from verksam.timecodes.periods import Period, period_for
+
+from ..paging import MAX_PAGE_SIZE, Page, paginate
+from ..schemas.timecodes import (
+    AbsenceTypeIn,
+    AbsenceTypeOut,
+    AbsenceTypePatch,
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+    PayrollCodeIn,
+    PayrollCodesOut,
+    PeriodOut,
+    TimeCodeIn,
+    TimeCodeOut,
+    TimeCodePatch,
+    TimeSettingsOut,
+    TimeSettingsPatch,
+)
+from ..tenant import tenant_endpoint
+
+router = Router(tags=["time settings"])
+
+
+class ListParams(Schema):
+    page: int = 1
+    page_size: int = MAX_PAGE_SIZE
+    active_only: bool = True
+
+
+def _require_any(request, *perms: Perm) -> None:
+    if not any(request.actor.has(p) for p in perms):
+        raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perms[0])})
+
+
+def _require_read(request) -> None:
+    _require_any(request, Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE)
+    services.timecodes_install_defaults(tenant_id=request.actor.tenant_id)
+
+
+def _changes(payload: Schema) -> dict:
+    # null means "leave unchanged": none of these fields can be null.
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+
+
+def _period_out(period: Period) -> dict:
+    return {"key": period.key, "start": period.start, "end": period.end}
+
+
+# --- activities --------------------------------------------------------------------------------------------
+
+
+@router.get("/tenants/{tenant_id}/activities", response=Page[ActivityOut], summary="Activities (aktiviteter)")
+@tenant_endpoint()
+def activity_list(request, tenant_id: int, params: Query[ListParams]):
+    _require_read(request)
+    return paginate(selectors.activity_list(active_only=params.active_only), params.page, params.page_size)
+
+
+@router.post("/tenants/{tenant_id}/activities", response={201: ActivityOut}, summary="Add an activity")
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def activity_create(request, tenant_id: int, payload: ActivityIn):
+    return Status(201, services.activity_create(actor=request.actor, **payload.dict()))
+
+
+def _activity(activity_id: int):
+    activity = selectors.activity_get(activity_id)
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@router.patch(
+    "/tenants/{tenant_id}/activities/{activity_id}", response=ActivityOut, summary="Change an activity"
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def activity_update(request, tenant_id: int, activity_id: int, payload: ActivityPatch):
+    activity = _activity(activity_id)
+    return services.activity_update(actor=request.actor, activity=activity, **_changes(payload))
+
+
+@router.delete(
+    "/tenants/{tenant_id}/activities/{activity_id}", response=ActivityOut, summary="Deactivate an activity"
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def activity_deactivate(request, tenant_id: int, activity_id: int):
+    return services.activity_deactivate(actor=request.actor, activity=_activity(activity_id))
+
+
+# --- time codes --------------------------------------------------------------------------------------------
+
+
+@router.get("/tenants/{tenant_id}/time-codes", response=Page[TimeCodeOut], summary="Time codes (tidkoder)")
+@tenant_endpoint()
+def time_code_list(request, tenant_id: int, params: Query[ListParams]):
+    _require_read(request)
+    return paginate(selectors.time_code_list(active_only=params.active_only), params.page, params.page_size)
+
+
+@router.post("/tenants/{tenant_id}/time-codes", response={201: TimeCodeOut}, summary="Add a time code")
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def time_code_create(request, tenant_id: int, payload: TimeCodeIn):
+    time_code = services.time_code_create(actor=request.actor, **payload.dict())
+    return Status(201, selectors.time_code_list(active_only=False).get(pk=time_code.pk))
+
+
+def _time_code(time_code_id: int):
+    time_code = selectors.time_code_get(time_code_id)
+    if time_code is None:
+        raise Http404
+    return time_code
+
+
+@router.patch(
+    "/tenants/{tenant_id}/time-codes/{time_code_id}",
+    response=TimeCodeOut,
+    summary="Change a time code (making it the default switches the old default off)",
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def time_code_update(request, tenant_id: int, time_code_id: int, payload: TimeCodePatch):
+    time_code = services.time_code_update(
+        actor=request.actor, time_code=_time_code(time_code_id), **_changes(payload)
+    )
+    return selectors.time_code_list(active_only=False).get(pk=time_code.pk)
+
+
+@router.delete(
+    "/tenants/{tenant_id}/time-codes/{time_code_id}", response=TimeCodeOut, summary="Deactivate a time code"
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def time_code_deactivate(request, tenant_id: int, time_code_id: int):
+    time_code = services.time_code_deactivate(actor=request.actor, time_code=_time_code(time_code_id))
+    return selectors.time_code_list(active_only=False).get(pk=time_code.pk)
+
+
+# --- absence types -----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/tenants/{tenant_id}/absence-types", response=Page[AbsenceTypeOut], summary="Absence types (frånvaro)"
+)
+@tenant_endpoint()
+def absence_type_list(request, tenant_id: int, params: Query[ListParams]):
+    _require_read(request)
+    return paginate(
+        selectors.absence_type_list(active_only=params.active_only), params.page, params.page_size
+    )
+
+
+@router.post(
+    "/tenants/{tenant_id}/absence-types", response={201: AbsenceTypeOut}, summary="Add an absence type"
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def absence_type_create(request, tenant_id: int, payload: AbsenceTypeIn):
+    absence_type = services.absence_type_create(actor=request.actor, **payload.dict())
+    return Status(201, selectors.absence_type_list(active_only=False).get(pk=absence_type.pk))
+
+
+def _absence_type(absence_type_id: int):
+    absence_type = selectors.absence_type_get(absence_type_id)
+    if absence_type is None:
+        raise Http404
+    return absence_type
+
+
+@router.patch(
+    "/tenants/{tenant_id}/absence-types/{absence_type_id}",
+    response=AbsenceTypeOut,
+    summary="Change an absence type",
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def absence_type_update(request, tenant_id: int, absence_type_id: int, payload: AbsenceTypePatch):
+    absence_type = services.absence_type_update(
+        actor=request.actor, absence_type=_absence_type(absence_type_id), **_changes(payload)
+    )
+    return selectors.absence_type_list(active_only=False).get(pk=absence_type.pk)
+
+
+@router.delete(
+    "/tenants/{tenant_id}/absence-types/{absence_type_id}",
+    response=AbsenceTypeOut,
+    summary="Deactivate an absence type",
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def absence_type_deactivate(request, tenant_id: int, absence_type_id: int):
+    absence_type = services.absence_type_deactivate(
+        actor=request.actor, absence_type=_absence_type(absence_type_id)
+    )
+    return selectors.absence_type_list(active_only=False).get(pk=absence_type.pk)
+
+
+# --- payroll codes -----------------------------------------------------------------------------------------
+
+
+def _payroll_codes(system: str) -> dict:
+    mapped = selectors.payroll_code_map(system=system)
+    items = []
+    for kind, qs in (
+        ("time", selectors.time_code_list(active_only=True)),
+        ("absence", selectors.absence_type_list(active_only=True)),
+    ):
+        for obj in qs:
+            explicit = next((p.code for p in obj.payroll_codes.all() if p.system == system), "")
+            items.append(
+                {
+                    "kind": kind,
+                    "target_id": obj.pk,
+                    "target_code": obj.code,
+                    "target_name": obj.name,
+                    "code": explicit,
+                    "mapped": (kind, obj.pk) in mapped,
+                }
+            )
+    return {"system": system, "items": items, "missing": sum(1 for i in items if not i["mapped"])}
+
+
+def _system(system: str) -> str:
+    if system not in PayrollSystem.values:
+        raise DomainError(
+            _("Unknown payroll system."), code="invalid_payroll_system", extra={"field": "system"}
+        )
+    return system
+
+
+@router.get(
+    "/tenants/{tenant_id}/payroll-codes",
+    response=PayrollCodesOut,
+    summary="Payroll codes (lönekoder) of the active time codes and absence types in one payroll system",
+)
+@tenant_endpoint()
+def payroll_code_list(request, tenant_id: int, system: str = ""):
+    _require_any(request, Perm.SETTINGS_MANAGE, Perm.PAYROLL_VIEW)
+    services.timecodes_install_defaults(tenant_id=tenant_id)
+    system = system or selectors.time_settings_get(tenant_id=tenant_id).payroll_system
+    return _payroll_codes(_system(system))
+
+
+@router.put(
+    "/tenants/{tenant_id}/payroll-codes",
+    response=PayrollCodesOut,
+    summary="Set (or, with an empty code, clear) one payroll code",
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def payroll_code_set(request, tenant_id: int, payload: PayrollCodeIn):
+    system = _system(payload.system)
+    if payload.kind == "time":
+        target = {"time_code": _time_code(payload.target_id)}
+    elif payload.kind == "absence":
+        target = {"absence_type": _absence_type(payload.target_id)}
+    else:
+        raise DomainError(_("Choose a time code or an absence type."), code="invalid_target")
+    services.payroll_code_set(actor=request.actor, system=system, code=payload.code, **target)
+    return _payroll_codes(system)
+
+
+# --- settings and periods ----------------------------------------------------------------------------------
+
+
+def _settings_out(tenant_id: int) -> dict:
+    settings = selectors.time_settings_get(tenant_id=tenant_id)
+    return {
+        "period_start_day": settings.period_start_day,
+        "payroll_system": settings.payroll_system,
+        "reminders_enabled": settings.reminders_enabled,
+        "reminder_days_before": settings.reminder_days_before,
+        "current_period": _period_out(selectors.current_period(tenant_id=tenant_id)),
+    }
+
+
+@router.get("/tenants/{tenant_id}/time-settings", response=TimeSettingsOut, summary="Time settings")
+@tenant_endpoint()
+def time_settings_get(request, tenant_id: int):
+    return _settings_out(tenant_id)
+
+
+@router.patch(
+    "/tenants/{tenant_id}/time-settings",
+    response=TimeSettingsOut,
+    summary="Change the deviation period's start day (1–28), the payroll system or the reminders",
+)
+@tenant_endpoint(Perm.SETTINGS_MANAGE)
+def time_settings_update(request, tenant_id: int, payload: TimeSettingsPatch):
+    services.time_settings_update(actor=request.actor, **_changes(payload))
+    return _settings_out(tenant_id)
+
+
+@router.get(
+    "/tenants/{tenant_id}/periods/current",
+    response=PeriodOut,
+    summary="The deviation period (avvikelseperiod) containing today, or `date`",
+)
+@tenant_endpoint()
+def period_current(request, tenant_id: int, date: dt.date | None = None):
+    if date is None:
+        return _period_out(selectors.current_period(tenant_id=tenant_id))
+    start_day = selectors.time_settings_get(tenant_id=tenant_id).period_start_day
+    return _period_out(period_for(date, start_day))

@@ -1,7 +1,14 @@
 import factory
 
 from verksam.tenancy.tests.factories import TenantFactory, TenantOwnedFactory
-from verksam.timecodes.models import AbsenceType, Activity, PayrollCode, TimeBankEffect, TimeCode
+from verksam.timecodes.models import (
+    AbsenceType,
+    Activity,
+    PayrollCode,
+    TimeBankEffect,
+    TimeCode,
+    TimeSettings,
+)
 
 
 class ActivityFactory(TenantOwnedFactory):
@@ -42,3 +49,11 @@ class PayrollCodeFactory(TenantOwnedFactory):
     tenant = factory.SubFactory(TenantFactory)
     system = "paxml"
     code = factory.Sequence(lambda n: f"{100 + n}")
+
+
+class TimeSettingsFactory(TenantOwnedFactory):
+    class Meta:
+        model = TimeSettings
+
+    tenant = factory.SubFactory(TenantFactory)
+    period_start_day = 1
