@@ -45,3 +45,29 @@ class Delegation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.approver_id} → {self.substitute_id} {self.start_date}–{self.end_date}"
+
+
+class ReminderKind(models.TextChoices):
+    EMPLOYEE = "employee", _("Open days to lock")
+    APPROVER = "approver", _("Days waiting for attestation")
+
+
+class ReminderLog(TenantOwned):
+    """A reminder e-mail that was sent, so the daily run never sends the same one twice in a day."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    period_key = models.CharField(_("deviation period"), max_length=7)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "kind", "sent_on"], name="attestation_reminderlog_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.kind} {self.sent_on}"

@@ -1,5 +1,243 @@
-"""API of the attestation module."""
+"""API of the attestation module: the approver's queue, attest / reject / reopen, bulk attest and
+delegations (issue 3, items 4, 5 and 7)."""
 
-from ninja import Router
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from verksam.attestation import selectors, services
+from verksam.core.errors import DomainError, Forbidden
+from verksam.tenancy.access import Actor
+from verksam.tenancy.permissions import Perm
+from verksam.tenancy.selectors import membership_get
+from verksam.timecodes.periods import Period
+
+from ..paging import Page, paginate
+from ..schemas.attestation import (
+    AttestIn,
+    BulkAttestIn,
+    BulkAttestOut,
+    DaysChangedOut,
+    DelegationIn,
+    DelegationOut,
+    EmployeePeriodOut,
+    QueueOut,
+    RejectIn,
+    ReopenIn,
+)
+from ..tenant import tenant_endpoint
 
 router = Router(tags=["attestation"])
+
+
+class PeriodParams(Schema):
+    period: str | None = None
+
+
+class QueueParams(PeriodParams):
+    waiting_only: bool = False
+
+
+class PageParams(Schema):
+    page: int = 1
+    page_size: int = 50
+    include_ended: bool = False
+
+
+def _period(key: str | None) -> Period:
+    settings = selectors.attestation_settings()
+    period = selectors.period_get(key, start_day=settings.period_start_day)
+    if period is None:
+        raise DomainError(_("Unknown period."), code="invalid_period", extra={"field": "period"})
+    return period
+
+
+def _period_out(period: Period) -> dict:
+    return {"key": period.key, "start": period.start, "end": period.end}
+
+
+def _member(member_id: int):
+    membership = membership_get(member_id)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _route(actor: Actor, member_id: int) -> selectors.Route:
+    route = selectors.attest_route(actor=actor, membership=_member(member_id))
+    if route is None:
+        raise Forbidden(_("You may not attest this employee's time."), code="not_approver")
+    return route
+
+
+@router.get(
+    "/tenants/{tenant_id}/attestation/queue", response=QueueOut, summary="The approver's queue for a period"
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_queue(request, tenant_id: int, params: Query[QueueParams]):
+    period = _period(params.period)
+    rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=params.waiting_only)
+    return {
+        "period": _period_out(period),
+        "rows": [
+            {
+                "member_id": r.membership.pk,
+                "name": r.name,
+                "employment_number": r.employment_number,
+                "days_reported": r.days_reported,
+                "days_missing": r.days_missing,
+                "days_open": r.days_open,
+                "days_locked": r.days_locked,
+                "days_attested": r.days_attested,
+                "total_minutes": r.total_minutes,
+                "time_codes": [vars(c) for c in r.time_codes],
+                "absence_types": [vars(c) for c in r.absence_types],
+                "via_delegation": r.via_delegation,
+                "on_behalf_of_id": r.on_behalf_of.pk if r.on_behalf_of else None,
+                "status": r.status,
+            }
+            for r in rows
+        ],
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/attestation/employees/{member_id}",
+    response=EmployeePeriodOut,
+    summary="One employee's period, day by day",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_employee(request, tenant_id: int, member_id: int, params: Query[PeriodParams]):
+    route = _route(request.actor, member_id)
+    period = _period(params.period)
+    detail = selectors.employee_period(membership=route.membership, period=period)
+    m = route.membership
+    return {
+        "member_id": m.pk,
+        "name": m.user.name,
+        "employment_number": m.employment_number,
+        "on_behalf_of_id": route.on_behalf_of.pk if route.on_behalf_of else None,
+        "period": _period_out(period),
+        "total_minutes": detail.total_minutes,
+        "days": [
+            {
+                "date": day.date,
+                "status": day.status,
+                "minutes": day.minutes,
+                "attested_by": (
+                    day.lock.attested_by.name if day.is_attested and day.lock.attested_by else None
+                ),
+                "attested_on_behalf_of_id": day.lock.attested_on_behalf_of_id if day.lock else None,
+                "rejection_comment": day.rejection.comment if day.rejection else None,
+                "entries": [
+                    {
+                        "id": line.entry.pk,
+                        "client_uuid": str(line.entry.client_uuid),
+                        "kind": line.entry.kind,
+                        "project_id": line.entry.project_id,
+                        "project": "" if line.is_absence else line.label,
+                        "time_code": "" if line.is_absence else line.code,
+                        "absence_type": line.code if line.is_absence else "",
+                        "minutes": line.entry.minutes,
+                        "invoiceable_minutes": line.entry.invoiceable_minutes,
+                        "comment": line.entry.comment,
+                        "internal_comment": line.entry.internal_comment,
+                    }
+                    for line in day.entries
+                ],
+            }
+            for day in detail.days
+        ],
+    }
+
+
+@router.post("/tenants/{tenant_id}/attestation/attest", response=DaysChangedOut, summary="Attest locked days")
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_attest(request, tenant_id: int, payload: AttestIn):
+    membership = _member(payload.member_id)
+    days = services.time_attest(actor=request.actor, membership=membership, dates=payload.dates)
+    return {"member_id": membership.pk, "days": days}
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/reject",
+    response=DaysChangedOut,
+    summary="Send locked days back to the employee with a comment",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_reject(request, tenant_id: int, payload: RejectIn):
+    membership = _member(payload.member_id)
+    days = services.time_reject(
+        actor=request.actor, membership=membership, dates=payload.dates, comment=payload.comment
+    )
+    return {"member_id": membership.pk, "days": days}
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/reopen",
+    response=DaysChangedOut,
+    summary="Reopen attested days with a reason (TOTAL)",
+)
+@tenant_endpoint(Perm.TIME_REOPEN)
+def attestation_reopen(request, tenant_id: int, payload: ReopenIn):
+    membership = _member(payload.member_id)
+    days = services.time_reopen(
+        actor=request.actor, membership=membership, dates=payload.dates, reason=payload.reason
+    )
+    return {"member_id": membership.pk, "days": days}
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/attest-bulk",
+    response=BulkAttestOut,
+    summary="Attest every locked day of the period for everyone you attest",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_attest_bulk(request, tenant_id: int, payload: BulkAttestIn):
+    _period(payload.period)
+    return services.time_attest_bulk(
+        actor=request.actor, period_key=payload.period, membership_ids=payload.member_ids
+    )
+
+
+@router.get(
+    "/tenants/{tenant_id}/attestation/delegations",
+    response=Page[DelegationOut],
+    summary="Substitutes (ersättare)",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def delegation_list(request, tenant_id: int, params: Query[PageParams]):
+    qs = selectors.delegation_list(actor=request.actor, include_ended=params.include_ended)
+    return paginate(qs, params.page, params.page_size)
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/delegations",
+    response={201: DelegationOut},
+    summary="Name a substitute for a date range",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def delegation_create(request, tenant_id: int, payload: DelegationIn):
+    substitute = _member(payload.substitute_id)
+    approver = _member(payload.approver_id) if payload.approver_id is not None else None
+    delegation = services.delegation_create(
+        actor=request.actor,
+        substitute=substitute,
+        approver=approver,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return Status(201, selectors.delegation_get(delegation.pk))
+
+
+@router.delete(
+    "/tenants/{tenant_id}/attestation/delegations/{delegation_id}",
+    response=DelegationOut,
+    summary="Revoke a delegation",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def delegation_revoke(request, tenant_id: int, delegation_id: int):
+    delegation = selectors.delegation_get(delegation_id)
+    if delegation is None:
+        raise Http404
+    return services.delegation_revoke(actor=request.actor, delegation=delegation)

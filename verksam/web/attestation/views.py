@@ -1,12 +1,165 @@
-"""Pages of the attestation module."""
+"""Attestering: the approver's queue per deviation period, one employee's period (attest, reject,
+reopen), bulk attestation, and substitutes (ersättare)."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from verksam.attestation import selectors, services
+from verksam.core.errors import DomainError
+from verksam.tenancy.permissions import Perm
+from verksam.tenancy.selectors import membership_get
+from verksam.timecodes.periods import Period, period_next, period_previous
 from verksam.web.decorators import TenantRequest, tenant_view
+from verksam.web.errors import add_error
+
+from .forms import Action, DayActionForm, DelegationForm
 
 
-@tenant_view()
-def placeholder(request: TenantRequest, slug: str) -> HttpResponse:
-    # Replaced by the module's real start page.
-    return render(request, "web/dashboard.html", {})
+def _period(request: TenantRequest) -> tuple[Period, int]:
+    start_day = selectors.attestation_settings().period_start_day
+    period = selectors.period_get(request.GET.get("period"), start_day=start_day)
+    if period is None:  # a malformed ?period= shows the current period
+        period = selectors.period_get(None, start_day=start_day)
+    assert period is not None
+    return period, start_day
+
+
+def _nav(period: Period, start_day: int) -> dict:
+    return {
+        "period": period,
+        "previous_key": period_previous(period, start_day).key,
+        "next_key": period_next(period, start_day).key,
+    }
+
+
+@tenant_view(Perm.TIME_ATTEST)
+def attest_queue(request: TenantRequest, slug: str) -> HttpResponse:
+    period, start_day = _period(request)
+    waiting_only = request.GET.get("waiting") == "1"
+    rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=waiting_only)
+    context = {
+        **_nav(period, start_day),
+        "rows": rows,
+        "waiting_only": waiting_only,
+        "locked_days": sum(r.days_locked for r in rows),
+    }
+    return render(request, "web/attestation/queue.html", context)
+
+
+def _member_or_404(request: TenantRequest, member_id: int):
+    membership = membership_get(member_id)
+    if membership is None:
+        raise Http404
+    route = selectors.attest_route(actor=request.actor, membership=membership)
+    if route is None:
+        raise PermissionDenied
+    return route
+
+
+@tenant_view(Perm.TIME_ATTEST)
+def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpResponse:
+    route = _member_or_404(request, member_id)
+    membership = route.membership
+    period, start_day = _period(request)
+    form = DayActionForm(request.POST or None, days=period.days)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == Action.ATTEST:
+                    n = services.time_attest(actor=request.actor, membership=membership, dates=data["dates"])
+                    text = _("Days attested: %(n)d.")
+                elif data["action"] == Action.REJECT:
+                    n = services.time_reject(
+                        actor=request.actor,
+                        membership=membership,
+                        dates=data["dates"],
+                        comment=data["comment"],
+                    )
+                    text = _("Days sent back to the employee: %(n)d.")
+                else:
+                    n = services.time_reopen(
+                        actor=request.actor, membership=membership, dates=data["dates"], reason=data["reason"]
+                    )
+                    text = _("Days reopened: %(n)d.")
+            except (DomainError, ValidationError) as exc:
+                add_error(form, exc)
+                if isinstance(exc, DomainError) and exc.status == 403:
+                    status = 403  # e.g. reopening without TIME_REOPEN: refused, not invalid
+            else:
+                messages.success(request, text % {"n": n})
+                url = reverse("web:attest_employee", args=[slug, membership.pk])
+                return redirect(f"{url}?period={period.key}")
+    detail = selectors.employee_period(membership=membership, period=period)
+    context = {
+        **_nav(period, start_day),
+        "route": route,
+        "membership": membership,
+        "detail": detail,
+        "form": form,
+        "may_reopen": request.actor.has(Perm.TIME_REOPEN),
+    }
+    return render(request, "web/attestation/employee.html", context, status=status)
+
+
+@tenant_view(Perm.TIME_ATTEST)
+def attest_bulk(request: TenantRequest, slug: str) -> HttpResponse:
+    period, start_day = _period(request)
+    if request.method == "POST":
+        try:
+            result = services.time_attest_bulk(actor=request.actor, period_key=period.key)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Attested: %(days)d locked days, %(employees)d employees.")
+                % {"days": result["days"], "employees": result["employees"]},
+            )
+        return redirect(reverse("web:attest_queue", args=[slug]) + f"?period={period.key}")
+    rows = [r for r in selectors.attestation_queue(actor=request.actor, period=period) if r.days_locked]
+    context = {**_nav(period, start_day), "rows": rows, "locked_days": sum(r.days_locked for r in rows)}
+    return render(request, "web/attestation/bulk_confirm.html", context)
+
+
+@tenant_view(Perm.TIME_ATTEST)
+def attest_delegations(request: TenantRequest, slug: str) -> HttpResponse:
+    form = DelegationForm(request.POST or None, actor=request.actor)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.delegation_create(actor=request.actor, **form.cleaned_data)
+            except (DomainError, ValidationError) as exc:
+                add_error(form, exc)
+            else:
+                messages.success(request, _("The substitute has been named."))
+                return redirect("web:attest_delegations", slug)
+    delegations = selectors.delegation_list(actor=request.actor)
+    context = {"form": form, "delegations": delegations}
+    return render(request, "web/attestation/delegations.html", context, status=status)
+
+
+@tenant_view(Perm.TIME_ATTEST)
+@require_POST
+def attest_delegation_revoke(request: TenantRequest, slug: str, delegation_id: int) -> HttpResponse:
+    delegation = selectors.delegation_get(delegation_id)
+    if delegation is None:
+        raise Http404
+    try:
+        services.delegation_revoke(actor=request.actor, delegation=delegation)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The delegation has been revoked."))
+    return redirect("web:attest_delegations", slug)

@@ -1,0 +1,131 @@
+"""Schemas of the attestation API (approver side)."""
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PeriodOut(Schema):
+    key: str = Field(description="YYYY-MM: the month the deviation period ends in")
+    start: dt.date
+    end: dt.date
+
+
+class CodeTotalOut(Schema):
+    code: str
+    name: str
+    minutes: int
+
+
+class QueueRowOut(Schema):
+    member_id: int
+    name: str
+    employment_number: str
+    days_reported: int
+    days_missing: int
+    days_open: int
+    days_locked: int
+    days_attested: int
+    total_minutes: int
+    time_codes: list[CodeTotalOut]
+    absence_types: list[CodeTotalOut]
+    via_delegation: bool
+    on_behalf_of_id: int | None = Field(
+        description="The approver whose substitute you are, if routed by delegation"
+    )
+    status: str = Field(description="attested | waiting | incomplete")
+
+
+class QueueOut(Schema):
+    period: PeriodOut
+    rows: list[QueueRowOut]
+
+
+class EntryOut(Schema):
+    id: int
+    client_uuid: str
+    kind: str
+    project_id: int | None
+    project: str
+    time_code: str
+    absence_type: str
+    minutes: int
+    invoiceable_minutes: int
+    comment: str
+    internal_comment: str
+
+
+class DayOut(Schema):
+    date: dt.date
+    status: str = Field(description="open | locked | attested")
+    minutes: int
+    attested_by: str | None = None
+    attested_on_behalf_of_id: int | None = None
+    rejection_comment: str | None = None
+    entries: list[EntryOut]
+
+
+class EmployeePeriodOut(Schema):
+    member_id: int
+    name: str
+    employment_number: str
+    on_behalf_of_id: int | None
+    period: PeriodOut
+    total_minutes: int
+    days: list[DayOut]
+
+
+class AttestIn(Schema):
+    member_id: int
+    dates: list[dt.date] = Field(min_length=1)
+
+
+class RejectIn(AttestIn):
+    comment: str = Field(description="Shown to and e-mailed to the employee")
+
+
+class ReopenIn(AttestIn):
+    reason: str = Field(description="Kept in the audit log")
+
+
+class DaysChangedOut(Schema):
+    member_id: int
+    days: int
+
+
+class BulkAttestIn(Schema):
+    period: str = Field(description="YYYY-MM", pattern=r"^\d{4}-\d{2}$")
+    member_ids: list[int] | None = None
+
+
+class BulkAttestOut(Schema):
+    employees: int
+    days: int
+
+
+class DelegationIn(Schema):
+    substitute_id: int
+    start_date: dt.date
+    end_date: dt.date
+    approver_id: int | None = Field(default=None, description="Default: yourself (TOTAL may name anyone's)")
+
+
+class DelegationOut(Schema):
+    id: int
+    approver_id: int
+    approver_name: str
+    substitute_id: int
+    substitute_name: str
+    start_date: dt.date
+    end_date: dt.date
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_approver_name(obj) -> str:
+        return obj.approver.user.name
+
+    @staticmethod
+    def resolve_substitute_name(obj) -> str:
+        return obj.substitute.user.name

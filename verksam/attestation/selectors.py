@@ -1,0 +1,419 @@
+"""Reads of attestation: who the actor may attest (and on whose behalf), the approver's queue per
+deviation period (avvikelseperiod), one employee's period day by day, and delegations.
+
+Who may attest employee E's time (issue 3, items 4 and 5):
+- E's approver (Membership.approver), if the approver's licence holds TIME_ATTEST;
+- a substitute of that approver whose delegation covers today and is not revoked — recorded as
+  "on behalf of" the approver;
+- anyone holding TIME_ATTEST_ALL (TOTAL, partner FULL).
+Nobody attests their own time without TIME_ATTEST_OWN (TOTAL).
+Every read here runs a constant number of queries, whatever the number of employees.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import LICENCE_PERMS, Perm
+from verksam.timecodes.models import TimeSettings
+from verksam.timecodes.periods import Period, period_by_key, period_for
+from verksam.timereporting import selectors as time_selectors
+
+from .models import Delegation
+
+# Licences whose holders may be approvers (attestansvarig).
+APPROVER_LICENCES = sorted(lic for lic, perms in LICENCE_PERMS.items() if Perm.TIME_ATTEST in perms)
+
+LOCKED = "locked"
+ATTESTED = "attested"
+
+STATUS_ATTESTED = "attested"
+STATUS_WAITING = "waiting"
+STATUS_INCOMPLETE = "incomplete"
+
+
+# --- settings and periods ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttestationSettings:
+    period_start_day: int = 1
+    reminder_days_before: int = 3
+    reminders_enabled: bool = True
+
+
+def attestation_settings() -> AttestationSettings:
+    """The tenant's deviation-period start day and reminder settings (defaults when never saved)."""
+    row = TimeSettings.objects.filter().first()
+    if row is None:
+        return AttestationSettings()
+    return AttestationSettings(
+        period_start_day=row.period_start_day,
+        reminder_days_before=row.reminder_days_before,
+        reminders_enabled=row.reminders_enabled,
+    )
+
+
+def period_get(key: str | None, *, start_day: int, today: dt.date | None = None) -> Period | None:
+    """The period named `key` (`YYYY-MM`), the current one when `key` is empty, None when malformed."""
+    if not key:
+        return period_for(today or timezone.localdate(), start_day)
+    try:
+        year, month = (int(part) for part in key.split("-"))
+        if not (1 <= month <= 12 and 2000 <= year <= 2100) or len(key) != 7:
+            return None
+        return period_by_key(key, start_day)
+    except ValueError:
+        return None
+
+
+def weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Monday–Friday from `start` to `end` inclusive (no holiday calendar yet)."""
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+# --- who may attest whom -----------------------------------------------------------------------
+
+
+def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dict[int, Membership]:
+    """`{approver_id: approver}` for every approver the actor substitutes for today."""
+    if actor.membership is None:
+        return {}
+    today = today or timezone.localdate()
+    rows = Delegation.objects.filter(
+        substitute_id=actor.membership.pk,
+        start_date__lte=today,
+        end_date__gte=today,
+        revoked_at__isnull=True,
+        approver__licence__in=APPROVER_LICENCES,
+    ).select_related("approver__user")
+    return {d.approver_id: d.approver for d in rows}
+
+
+def _attestable(actor: Actor, held: dict[int, Membership]) -> QuerySet[Membership]:
+    qs = Membership.objects.select_related("user", "approver__user")
+    if not actor.has(Perm.TIME_ATTEST):
+        return qs.none()
+    own = actor.membership
+    if not actor.has(Perm.TIME_ATTEST_ALL):
+        allowed = Q(pk__in=[])
+        if own is not None:
+            allowed |= Q(approver_id=own.pk)
+        if held:
+            allowed |= Q(approver_id__in=list(held))
+        qs = qs.filter(allowed)
+    if own is not None and not actor.has(Perm.TIME_ATTEST_OWN):
+        qs = qs.exclude(pk=own.pk)
+    return qs
+
+
+def _on_behalf_of(actor: Actor, membership: Membership, held: dict[int, Membership]) -> Membership | None:
+    own_pk = getattr(actor.membership, "pk", None)
+    if membership.approver_id is None or membership.approver_id == own_pk:
+        return None
+    return held.get(membership.approver_id)
+
+
+@dataclass(frozen=True)
+class Route:
+    """The actor may attest `membership`; `on_behalf_of` is the approver when it is through a delegation."""
+
+    membership: Membership
+    on_behalf_of: Membership | None = None
+
+
+def attestable_members(
+    *, actor: Actor, today: dt.date | None = None, active_only: bool = True
+) -> list[Route]:
+    """Every employee the actor may attest today, by name (two queries)."""
+    held = delegations_held_today(actor=actor, today=today)
+    qs = _attestable(actor, held).order_by("user__name", "pk")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return [Route(m, _on_behalf_of(actor, m, held)) for m in qs]
+
+
+def attest_route(*, actor: Actor, membership: Membership, today: dt.date | None = None) -> Route | None:
+    """How the actor may attest `membership` today, or None when they may not."""
+    held = delegations_held_today(actor=actor, today=today)
+    if not _attestable(actor, held).filter(pk=membership.pk).exists():
+        return None
+    return Route(membership, _on_behalf_of(actor, membership, held))
+
+
+def is_own(actor: Actor, membership: Membership) -> bool:
+    return actor.membership is not None and actor.membership.pk == membership.pk
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def hours(minutes: int) -> str:
+    """`450` → `"7:30"` (durations are integer minutes, DESIGN.md rule 15)."""
+    sign = "-" if minutes < 0 else ""
+    return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
+
+
+@dataclass(frozen=True)
+class CodeTotal:
+    code: str
+    name: str
+    minutes: int
+
+    @property
+    def hours(self) -> str:
+        return hours(self.minutes)
+
+
+@dataclass
+class QueueRow:
+    """One employee's period as the approver sees it."""
+
+    membership: Membership
+    on_behalf_of: Membership | None
+    days_reported: int = 0
+    days_missing: int = 0
+    days_open: int = 0
+    days_locked: int = 0
+    days_attested: int = 0
+    total_minutes: int = 0
+    time_codes: list[CodeTotal] = field(default_factory=list)
+    absence_types: list[CodeTotal] = field(default_factory=list)
+    status: str = STATUS_INCOMPLETE
+
+    @property
+    def name(self) -> str:
+        return self.membership.user.name or self.membership.user.email
+
+    @property
+    def employment_number(self) -> str:
+        return self.membership.employment_number
+
+    @property
+    def via_delegation(self) -> bool:
+        return self.on_behalf_of is not None
+
+    @property
+    def total_hours(self) -> str:
+        return hours(self.total_minutes)
+
+
+def _status(row: QueueRow) -> str:
+    if row.days_locked:
+        return STATUS_WAITING  # the approver has something to do
+    if row.days_missing or row.days_open or not row.days_attested:
+        return STATUS_INCOMPLETE  # the employee has something to do
+    return STATUS_ATTESTED
+
+
+def attestation_queue(
+    *, actor: Actor, period: Period, today: dt.date | None = None, waiting_only: bool = False
+) -> list[QueueRow]:
+    """One row per employee the actor may attest: days reported, missing (weekdays up to today with
+    nothing reported and not locked), open, locked and attested, minutes per time code and absence
+    type, and the status. Five queries whatever the number of employees."""
+    today = today or timezone.localdate()
+    routes = attestable_members(actor=actor, today=today)
+    rows = {r.membership.pk: QueueRow(membership=r.membership, on_behalf_of=r.on_behalf_of) for r in routes}
+    if not rows:
+        return []
+    ids = list(rows)
+    entries = time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end)
+    totals = (
+        entries.order_by()
+        .values(
+            "membership_id",
+            "time_code__code",
+            "time_code__name",
+            "absence_type__code",
+            "absence_type__name",
+        )
+        .annotate(total=Sum("minutes"))
+    )
+    for t in totals:
+        row = rows[t["membership_id"]]
+        minutes = t["total"] or 0
+        row.total_minutes += minutes
+        if t["absence_type__code"] is not None:
+            row.absence_types.append(CodeTotal(t["absence_type__code"], t["absence_type__name"], minutes))
+        else:
+            row.time_codes.append(CodeTotal(t["time_code__code"] or "", t["time_code__name"] or "", minutes))
+    reported: dict[int, set[dt.date]] = defaultdict(set)
+    for membership_id, day in entries.order_by().values_list("membership_id", "date").distinct():
+        reported[membership_id].add(day)
+    status: dict[int, dict[dt.date, str]] = defaultdict(dict)
+    locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
+    for membership_id, day, state in locks.order_by().values_list("membership_id", "date", "status"):
+        status[membership_id][day] = state
+    due = weekdays(period.start, min(period.end, today))
+    result = []
+    for pk, row in rows.items():
+        days, states = reported[pk], status[pk]
+        row.days_reported = len(days)
+        row.days_locked = sum(1 for s in states.values() if s == LOCKED)
+        row.days_attested = sum(1 for s in states.values() if s == ATTESTED)
+        row.days_open = sum(1 for d in days if d not in states)
+        row.days_missing = sum(1 for d in due if d not in days and d not in states)
+        row.time_codes.sort(key=lambda c: (c.code, c.name))
+        row.absence_types.sort(key=lambda c: (c.code, c.name))
+        row.status = _status(row)
+        if waiting_only and row.status != STATUS_WAITING:
+            continue
+        result.append(row)
+    return result
+
+
+# --- one employee's period -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """One time entry as the approver reads it."""
+
+    entry: Any  # timereporting.TimeEntry with its project and codes loaded
+
+    @property
+    def is_absence(self) -> bool:
+        return self.entry.absence_type_id is not None
+
+    @property
+    def label(self) -> str:
+        if self.is_absence:
+            return str(self.entry.absence_type)
+        project = self.entry.project
+        return f"{project.number} {project.name}".strip() if project else ""
+
+    @property
+    def code(self) -> str:
+        source = self.entry.absence_type if self.is_absence else self.entry.time_code
+        return source.code if source else ""
+
+    @property
+    def code_name(self) -> str:
+        source = self.entry.absence_type if self.is_absence else self.entry.time_code
+        return source.name if source else ""
+
+    @property
+    def hours(self) -> str:
+        return hours(self.entry.minutes)
+
+
+@dataclass
+class DayRow:
+    date: dt.date
+    status: str  # "open" | "locked" | "attested"
+    entries: list[EntryLine] = field(default_factory=list)
+    minutes: int = 0
+    lock: Any = None  # the DayLock (attested_by, attested_on_behalf_of loaded)
+    rejection: Any = None  # the open DayRejection, if the day was sent back
+
+    @property
+    def hours(self) -> str:
+        return hours(self.minutes)
+
+    @property
+    def is_weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == LOCKED
+
+    @property
+    def is_attested(self) -> bool:
+        return self.status == ATTESTED
+
+
+@dataclass
+class EmployeePeriod:
+    membership: Membership
+    period: Period
+    days: list[DayRow]
+    total_minutes: int
+
+    @property
+    def locked_dates(self) -> list[dt.date]:
+        return [d.date for d in self.days if d.is_locked]
+
+    @property
+    def total_hours(self) -> str:
+        return hours(self.total_minutes)
+
+
+def employee_period(*, membership: Membership, period: Period) -> EmployeePeriod:
+    """Every day of `membership`'s period with its entries, status and open rejection (three queries)."""
+    ids = [membership.pk]
+    by_day: dict[dt.date, DayRow] = {day: DayRow(date=day, status="open") for day in period.days}
+    for entry in time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end):
+        row = by_day[entry.date]
+        row.entries.append(EntryLine(entry))
+        row.minutes += entry.minutes
+    locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end).select_related(
+        "attested_by", "attested_on_behalf_of__user"
+    )
+    for lock in locks:
+        by_day[lock.date].status = lock.status
+        by_day[lock.date].lock = lock
+    for rejection in time_selectors.open_rejections(membership_ids=ids, start=period.start, end=period.end):
+        row = by_day[rejection.date]
+        if row.rejection is None and row.is_open:
+            row.rejection = rejection
+    days = [by_day[d] for d in period.days]
+    return EmployeePeriod(
+        membership=membership, period=period, days=days, total_minutes=sum(d.minutes for d in days)
+    )
+
+
+# --- delegations -----------------------------------------------------------------------------------
+
+
+def delegation_list(
+    *, actor: Actor, include_ended: bool = False, today: dt.date | None = None
+) -> QuerySet[Delegation]:
+    """Delegations the actor gave or holds (all of the tenant's with TIME_ATTEST_ALL); by default only
+    those not revoked and not yet ended."""
+    today = today or timezone.localdate()
+    qs = Delegation.objects.select_related("approver__user", "substitute__user", "created_by").order_by(
+        "start_date", "pk"
+    )
+    if not actor.has(Perm.TIME_ATTEST_ALL):
+        own_pk = getattr(actor.membership, "pk", None)
+        qs = qs.filter(Q(approver_id=own_pk) | Q(substitute_id=own_pk)) if own_pk else qs.none()
+    if not include_ended:
+        qs = qs.filter(revoked_at__isnull=True, end_date__gte=today)
+    return qs
+
+
+def delegation_get(delegation_id: int) -> Delegation | None:
+    return (
+        Delegation.objects.select_related("approver__user", "substitute__user")
+        .filter(pk=delegation_id)
+        .first()
+    )
+
+
+def substitute_candidates(*, exclude: Membership | None = None) -> QuerySet[Membership]:
+    """Active members whose licence allows attesting: who may be named a substitute."""
+    qs = Membership.objects.select_related("user").filter(is_active=True, licence__in=APPROVER_LICENCES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("user__name")
+
+
+def approver_candidates() -> QuerySet[Membership]:
+    return substitute_candidates()

@@ -1,0 +1,267 @@
+"""Writes of attestation: attest, reject, reopen and bulk-attest reported time, and delegations.
+
+This module decides WHO may change a day's state (see selectors.py for the rule); the state change
+itself and its audit row are `verksam.timereporting.services`' (locked_days_attest, …).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verksam.audit.services import record
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.tasks import enqueue_on_commit
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting import services as time_services
+
+from . import selectors
+from .models import Delegation
+from .selectors import ATTESTED, LOCKED, Route
+
+
+def _route(actor: Actor, membership: Membership) -> Route:
+    actor.require(Perm.TIME_ATTEST)
+    if membership.tenant_id != actor.tenant_id:
+        raise NotFound(_("The employee does not exist."))
+    if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise Forbidden(_("You cannot attest your own time."), code="own_time")
+    route = selectors.attest_route(actor=actor, membership=membership)
+    if route is None:
+        raise Forbidden(
+            _("You are not the approver of this employee, nor their approver's substitute."),
+            code="not_approver",
+        )
+    return route
+
+
+@transaction.atomic
+def time_attest(*, actor: Actor, membership: Membership, dates: Iterable[dt.date]) -> int:
+    """Attest the employee's locked days: as their approver, the approver's substitute (recorded on
+    the approver's behalf) or with TIME_ATTEST_ALL; never one's own without TIME_ATTEST_OWN."""
+    route = _route(actor, membership)
+    count = time_services.locked_days_attest(
+        actor=actor, membership=membership, dates=dates, on_behalf_of=route.on_behalf_of
+    )
+    if not count:
+        raise DomainError(
+            _("None of the chosen days is locked and waiting for attestation."), code="not_locked"
+        )
+    return count
+
+
+@transaction.atomic
+def time_reject(*, actor: Actor, membership: Membership, dates: Iterable[dt.date], comment: str) -> int:
+    """Send locked days back to the employee with a comment (they become open again) and e-mail them."""
+    _route(actor, membership)
+    chosen = set(dates)
+    states = (
+        time_selectors.day_status_map(membership_id=membership.pk, start=min(chosen), end=max(chosen))
+        if chosen
+        else {}
+    )
+    count = time_services.locked_days_reject(
+        actor=actor, membership=membership, dates=chosen, comment=comment
+    )
+    if not count:
+        raise DomainError(
+            _("None of the chosen days is locked and waiting for attestation."), code="not_locked"
+        )
+    from .tasks import send_rejection
+
+    enqueue_on_commit(
+        send_rejection,
+        tenant_id=actor.tenant_id,
+        membership_id=membership.pk,
+        dates=sorted(d.isoformat() for d in chosen if states.get(d) == LOCKED),
+        comment=comment.strip(),
+        rejected_by=str(getattr(actor.user, "name", "") or actor.user),
+    )
+    return count
+
+
+@transaction.atomic
+def time_reopen(*, actor: Actor, membership: Membership, dates: Iterable[dt.date], reason: str) -> int:
+    """Reopen attested days (TIME_REOPEN: TOTAL, partner FULL) with a reason kept in the audit log."""
+    actor.require(Perm.TIME_REOPEN)
+    if membership.tenant_id != actor.tenant_id:
+        raise NotFound(_("The employee does not exist."))
+    if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise Forbidden(_("You cannot reopen your own attested time."), code="own_time")
+    return time_services.attested_days_reopen(actor=actor, membership=membership, dates=dates, reason=reason)
+
+
+@transaction.atomic
+def time_attest_bulk(
+    *,
+    actor: Actor,
+    period_key: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    membership_ids: Iterable[int] | None = None,
+) -> dict[str, int]:
+    """Attest every locked day in the period of every employee the actor may attest, in one
+    transaction and a constant number of queries; days already attested stay as they are."""
+    actor.require(Perm.TIME_ATTEST)
+    if period_key:
+        settings = selectors.attestation_settings()
+        period = selectors.period_get(period_key, start_day=settings.period_start_day)
+        if period is None:
+            raise DomainError(_("Unknown period."), code="invalid_period", extra={"field": "period"})
+        start, end = period.start, period.end
+    if start is None or end is None or end < start:
+        raise DomainError(_("Choose a period."), code="invalid_period", extra={"field": "period"})
+    routes = {r.membership.pk: r for r in selectors.attestable_members(actor=actor)}
+    if membership_ids is not None:
+        wanted = set(membership_ids)
+        known = set(Membership.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if known != wanted:
+            raise NotFound(_("The employee does not exist."))
+        if wanted - set(routes):
+            raise Forbidden(
+                _("You are not the approver of this employee, nor their approver's substitute."),
+                code="not_approver",
+            )
+        routes = {pk: r for pk, r in routes.items() if pk in wanted}
+    locks = time_selectors.day_locks(membership_ids=list(routes), start=start, end=end).filter(status=LOCKED)
+    pending = list(locks.select_for_update().order_by().values_list("membership_id", "date"))
+    dates: dict[int, list[str]] = defaultdict(list)
+    for membership_id, day in sorted(pending):
+        dates[membership_id].append(day.isoformat())
+    # One UPDATE per "on behalf of" approver (almost always one), not one per employee or day.
+    groups: dict[int | None, list[int]] = defaultdict(list)
+    for membership_id in dates:
+        behalf = routes[membership_id].on_behalf_of
+        groups[behalf.pk if behalf else None].append(membership_id)
+    now = timezone.now()
+    for behalf_id, ids in groups.items():
+        time_selectors.day_locks(membership_ids=ids, start=start, end=end).filter(status=LOCKED).update(
+            status=ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of_id=behalf_id
+        )
+    result = {"employees": len(dates), "days": len(pending)}
+    if pending:
+        record(
+            actor=actor,
+            action="time.attest_bulk",
+            data={
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                **result,
+                "dates": {str(pk): days for pk, days in dates.items()},
+                "on_behalf_of": {
+                    str(pk): behalf_id for behalf_id, ids in groups.items() if behalf_id for pk in ids
+                },
+            },
+        )
+    return result
+
+
+# --- delegation ------------------------------------------------------------------------------------
+
+
+def _may_approve(membership: Membership) -> bool:
+    return membership.licence in selectors.APPROVER_LICENCES and membership.is_active
+
+
+@transaction.atomic
+def delegation_create(
+    *,
+    actor: Actor,
+    substitute: Membership,
+    start_date: dt.date,
+    end_date: dt.date,
+    approver: Membership | None = None,
+) -> Delegation:
+    """Name a substitute who attests for an approver from `start_date` to `end_date`: an approver for
+    themselves; a holder of TIME_ATTEST_ALL for any approver."""
+    actor.require(Perm.TIME_ATTEST)
+    if approver is None:
+        if actor.membership is None:
+            raise DomainError(
+                _("Choose the approver."), code="approver_required", extra={"field": "approver"}
+            )
+        approver = actor.membership
+    elif not selectors.is_own(actor, approver):
+        actor.require(Perm.TIME_ATTEST_ALL)
+    for member in (approver, substitute):
+        if member.tenant_id != actor.tenant_id:
+            raise NotFound(_("The user does not exist."))
+    if not _may_approve(approver):
+        raise DomainError(
+            _("Only an active user with the STANDARD or TOTAL licence can be an approver."),
+            code="not_approver",
+            extra={"field": "approver"},
+        )
+    if not _may_approve(substitute):
+        raise DomainError(
+            _("The substitute must be an active user with the STANDARD or TOTAL licence."),
+            code="invalid_substitute",
+            extra={"field": "substitute"},
+        )
+    if substitute.pk == approver.pk:
+        raise DomainError(
+            _("You cannot be your own substitute."), code="own_substitute", extra={"field": "substitute"}
+        )
+    if end_date < start_date:
+        raise DomainError(
+            _("The end date cannot be before the start date."),
+            code="end_before_start",
+            extra={"field": "end_date"},
+        )
+    if end_date < timezone.localdate():
+        raise DomainError(
+            _("The delegation cannot end in the past."), code="ended", extra={"field": "end_date"}
+        )
+    delegation = Delegation(
+        tenant_id=actor.tenant_id,
+        approver=approver,
+        substitute=substitute,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=actor.user if getattr(actor.user, "pk", None) else None,
+    )
+    delegation.full_clean()
+    delegation.save()
+    record(
+        actor=actor,
+        action="delegation.create",
+        target=delegation,
+        label=f"{approver.user} → {substitute.user}",
+        data={
+            "approver": approver.pk,
+            "substitute": substitute.pk,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+        },
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
+    """End a delegation at once: the approver who gave it, or a holder of TIME_ATTEST_ALL."""
+    actor.require(Perm.TIME_ATTEST)
+    if delegation.tenant_id != actor.tenant_id:
+        raise NotFound(_("The delegation does not exist."))
+    own_pk = getattr(actor.membership, "pk", None)
+    if delegation.approver_id != own_pk and not actor.has(Perm.TIME_ATTEST_ALL):
+        raise Forbidden(_("Only the approver who named the substitute can revoke it."), code="not_yours")
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.revoked_at is not None:
+        raise Conflict(_("The delegation has already been revoked."), code="already_revoked")
+    delegation.revoked_at = timezone.now()
+    delegation.full_clean()
+    delegation.save(update_fields=["revoked_at"])
+    record(
+        actor=actor,
+        action="delegation.revoke",
+        target=delegation,
+        label=f"{delegation.approver.user} → {delegation.substitute.user}",
+    )
+    return delegation

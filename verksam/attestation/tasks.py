@@ -1,0 +1,136 @@
+"""Background work of attestation (DESIGN.md rule 12: JSON arguments incl. tenant_id, run in the
+tenant's scope, idempotent): the e-mail to an employee whose days were rejected, and the reminders
+before the deviation period (avvikelseperiod) ends."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import tenant_task
+from verksam.timecodes.periods import period_for
+from verksam.timereporting import selectors as time_selectors
+
+from . import selectors
+from .models import Delegation, ReminderKind, ReminderLog
+
+
+def _mail(template: str, context: dict, to: str) -> None:
+    send_mail(
+        subject=render_to_string(f"attestation/email/{template}_subject.txt", context).strip(),
+        message=render_to_string(f"attestation/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[to],
+    )
+
+
+@task()
+@tenant_task
+def send_rejection(
+    *, tenant_id: int, membership_id: int, dates: list[str], comment: str, rejected_by: str
+) -> None:
+    """E-mail the employee that their days were sent back, with the approver's comment."""
+    membership = Membership.objects.select_related("user", "tenant").filter(pk=membership_id).first()
+    if membership is None or not membership.user.email:
+        return
+    context = {
+        "user": membership.user,
+        "tenant": membership.tenant,
+        "dates": [dt.date.fromisoformat(d) for d in dates],
+        "comment": comment,
+        "rejected_by": rejected_by,
+        "link": settings.SITE_URL + reverse("web:time_week", args=[membership.tenant.slug]),
+    }
+    _mail("rejected", context, membership.user.email)
+
+
+def _is_reminder_day(today: dt.date, reminder: selectors.AttestationSettings) -> bool:
+    period = period_for(today, reminder.period_start_day)
+    return 0 <= (period.end - today).days <= reminder.reminder_days_before
+
+
+@task()
+@tenant_task
+def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str, int]:
+    """From N days before the deviation period ends until its last day, e-mail once a day every
+    employee with unlocked weekdays up to today and every approver (or their substitute today) with
+    locked days waiting for attestation. A ReminderLog row per person and day makes reruns harmless."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    config = selectors.attestation_settings()
+    sent = {"employees": 0, "approvers": 0}
+    if not config.reminders_enabled or not _is_reminder_day(day, config):
+        return sent
+    period = period_for(day, config.period_start_day)
+    members = {m.pk: m for m in Membership.objects.filter(is_active=True).select_related("user", "tenant")}
+    if not members:
+        return sent
+    states: dict[int, dict[dt.date, str]] = defaultdict(dict)
+    locks = time_selectors.day_locks(membership_ids=list(members), start=period.start, end=period.end)
+    for membership_id, date, status in locks.order_by().values_list("membership_id", "date", "status"):
+        states[membership_id][date] = status
+    due = selectors.weekdays(period.start, min(period.end, day))
+    open_days = {pk: [d for d in due if d not in states[pk]] for pk in members}
+    # Locked days route to the approver, or to the substitutes who stand in for them today.
+    substitutes: dict[int, list[int]] = defaultdict(list)
+    for approver_id, substitute_id in Delegation.objects.filter(
+        start_date__lte=day, end_date__gte=day, revoked_at__isnull=True
+    ).values_list("approver_id", "substitute_id"):
+        substitutes[approver_id].append(substitute_id)
+    waiting: dict[int, list[tuple[Membership, int]]] = defaultdict(list)
+    for pk, member in members.items():
+        locked = sum(1 for s in states[pk].values() if s == selectors.LOCKED)
+        if not locked or member.approver_id is None:
+            continue
+        for approver_id in substitutes.get(member.approver_id) or [member.approver_id]:
+            if approver_id in members and approver_id != pk:
+                waiting[approver_id].append((member, locked))
+    already = set(ReminderLog.objects.filter(sent_on=day).values_list("membership_id", "kind"))
+    tenant = next(iter(members.values())).tenant
+    base = {"tenant": tenant, "period": period, "key": period.key}
+    for pk, days in open_days.items():
+        if days and (pk, ReminderKind.EMPLOYEE) not in already:
+            link = settings.SITE_URL + reverse("web:time_week", args=[tenant.slug])
+            context = {**base, "user": members[pk].user, "days": days, "link": link}
+            sent["employees"] += _send_once(
+                members[pk], ReminderKind.EMPLOYEE, day, period.key, "reminder_employee", context
+            )
+    for pk, rows in waiting.items():
+        if (pk, ReminderKind.APPROVER) not in already:
+            link = (
+                settings.SITE_URL + reverse("web:attest_queue", args=[tenant.slug]) + f"?period={period.key}"
+            )
+            rows.sort(key=lambda r: r[0].user.name)
+            context = {
+                **base,
+                "user": members[pk].user,
+                "employees": [{"name": m.user.name or m.user.email, "days": n} for m, n in rows],
+                "total": sum(n for _m, n in rows),
+                "link": link,
+            }
+            sent["approvers"] += _send_once(
+                members[pk], ReminderKind.APPROVER, day, period.key, "reminder_approver", context
+            )
+    return sent
+
+
+def _send_once(member: Membership, kind: str, day: dt.date, key: str, template: str, context: dict) -> int:
+    if not member.user.email:
+        return 0
+    try:
+        with transaction.atomic():
+            log = ReminderLog(
+                tenant_id=member.tenant_id, membership=member, kind=kind, sent_on=day, period_key=key
+            )
+            log.save()
+            # Inside the transaction: if sending fails the log row goes too, and tomorrow's run retries.
+            _mail(template, context, member.user.email)
+    except IntegrityError:
+        return 0  # a concurrent run sent it first
+    return 1
