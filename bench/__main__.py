@@ -1,8 +1,8 @@
 """`make bench`: speed figures of the foundation, on a throw-away test database.
 
-Prints the SQL query count of each main page (with 30 users in the tenant) and request rates of the
-API. Runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL points at one. Targets live here,
-never in timed unit tests (DESIGN.md "Tests").
+Prints the SQL query count of each main page (with 30 users in the tenant), request rates of the
+API, and the time-reporting figures (bench/timereporting.py). Runs on SQLite, and on PostgreSQL too
+when TEST_DATABASE_URL points at one. Targets live here, never in timed unit tests (DESIGN.md "Tests").
 """
 
 import os
@@ -93,6 +93,9 @@ def main() -> int:
                 )
         except (ImportError, AttributeError, TypeError) as exc:
             print(f"  balance_consume: skipped ({exc})")
+        from bench import timereporting
+
+        timereporting.run(tenant, owner)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -151,4 +151,6 @@ SV = {
     "YYYYMMDD-NNNN": "ÅÅÅÅMMDD-NNNN",
     "%(name)s at %(firm)s now has access.": "%(name)s på %(firm)s har nu åtkomst.",
     "The access has been revoked.": "Åtkomsten har återkallats.",
+    "Mobile phone": "Mobiltelefon",
+    "Your details have been saved.": "Dina uppgifter har sparats.",
 }

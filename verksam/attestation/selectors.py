@@ -220,7 +220,7 @@ def _status(row: QueueRow) -> str:
 def attestation_queue(
     *, actor: Actor, period: Period, today: dt.date | None = None, waiting_only: bool = False
 ) -> list[QueueRow]:
-    """One row per employee the actor may attest: days reported, missing (weekdays up to today with
+    """One row per employee the actor may attest: days reported, missing (weekdays before today with
     nothing reported and not locked), open, locked and attested, minutes per time code and absence
     type, and the status. Five queries whatever the number of employees."""
     today = today or timezone.localdate()
@@ -256,7 +256,8 @@ def attestation_queue(
     locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
     for membership_id, day, state in locks.order_by().values_list("membership_id", "date", "status"):
         status[membership_id][day] = state
-    due = weekdays(period.start, min(period.end, today))
+    # Today is not missing yet: the employee reports it when the day's work is done.
+    due = weekdays(period.start, min(period.end, today - dt.timedelta(days=1)))
     result = []
     for pk, row in rows.items():
         days, states = reported[pk], status[pk]

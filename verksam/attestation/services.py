@@ -23,7 +23,7 @@ from verksam.timereporting import services as time_services
 
 from . import selectors
 from .models import Delegation
-from .selectors import ATTESTED, LOCKED, Route
+from .selectors import LOCKED, Route
 
 
 def _route(actor: Actor, membership: Membership) -> Route:
@@ -139,10 +139,9 @@ def time_attest_bulk(
     for membership_id in dates:
         behalf = routes[membership_id].on_behalf_of
         groups[behalf.pk if behalf else None].append(membership_id)
-    now = timezone.now()
     for behalf_id, ids in groups.items():
-        time_selectors.day_locks(membership_ids=ids, start=start, end=end).filter(status=LOCKED).update(
-            status=ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of_id=behalf_id
+        time_services.locked_days_attest_many(
+            actor=actor, membership_ids=ids, start=start, end=end, on_behalf_of_id=behalf_id
         )
     result = {"employees": len(dates), "days": len(pending)}
     if pending:

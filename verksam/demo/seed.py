@@ -28,6 +28,8 @@ from verksam.tenancy.models import (
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.selectors import tenant_get_by_slug
 
+from .time_seed import seed_time
+
 User = get_user_model()
 
 DEMO_PASSWORD = "demo1234"
@@ -362,10 +364,11 @@ class SeedResult:
     tenants_created: int = 0
     users_created: int = 0
     grants_created: int = 0
+    entries_created: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.tenants_created or self.users_created or self.grants_created)
+        return bool(self.tenants_created or self.users_created or self.grants_created or self.entries_created)
 
 
 @transaction.atomic
@@ -378,4 +381,10 @@ def seed_demo() -> SeedResult:
         result.users_created += created  # the owner
         result.users_created += _ensure_people(tenant, company)
     result.grants_created = _ensure_grants()
+    for company in COMPANIES:
+        if company.variant == Variant.PARTNER:
+            continue
+        tenant, _created = _ensure_company(company)
+        with tenant_scope(tenant.pk):
+            result.entries_created += seed_time(_owner_actor(tenant, company), company.slug)
     return result

@@ -18,6 +18,8 @@ from verksam.projects.models import Project
 from verksam.tenancy.models import Membership, TenantOwned
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
+from .hours import format_minutes
+
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -107,6 +109,11 @@ class TimeEntry(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.date} {self.minutes} min ({self.membership_id})"
+
+    @property
+    def hours(self) -> str:
+        """The time as `h:mm` (e.g. "7:30") for display."""
+        return format_minutes(self.minutes)
 
 
 class DayStatus(models.TextChoices):

@@ -2,10 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
-from .models import DayLock, DayRejection, TimeEntry
+from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
+
+from .models import DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
 
 
 def time_entries(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[TimeEntry]:
@@ -29,3 +32,141 @@ def open_rejections(*, membership_ids: Iterable[int], start: dt.date, end: dt.da
     return DayRejection.objects.filter(
         membership_id__in=list(membership_ids), date__gte=start, date__lte=end, resolved_at__isnull=True
     ).select_related("rejected_by")
+
+
+def time_entry_get(*, entry_id: int, membership_id: int) -> TimeEntry | None:
+    """One of the employee's own entries (another user's or another tenant's id answers None)."""
+    return (
+        TimeEntry.objects.filter(pk=entry_id, membership_id=membership_id)
+        .select_related("project", "activity", "time_code", "absence_type")
+        .first()
+    )
+
+
+def own_time_entries(*, membership_id: int, start: dt.date, end: dt.date) -> QuerySet[TimeEntry]:
+    """The employee's entries from `start` to `end` inclusive, in date and start order."""
+    return time_entries(membership_ids=[membership_id], start=start, end=end).order_by(
+        "date", "start_time", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """One day of one employee: reported minutes and where the day stands."""
+
+    date: dt.date
+    minutes: int
+    status: str  # DayState
+    rejection_comment: str = ""
+    rejected_by: str = ""
+
+
+class DayState:
+    OPEN = "open"
+    LOCKED = DayStatus.LOCKED.value
+    ATTESTED = DayStatus.ATTESTED.value
+    REJECTED = "rejected"  # open again, with the approver's comment to answer
+
+
+def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[DaySummary]:
+    """Every day from `start` to `end` with its total and status (three queries, whatever the range)."""
+    totals = dict(
+        TimeEntry.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
+        .values("date")
+        .annotate(total=Sum("minutes"))
+        .values_list("date", "total")
+    )
+    statuses = day_status_map(membership_id=membership_id, start=start, end=end)
+    rejections: dict[dt.date, DayRejection] = {}
+    for open_rejection in open_rejections(membership_ids=[membership_id], start=start, end=end):
+        rejections.setdefault(open_rejection.date, open_rejection)  # newest first (model ordering)
+    days = []
+    day = start
+    while day <= end:
+        rejection = rejections.get(day)
+        status = statuses.get(day) or (DayState.REJECTED if rejection else DayState.OPEN)
+        days.append(
+            DaySummary(
+                date=day,
+                minutes=totals.get(day) or 0,
+                status=status,
+                rejection_comment=rejection.comment if rejection and status == DayState.REJECTED else "",
+                rejected_by=str(rejection.rejected_by or "") if rejection else "",
+            )
+        )
+        day += dt.timedelta(days=1)
+    return days
+
+
+def time_bank_balance(*, membership_ids: Iterable[int], until: dt.date) -> dict[int, int]:
+    """`{membership_id: minutes}` of the time bank (tidsbank/flex) up to and including `until`.
+
+    Entries move the bank by their time code's or absence type's `time_bank_effect` (+ for ADD,
+    − for SUBTRACT, e.g. komp-ledig), plus manual adjustments. Two aggregate queries for any
+    number of employees."""
+    ids = list(membership_ids)
+    balances = dict.fromkeys(ids, 0)
+    if not ids:
+        return balances
+    minutes = F("minutes")
+    moved = (
+        TimeEntry.objects.filter(membership_id__in=ids, date__lte=until)
+        .filter(
+            Q(time_code__time_bank_effect__in=[TimeBankEffect.ADD, TimeBankEffect.SUBTRACT])
+            | Q(absence_type__time_bank_effect__in=[TimeBankEffect.ADD, TimeBankEffect.SUBTRACT])
+        )
+        .values("membership_id")
+        .annotate(
+            total=Sum(
+                Case(
+                    When(time_code__time_bank_effect=TimeBankEffect.ADD, then=minutes),
+                    When(time_code__time_bank_effect=TimeBankEffect.SUBTRACT, then=-minutes),
+                    When(absence_type__time_bank_effect=TimeBankEffect.ADD, then=minutes),
+                    When(absence_type__time_bank_effect=TimeBankEffect.SUBTRACT, then=-minutes),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values_list("membership_id", "total")
+    )
+    for membership_id, total in moved:
+        balances[membership_id] += total or 0
+    adjusted = (
+        TimeBankAdjustment.objects.filter(membership_id__in=ids, date__lte=until)
+        .values("membership_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("membership_id", "total")
+    )
+    for membership_id, total in adjusted:
+        balances[membership_id] += total or 0
+    return balances
+
+
+def time_bank_adjustments(*, membership_id: int) -> QuerySet[TimeBankAdjustment]:
+    return TimeBankAdjustment.objects.filter(membership_id=membership_id).select_related("created_by")
+
+
+def reportable_time_codes() -> QuerySet[TimeCode]:
+    """Active time codes, the default first (read directly: timecodes owns their editing)."""
+    return TimeCode.objects.filter(is_active=True).order_by("-is_default", "sort_order", "name")
+
+
+def reportable_activities() -> QuerySet[Activity]:
+    return Activity.objects.filter(is_active=True)
+
+
+def reportable_absence_types() -> QuerySet[AbsenceType]:
+    return AbsenceType.objects.filter(is_active=True)
+
+
+def time_code_get(time_code_id: int) -> TimeCode | None:
+    return TimeCode.objects.filter(pk=time_code_id).first()
+
+
+def activity_get(activity_id: int) -> Activity | None:
+    return Activity.objects.filter(pk=activity_id).first()
+
+
+def absence_type_get(absence_type_id: int) -> AbsenceType | None:
+    return AbsenceType.objects.filter(pk=absence_type_id).first()

@@ -1,24 +1,391 @@
 """Writes of time reporting: entries, locking, and the state changes attestation makes.
 
-The approver-side transitions at the end (`locked_days_attest`, `locked_days_reject`,
-`attested_days_reopen`) record state only; `verksam.attestation.services` decides who may call
-them (the employee's approver, a substitute, a TOTAL user) and calls them after its checks.
+The employee-side services (`time_entry_*`, `day_lock`, `week_lock`, `day_unlock`) write only the
+actor's own time (Perm.TIME_REPORT_OWN, `actor.membership`) and check every rule in `rules.py`
+first, so a refused write changes nothing. The approver-side transitions at the end
+(`locked_days_attest`, `locked_days_reject`, `attested_days_reopen`) record state only;
+`verksam.attestation.services` decides who may call them (the employee's approver, a substitute, a
+TOTAL user) and calls them after its checks.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
-from verksam.core.errors import DomainError, Forbidden
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.timeutil import iso_week_dates
+from verksam.projects.models import Project
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
+from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
-from .models import DayLock, DayRejection, DayStatus
+from .models import DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
+from .rules import check_days_open, lock_membership, own_membership, prepare_entry
+
+# What `time_entry_update` may change (never the owner, the client's id or the audit fields).
+ENTRY_FIELDS = {
+    "date",
+    "kind",
+    "project",
+    "activity",
+    "time_code",
+    "absence_type",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "minutes",
+    "invoiceable_minutes",
+    "whole_day",
+    "child_personnummer",
+    "comment",
+    "internal_comment",
+}
+
+
+def _entry_audit(entry: TimeEntry) -> dict[str, Any]:
+    return {
+        "date": entry.date.isoformat(),
+        "kind": entry.kind,
+        "project": entry.project_id,
+        "activity": entry.activity_id,
+        "time_code": entry.time_code_id,
+        "absence_type": entry.absence_type_id,
+        "start": entry.start_time.strftime("%H:%M") if entry.start_time else None,
+        "end": entry.end_time.strftime("%H:%M") if entry.end_time else None,
+        "break": entry.break_minutes,
+        "minutes": entry.minutes,
+        "invoiceable": entry.invoiceable_minutes,
+    }
+
+
+def _existing_for_uuid(client_uuid: uuid.UUID, membership: Membership) -> TimeEntry | None:
+    existing = TimeEntry.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None and existing.membership_id != membership.pk:
+        raise Conflict(_("Another entry already uses this client id."), code="client_uuid_taken")
+    return existing
+
+
+@transaction.atomic
+def time_entry_create_or_get(
+    *,
+    actor: Actor,
+    date: dt.date,
+    client_uuid: uuid.UUID | None = None,
+    kind: str = EntryKind.WORK,
+    project: Project | None = None,
+    activity: Activity | None = None,
+    time_code: TimeCode | None = None,
+    absence_type: AbsenceType | None = None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    break_minutes: int = 0,
+    minutes: int | None = None,
+    invoiceable_minutes: int | None = None,
+    whole_day: bool = False,
+    child_personnummer: str = "",
+    comment: str = "",
+    internal_comment: str = "",
+) -> tuple[TimeEntry, bool]:
+    """Report own time or absence; with a `client_uuid` already used, return that entry unchanged.
+
+    Returns `(entry, created)`: offline clients retry a POST with the same id and must never get a
+    duplicate (issue 3 item 7), so a retry answers with the first entry and `created=False`."""
+    membership = own_membership(actor)
+    if client_uuid is not None:
+        existing = _existing_for_uuid(client_uuid, membership)
+        if existing is not None:
+            return existing, False
+    lock_membership(membership)
+    if client_uuid is not None:
+        # A concurrent retry may have committed while this one waited for the lock.
+        existing = _existing_for_uuid(client_uuid, membership)
+        if existing is not None:
+            return existing, False
+    check_days_open(membership, [date])
+    entry = TimeEntry(
+        tenant_id=actor.tenant_id,
+        membership=membership,
+        client_uuid=client_uuid or uuid.uuid4(),
+        date=date,
+        kind=kind,
+        project=project,
+        activity=activity,
+        time_code=time_code,
+        absence_type=absence_type,
+        start_time=start_time,
+        end_time=end_time,
+        break_minutes=break_minutes or 0,
+        whole_day=whole_day,
+        child_personnummer=(child_personnummer or "").strip(),
+        comment=(comment or "").strip(),
+        internal_comment=(internal_comment or "").strip(),
+        created_by=actor.user,
+        minutes=minutes or 0,
+    )
+    prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable_minutes)
+    entry.full_clean()
+    try:
+        with transaction.atomic():
+            entry.save()
+            record(actor=actor, action="time.entry_create", target=entry, data=_entry_audit(entry))
+    except IntegrityError:
+        existing = _existing_for_uuid(entry.client_uuid, membership) if client_uuid else None
+        if existing is None:
+            raise
+        return existing, False
+    return entry, True
+
+
+def time_entry_create(**kwargs: Any) -> TimeEntry:
+    """Report own time or absence (idempotent on `client_uuid`); see `time_entry_create_or_get`."""
+    entry, _created = time_entry_create_or_get(**kwargs)
+    return entry
+
+
+def _own_entry_for_update(entry: TimeEntry, membership: Membership) -> TimeEntry:
+    locked = (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("project", "activity", "time_code", "absence_type")
+        .filter(pk=entry.pk, membership=membership)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("The time entry does not exist."))
+    return locked
+
+
+@transaction.atomic
+def time_entry_update(*, actor: Actor, entry: TimeEntry, **changes: Any) -> TimeEntry:
+    """Change an own entry on an open day; every rule of a new entry applies to the result."""
+    membership = own_membership(actor)
+    unknown = set(changes) - ENTRY_FIELDS
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    lock_membership(membership)
+    entry = _own_entry_for_update(entry, membership)
+    check_days_open(membership, {entry.date, changes.get("date", entry.date)})
+    before = _entry_audit(entry)
+    minutes = changes.pop("minutes", None)
+    invoiceable = changes.pop("invoiceable_minutes", None)
+    fields = set(changes) | ({"minutes"} if minutes is not None else set())
+    if minutes is not None and not {"start_time", "end_time"} & set(changes):
+        # Hours typed alone replace a start/end stretch.
+        entry.start_time = entry.end_time = None
+    for key, value in changes.items():
+        if key in {"comment", "internal_comment", "child_personnummer"}:
+            value = (value or "").strip()
+        if key == "break_minutes":
+            value = value or 0
+        setattr(entry, key, value)
+    if minutes is None and entry.start_time is None:
+        minutes = entry.minutes
+    prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable, fields=fields)
+    entry.updated_at = timezone.now()
+    entry.full_clean()
+    entry.save()
+    after = _entry_audit(entry)
+    record(
+        actor=actor,
+        action="time.entry_update",
+        target=entry,
+        data={"before": {k: v for k, v in before.items() if after[k] != v}, "after": after},
+    )
+    return entry
+
+
+@transaction.atomic
+def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
+    """Delete an own entry on an open day."""
+    membership = own_membership(actor)
+    lock_membership(membership)
+    entry = _own_entry_for_update(entry, membership)
+    check_days_open(membership, [entry.date])
+    data = _entry_audit(entry)
+    record(actor=actor, action="time.entry_delete", target=entry, data=data)
+    entry.delete()
+
+
+@transaction.atomic
+def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.date) -> list[TimeEntry]:
+    """Copy the work entries of one week into another, skipping absence, locked or attested days
+    and entries a rule refuses (a completed project, an overlap…); return the new entries."""
+    membership = own_membership(actor)
+    if from_monday.weekday() != 0 or to_monday.weekday() != 0:
+        raise DomainError(_("Choose the Monday of each week."), code="not_monday")
+    if from_monday == to_monday:
+        raise DomainError(_("Choose two different weeks."), code="same_week")
+    lock_membership(membership)
+    shift = to_monday - from_monday
+    closed = set(
+        DayLock.objects.filter(
+            membership=membership, date__gte=to_monday, date__lte=to_monday + dt.timedelta(days=6)
+        ).values_list("date", flat=True)
+    )
+    source = TimeEntry.objects.filter(
+        membership=membership,
+        kind=EntryKind.WORK,
+        date__gte=from_monday,
+        date__lte=from_monday + dt.timedelta(days=6),
+    ).select_related("project", "activity", "time_code")
+    created: list[TimeEntry] = []
+    skipped = 0
+    for old in source:
+        day = old.date + shift
+        if day in closed:
+            skipped += 1
+            continue
+        new = TimeEntry(
+            tenant_id=actor.tenant_id,
+            membership=membership,
+            date=day,
+            kind=EntryKind.WORK,
+            project=old.project,
+            activity=old.activity,
+            time_code=old.time_code,
+            start_time=old.start_time,
+            end_time=old.end_time,
+            break_minutes=old.break_minutes,
+            minutes=old.minutes,
+            comment=old.comment,
+            internal_comment=old.internal_comment,
+            created_by=actor.user,
+        )
+        try:
+            prepare_entry(
+                actor=actor, entry=new, minutes=old.minutes, invoiceable_minutes=old.invoiceable_minutes
+            )
+            new.full_clean()
+        except (DomainError, ValidationError):
+            skipped += 1
+            continue
+        new.save()
+        created.append(new)
+    if created:
+        record(
+            actor=actor,
+            action="time.copy_week",
+            target=membership,
+            label=str(membership.user),
+            data={
+                "from": from_monday.isoformat(),
+                "to": to_monday.isoformat(),
+                "entries": [e.pk for e in created],
+                "skipped": skipped,
+            },
+        )
+    return created
+
+
+@transaction.atomic
+def day_lock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
+    """Lock own days, which sends them to the approver; days already locked or attested stay as they are."""
+    membership = own_membership(actor)
+    days = _dates(dates)
+    lock_membership(membership)
+    taken = set(DayLock.objects.filter(membership=membership, date__in=days).values_list("date", flat=True))
+    new_days = [d for d in days if d not in taken]
+    if not new_days:
+        return 0
+    locks = []
+    for day in new_days:
+        lock = DayLock(tenant_id=actor.tenant_id, membership=membership, date=day, locked_by=actor.user)
+        lock.full_clean(validate_constraints=False)  # the only constraint (once per day) was checked above
+        locks.append(lock)
+    DayLock.objects.bulk_create(locks)
+    # Locking a rejected day again answers the rejection.
+    DayRejection.objects.filter(membership=membership, date__in=new_days, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    record(
+        actor=actor,
+        action="time.lock",
+        target=membership,
+        label=str(membership.user),
+        data={"dates": [d.isoformat() for d in new_days]},
+    )
+    return len(new_days)
+
+
+def week_lock(*, actor: Actor, year: int, week: int) -> int:
+    """Lock every day of an own ISO week."""
+    try:
+        days = iso_week_dates(year, week)
+    except ValueError as exc:
+        raise DomainError(_("There is no such week."), code="invalid_week") from exc
+    return day_lock(actor=actor, dates=days)
+
+
+@transaction.atomic
+def day_unlock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
+    """Unlock own locked days so they can be changed again; attested days cannot be unlocked."""
+    membership = own_membership(actor)
+    days = _dates(dates)
+    lock_membership(membership)
+    locks = list(DayLock.objects.select_for_update().filter(membership=membership, date__in=days))
+    attested = [lock.date for lock in locks if lock.status == DayStatus.ATTESTED]
+    if attested:
+        raise DomainError(
+            _("The day is attested and cannot be changed."),
+            code="day_attested",
+            extra={"dates": [d.isoformat() for d in attested]},
+        )
+    if not locks:
+        return 0
+    DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()
+    record(
+        actor=actor,
+        action="time.unlock",
+        target=membership,
+        label=str(membership.user),
+        data={"dates": [lock.date.isoformat() for lock in locks]},
+    )
+    return len(locks)
+
+
+@transaction.atomic
+def time_bank_adjust(
+    *, actor: Actor, membership: Membership, date: dt.date, minutes: int, reason: str
+) -> TimeBankAdjustment:
+    """Move an employee's time bank by hand (opening balance, payout): administrators only, with a reason."""
+    if not (actor.has(Perm.SETTINGS_MANAGE) or actor.has(Perm.USERS_MANAGE)):
+        raise Forbidden(_("You do not have permission to do this."))
+    if membership.tenant_id != actor.tenant_id:
+        raise NotFound(_("The user does not exist."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give a reason for the adjustment."), code="reason_required", extra={"field": "reason"}
+        )
+    if not minutes:
+        raise DomainError(
+            _("The adjustment cannot be zero."), code="zero_adjustment", extra={"field": "minutes"}
+        )
+    adjustment = TimeBankAdjustment(
+        tenant_id=actor.tenant_id,
+        membership=membership,
+        date=date,
+        minutes=minutes,
+        reason=reason,
+        created_by=actor.user,
+    )
+    adjustment.full_clean()
+    adjustment.save()
+    record(
+        actor=actor,
+        action="time.bank_adjust",
+        target=membership,
+        label=str(membership.user),
+        data={"date": date.isoformat(), "minutes": minutes, "reason": reason},
+    )
+    return adjustment
 
 
 def _dates(dates: Iterable[dt.date]) -> list[dt.date]:
@@ -56,6 +423,27 @@ def locked_days_attest(
         },
     )
     return len(locks)
+
+
+@transaction.atomic
+def locked_days_attest_many(
+    *,
+    actor: Actor,
+    membership_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    on_behalf_of_id: int | None = None,
+) -> int:
+    """Mark every locked day of `membership_ids` from `start` to `end` attested in one UPDATE (bulk
+    attestation; the caller has checked that `actor` may attest them all and writes the audit row)."""
+    return DayLock.objects.filter(
+        membership_id__in=list(membership_ids), date__gte=start, date__lte=end, status=DayStatus.LOCKED
+    ).update(
+        status=DayStatus.ATTESTED,
+        attested_at=timezone.now(),
+        attested_by=actor.user,
+        attested_on_behalf_of_id=on_behalf_of_id,
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,178 @@
-"""API of the timereporting module."""
+"""The employee's own time for the mobile app: entries by date range (idempotent create on
+`client_uuid`), lock/unlock, each day's status, and the time bank (issue 3 item 7)."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any
 
-router = Router(tags=["timereporting"])
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from verksam.core import timeutil
+from verksam.core.errors import DomainError
+from verksam.projects.selectors import project_get
+from verksam.tenancy.permissions import Perm
+from verksam.timereporting import selectors, services
+
+from ..paging import Page, paginate
+from ..schemas.timereporting import (
+    DatesIn,
+    DayOut,
+    DaysChangedOut,
+    TimeBankOut,
+    TimeEntryIn,
+    TimeEntryOut,
+    TimeEntryPatch,
+)
+from ..tenant import tenant_endpoint
+
+router = Router(tags=["time entries"])
+NULLABLE = {"project", "activity", "time_code", "absence_type", "start_time", "end_time"}
+MAX_DAYS = 366
+
+
+class RangeParams(Schema):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class EntryListParams(RangeParams):
+    page: int = 1
+    page_size: int = 100
+
+
+class BankParams(Schema):
+    until: dt.date | None = None
+
+
+def _member_id(request) -> int:
+    return request.actor.membership.pk
+
+
+def _check_range(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise DomainError(_("The end date cannot be before the start date."), code="invalid_range")
+    if (end - start).days >= MAX_DAYS:
+        raise DomainError(_("Ask for at most a year at a time."), code="range_too_long")
+
+
+# The ids a client sends resolve inside the tenant scope: another tenant's id answers 404.
+_LOOKUPS = {
+    "project_id": ("project", project_get),
+    "activity_id": ("activity", selectors.activity_get),
+    "time_code_id": ("time_code", selectors.time_code_get),
+    "absence_type_id": ("absence_type", selectors.absence_type_get),
+}
+
+
+def _resolve_ids(data: dict[str, Any]) -> dict[str, Any]:
+    for key, (name, get) in _LOOKUPS.items():
+        if key not in data:
+            continue
+        object_id = data.pop(key)
+        obj = get(object_id) if object_id is not None else None
+        if object_id is not None and obj is None:
+            raise Http404
+        data[name] = obj
+    return data
+
+
+def _own_entry(request, entry_id: int):
+    entry = selectors.time_entry_get(entry_id=entry_id, membership_id=_member_id(request))
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _days(request, dates: list[dt.date]) -> list[DayOut]:
+    summaries = selectors.day_summaries(membership_id=_member_id(request), start=min(dates), end=max(dates))
+    wanted = set(dates)
+    return [DayOut(**_day(s)) for s in summaries if s.date in wanted]
+
+
+def _day(summary: selectors.DaySummary) -> dict[str, Any]:
+    return {
+        "date": summary.date,
+        "status": summary.status,
+        "minutes": summary.minutes,
+        "rejection_comment": summary.rejection_comment,
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/time-entries", response=Page[TimeEntryOut], summary="My time entries by date range"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_entry_list(request, tenant_id: int, params: Query[EntryListParams]):
+    _check_range(params.from_, params.to)
+    entries = selectors.own_time_entries(membership_id=_member_id(request), start=params.from_, end=params.to)
+    return paginate(entries, params.page, params.page_size)
+
+
+@router.post(
+    "/tenants/{tenant_id}/time-entries",
+    response={200: TimeEntryOut, 201: TimeEntryOut},
+    summary="Report time or absence (idempotent on client_uuid: a retry answers 200 with the same entry)",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_entry_create(request, tenant_id: int, payload: TimeEntryIn):
+    data = _resolve_ids(payload.dict())
+    entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
+    return Status(201 if created else 200, entry)
+
+
+@router.patch(
+    "/tenants/{tenant_id}/time-entries/{entry_id}", response=TimeEntryOut, summary="Change my entry"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_entry_update(request, tenant_id: int, entry_id: int, payload: TimeEntryPatch):
+    entry = _own_entry(request, entry_id)
+    changes = _resolve_ids(payload.dict(exclude_unset=True))
+    # null clears what may be empty (activity, start/end…); for any other field it means "unchanged"
+    changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
+    return services.time_entry_update(actor=request.actor, entry=entry, **changes)
+
+
+@router.delete(
+    "/tenants/{tenant_id}/time-entries/{entry_id}", response={204: None}, summary="Delete my entry"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_entry_delete(request, tenant_id: int, entry_id: int):
+    services.time_entry_delete(actor=request.actor, entry=_own_entry(request, entry_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/tenants/{tenant_id}/time/lock", response=DaysChangedOut, summary="Lock days (send them for attestation)"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_lock(request, tenant_id: int, payload: DatesIn):
+    changed = services.day_lock(actor=request.actor, dates=payload.dates)
+    return {"changed": changed, "days": _days(request, payload.dates)}
+
+
+@router.post(
+    "/tenants/{tenant_id}/time/unlock", response=DaysChangedOut, summary="Unlock days not yet attested"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_unlock(request, tenant_id: int, payload: DatesIn):
+    changed = services.day_unlock(actor=request.actor, dates=payload.dates)
+    return {"changed": changed, "days": _days(request, payload.dates)}
+
+
+@router.get("/tenants/{tenant_id}/time/days", response=list[DayOut], summary="Each day's total and status")
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_days(request, tenant_id: int, params: Query[RangeParams]):
+    _check_range(params.from_, params.to)
+    summaries = selectors.day_summaries(membership_id=_member_id(request), start=params.from_, end=params.to)
+    return [_day(s) for s in summaries]
+
+
+@router.get("/tenants/{tenant_id}/time/bank", response=TimeBankOut, summary="My time bank (tidsbank/flex)")
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_bank(request, tenant_id: int, params: Query[BankParams]):
+    until = params.until or timeutil.today()
+    member_id = _member_id(request)
+    balance = selectors.time_bank_balance(membership_ids=[member_id], until=until)[member_id]
+    return {"membership_id": member_id, "until": until, "minutes": balance}

@@ -301,7 +301,7 @@ def test_queue_payload(tenant, week, attestant):
     row = body["rows"][0]
     assert row["member_id"] == week.pk and row["employment_number"] == "17"
     assert (row["days_reported"], row["days_open"], row["days_locked"], row["days_attested"]) == (3, 1, 2, 0)
-    assert row["days_missing"] == 12 and row["status"] == "waiting" and row["total_minutes"] == 3 * 480
+    assert row["days_missing"] == 11 and row["status"] == "waiting" and row["total_minutes"] == 3 * 480
     assert row["via_delegation"] is False and row["on_behalf_of_id"] is None
 
 

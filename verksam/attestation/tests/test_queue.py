@@ -48,7 +48,7 @@ def _row(rows, membership):
 
 
 def test_queue_counts_days_minutes_and_codes(tenant, owner, attestant, employee, today):
-    # given the employee, in November up to Friday 20th (15 weekdays): 2–13 November nothing,
+    # given the employee, on Friday 20 November (14 weekdays due before today): 2–13 November nothing,
     # Monday attested, Tuesday locked, Wednesday reported open, Thursday sick, Friday nothing
     kit = codes(tenant)
     m = member(tenant, employee)
@@ -66,7 +66,7 @@ def test_queue_counts_days_minutes_and_codes(tenant, owner, attestant, employee,
     row = rows[0]
     assert row.name == "Erik Anställd" and row.employment_number == "17"
     assert (row.days_reported, row.days_open, row.days_locked, row.days_attested) == (4, 2, 1, 1)
-    assert row.days_missing == 11  # 2–6, 9–13 November and Friday 20th
+    assert row.days_missing == 10  # 2–6 and 9–13 November (Friday 20th is today: not due yet)
     assert row.total_minutes == 480 + 450 + 240 + 60 + 480
     assert [(c.code, c.minutes) for c in row.time_codes] == [("NORM", 1170), ("OT50", 60)]
     assert [(c.code, c.name, c.minutes) for c in row.absence_types] == [("SJK", "Sjuk", 480)]
@@ -79,7 +79,7 @@ def test_queue_status_summary(tenant, owner, attestant, today):
     days = selectors.weekdays(NOV.start, FRI)
     report(done, days, status="attested")
     report(waiting, days, status="locked")
-    report(incomplete, days[:-1], status="attested")
+    report(incomplete, days[:-2], status="attested")  # yesterday missing (today is not due yet)
     rows = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)
     assert {r.membership.pk: r.status for r in rows} == {
         done.pk: "attested",
@@ -297,14 +297,14 @@ def test_period_get_refuses_malformed_keys(key):
     assert selectors.period_get(key, start_day=1) is None
 
 
-def test_missing_days_stop_at_today_and_skip_weekends(tenant, attestant, employee):
+def test_missing_days_stop_before_today_and_skip_weekends(tenant, attestant, employee):
     m = member(tenant, employee)
-    # Sunday 1 November is the first day; on Tuesday 3rd, two weekdays are due
+    # Sunday 1 November is the first day; on Tuesday 3rd, Monday is due (today is reported tonight)
     with time_machine.travel(dt.datetime(2026, 11, 3, 8, tzinfo=STOCKHOLM), tick=False):
         row = selectors.attestation_queue(
             actor=actor(tenant, attestant), period=period_for(dt.date(2026, 11, 3))
         )[0]
-    assert row.membership.pk == m.pk and row.days_missing == 2
+    assert row.membership.pk == m.pk and row.days_missing == 1
     # a past period counts all its weekdays: October 2026 has 22
     row = selectors.attestation_queue(actor=actor(tenant, attestant), period=period_by_key("2026-10"))[0]
     assert row.days_missing == 22

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import models
 
 from verksam.audit.models import AuditEvent
 from verksam.billing.selectors import balance_get
@@ -125,3 +126,55 @@ def test_a_revoked_grant_is_recreated_but_nothing_else_changes():
 
     assert counts()["grants"] == before["grants"] + 1
     assert counts()["users"] == before["users"]
+
+
+def test_demo_has_three_months_of_time_partly_attested_partly_locked_some_missing():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from verksam.projects.models import Project
+    from verksam.timereporting import services as time_services
+    from verksam.timereporting.models import DayLock, DayStatus, EntryKind, TimeEntry
+
+    run()
+    tenant = Tenant.objects.get(slug="byggmastarna")
+    today = timezone.localdate()
+    with tenant_scope(tenant.pk):
+        entries = TimeEntry.objects.select_related("membership__user", "absence_type")
+        first = entries.order_by("date").first()
+        assert first is not None and (today - first.date).days >= 85  # about three months
+        assert Project.objects.filter(kind="internal").exists()
+        statuses = set(DayLock.objects.values_list("status", flat=True))
+        assert statuses == {DayStatus.ATTESTED, DayStatus.LOCKED}
+        # absence of several kinds, VAB with the child's personnummer
+        absences = {e.absence_type.code: e for e in entries.filter(kind=EntryKind.ABSENCE)}
+        assert {"SJK", "VAB", "SEM"} <= set(absences)
+        assert len(absences["VAB"].child_personnummer) == 12
+        # Hanna has not reported the end of last week: missing days for the approver to chase
+        last_friday = today - dt.timedelta(days=today.weekday() + 3)
+        assert not entries.filter(
+            membership__user__email="hanna@byggmastarna.test", date=last_friday
+        ).exists()
+        # the data satisfies the services' rules: an open entry can be saved again through them
+        open_entry = (
+            entries.exclude(membership__day_locks__date=models.F("date"))
+            .filter(kind=EntryKind.WORK, membership__user__email="hanna@byggmastarna.test")
+            .first()
+        )
+    assert open_entry is not None  # Hanna has not locked last week
+    employee = open_entry.membership.user
+    with tenant_scope(tenant.pk):
+        actor = resolve(employee, tenant)
+        time_services.time_entry_update(actor=actor, entry=open_entry, comment="Kontrollerad")
+
+
+def test_demo_time_is_created_once():
+    from verksam.timereporting.models import TimeEntry
+
+    run()
+    with dangerously_system_scope("test: count demo entries"):
+        before = TimeEntry.objects.count()
+    run()
+    with dangerously_system_scope("test: count demo entries"):
+        assert TimeEntry.objects.count() == before > 1000

@@ -29,7 +29,7 @@ def make_orgnr(n: int) -> str:
 def make_personnummer(n: int, year: int = 1985) -> str:
     month = 1 + (n // 28) % 12
     day = 1 + n % 28
-    serial = f"{(n * 7) % 1000:03d}"
+    serial = f"{(n * 7) % 999 + 1:03d}"  # 001-999: a serial of 000 is not a valid personnummer
     body = f"{year % 100:02d}{month:02d}{day:02d}{serial}"
     return f"{year}{month:02d}{day:02d}{serial}{luhn_digit(body)}"
 

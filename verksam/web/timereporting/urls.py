@@ -5,5 +5,17 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("t/<slug:slug>/time/", views.placeholder, name="time_week"),
+    path("t/<slug:slug>/time/", views.time_week, name="time_week"),
+    path("t/<slug:slug>/time/grid/", views.time_grid_save, name="time_grid_save"),
+    path("t/<slug:slug>/time/month/", views.time_month, name="time_month"),
+    path("t/<slug:slug>/time/day/<str:day>/", views.time_day, name="time_day"),
+    path("t/<slug:slug>/time/entries/<int:entry_id>/", views.time_entry_edit, name="time_entry_edit"),
+    path(
+        "t/<slug:slug>/time/entries/<int:entry_id>/delete/",
+        views.time_entry_delete,
+        name="time_entry_delete",
+    ),
+    path("t/<slug:slug>/time/lock/", views.time_lock, name="time_lock"),
+    path("t/<slug:slug>/time/unlock/", views.time_unlock, name="time_unlock"),
+    path("t/<slug:slug>/time/copy-week/", views.time_copy_week, name="time_copy_week"),
 ]

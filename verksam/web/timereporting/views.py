@@ -1,12 +1,578 @@
-"""Pages of the timereporting module."""
+"""Tidrapportering for the logged-in employee: the week (start page, with a quick grid on the
+desktop and a per-day list on a phone), the day (entries and the one-hand form) and the month
+(calendar with totals and status). Every write goes through verksam.timereporting.services."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from verksam.core import timeutil
+from verksam.core.errors import DomainError
+from verksam.projects.selectors import project_reportable_for
+from verksam.tenancy.access import Actor
+from verksam.tenancy.permissions import Perm
+from verksam.timecodes.models import TimeCode
+from verksam.timecodes.services import timecodes_install_defaults
+from verksam.timereporting import selectors, services
+from verksam.timereporting.hours import format_minutes, parse_hours
+from verksam.timereporting.models import EntryKind, TimeEntry
+from verksam.timereporting.selectors import DayState, DaySummary
 from verksam.web.decorators import TenantRequest, tenant_view
+from verksam.web.errors import add_error
+
+from .forms import AbsenceEntryForm, WorkEntryForm, entry_initial
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+CLOSED = {DayState.LOCKED, DayState.ATTESTED}
 
 
-@tenant_view()
-def placeholder(request: TenantRequest, slug: str) -> HttpResponse:
-    # Replaced by the module's real start page.
-    return render(request, "web/dashboard.html", {})
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _week_monday(value: str | None) -> dt.date:
+    """The Monday of `2026-W48`; the current week when missing or invalid."""
+    match = WEEK_RE.match((value or "").strip())
+    if match:
+        try:
+            return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            pass
+    return _monday_of(timeutil.today())
+
+
+def week_key(monday: dt.date) -> str:
+    year, week, _weekday = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _parse_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _member_id(actor: Actor) -> int:
+    assert actor.membership is not None  # TIME_REPORT_OWN is held by members only
+    return actor.membership.pk
+
+
+def _ensure_codes(actor: Actor) -> None:
+    """A new company gets the default time codes, absence types and activities the first time
+    someone opens the time pages (the defaults belong to the timecodes app)."""
+    if not TimeCode.objects.exists():
+        timecodes_install_defaults(tenant_id=actor.tenant_id)
+
+
+def _safe_next(request: TenantRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _status_label(status: str) -> str:
+    return {
+        DayState.OPEN: _("Open"),
+        DayState.LOCKED: _("Locked"),
+        DayState.ATTESTED: _("Attested"),
+        DayState.REJECTED: _("Rejected"),
+    }[status]
+
+
+@dataclass
+class DayView:
+    """A day as the pages show it."""
+
+    summary: DaySummary
+    status_label: str
+    total: str
+    in_range: bool = True
+
+    @property
+    def date(self) -> dt.date:
+        return self.summary.date
+
+    @property
+    def status(self) -> str:
+        return self.summary.status
+
+    @property
+    def is_closed(self) -> bool:
+        return self.summary.status in CLOSED
+
+
+def _day_views(summaries: list[DaySummary], month: int | None = None) -> list[DayView]:
+    return [
+        DayView(
+            summary=s,
+            status_label=_status_label(s.status),
+            total=format_minutes(s.minutes),
+            in_range=month is None or s.date.month == month,
+        )
+        for s in summaries
+    ]
+
+
+# --- the quick week grid ------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    date: dt.date
+    name: str
+    minutes: int = 0
+    editable: bool = True
+    entries: list[TimeEntry] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        return format_minutes(self.minutes)
+
+
+@dataclass
+class GridRow:
+    key: str
+    label: str
+    detail: str
+    cells: list[GridCell]
+    is_absence: bool = False
+
+    @property
+    def total(self) -> str:
+        return format_minutes(sum(c.minutes for c in self.cells))
+
+
+def _row_key(project_id: int | None, activity_id: int | None, time_code_id: int | None) -> str:
+    return f"{project_id or 0}-{activity_id or 0}-{time_code_id or 0}"
+
+
+def _parse_row_key(key: str) -> tuple[int, int | None, int]:
+    try:
+        project_id, activity_id, time_code_id = (int(part) for part in key.split("-"))
+    except ValueError as exc:
+        raise Http404 from exc
+    return project_id, activity_id or None, time_code_id
+
+
+@dataclass
+class Choices:
+    """What the add-row form offers, loaded once per page (three queries)."""
+
+    projects: dict[int, Any]
+    activities: dict[int, Any]
+    time_codes: dict[int, Any]
+
+
+def _choices(actor: Actor) -> Choices:
+    return Choices(
+        projects={p.pk: p for p in project_reportable_for(actor=actor)},
+        activities={a.pk: a for a in selectors.reportable_activities()},
+        time_codes={t.pk: t for t in selectors.reportable_time_codes()},
+    )
+
+
+def _grid(
+    entries: list[TimeEntry], days: list[DayView], extra_keys: list[str], choices: Choices
+) -> list[GridRow]:
+    closed = {d.date for d in days if d.is_closed}
+    rows: dict[str, GridRow] = {}
+
+    def row_for(key: str, label: str, detail: str, is_absence: bool = False) -> GridRow:
+        if key not in rows:
+            cells = [
+                GridCell(date=d.date, name=f"c_{key}_{d.date.isoformat()}", editable=not is_absence)
+                for d in days
+            ]
+            rows[key] = GridRow(key=key, label=label, detail=detail, cells=cells, is_absence=is_absence)
+        return rows[key]
+
+    for entry in entries:
+        if entry.kind == EntryKind.ABSENCE:
+            row = row_for(f"a{entry.absence_type_id}", str(entry.absence_type), _("Absence"), True)
+        else:
+            detail = " · ".join(str(x) for x in (entry.activity, entry.time_code) if x is not None)
+            key = _row_key(entry.project_id, entry.activity_id, entry.time_code_id)
+            row = row_for(key, str(entry.project), detail)
+        cell = row.cells[(entry.date - days[0].date).days]
+        cell.minutes += entry.minutes
+        cell.entries.append(entry)
+    for key in extra_keys:
+        if key in rows:
+            continue
+        try:
+            project_id, activity_id, time_code_id = _parse_row_key(key)
+        except Http404:
+            continue
+        project = choices.projects.get(project_id)
+        time_code = choices.time_codes.get(time_code_id)
+        if project is None or time_code is None:
+            continue
+        activity = choices.activities.get(activity_id) if activity_id else None
+        detail = " · ".join(str(x) for x in (activity, time_code) if x is not None)
+        row_for(key, str(project), detail)
+    for row in rows.values():
+        for cell in row.cells:
+            # A cell is typed into only while it holds at most one entry without start/end times;
+            # anything richer is changed in the day view.
+            cell.editable = (
+                not row.is_absence
+                and cell.date not in closed
+                and (
+                    len(cell.entries) == 0 or (len(cell.entries) == 1 and cell.entries[0].start_time is None)
+                )
+            )
+    return list(rows.values())
+
+
+def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[str, Any]:
+    member_id = _member_id(actor)
+    sunday = monday + dt.timedelta(days=6)
+    days = _day_views(selectors.day_summaries(membership_id=member_id, start=monday, end=sunday))
+    entries = list(selectors.own_time_entries(membership_id=member_id, start=monday, end=sunday))
+    choices = _choices(actor)
+    rows = _grid(entries, days, extra_keys, choices)
+    balance = selectors.time_bank_balance(membership_ids=[member_id], until=sunday)[member_id]
+    return {
+        "monday": monday,
+        "sunday": sunday,
+        "week": week_key(monday),
+        "week_number": monday.isocalendar()[1],
+        "prev_week": week_key(monday - dt.timedelta(days=7)),
+        "next_week": week_key(monday + dt.timedelta(days=7)),
+        "this_week": week_key(_monday_of(timeutil.today())),
+        "days": days,
+        "rows": rows,
+        "extra_keys": [r.key for r in rows if not r.is_absence and not any(c.entries for c in r.cells)],
+        "week_total": format_minutes(sum(d.summary.minutes for d in days)),
+        "rejected_days": [d for d in days if d.status == DayState.REJECTED],
+        "any_open": any(not d.is_closed for d in days),
+        "any_locked": any(d.status == DayState.LOCKED for d in days),
+        "balance": balance,
+        "balance_text": format_minutes(balance) or "0:00",
+        "choices": choices,
+    }
+
+
+def _save_cell(actor: Actor, cell: GridCell, key: str, text: str, choices: Choices) -> str:
+    """Apply one typed cell; return an error message or ""."""
+    try:
+        minutes = parse_hours(text) or 0
+    except ValueError:
+        return _("Write the time as 7,5 or 7:30.")
+    if minutes == cell.minutes:
+        return ""
+    if not cell.editable:
+        return _("Change this in the day view.")
+    try:
+        if cell.entries and not minutes:
+            services.time_entry_delete(actor=actor, entry=cell.entries[0])
+        elif cell.entries:
+            services.time_entry_update(actor=actor, entry=cell.entries[0], minutes=minutes)
+        else:
+            project_id, activity_id, time_code_id = _parse_row_key(key)
+            project = choices.projects.get(project_id)
+            time_code = choices.time_codes.get(time_code_id)
+            activity = choices.activities.get(activity_id) if activity_id else None
+            if project is None or time_code is None or (activity_id and activity is None):
+                raise Http404  # a forged or foreign id
+            services.time_entry_create(
+                actor=actor,
+                date=cell.date,
+                kind=EntryKind.WORK,
+                project=project,
+                activity=activity,
+                time_code=time_code,
+                minutes=minutes,
+            )
+    except DomainError as exc:
+        return exc.message
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_week(request: TenantRequest, slug: str) -> HttpResponse:
+    """The start page: the week with its grid, each day's status and the time bank."""
+    _ensure_codes(request.actor)
+    monday = _week_monday(request.GET.get("week"))
+    extra = [k for k in request.GET.getlist("row") if k]
+    if request.GET.get("add_project"):
+        # "Lägg till rad": a row for a project/activity/time code without time yet this week.
+        extra.append(
+            _row_key(
+                *(_int(request.GET.get(name)) for name in ("add_project", "add_activity", "add_time_code"))
+            )
+        )
+    context = _week_context(request.actor, monday, extra)
+    return render(request, "web/timereporting/week.html", context)
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_grid_save(request: TenantRequest, slug: str) -> HttpResponse:
+    """Save typed hours of the week grid: one cell per htmx request, or the whole form without JS."""
+    monday = _week_monday(request.POST.get("week"))
+    week_url = reverse("web:time_week", args=[slug]) + f"?week={week_key(monday)}"
+    if request.method != "POST":
+        return redirect(week_url)
+    extra = [k for k in request.POST.getlist("row") if k]
+    context = _week_context(request.actor, monday, [])
+    choices: Choices = context["choices"]
+    closed = {d.date for d in context["days"] if d.is_closed}
+    cells = {cell.name: (row.key, cell) for row in context["rows"] for cell in row.cells}
+    htmx = request.htmx  # type: ignore[attr-defined]
+    trigger = htmx.trigger_name if htmx else None
+    names = [trigger] if trigger else [n for n in request.POST if n.startswith("c_")]
+    errors: dict[str, str] = {}
+    for name in names:
+        parts = name.split("_")
+        if len(parts) != 3 or parts[0] != "c":
+            continue
+        key, day = parts[1], _parse_day(parts[2])
+        if not monday <= day <= context["sunday"]:
+            continue
+        if key not in extra and not key.startswith("a"):
+            extra.append(key)  # keep the row on the page even when its cell was emptied or refused
+        if name in cells:
+            row_key, cell = cells[name]
+        else:  # a row added on the page, without entries yet
+            _parse_row_key(key)
+            row_key, cell = key, GridCell(date=day, name=name, editable=day not in closed)
+        message = _save_cell(request.actor, cell, row_key, request.POST.get(name, ""), choices)
+        if message:
+            errors[name] = message
+    if not htmx:
+        for message in dict.fromkeys(errors.values()):
+            messages.error(request, message)
+        if not errors:
+            messages.success(request, _("The week has been saved."))
+        return redirect(week_url)
+    context = _week_context(request.actor, monday, extra)
+    for row in context["rows"]:
+        for cell in row.cells:
+            if cell.name in errors:
+                cell.error = errors[cell.name]
+    # 200 even with errors: htmx swaps no 4xx answer, and the errors are shown in their cells.
+    return render(request, "web/timereporting/week.html#grid", context)
+
+
+def _entry_forms(request: TenantRequest, bound_kind: str | None = None, **form_kwargs: Any):
+    actor = request.actor
+    work = WorkEntryForm(
+        request.POST if bound_kind == "work" else None, actor=actor, prefix="work", **form_kwargs
+    )
+    absence = AbsenceEntryForm(
+        request.POST if bound_kind == "absence" else None, actor=actor, prefix="absence", **form_kwargs
+    )
+    return work, absence
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
+    """One day: its entries, and forms to add time or absence (a one-hand form on a phone)."""
+    _ensure_codes(request.actor)
+    date = _parse_day(day)
+    member_id = _member_id(request.actor)
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    if kind not in (None, "work", "absence"):
+        kind = "work"
+    work_form, absence_form = _entry_forms(request, kind)
+    form = work_form if kind == "work" else absence_form
+    if kind and form.is_valid():
+        try:
+            services.time_entry_create(actor=request.actor, date=date, kind=kind, **form.service_data())
+        except (DomainError, ValidationError) as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("The time has been saved."))
+            return redirect("web:time_day", slug, date.isoformat())
+    summary = selectors.day_summaries(membership_id=member_id, start=date, end=date)
+    context = {
+        "date": date,
+        "day": _day_views(summary)[0],
+        "entries": list(selectors.own_time_entries(membership_id=member_id, start=date, end=date)),
+        "work_form": work_form,
+        "absence_form": absence_form,
+        "active_kind": kind or "work",
+        "prev_day": date - dt.timedelta(days=1),
+        "next_day": date + dt.timedelta(days=1),
+        "week": week_key(_monday_of(date)),
+    }
+    return render(request, "web/timereporting/day.html", context, status=422 if kind else 200)
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_entry_edit(request: TenantRequest, slug: str, entry_id: int) -> HttpResponse:
+    """Change one own entry (while its day is open)."""
+    entry = selectors.time_entry_get(entry_id=entry_id, membership_id=_member_id(request.actor))
+    if entry is None:
+        raise Http404
+    form_class = WorkEntryForm if entry.kind == EntryKind.WORK else AbsenceEntryForm
+    form = form_class(request.POST or None, actor=request.actor, initial=entry_initial(entry))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if data.get("minutes") is None:
+            data.pop("minutes", None)
+        if entry.kind == EntryKind.WORK and data.get("invoiceable_minutes") is None:
+            data.pop("invoiceable_minutes", None)
+        try:
+            services.time_entry_update(actor=request.actor, entry=entry, **data)
+        except (DomainError, ValidationError) as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("web:time_day", slug, entry.date.isoformat())
+    summary = selectors.day_summaries(membership_id=entry.membership_id, start=entry.date, end=entry.date)
+    context = {"entry": entry, "form": form, "day": _day_views(summary)[0]}
+    return render(
+        request, "web/timereporting/entry_edit.html", context, status=422 if request.method == "POST" else 200
+    )
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_entry_delete(request: TenantRequest, slug: str, entry_id: int) -> HttpResponse:
+    entry = selectors.time_entry_get(entry_id=entry_id, membership_id=_member_id(request.actor))
+    if entry is None:
+        raise Http404
+    if request.method != "POST":
+        return redirect("web:time_entry_edit", slug, entry.pk)
+    try:
+        services.time_entry_delete(actor=request.actor, entry=entry)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The entry has been deleted."))
+    return redirect("web:time_day", slug, entry.date.isoformat())
+
+
+def _posted_dates(request: TenantRequest) -> list[dt.date]:
+    week = request.POST.get("week")
+    if week:
+        if not WEEK_RE.match(week):
+            raise Http404
+        return timeutil.iso_week_dates(*(int(p) for p in week.split("-W")))
+    return [_parse_day(value) for value in request.POST.getlist("date")]
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
+    """Lock a day or a week: it goes to the approver (attestansvarig) for attestation."""
+    fallback = reverse("web:time_week", args=[slug])
+    if request.method != "POST":
+        return redirect(fallback)
+    try:
+        count = services.day_lock(actor=request.actor, dates=_posted_dates(request))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        if count:
+            messages.success(
+                request,
+                _("Days locked and sent for attestation: %(count)d.") % {"count": count},
+            )
+        else:
+            messages.info(request, _("The days were already locked."))
+    return redirect(_safe_next(request, fallback))
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_unlock(request: TenantRequest, slug: str) -> HttpResponse:
+    """Unlock locked days that are not yet attested."""
+    fallback = reverse("web:time_week", args=[slug])
+    if request.method != "POST":
+        return redirect(fallback)
+    try:
+        count = services.day_unlock(actor=request.actor, dates=_posted_dates(request))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(
+            request,
+            _("Days unlocked: %(count)d.") % {"count": count},
+        )
+    return redirect(_safe_next(request, fallback))
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_copy_week(request: TenantRequest, slug: str) -> HttpResponse:
+    """Copy last week's work into the week shown ("Kopiera förra veckan")."""
+    monday = _week_monday(request.POST.get("week"))
+    week_url = reverse("web:time_week", args=[slug]) + f"?week={week_key(monday)}"
+    if request.method != "POST":
+        return redirect(week_url)
+    try:
+        created = services.time_entry_copy_week(
+            actor=request.actor, from_monday=monday - dt.timedelta(days=7), to_monday=monday
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(
+                request,
+                _("Entries copied from last week: %(count)d.") % {"count": len(created)},
+            )
+        else:
+            messages.info(request, _("Nothing to copy from last week (or the days are locked)."))
+    return redirect(week_url)
+
+
+def _month_start(value: str | None) -> dt.date:
+    match = MONTH_RE.match((value or "").strip())
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return timeutil.today().replace(day=1)
+
+
+def _add_month(first: dt.date, n: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@tenant_view(Perm.TIME_REPORT_OWN)
+def time_month(request: TenantRequest, slug: str) -> HttpResponse:
+    """The month as a calendar: per-day totals and status (open/locked/attested/rejected)."""
+    first = _month_start(request.GET.get("month"))
+    last = _add_month(first, 1) - dt.timedelta(days=1)
+    start, end = _monday_of(first), _monday_of(last) + dt.timedelta(days=6)
+    member_id = _member_id(request.actor)
+    days = _day_views(
+        selectors.day_summaries(membership_id=member_id, start=start, end=end), month=first.month
+    )
+    in_month = [d for d in days if d.in_range]
+    context = {
+        "first": first,
+        "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "month_total": format_minutes(sum(d.summary.minutes for d in in_month)) or "0:00",
+        "rejected_days": [d for d in in_month if d.status == DayState.REJECTED],
+        "prev_month": _add_month(first, -1).strftime("%Y-%m"),
+        "next_month": _add_month(first, 1).strftime("%Y-%m"),
+        "counts": {
+            state: sum(1 for d in in_month if d.status == state)
+            for state in (DayState.OPEN, DayState.LOCKED, DayState.ATTESTED, DayState.REJECTED)
+        },
+    }
+    return render(request, "web/timereporting/month.html", context)

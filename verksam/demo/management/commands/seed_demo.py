@@ -35,7 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data created: {result.tenants_created} companies, "
-                    f"{result.users_created} users, {result.grants_created} partner grants."
+                    f"{result.users_created} users, {result.grants_created} partner grants, "
+                    f"{result.entries_created} time entries."
                 )
             )
         else:

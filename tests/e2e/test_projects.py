@@ -4,17 +4,12 @@ phone creates a project, finds it with the htmx search, assigns an employee and 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (  # noqa: F401  (fixtures re-used from the browser-test setup)
-    browser_context_args,
-    browser_type_launch_args,
-    login,
-    tenant_url,
-)
 from verksam.projects.models import Project, ProjectStatus
+from verksam.projects.tests.factories import ProjectFactory
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.helpers import sv
 
-from .factories import ProjectFactory
+from .conftest import login, tenant_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,159 @@
+"""Time reporting figures for `make bench` (issue 3's performance section).
+
+- 10,000 time entries created through the API, one request each, as a phone would send them;
+- the approver queue for 200 employees × one month: SQL queries must not grow with the employees;
+- bulk attestation of 200 employees × one month, in one call.
+"""
+
+import datetime as dt
+import time
+import uuid
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+N_ENTRIES = 10_000
+N_EMPLOYEES = 200
+PERIOD = "2026-10"  # October 2026: contains the DST change of 25 October
+
+
+def _weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def bench_api_create(tenant, user) -> None:
+    """POST /time-entries 10,000 times, each a new request with its own client UUID."""
+    from verksam.accounts.services import api_token_create
+    from verksam.projects.tests.factories import ProjectFactory
+    from verksam.timecodes.services import timecodes_install_defaults
+    from verksam.timecodes.tests.factories import TimeCodeFactory
+
+    timecodes_install_defaults(tenant_id=tenant.pk)
+    project = ProjectFactory(tenant=tenant, number="B1")
+    code = TimeCodeFactory(tenant=tenant, code="BENCH")
+    _t, secret = api_token_create(user=user, name="bench-time")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    # 10,000 entries of 15 minutes, 20 a day from 07:00, on consecutive days from 2020 on.
+    start_day = dt.date(2020, 1, 1)
+    payloads = []
+    for i in range(N_ENTRIES):
+        day = start_day + dt.timedelta(days=i // 20)
+        minute = 7 * 60 + (i % 20) * 15
+        payloads.append(
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "date": day.isoformat(),
+                "kind": "work",
+                "project_id": project.pk,
+                "time_code_id": code.pk,
+                "start_time": f"{minute // 60:02d}:{minute % 60:02d}",
+                "end_time": f"{(minute + 15) // 60:02d}:{(minute + 15) % 60:02d}",
+            }
+        )
+    failures = 0
+    began = time.perf_counter()
+    for body in payloads:
+        response = api.post(url, body, content_type="application/json")
+        failures += response.status_code != 201
+    elapsed = time.perf_counter() - began
+    print(
+        f"  POST /time-entries × {N_ENTRIES} (one request each)        "
+        f"{N_ENTRIES / elapsed:8.1f} /s  ({elapsed:.1f} s, {failures} failed)"
+    )
+
+
+def _company(n_employees: int, slug: str):
+    """A company whose `n_employees` reported every weekday of PERIOD and locked it."""
+    from verksam.projects.tests.factories import ProjectFactory
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.scope import tenant_scope
+    from verksam.tenancy.tests.factories import MembershipFactory, TenantFactory, UserFactory
+    from verksam.timecodes.periods import period_by_key
+    from verksam.timecodes.tests.factories import TimeCodeFactory
+    from verksam.timereporting.models import DayLock, DayStatus, EntryKind, TimeEntry
+
+    tenant = TenantFactory(slug=slug)
+    approver = MembershipFactory(
+        tenant=tenant, user=UserFactory(email=f"boss@{slug}.test"), licence=Licence.TOTAL
+    )
+    project = ProjectFactory(tenant=tenant)
+    code = TimeCodeFactory(tenant=tenant, code="NORM")
+    period = period_by_key(PERIOD)
+    days = _weekdays(period.start, period.end)
+    with tenant_scope(tenant.pk):
+        members = [
+            MembershipFactory(
+                tenant=tenant,
+                user=UserFactory(email=f"e{i}@{slug}.test"),
+                licence=Licence.LIGHT,
+                approver=approver,
+                employment_number=str(100 + i),
+            )
+            for i in range(n_employees)
+        ]
+        TimeEntry.objects.bulk_create(
+            [
+                TimeEntry(
+                    tenant=tenant, membership=m, date=d, kind=EntryKind.WORK, project=project,
+                    time_code=code, minutes=480, invoiceable_minutes=480,
+                )
+                for m in members
+                for d in days
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+        DayLock.objects.bulk_create(
+            [
+                DayLock(tenant=tenant, membership=m, date=d, status=DayStatus.LOCKED)
+                for m in members
+                for d in period.days
+            ],
+            batch_size=1000,
+        )
+    return tenant, approver.user, len(members) * len(days)
+
+
+def bench_queue_and_bulk_attest() -> None:
+    from verksam.attestation import services as attestation
+    from verksam.tenancy.access import resolve
+    from verksam.tenancy.scope import tenant_scope
+
+    counts = {}
+    for n in (20, N_EMPLOYEES):
+        tenant, boss, n_entries = _company(n, f"queue{n}")
+        client = Client()
+        client.force_login(boss)
+        path = f"/t/{tenant.slug}/attestation/?period={PERIOD}"
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        counts[n] = len(ctx.captured_queries)
+        print(
+            f"  approver queue, {n:3d} employees × 1 month ({n_entries} entries)  "
+            f"HTTP {response.status_code}  {counts[n]:3d} queries"
+        )
+        if n == N_EMPLOYEES:
+            with tenant_scope(tenant.pk):
+                actor = resolve(boss, tenant)
+                began = time.perf_counter()
+                with CaptureQueriesContext(connection) as ctx:
+                    result = attestation.time_attest_bulk(actor=actor, period_key=PERIOD)
+                elapsed = time.perf_counter() - began
+            print(
+                f"  bulk attest, {n} employees × 1 month                     "
+                f"{elapsed * 1000:8.0f} ms  ({len(ctx.captured_queries)} queries; {result})"
+            )
+    verdict = "constant" if counts[20] == counts[N_EMPLOYEES] else "GROWS WITH EMPLOYEES"
+    print(f"  approver queue query count: {verdict}")
+
+
+def run(tenant, owner) -> None:
+    print("Time reporting:")
+    bench_api_create(tenant, owner)
+    bench_queue_and_bulk_attest()

@@ -1,0 +1,79 @@
+"""Journey: an employee reports time on a phone (375 px) with the one-hand day form and locks the
+week; on the desktop they type hours into the week grid (saved per cell through htmx)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
+from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import tenant_scope
+from verksam.timecodes.tests.factories import TimeCodeFactory
+from verksam.timereporting.models import DayLock, TimeEntry
+
+from .conftest import login, tenant_url
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone(browser, browser_context_args):
+    context = browser.new_context(**{**browser_context_args, **PHONE, "device_scale_factor": 2})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def project(tenant, employee):
+    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
+    site = ProjectFactory(tenant=tenant, number="P1", name="Villa Ek")
+    with tenant_scope(tenant.pk):
+        membership = Membership.objects.get(user=employee)
+    ProjectMemberFactory(tenant=tenant, project=site, membership=membership)
+    return site
+
+
+def test_employee_reports_a_day_on_a_phone_and_locks_the_week(phone, live_server, tenant, employee, project):
+    login(phone, live_server, employee.email)
+    phone.goto(tenant_url(live_server, tenant.slug, "time/"))
+    # the week is a per-day list on a phone, not the grid
+    expect(phone.get_by_test_id("week-list")).to_be_visible()
+    expect(phone.get_by_test_id("week-grid")).to_be_hidden()
+    phone.get_by_test_id("week-list").locator("a").first.click()
+    # the one-hand form: large inputs and a save button that stays in reach
+    phone.locator("#id_work-project").select_option(str(project.pk))
+    phone.locator("#id_work-start_time").fill("07:00")
+    phone.locator("#id_work-end_time").fill("16:00")
+    phone.locator("#id_work-break_minutes").fill("60")
+    phone.locator("#id_work-comment").fill("Stomme")
+    assert phone.get_by_test_id("save-work").bounding_box()["width"] > 300
+    phone.get_by_test_id("save-work").click()
+    expect(phone.get_by_test_id("day-total")).to_have_text("8:00")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    # back to the week and lock it
+    phone.get_by_role("link", name="Vecka").first.click()
+    phone.get_by_test_id("lock-week").click()
+    expect(phone.locator(".messages")).to_contain_text("Låsta dagar skickade för attest: 7")
+    expect(phone.get_by_test_id("week-list").locator(".badge").first).to_have_text("Låst")
+    with tenant_scope(tenant.pk):
+        assert DayLock.objects.count() == 7
+        assert TimeEntry.objects.get().minutes == 480
+
+
+def test_employee_types_hours_into_the_week_grid(page, live_server, tenant, employee, project):
+    login(page, live_server, employee.email)
+    page.goto(tenant_url(live_server, tenant.slug, "time/"))
+    page.get_by_test_id("add-row").get_by_role("button").click()
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    cell = page.get_by_test_id("week-grid").locator("input.cell").first
+    cell.fill("7,5")
+    cell.press("Tab")
+    expect(page.get_by_test_id(f"day-total-{monday.isoformat()}")).to_have_text("7:30")
+    expect(page.get_by_test_id("week-total")).to_have_text("7:30")
+    with tenant_scope(tenant.pk):
+        assert TimeEntry.objects.get().minutes == 450

@@ -1,0 +1,232 @@
+"""The rules a time entry must satisfy before it is written (issue 3 "Bad input"). Each refusal is a
+DomainError with a code, a message for the user and, where it belongs to one input, `extra.field`.
+Called by the services only, inside their transaction."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from verksam.core.errors import DomainError, Forbidden
+from verksam.core.identifiers import normalize_personnummer
+from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
+from verksam.projects.selectors import project_can_report
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+from verksam.timecodes.models import TimeCode
+
+from .hours import format_minutes, wall_clock_minutes
+from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
+
+# Whole-day absence without a stated time counts as the employee's normal working day. Every
+# employee works full time (8 h) until employment data gets a working-time measure (tjänstgöringsgrad).
+NORMAL_DAY_MINUTES = 480
+
+# Changing one of these re-checks the project rules (completed, assigned) of an existing entry.
+PROJECT_RULE_FIELDS = {"project", "date", "kind", "minutes", "start_time", "end_time", "break_minutes"}
+INVOICEABLE_FIELDS = {"project", "activity", "kind", "minutes", "start_time", "end_time", "break_minutes"}
+
+
+def error(message: str, code: str, field: str | None = None, **extra) -> DomainError:
+    if field:
+        extra["field"] = field
+    return DomainError(message, code=code, extra=extra)
+
+
+def own_membership(actor: Actor) -> Membership:
+    """The actor's own membership: time is only ever written by the employee it belongs to."""
+    actor.require(Perm.TIME_REPORT_OWN)
+    if actor.membership is None:
+        raise Forbidden(_("Only the company's own users report time."))
+    return actor.membership
+
+
+def lock_membership(membership: Membership) -> None:
+    # Serialise one employee's writes so two concurrent requests cannot both pass the overlap and
+    # 24-hour checks (or both create the same client_uuid) on PostgreSQL.
+    Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by().values_list(
+        "pk", flat=True
+    ).first()
+
+
+def check_days_open(membership: Membership, days: Iterable[dt.date]) -> None:
+    """Refuse writes on a locked day (unlock first) or an attested day (immutable for the employee)."""
+    statuses = dict(
+        DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
+    )
+    if DayStatus.ATTESTED in statuses.values():
+        raise error(
+            _("The day is attested and cannot be changed."),
+            "day_attested",
+            "date",
+            dates=sorted(d.isoformat() for d, s in statuses.items() if s == DayStatus.ATTESTED),
+        )
+    if statuses:
+        raise error(
+            _("The day is locked. Unlock it first."),
+            "day_locked",
+            "date",
+            dates=sorted(d.isoformat() for d in statuses),
+        )
+
+
+def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
+    if (entry.start_time is None) != (entry.end_time is None):
+        raise error(_("Give both a start and an end time, or only the time."), "times_incomplete", "end_time")
+    if entry.start_time is not None and entry.end_time is not None:
+        span = wall_clock_minutes(entry.start_time, entry.end_time)
+        if span <= 0:
+            raise error(_("The end time must be after the start time."), "end_before_start", "end_time")
+        if entry.break_minutes > span:
+            raise error(
+                _("The break is longer than the time between start and end."),
+                "break_too_long",
+                "break_minutes",
+            )
+        minutes = span - entry.break_minutes
+    else:
+        entry.break_minutes = 0  # a break only means something between a start and an end
+        if minutes is None and entry.kind == EntryKind.ABSENCE and entry.whole_day:
+            minutes = NORMAL_DAY_MINUTES
+        if minutes is None:
+            raise error(_("Give the time as hours, or as start and end."), "minutes_required", "minutes")
+    if minutes <= 0:
+        raise error(_("The time must be more than zero."), "zero_time", "minutes")
+    if minutes > MINUTES_PER_DAY:
+        raise error(_("A day cannot have more than 24 hours reported."), "day_over_24h", "minutes")
+    return minutes
+
+
+def _check_day(entry: TimeEntry) -> None:
+    """No overlap with the same employee's other entries that day, and at most 24 h in the day."""
+    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
+    if entry.pk is not None:
+        others = others.exclude(pk=entry.pk)
+    total = entry.minutes
+    for start, end, minutes in others.values_list("start_time", "end_time", "minutes"):
+        total += minutes
+        if None in (start, end, entry.start_time, entry.end_time):
+            continue
+        if start < entry.end_time and entry.start_time < end:
+            raise error(
+                _("The time overlaps another entry that day (%(start)s–%(end)s).")
+                % {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+                "overlap",
+                "start_time",
+            )
+    if total > MINUTES_PER_DAY:
+        raise error(
+            _("A day cannot have more than 24 hours reported (%(hours)s h with this entry).")
+            % {"hours": format_minutes(total)},
+            "day_over_24h",
+            "minutes",
+        )
+
+
+def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None:
+    project = entry.project
+    if project is None:
+        raise error(_("Choose a project."), "project_required", "project")
+    if fields is None or fields & PROJECT_RULE_FIELDS:
+        if project.status == ProjectStatus.COMPLETED:
+            raise error(
+                _("The project is completed; time can no longer be reported on it."),
+                "project_completed",
+                "project",
+            )
+        if not project_can_report(actor=actor, project=project):
+            raise error(_("You are not assigned to this project."), "not_assigned", "project")
+    if entry.time_code is None:
+        entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()
+        if entry.time_code is None:
+            raise error(_("Choose a time code."), "time_code_required", "time_code")
+    elif (fields is None or "time_code" in fields) and not entry.time_code.is_active:
+        raise error(_("The time code is no longer in use."), "time_code_inactive", "time_code")
+    if (
+        entry.activity is not None
+        and (fields is None or "activity" in fields)
+        and not entry.activity.is_active
+    ):
+        raise error(_("The activity is no longer in use."), "activity_inactive", "activity")
+    entry.absence_type = None
+    entry.whole_day = False
+    entry.child_personnummer = ""
+
+
+def _check_absence(entry: TimeEntry, fields: set[str] | None) -> None:
+    absence = entry.absence_type
+    if absence is None:
+        raise error(_("Choose a type of absence."), "absence_type_required", "absence_type")
+    if (fields is None or "absence_type" in fields) and not absence.is_active:
+        raise error(_("The absence type is no longer in use."), "absence_type_inactive", "absence_type")
+    entry.project = None
+    entry.activity = None
+    entry.time_code = None
+    if absence.requires_child:
+        # VAB: Försäkringskassan and the payroll file need the child's personnummer.
+        if not entry.child_personnummer.strip():
+            raise error(
+                _("%(absence)s needs the child's personnummer.") % {"absence": absence.name},
+                "child_required",
+                "child_personnummer",
+            )
+        try:
+            entry.child_personnummer = normalize_personnummer(entry.child_personnummer)
+        except ValidationError as exc:
+            raise error(
+                _("The child's personnummer is not valid."), "child_invalid", "child_personnummer"
+            ) from exc
+    else:
+        entry.child_personnummer = ""
+
+
+def _default_invoiceable(entry: TimeEntry) -> int:
+    project = entry.project
+    if entry.kind != EntryKind.WORK or project is None:
+        return 0
+    if project.kind == ProjectKind.INTERNAL or project.pricing_type == PricingType.NOT_INVOICED:
+        return 0
+    if entry.activity is not None and not entry.activity.invoiceable:
+        return 0
+    return entry.minutes
+
+
+def prepare_entry(
+    *,
+    actor: Actor,
+    entry: TimeEntry,
+    minutes: int | None,
+    invoiceable_minutes: int | None,
+    fields: set[str] | None = None,
+) -> None:
+    """Normalise `entry` (minutes from start/end − break, defaults, the child's personnummer) and
+    check every rule. `fields` is None for a new entry, else the names an update changes."""
+    if entry.kind == EntryKind.WORK:
+        _check_work(actor, entry, fields)
+    elif entry.kind == EntryKind.ABSENCE:
+        _check_absence(entry, fields)
+    else:
+        raise error(_("Unknown kind of entry."), "invalid_kind", "kind")
+    entry.minutes = _resolve_minutes(entry, minutes)
+    _check_day(entry)
+    if invoiceable_minutes is None:
+        if fields is None or fields & INVOICEABLE_FIELDS:
+            entry.invoiceable_minutes = _default_invoiceable(entry)
+    else:
+        entry.invoiceable_minutes = invoiceable_minutes
+    if entry.invoiceable_minutes < 0 or entry.invoiceable_minutes > entry.minutes:
+        raise error(
+            _("Invoiceable time cannot be more than the reported time."),
+            "invoiceable_too_high",
+            "invoiceable_minutes",
+        )
+    if entry.invoiceable_minutes and (
+        entry.kind == EntryKind.ABSENCE or (entry.project is not None and entry.project.is_internal)
+    ):
+        raise error(
+            _("Time on an internal project or absence cannot be invoiceable."),
+            "invoiceable_internal",
+            "invoiceable_minutes",
+        )
