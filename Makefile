@@ -16,13 +16,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: set up, migrate the SQLite database, load demo data once, start web server + task worker.
+## make run: set up, migrate the SQLite database, load demo data once, start web server + task worker
+## (+ the daily-job scheduler and the fake payment provider).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Verksam: http://127.0.0.1:8000  (demo logins in README.md)"
 	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py fake_payment_provider & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

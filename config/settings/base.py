@@ -147,6 +147,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Verksam <noreply@verksam
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see
+# docs/reminders.md): (local time "HH:MM", management command, options). Each must be idempotent.
+SCHEDULE = [
+    (env("REMINDERS_AT", default="07:30"), "send_time_reminders", {"enqueue": True}),
+]
 
 # Content-Security-Policy: no inline script or style; htmx is served from our own static files.
 CONTENT_SECURITY_POLICY = {
