@@ -191,6 +191,7 @@ class QueueRow:
     time_codes: list[CodeTotal] = field(default_factory=list)
     absence_types: list[CodeTotal] = field(default_factory=list)
     status: str = STATUS_INCOMPLETE
+    time_bank_minutes: int = 0  # the balance at the end of the period (tidsbank/flex)
 
     @property
     def name(self) -> str:
@@ -208,6 +209,11 @@ class QueueRow:
     def total_hours(self) -> str:
         return hours(self.total_minutes)
 
+    @property
+    def time_bank_hours(self) -> str:
+        sign = "−" if self.time_bank_minutes < 0 else ""
+        return sign + hours(abs(self.time_bank_minutes))
+
 
 def _status(row: QueueRow) -> str:
     if row.days_locked:
@@ -222,7 +228,8 @@ def attestation_queue(
 ) -> list[QueueRow]:
     """One row per employee the actor may attest: days reported, missing (weekdays before today with
     nothing reported and not locked), open, locked and attested, minutes per time code and absence
-    type, and the status. Five queries whatever the number of employees."""
+    type, the time bank at the period's end, and the status. Seven queries whatever the number of
+    employees."""
     today = today or timezone.localdate()
     routes = attestable_members(actor=actor, today=today)
     rows = {r.membership.pk: QueueRow(membership=r.membership, on_behalf_of=r.on_behalf_of) for r in routes}
@@ -259,8 +266,10 @@ def attestation_queue(
     # Today is not missing yet: the employee reports it when the day's work is done.
     due = weekdays(period.start, min(period.end, today - dt.timedelta(days=1)))
     result = []
+    bank = time_selectors.time_bank_balance(membership_ids=ids, until=period.end)
     for pk, row in rows.items():
         days, states = reported[pk], status[pk]
+        row.time_bank_minutes = bank.get(pk, 0)
         row.days_reported = len(days)
         row.days_locked = sum(1 for s in states.values() if s == LOCKED)
         row.days_attested = sum(1 for s in states.values() if s == ATTESTED)

@@ -90,6 +90,7 @@ def attestation_queue(request, tenant_id: int, params: Query[QueueParams]):
                 "days_locked": r.days_locked,
                 "days_attested": r.days_attested,
                 "total_minutes": r.total_minutes,
+                "time_bank_minutes": r.time_bank_minutes,
                 "time_codes": [vars(c) for c in r.time_codes],
                 "absence_types": [vars(c) for c in r.absence_types],
                 "via_delegation": r.via_delegation,

@@ -28,6 +28,7 @@ class QueueRowOut(Schema):
     days_locked: int
     days_attested: int
     total_minutes: int
+    time_bank_minutes: int = Field(description="The time bank (tidsbank/flex) at the end of the period")
     time_codes: list[CodeTotalOut]
     absence_types: list[CodeTotalOut]
     via_delegation: bool

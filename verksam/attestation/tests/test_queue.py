@@ -133,7 +133,7 @@ def test_queue_uses_a_constant_number_of_queries(tenant, owner, attestant, today
     add(28, "b")
     large, rows = count_queries(lambda: selectors.attestation_queue(actor=who, period=NOV))
     assert len(rows) == 32
-    assert small == large <= 6
+    assert small == large <= 8
 
 
 def test_employee_period_detail(tenant, attestant, employee, today):
@@ -308,3 +308,22 @@ def test_missing_days_stop_before_today_and_skip_weekends(tenant, attestant, emp
     # a past period counts all its weekdays: October 2026 has 22
     row = selectors.attestation_queue(actor=actor(tenant, attestant), period=period_by_key("2026-10"))[0]
     assert row.days_missing == 22
+
+
+def test_queue_shows_each_employees_time_bank_at_the_end_of_the_period(tenant, attestant, employee, today):
+    # given two hours of komp-in (adds to the bank) and one hour komp-ledig (draws from it) in November,
+    # and two hours of komp-in in December (after the period: not counted)
+    from verksam.timecodes.models import TimeBankEffect
+    from verksam.timecodes.tests.factories import AbsenceTypeFactory, TimeCodeFactory
+    from verksam.timereporting.tests.factories import TimeEntryFactory
+
+    m = member(tenant, employee)
+    komp_in = TimeCodeFactory(tenant=tenant, code="KOMPIN", time_bank_effect=TimeBankEffect.ADD)
+    komp_ledig = AbsenceTypeFactory(tenant=tenant, code="KOM", time_bank_effect=TimeBankEffect.SUBTRACT)
+    TimeEntryFactory(membership=m, date=MON, time_code=komp_in, minutes=120)
+    TimeEntryFactory(membership=m, date=dt.date(2026, 12, 1), time_code=komp_in, minutes=120)
+    absence(m, TUE, komp_ledig, minutes=60)
+    # when the approver opens November's queue
+    row = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)[0]
+    # then the bank is +1:00 at the end of November
+    assert row.time_bank_minutes == 60 and row.time_bank_hours == "1:00"
