@@ -151,7 +151,7 @@ def _codes() -> _Codes:
     normal = next((c for c in time_codes if c.is_default), time_codes[0])
     overtime = next((c for c in time_codes if c.paxml_code == "ÖT1"), normal)
     absence = {a.paxml_code: a for a in AbsenceType.objects.filter(is_active=True)}
-    return _Codes(normal, overtime, list(Activity.objects.filter(is_active=True)[:4]), absence)
+    return _Codes(normal, overtime, list(Activity.objects.filter(is_active=True)), absence)
 
 
 def _entry(
@@ -196,14 +196,21 @@ def _absence(tenant_id, membership, day, absence_type: AbsenceType, minutes=480,
     )
 
 
+def _activity(codes: _Codes, code: str) -> Activity | None:
+    return next(
+        (a for a in codes.activities if a.code == code), codes.activities[0] if codes.activities else None
+    )
+
+
 def _day_entries(tenant_id, rng, membership, day, projects, codes, internal, absence_plan) -> list[TimeEntry]:
     plan = absence_plan.get((membership.user.email, day))
     if plan in {"SJK", "VAB", "SEM"} and plan in codes.absence:
         extra = {"child_personnummer": CHILD_PNR} if plan == "VAB" else {}
         return [_absence(tenant_id, membership, day, codes.absence[plan], **extra)]
-    activity = rng.choice(codes.activities) if codes.activities else None
     if not projects:  # office staff: internal time
-        return [_entry(tenant_id, membership, day, internal, codes.normal, activity, (8, 0), (16, 30), 30)]
+        admin = _activity(codes, "ADM")
+        return [_entry(tenant_id, membership, day, internal, codes.normal, admin, (8, 0), (16, 30), 30)]
+    activity = _activity(codes, "ARB")  # the crew's work on site; one grid row per project
     first, second = rng.choice(projects), rng.choice(projects)
     entries = [
         _entry(tenant_id, membership, day, first, codes.normal, activity, (7, 0), (11, 0), 0,
