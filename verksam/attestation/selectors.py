@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from verksam.core import timeutil
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
@@ -71,16 +72,6 @@ def period_get(key: str | None, *, start_day: int, today: dt.date | None = None)
         return period_by_key(key, start_day)
     except ValueError:
         return None
-
-
-def weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Monday–Friday from `start` to `end` inclusive (no holiday calendar yet)."""
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
 
 
 # --- who may attest whom -----------------------------------------------------------------------
@@ -226,7 +217,7 @@ def _status(row: QueueRow) -> str:
 def attestation_queue(
     *, actor: Actor, period: Period, today: dt.date | None = None, waiting_only: bool = False
 ) -> list[QueueRow]:
-    """One row per employee the actor may attest: days reported, missing (weekdays before today with
+    """One row per employee the actor may attest: days reported, missing (workdays before today with
     nothing reported and not locked), open, locked and attested, minutes per time code and absence
     type, the time bank at the period's end, and the status. Seven queries whatever the number of
     employees."""
@@ -263,8 +254,9 @@ def attestation_queue(
     locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
     for membership_id, day, state in locks.order_by().values_list("membership_id", "date", "status"):
         status[membership_id][day] = state
-    # Today is not missing yet: the employee reports it when the day's work is done.
-    due = weekdays(period.start, min(period.end, today - dt.timedelta(days=1)))
+    # Today is not missing yet: the employee reports it when the day's work is done. Weekends and
+    # röda dagar (incl. midsommarafton, julafton, nyårsafton) are never missing (timeutil.workdays).
+    due = timeutil.workdays(period.start, min(period.end, today - dt.timedelta(days=1)))
     result = []
     bank = time_selectors.time_bank_balance(membership_ids=ids, until=period.end)
     for pk, row in rows.items():
@@ -335,6 +327,16 @@ class DayRow:
     @property
     def is_weekend(self) -> bool:
         return self.date.weekday() >= 5
+
+    @property
+    def holiday_name(self) -> str | None:
+        """The röd dag's Swedish name ("Juldagen"), None on an ordinary day."""
+        return timeutil.holiday_name(self.date)
+
+    @property
+    def is_day_off(self) -> bool:
+        """A weekend day or a holiday: nothing is expected to be reported."""
+        return not timeutil.is_workday(self.date)
 
     @property
     def is_open(self) -> bool:

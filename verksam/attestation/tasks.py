@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from verksam.core import timeutil
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_task
 from verksam.timecodes.periods import period_for
@@ -60,8 +61,9 @@ def _is_reminder_day(today: dt.date, reminder: selectors.AttestationSettings) ->
 @tenant_task
 def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str, int]:
     """From N days before the deviation period ends until its last day, e-mail once a day every
-    employee with unlocked weekdays up to today and every approver (or their substitute today) with
-    locked days waiting for attestation. A ReminderLog row per person and day makes reruns harmless."""
+    employee with unlocked workdays up to today (not weekends nor röda dagar) and every approver (or
+    their substitute today) with locked days waiting for attestation. A ReminderLog row per person
+    and day makes reruns harmless."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     config = selectors.attestation_settings()
     sent = {"employees": 0, "approvers": 0}
@@ -75,7 +77,8 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     locks = time_selectors.day_locks(membership_ids=list(members), start=period.start, end=period.end)
     for membership_id, date, status in locks.order_by().values_list("membership_id", "date", "status"):
         states[membership_id][date] = status
-    due = selectors.weekdays(period.start, min(period.end, day))
+    # Weekends and röda dagar are never chased (timeutil.workdays), even when nothing is locked.
+    due = timeutil.workdays(period.start, min(period.end, day))
     open_days = {pk: [d for d in due if d not in states[pk]] for pk in members}
     # Locked days route to the approver, or to the substitutes who stand in for them today.
     substitutes: dict[int, list[int]] = defaultdict(list)

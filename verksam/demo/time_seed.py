@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from verksam.core.timeutil import is_workday
 from verksam.projects import services as project_services
 from verksam.projects.models import PricingType, Project, ProjectKind, ProjectStatus
 from verksam.tenancy.access import Actor
@@ -271,6 +272,8 @@ def seed_time(actor: Actor, slug: str) -> int:
             for day in week_days[:5]:
                 if day >= today:
                     break
+                if not is_workday(day):  # röda dagar: nobody reports Juldagen
+                    continue
                 # Some days missing: Hanna has not reported the last two days of last week; Gustav
                 # has not started on this week.
                 last_week = this_monday - dt.timedelta(weeks=1)

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from verksam.attestation.models import ReminderLog
-from verksam.attestation.selectors import weekdays
 from verksam.attestation.tasks import send_time_reminders
+from verksam.core.timeutil import workdays
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -23,7 +23,7 @@ NOV_27 = dt.datetime(2026, 11, 27, 7, 30, tzinfo=STOCKHOLM)  # Friday, 3 days be
 def company(tenant, owner, attestant, employee):
     """The owner and the attestant locked every weekday of November up to the 27th (the attestant's
     are attested); the employee locked the first two weeks and left the rest open."""
-    days = weekdays(dt.date(2026, 11, 1), dt.date(2026, 11, 27))
+    days = workdays(dt.date(2026, 11, 1), dt.date(2026, 11, 27))
     report(member(tenant, owner), days, status="attested")
     report(member(tenant, attestant), days, status="attested")
     report(member(tenant, employee), days[:10], status="locked")

@@ -337,6 +337,35 @@ def test_month_view_has_totals_and_status_colours(tenant, employee, codes, proje
     assert response.context["counts"]["attested"] == 1
 
 
+def test_holidays_are_named_on_the_week_month_and_day_pages(tenant, employee, codes, projects):
+    # given Christmas week 2026: julafton (Thu), juldagen (Fri) and annandag jul (Sat); an on-call
+    # hour reported on juldagen
+    _entry(tenant, employee, codes, projects, date=dt.date(2026, 12, 25), minutes=60)
+    client = login_client(employee)
+    # when the employee opens the week
+    response = client.get(_url("time_week", tenant) + "?week=2026-W52")
+    # then each holiday is named (in the phone list and in the grid header) and shown as a day off
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("Julafton", "Juldagen", "Annandag jul"):
+        assert html.count(f'data-testid="holiday">{name}</small>') == 2
+    assert 'class="day-card status-open day-off"' in html
+    assert 'class="num status-open day-off"' in html
+    days = {d.date: d for d in response.context["days"]}
+    assert days[dt.date(2026, 12, 25)].holiday == "Juldagen" and days[dt.date(2026, 12, 25)].total == "1:00"
+    assert days[dt.date(2026, 12, 21)].holiday is None and not days[dt.date(2026, 12, 21)].is_day_off
+    assert days[dt.date(2026, 12, 27)].is_day_off and days[dt.date(2026, 12, 27)].holiday is None
+    # and the month calendar names them in their cells, nyårsafton included
+    html = client.get(_url("time_month", tenant) + "?month=2026-12").content.decode()
+    assert 'data-testid="cal-2026-12-25" title="Juldagen · ' in html
+    assert 'data-testid="holiday">Nyårsafton</small>' in html
+    assert 'data-testid="holiday">Julafton</small>' in html
+    # and the day heading of Långfredagen names it; an ordinary Monday has no label
+    html = client.get(_url("time_day", tenant, "2026-04-03")).content.decode()
+    assert 'data-testid="holiday">Långfredagen</small></h1>' in html
+    assert 'data-testid="holiday"' not in client.get(_url("time_day", tenant, DAY)).content.decode()
+
+
 # --- (a) other tenant → 404, forged ids → 404 -------------------------------------------------------
 
 
@@ -460,6 +489,10 @@ def _fill(tenant, employee, codes, n, first_hour=1):
         f"time_week?week={WEEK}",
         "time_month?month=2026-11",
         f"time_day:{DAY}",
+        # weeks and months with röda dagar: the holidays are computed, never queried
+        "time_week?week=2026-W52",
+        "time_month?month=2026-12",
+        "time_day:2026-12-25",
     ],
 )
 def test_query_count_is_constant(tenant, employee, codes, projects, url):

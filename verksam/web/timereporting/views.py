@@ -119,6 +119,16 @@ class DayView:
     def is_closed(self) -> bool:
         return self.summary.status in CLOSED
 
+    @property
+    def holiday(self) -> str | None:
+        """The röd dag's Swedish name ("Juldagen"); computed from the calendar, no query."""
+        return timeutil.holiday_name(self.date)
+
+    @property
+    def is_day_off(self) -> bool:
+        """A weekend day or a holiday: shown muted, nothing is expected to be reported."""
+        return not timeutil.is_workday(self.date)
+
 
 def _day_views(summaries: list[DaySummary], month: int | None = None) -> list[DayView]:
     return [
@@ -147,6 +157,10 @@ class GridCell:
     @property
     def text(self) -> str:
         return format_minutes(self.minutes)
+
+    @property
+    def is_day_off(self) -> bool:
+        return not timeutil.is_workday(self.date)
 
 
 @dataclass
