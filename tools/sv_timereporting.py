@@ -57,7 +57,7 @@ SV = {
     "Comment (shown to the customer)": "Kommentar (syns för kunden)",
     "Internal comment": "Intern kommentar",
     "Type of absence": "Frånvarotyp",
-    "For part of a day. A whole day is 8 hours.": "För del av dag. En heldag är 8 timmar.",
+    "For part of a day. A whole day is your normal working day.": "För del av dag. En heldag är din normala arbetsdag.",
     "Child's personnummer (VAB)": "Barnets personnummer (VAB)",
     "Comment": "Kommentar",
     # models

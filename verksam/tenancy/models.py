@@ -31,6 +31,11 @@ class SalaryForm(models.TextChoices):
     HOURLY = "hourly", _("Hourly wage")
 
 
+# A full-time working day (8 h): the normal day of a new member and the fallback of whole-day absence.
+DEFAULT_WORK_DAY_MINUTES = 480
+MAX_WORK_DAY_MINUTES = 24 * 60
+
+
 class PartnerLevel(models.TextChoices):
     FULL = "FULL", _("Full access")
     LIMITED = "LIMITED", _("Limited access")
@@ -140,6 +145,11 @@ class Membership(TenantOwned):
         blank=True,
         related_name="approves",
     )
+    # The employee's normal working day: what a whole-day absence (sjuk, VAB…) counts as. A
+    # part-time employee at 75 % has 360; the working-time measure (tjänstgöringsgrad) as minutes.
+    work_day_minutes = models.PositiveIntegerField(
+        _("normal working day (minutes)"), default=DEFAULT_WORK_DAY_MINUTES
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     rls_user_column = "user"  # a person may read their own memberships in every tenant (rls.py)
@@ -153,6 +163,11 @@ class Membership(TenantOwned):
                 condition=~models.Q(employment_number=""),
                 name="tenancy_membership_employment_number_unique",
                 violation_error_message=_("Another user already has that employment number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_day_minutes__gte=1, work_day_minutes__lte=MAX_WORK_DAY_MINUTES),
+                name="tenancy_membership_work_day_range",
+                violation_error_message=_("A normal working day must be more than 0 and at most 24 hours."),
             ),
         ]
 

@@ -13,7 +13,17 @@ from verksam.core.identifiers import normalize_personnummer
 from verksam.core.tasks import enqueue_on_commit
 
 from .access import Actor
-from .models import Licence, Membership, PartnerGrant, PartnerLevel, SalaryForm, Tenant, Variant
+from .models import (
+    DEFAULT_WORK_DAY_MINUTES,
+    MAX_WORK_DAY_MINUTES,
+    Licence,
+    Membership,
+    PartnerGrant,
+    PartnerLevel,
+    SalaryForm,
+    Tenant,
+    Variant,
+)
 from .permissions import Perm
 from .scope import tenant_scope, user_scope
 
@@ -73,6 +83,17 @@ def _refuse_losing_last_total(membership: Membership, *, licence: str, is_active
             )
 
 
+def _check_work_day(minutes: object) -> int:
+    """A normal working day is whole minutes, more than 0 and at most 24 hours."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_WORK_DAY_MINUTES:
+        raise DomainError(
+            _("A normal working day must be more than 0 and at most 24 hours."),
+            code="invalid_work_day",
+            extra={"field": "work_day_minutes"},
+        )
+    return minutes
+
+
 @transaction.atomic
 def membership_invite(
     *,
@@ -83,9 +104,11 @@ def membership_invite(
     employment_number: str = "",
     salary_form: str = SalaryForm.MONTHLY,
     approver: Membership | None = None,
+    work_day_minutes: int = DEFAULT_WORK_DAY_MINUTES,
 ) -> Membership:
     """Add a person to the tenant by e-mail and send them an invitation to set a password."""
     actor.require(Perm.USERS_MANAGE)
+    _check_work_day(work_day_minutes)
     email = (email or "").strip().lower()
     user = User.objects.filter(email=email).first()
     created = user is None
@@ -103,6 +126,7 @@ def membership_invite(
         employment_number=employment_number.strip(),
         salary_form=salary_form,
         approver=approver,
+        work_day_minutes=work_day_minutes,
     )
     membership.full_clean()
     membership.save()
@@ -111,7 +135,7 @@ def membership_invite(
         action="membership.invite",
         target=membership,
         label=str(user),
-        data={"email": email, "licence": licence},
+        data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes},
     )
     from .tasks import send_invitation
 
@@ -123,9 +147,9 @@ def membership_invite(
 
 @transaction.atomic
 def membership_update(*, actor: Actor, membership: Membership, **changes) -> Membership:
-    """Change licence, approver, employment data or active flag; never lose the last TOTAL user."""
+    """Change licence, approver, employment data, working day or active flag; keep a TOTAL user."""
     actor.require(Perm.USERS_MANAGE)
-    allowed = {"licence", "approver", "employment_number", "salary_form", "is_active"}
+    allowed = {"licence", "approver", "employment_number", "salary_form", "is_active", "work_day_minutes"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -133,6 +157,8 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
     licence = changes.get("licence", membership.licence)
     if licence not in Licence.values:
         raise DomainError(_("Unknown licence."), code="invalid_licence")
+    if "work_day_minutes" in changes:
+        _check_work_day(changes["work_day_minutes"])
     _refuse_losing_last_total(
         membership, licence=licence, is_active=changes.get("is_active", membership.is_active)
     )

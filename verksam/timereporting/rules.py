@@ -13,16 +13,16 @@ from verksam.core.identifiers import normalize_personnummer
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.projects.selectors import project_can_report
 from verksam.tenancy.access import Actor
-from verksam.tenancy.models import Membership
+from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import TimeCode
 
 from .hours import format_minutes, wall_clock_minutes
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
 
-# Whole-day absence without a stated time counts as the employee's normal working day. Every
-# employee works full time (8 h) until employment data gets a working-time measure (tjänstgöringsgrad).
-NORMAL_DAY_MINUTES = 480
+# Whole-day absence without a stated time counts as the employee's normal working day
+# (Membership.work_day_minutes: 360 for a 75 % part-timer); a full day (8 h) is the fallback.
+NORMAL_DAY_MINUTES = DEFAULT_WORK_DAY_MINUTES
 
 # Changing one of these re-checks the project rules (completed, assigned) of an existing entry.
 PROJECT_RULE_FIELDS = {"project", "date", "kind", "minutes", "start_time", "end_time", "break_minutes"}
@@ -41,6 +41,11 @@ def own_membership(actor: Actor) -> Membership:
     if actor.membership is None:
         raise Forbidden(_("Only the company's own users report time."))
     return actor.membership
+
+
+def normal_day_minutes(membership: Membership | None) -> int:
+    """The employee's normal working day in minutes: what a whole-day absence counts as."""
+    return getattr(membership, "work_day_minutes", None) or NORMAL_DAY_MINUTES
 
 
 def lock_membership(membership: Membership) -> None:
@@ -89,7 +94,7 @@ def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
     else:
         entry.break_minutes = 0  # a break only means something between a start and an end
         if minutes is None and entry.kind == EntryKind.ABSENCE and entry.whole_day:
-            minutes = NORMAL_DAY_MINUTES
+            minutes = normal_day_minutes(entry.membership)
         if minutes is None:
             raise error(_("Give the time as hours, or as start and end."), "minutes_required", "minutes")
     if minutes <= 0:

@@ -355,8 +355,7 @@ def time_bank_adjust(
     *, actor: Actor, membership: Membership, date: dt.date, minutes: int, reason: str
 ) -> TimeBankAdjustment:
     """Move an employee's time bank by hand (opening balance, payout): administrators only, with a reason."""
-    if not (actor.has(Perm.SETTINGS_MANAGE) or actor.has(Perm.USERS_MANAGE)):
-        raise Forbidden(_("You do not have permission to do this."))
+    actor.require(Perm.USERS_MANAGE)  # the same permission as the user page that shows the bank
     if membership.tenant_id != actor.tenant_id:
         raise NotFound(_("The user does not exist."))
     reason = (reason or "").strip()

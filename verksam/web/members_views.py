@@ -1,23 +1,79 @@
-"""Users and licences (Inställningar > Användare): list, invite, edit, deactivate."""
+"""Users and licences (Inställningar > Användare): list, invite, edit, deactivate; the normal
+working day of part-time employees and the time bank (tidsbank) adjustments of each user."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from verksam.core.errors import DomainError
 from verksam.tenancy import selectors, services
-from verksam.tenancy.models import Licence, Membership, SalaryForm
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership, SalaryForm
 from verksam.tenancy.permissions import Perm
+from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting import services as time_services
+from verksam.timereporting.hours import parse_hours
 
 from .decorators import TenantRequest, tenant_view
 from .errors import add_error
 from .forms import TenantForm
+
+MINUS_SIGNS = ("-", "−", "–")  # people type a hyphen; the UI (and copied text) shows a real minus
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as the hours a Swede types: 480 → "8", 390 → "6,5", 435 → "7,25", 400 → "6:40"."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return str(hours)
+    if rest % 3 == 0:  # a whole number of hundredths of an hour
+        return f"{hours},{rest * 100 // 60:02d}".rstrip("0")
+    return f"{hours}:{rest:02d}"
+
+
+def signed_hm(minutes: int) -> str:
+    """A time bank movement or balance as signed h:mm: +7:30, −2:30, 0:00."""
+    sign = "−" if minutes < 0 else "+" if minutes > 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}"
+
+
+class WorkDayField(forms.CharField):
+    """The normal working day typed as hours ("8", "6,5", "7:30"); cleaned to minutes."""
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        try:
+            return parse_hours(text)
+        except ValueError as exc:
+            raise ValidationError(_("Type the hours like 8, 6,5 or 7:30."), code="invalid_hours") from exc
+
+
+class SignedHoursField(forms.CharField):
+    """A time bank adjustment typed as signed hours ("+7,5", "-2:30"); cleaned to signed minutes."""
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").replace(" ", "")
+        sign = 1
+        if text[:1] in MINUS_SIGNS:
+            sign, text = -1, text[1:]
+        elif text[:1] == "+":
+            text = text[1:]
+        try:
+            minutes = parse_hours(text)
+        except ValueError as exc:
+            raise ValidationError(
+                _("Type the hours with a sign, like +7,5 or -2:30."), code="invalid_hours"
+            ) from exc
+        return None if minutes is None else sign * minutes
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -36,6 +92,11 @@ class MemberFieldsForm(TenantForm):
         label=gettext_lazy("Employment number"), max_length=20, required=False
     )
     salary_form = forms.ChoiceField(label=gettext_lazy("Salary form"), choices=SalaryForm.choices)
+    work_day_minutes = WorkDayField(
+        label=gettext_lazy("Normal working day (hours)"),
+        help_text=gettext_lazy("What a whole day of absence counts as, e.g. 8 or 6,5 for part-time."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 10}),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -46,22 +107,50 @@ class MemberFieldsForm(TenantForm):
 class InviteForm(MemberFieldsForm):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
-    field_order = ["email", "name", "licence", "approver", "employment_number", "salary_form"]
+    field_order = [
+        "email",
+        "name",
+        "licence",
+        "approver",
+        "employment_number",
+        "salary_form",
+        "work_day_minutes",
+    ]
 
 
 class MemberEditForm(MemberFieldsForm):
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False)
 
 
+class TimeBankAdjustForm(TenantForm):
+    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Named like the service argument so its errors land on the field.
+    minutes = SignedHoursField(
+        label=gettext_lazy("Hours (+/−)"),
+        help_text=gettext_lazy("+ adds to the time bank, − draws from it, e.g. +7,5 or -2:30."),
+        widget=forms.TextInput(attrs={"maxlength": 10}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        help_text=gettext_lazy("E.g. opening balance or payout."),
+    )
+
+
 @tenant_view(Perm.USERS_MANAGE)
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
-    members = selectors.membership_list()
+    members = list(selectors.membership_list())
+    for m in members:
+        m.work_day_text = hours_text(m.work_day_minutes)  # type: ignore[attr-defined]
     return render(request, "web/members/list.html", {"members": members})
 
 
 @tenant_view(Perm.USERS_MANAGE)
 def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
-    form = InviteForm(request.POST or None, initial={"licence": Licence.LIGHT})
+    form = InviteForm(
+        request.POST or None,
+        initial={"licence": Licence.LIGHT, "work_day_minutes": hours_text(DEFAULT_WORK_DAY_MINUTES)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_invite(actor=request.actor, **form.cleaned_data)
@@ -74,22 +163,57 @@ def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "web/members/invite.html", {"form": form}, status=status)
 
 
+def _time_bank(actor: Actor, membership: Membership, form: TimeBankAdjustForm) -> dict[str, Any] | None:
+    """The Tidsbank section of the user page: today's balance and every manual adjustment."""
+    if not actor.has(Perm.USERS_MANAGE):  # who may adjust (time_bank_adjust) is who may see it here
+        return None
+    today = timezone.localdate()
+    balance = time_selectors.time_bank_balance(membership_ids=[membership.pk], until=today)[membership.pk]
+    adjustments = list(time_selectors.time_bank_adjustments(membership_id=membership.pk))
+    for adjustment in adjustments:
+        adjustment.signed = signed_hm(adjustment.minutes)  # type: ignore[attr-defined]
+    return {
+        "balance": signed_hm(balance),
+        "balance_minutes": balance,
+        "today": today,
+        "adjustments": adjustments,
+        "form": form,
+    }
+
+
 @tenant_view(Perm.USERS_MANAGE)
 def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(membership_id)
     if membership is None:
         raise Http404
+    # One page, two forms: the user's fields, and the time bank adjustment (form=time_bank).
+    posted = request.POST if request.method == "POST" else None
+    bank_post = posted is not None and posted.get("form") == "time_bank"
     initial = {
         "licence": membership.licence,
         "approver": membership.approver_id,
         "is_active": membership.is_active,
         "employment_number": membership.employment_number,
         "salary_form": membership.salary_form,
+        "work_day_minutes": hours_text(membership.work_day_minutes),
     }
-    form = MemberEditForm(request.POST or None, initial=initial)
+    form = MemberEditForm(None if bank_post else posted, initial=initial)
     approver_field = cast(forms.ModelChoiceField, form.fields["approver"])
     approver_field.queryset = selectors.membership_list(active_only=True).exclude(pk=membership.pk)
-    if request.method == "POST" and form.is_valid():
+    bank_form = TimeBankAdjustForm(
+        posted if bank_post else None, prefix="bank", initial={"date": timezone.localdate()}
+    )
+    if bank_post and bank_form.is_valid():
+        try:
+            time_services.time_bank_adjust(
+                actor=request.actor, membership=membership, **bank_form.cleaned_data
+            )
+        except (DomainError, ValidationError) as exc:
+            add_error(bank_form, exc)
+        else:
+            messages.success(request, _("The time bank has been adjusted."))
+            return redirect(reverse("web:member_edit", args=[slug, membership.pk]) + "#tidsbank")
+    elif posted is not None and not bank_post and form.is_valid():
         try:
             services.membership_update(actor=request.actor, membership=membership, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
@@ -97,5 +221,9 @@ def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpRe
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("web:members", slug)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "web/members/edit.html", {"form": form, "membership": membership}, status=status)
+    context = {
+        "form": form,
+        "membership": membership,
+        "time_bank": _time_bank(request.actor, membership, bank_form),
+    }
+    return render(request, "web/members/edit.html", context, status=422 if posted is not None else 200)

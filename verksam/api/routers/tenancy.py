@@ -1,13 +1,28 @@
-"""Tenants, members and accounting-firm grants."""
+"""Tenants, members (with their time bank) and accounting-firm grants."""
+
+import datetime as dt
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from verksam.tenancy import selectors, services
 from verksam.tenancy.permissions import Perm
+from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting import services as time_services
 
 from ..paging import Page, paginate
-from ..schemas.tenancy import MemberIn, MemberOut, MemberPatch, PartnerGrantIn, PartnerGrantOut, TenantOut
+from ..schemas.tenancy import (
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    MemberTimeBankOut,
+    PartnerGrantIn,
+    PartnerGrantOut,
+    TenantOut,
+    TimeBankAdjustmentIn,
+    TimeBankAdjustmentOut,
+)
 from ..tenant import tenant_endpoint
 
 router = Router(tags=["tenants"])
@@ -80,6 +95,54 @@ def member_update(request, tenant_id: int, member_id: int, payload: MemberPatch)
         changes["approver"] = _approver(changes.pop("approver_id"))
     changes = {k: v for k, v in changes.items() if v is not None or k == "approver"}
     return services.membership_update(actor=request.actor, membership=membership, **changes)
+
+
+def _member(member_id: int):
+    membership = selectors.membership_get(member_id)
+    if membership is None:  # another tenant's member answers like a missing one (rule 8)
+        raise Http404
+    return membership
+
+
+# The time bank of a member is administered with the users (Perm.USERS_MANAGE): the service
+# `time_bank_adjust` accepts USERS_MANAGE (or SETTINGS_MANAGE, which the same licences hold).
+
+
+@router.get(
+    "/tenants/{tenant_id}/members/{member_id}/time-bank",
+    response=MemberTimeBankOut,
+    tags=["members"],
+    summary="A member's time bank (tidsbank/flex): balance and manual adjustments",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def member_time_bank(request, tenant_id: int, member_id: int, until: dt.date | None = None):
+    membership = _member(member_id)
+    until = until or timezone.localdate()
+    balance = time_selectors.time_bank_balance(membership_ids=[membership.pk], until=until)
+    return {
+        "member_id": membership.pk,
+        "until": until,
+        "balance_minutes": balance[membership.pk],
+        "adjustments": list(time_selectors.time_bank_adjustments(membership_id=membership.pk)),
+    }
+
+
+@router.post(
+    "/tenants/{tenant_id}/members/{member_id}/time-bank/adjustments",
+    response={201: TimeBankAdjustmentOut},
+    tags=["members"],
+    summary="Adjust a member's time bank by hand (opening balance, payout), with a reason",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def member_time_bank_adjust(request, tenant_id: int, member_id: int, payload: TimeBankAdjustmentIn):
+    adjustment = time_services.time_bank_adjust(
+        actor=request.actor,
+        membership=_member(member_id),
+        date=payload.date,
+        minutes=payload.minutes,
+        reason=payload.reason,
+    )
+    return Status(201, adjustment)
 
 
 @router.get("/tenants/{tenant_id}/partner-grants", response=Page[PartnerGrantOut], tags=["partner grants"])

@@ -44,6 +44,9 @@ class MemberOut(Schema):
     employment_number: str
     salary_form: str
     approver_id: int | None
+    work_day_minutes: int = Field(
+        description="Normal working day in minutes (what a whole-day absence counts as)"
+    )
 
     @staticmethod
     def resolve_email(obj) -> str:
@@ -61,6 +64,7 @@ class MemberIn(Schema):
     employment_number: str = ""
     salary_form: str = "monthly"
     approver_id: int | None = None
+    work_day_minutes: int = Field(480, description="Normal working day in minutes, 1–1440 (480 = 8 h)")
 
 
 class MemberPatch(Schema):
@@ -69,6 +73,39 @@ class MemberPatch(Schema):
     employment_number: str | None = None
     salary_form: str | None = None
     approver_id: int | None = None
+    work_day_minutes: int | None = Field(None, description="Normal working day in minutes, 1–1440")
+
+
+class TimeBankAdjustmentIn(Schema):
+    date: dt.date
+    minutes: int = Field(description="Minutes to add (positive) or draw (negative); never 0")
+    reason: str = Field(max_length=200, description="Why, e.g. opening balance or payout (required)")
+
+
+class TimeBankAdjustmentOut(Schema):
+    id: int
+    member_id: int
+    date: dt.date
+    minutes: int
+    reason: str
+    created_at: dt.datetime
+    created_by_id: int | None
+    created_by_name: str
+
+    @staticmethod
+    def resolve_member_id(obj) -> int:
+        return obj.membership_id
+
+    @staticmethod
+    def resolve_created_by_name(obj) -> str:
+        return (obj.created_by.name or obj.created_by.email) if obj.created_by else ""
+
+
+class MemberTimeBankOut(Schema):
+    member_id: int
+    until: dt.date = Field(description="The balance counts entries and adjustments up to this day")
+    balance_minutes: int = Field(description="The time bank (tidsbank/flex) in minutes, signed")
+    adjustments: list[TimeBankAdjustmentOut]
 
 
 class PartnerGrantIn(Schema):

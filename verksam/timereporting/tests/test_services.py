@@ -191,6 +191,30 @@ def test_whole_day_absence_is_a_normal_day_unless_minutes_given(scope, emp_actor
     assert part.minutes == 240
 
 
+@pytest.mark.parametrize("absence", ["sick", "vab"])
+def test_whole_day_absence_of_a_part_timer_is_their_working_day(
+    scope, tenant, owner, employee, emp_actor, codes, absence
+):
+    # given an employee working 6 hours a day (75 %)
+    from verksam.tenancy.services import membership_update
+
+    membership_update(actor=actor_for(tenant, owner), membership=emp_actor.membership, work_day_minutes=360)
+    actor = actor_for(tenant, employee)
+    # when they report a whole day of sickness or VAB without a time
+    entry = services.time_entry_create(
+        actor=actor, date=MONDAY, kind=EntryKind.ABSENCE, absence_type=getattr(codes, absence),
+        whole_day=True, child_personnummer=make_personnummer(5, year=2018) if absence == "vab" else "",
+    )  # fmt: skip
+    # then the day counts as their 6 hours, not 8
+    assert (entry.minutes, entry.whole_day) == (360, True)
+
+
+def test_whole_day_absence_falls_back_to_eight_hours():
+    from verksam.timereporting.rules import NORMAL_DAY_MINUTES, normal_day_minutes
+
+    assert NORMAL_DAY_MINUTES == normal_day_minutes(None) == 480
+
+
 def test_absence_ignores_project_fields(scope, emp_actor, codes, projects):
     entry = services.time_entry_create(
         actor=emp_actor, date=MONDAY, kind=EntryKind.ABSENCE, absence_type=codes.sick,

@@ -36,6 +36,7 @@ def _edit_data(m: Membership, **changes) -> dict:
         "employment_number": m.employment_number,
         "salary_form": m.salary_form,
         "is_active": "on" if m.is_active else "",
+        "work_day_minutes": "8",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -63,7 +64,13 @@ def everyone(owner, attestant, employee, partner_full, partner_limited, stranger
 )
 def test_stranger_gets_404_on_every_tenant_page(tenant, everyone, stranger, name, method):
     before = db_state(tenant)
-    data = {"email": "x@example.se", "name": "X", "licence": "TOTAL", "salary_form": "monthly"}
+    data = {
+        "email": "x@example.se",
+        "name": "X",
+        "licence": "TOTAL",
+        "salary_form": "monthly",
+        "work_day_minutes": "8",
+    }
     if name == "web:partner_grants":
         data = {"personnummer": "19900101-0017", "level": "FULL"}
     client = login_client(stranger)
@@ -170,7 +177,13 @@ def test_member_invite_matrix(request, tenant, everyone, role):
     before = db_state(tenant)
     response = login_client(request.getfixturevalue(role)).post(
         reverse("web:member_invite", args=[tenant.slug]),
-        {"email": "ny@example.se", "name": "Ny", "licence": "LIGHT", "salary_form": "monthly"},
+        {
+            "email": "ny@example.se",
+            "name": "Ny",
+            "licence": "LIGHT",
+            "salary_form": "monthly",
+            "work_day_minutes": "8",
+        },
     )
     if role in ADMINS:
         assert response.status_code == 302
@@ -291,7 +304,13 @@ def test_ui_invite_of_an_existing_member_shows_the_conflict(tenant, owner, emplo
     before = db_state(tenant)
     response = login_client(owner).post(
         reverse("web:member_invite", args=[tenant.slug]),
-        {"email": employee.email, "name": "Dubbel", "licence": "LIGHT", "salary_form": "monthly"},
+        {
+            "email": employee.email,
+            "name": "Dubbel",
+            "licence": "LIGHT",
+            "salary_form": "monthly",
+            "work_day_minutes": "8",
+        },
     )
     assert response.status_code == 422
     assert sv("A user with that e-mail already exists in the company.") in response.content.decode()
