@@ -1,7 +1,7 @@
 """Writes of the time-reporting master data (TOTAL users, Perm.SETTINGS_MANAGE). Every write is
 audited in the same transaction. The tenant's defaults are installed by `timecodes_install_defaults`."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -62,6 +62,11 @@ def _in_own_scope(tenant_id: int) -> bool:
     return has_scope() and current_tenant_ids() == (tenant_id,)
 
 
+def _validated_save(instance: models.Model) -> None:
+    instance.full_clean()
+    instance.save()
+
+
 def timecodes_install_defaults(*, tenant_id: int) -> None:
     """Give the tenant the Swedish default master data once; a tenant that has its settings row is done.
 
@@ -84,8 +89,7 @@ def _install_defaults(tenant_id: int) -> None:
             return
         installed = _install_rows(tenant_id)
         settings = TimeSettings(tenant_id=tenant_id)
-        settings.full_clean()
-        settings.save()
+        _validated_save(settings)
         record(actor=None, tenant_id=tenant_id, action="timecodes.install_defaults", data=installed)
 
 
@@ -106,8 +110,7 @@ def _install_rows(tenant_id: int) -> dict[str, list[str]]:
             is_default=is_default and not have_default,
             sort_order=(order + 1) * 10,
         )
-        time_code.full_clean()
-        time_code.save()
+        _validated_save(time_code)
         _payroll_row(tenant_id, PayrollSystem.PAXML, paxml, time_code=time_code)
         installed["time_codes"].append(code)
     existing = set(AbsenceType.objects.values_list("code", flat=True))
@@ -123,8 +126,7 @@ def _install_rows(tenant_id: int) -> dict[str, list[str]]:
             requires_child=requires_child,
             sort_order=(order + 1) * 10,
         )
-        absence_type.full_clean()
-        absence_type.save()
+        _validated_save(absence_type)
         _payroll_row(tenant_id, PayrollSystem.PAXML, paxml, absence_type=absence_type)
         installed["absence_types"].append(code)
     existing = set(Activity.objects.values_list("code", flat=True))
@@ -134,19 +136,19 @@ def _install_rows(tenant_id: int) -> dict[str, list[str]]:
         activity = Activity(
             tenant_id=tenant_id, code=code, name=name, invoiceable=invoiceable, sort_order=(order + 1) * 10
         )
-        activity.full_clean()
-        activity.save()
+        _validated_save(activity)
         installed["activities"].append(code)
     return installed
 
 
 def _payroll_row(tenant_id: int, system: str, code: str, **target: Any) -> None:
     row = PayrollCode(tenant_id=tenant_id, system=system, code=code, **target)
-    row.full_clean()
-    row.save()
+    _validated_save(row)
 
 
 # --- validation shared by the master-data services -------------------------------------------------------
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def _clean_code(value: Any) -> str:
@@ -184,12 +186,23 @@ def _clean_time_bank_effect(value: Any) -> str:
     return str(value)
 
 
-def _refuse_duplicate_code(
-    model: type[models.Model], instance: models.Model, code: str, message: str
-) -> None:
-    others = model.objects.filter(code=code).exclude(pk=instance.pk)  # type: ignore[attr-defined]
+def _refuse_duplicate_code(instance: models.Model, code: str, message: str) -> None:
+    others = type(instance).objects.filter(code=code).exclude(pk=instance.pk)  # type: ignore[attr-defined]
     if others.exists():
         raise Conflict(message, code="duplicate_code", extra={"field": "code"})
+
+
+def _clean_changes(instance: models.Model, changes: dict, *, duplicate_message: str) -> None:
+    """Normalise, in place, the fields activities, time codes and absence types share."""
+    if "code" in changes:
+        changes["code"] = _clean_code(changes["code"])
+        _refuse_duplicate_code(instance, changes["code"], duplicate_message)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    if "paxml_code" in changes:
+        changes["paxml_code"] = _clean_paxml_code(changes["paxml_code"])
+    if "time_bank_effect" in changes:
+        changes["time_bank_effect"] = _clean_time_bank_effect(changes["time_bank_effect"])
 
 
 def _unknown(changes: dict, allowed: set[str]) -> None:
@@ -198,8 +211,32 @@ def _unknown(changes: dict, allowed: set[str]) -> None:
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
 
 
+def _lock_for_update(actor: Actor, instance: Row, changes: dict, allowed: set[str]) -> Row:
+    """Check the permission and the field names, then re-read the row locked for the update."""
+    actor.require(Perm.SETTINGS_MANAGE)
+    _unknown(changes, allowed)
+    return type(instance).objects.select_for_update().get(pk=instance.pk)  # type: ignore[attr-defined]
+
+
 def _snapshot(instance: models.Model, keys) -> dict[str, str]:
     return {k: str(getattr(instance, k)) for k in keys}
+
+
+def _save_changes(
+    actor: Actor, instance: Row, changes: dict, action: str, extra: dict[str, Any] | None = None
+) -> Row:
+    """Apply the cleaned changes, validate, save and audit them (an update also records the values
+    before); `extra` is added to the audit data."""
+    before = _snapshot(instance, changes)
+    for key, value in changes.items():
+        setattr(instance, key, value)
+    _validated_save(instance)
+    data: dict[str, Any] = {"after": _snapshot(instance, changes)}
+    if action.endswith("update"):
+        data["before"] = before
+    data.update(extra or {})
+    record(actor=actor, action=action, target=instance, data=data)
+    return instance
 
 
 # --- activities ------------------------------------------------------------------------------------------
@@ -208,21 +245,8 @@ ACTIVITY_FIELDS = {"code", "name", "invoiceable", "is_active", "sort_order"}
 
 
 def _activity_save(actor: Actor, activity: Activity, changes: dict, action: str) -> Activity:
-    if "code" in changes:
-        changes["code"] = _clean_code(changes["code"])
-        _refuse_duplicate_code(
-            Activity, activity, changes["code"], _("Another activity already has that code.")
-        )
-    before = _snapshot(activity, changes)
-    for key, value in changes.items():
-        setattr(activity, key, value)
-    activity.full_clean()
-    activity.save()
-    data: dict[str, Any] = {"after": _snapshot(activity, changes)}
-    if action.endswith("update"):
-        data["before"] = before
-    record(actor=actor, action=action, target=activity, data=data)
-    return activity
+    _clean_changes(activity, changes, duplicate_message=_("Another activity already has that code."))
+    return _save_changes(actor, activity, changes, action)
 
 
 @transaction.atomic
@@ -231,24 +255,14 @@ def activity_create(
 ) -> Activity:
     """Add an activity (kind of work) with a code unique in the tenant."""
     actor.require(Perm.SETTINGS_MANAGE)
-    activity = Activity(tenant_id=actor.tenant_id)
-    changes = {
-        "code": code,
-        "name": (name or "").strip(),
-        "invoiceable": invoiceable,
-        "sort_order": sort_order,
-    }
-    return _activity_save(actor, activity, changes, "activity.create")
+    changes = {"code": code, "name": name, "invoiceable": invoiceable, "sort_order": sort_order}
+    return _activity_save(actor, Activity(tenant_id=actor.tenant_id), changes, "activity.create")
 
 
 @transaction.atomic
 def activity_update(*, actor: Actor, activity: Activity, **changes: Any) -> Activity:
     """Change an activity's code, name, invoiceable default, order or active flag."""
-    actor.require(Perm.SETTINGS_MANAGE)
-    _unknown(changes, ACTIVITY_FIELDS)
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
+    activity = _lock_for_update(actor, activity, changes, ACTIVITY_FIELDS)
     return _activity_save(actor, activity, changes, "activity.update")
 
 
@@ -272,17 +286,7 @@ TIME_CODE_FIELDS = {
 
 
 def _time_code_save(actor: Actor, time_code: TimeCode, changes: dict, action: str) -> TimeCode:
-    if "code" in changes:
-        changes["code"] = _clean_code(changes["code"])
-        _refuse_duplicate_code(
-            TimeCode, time_code, changes["code"], _("Another time code already has that code.")
-        )
-    if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
-    if "paxml_code" in changes:
-        changes["paxml_code"] = _clean_paxml_code(changes["paxml_code"])
-    if "time_bank_effect" in changes:
-        changes["time_bank_effect"] = _clean_time_bank_effect(changes["time_bank_effect"])
+    _clean_changes(time_code, changes, duplicate_message=_("Another time code already has that code."))
     is_default = changes.get("is_default", time_code.is_default)
     is_active = changes.get("is_active", time_code.is_active)
     if is_default and not is_active:
@@ -291,8 +295,7 @@ def _time_code_save(actor: Actor, time_code: TimeCode, changes: dict, action: st
             code="default_inactive",
             extra={"field": "is_active"},
         )
-    before = _snapshot(time_code, changes)
-    previous_default = None
+    extra: dict[str, Any] = {}
     if is_default and not time_code.is_default:
         # Only one default per tenant (constraint timecodes_timecode_one_default): switch the old
         # one off in the same transaction, so the change is one step for the user.
@@ -302,17 +305,8 @@ def _time_code_save(actor: Actor, time_code: TimeCode, changes: dict, action: st
         if previous_default is not None:
             previous_default.is_default = False
             previous_default.save(update_fields=["is_default"])
-    for key, value in changes.items():
-        setattr(time_code, key, value)
-    time_code.full_clean()
-    time_code.save()
-    data: dict[str, Any] = {"after": _snapshot(time_code, changes)}
-    if action.endswith("update"):
-        data["before"] = before
-    if previous_default is not None:
-        data["previous_default"] = previous_default.code
-    record(actor=actor, action=action, target=time_code, data=data)
-    return time_code
+            extra["previous_default"] = previous_default.code
+    return _save_changes(actor, time_code, changes, action, extra)
 
 
 @transaction.atomic
@@ -345,9 +339,7 @@ def time_code_create(
 @transaction.atomic
 def time_code_update(*, actor: Actor, time_code: TimeCode, **changes: Any) -> TimeCode:
     """Change a time code; making it the default switches the old default off."""
-    actor.require(Perm.SETTINGS_MANAGE)
-    _unknown(changes, TIME_CODE_FIELDS)
-    time_code = TimeCode.objects.select_for_update().get(pk=time_code.pk)
+    time_code = _lock_for_update(actor, time_code, changes, TIME_CODE_FIELDS)
     return _time_code_save(actor, time_code, changes, "time_code.update")
 
 
@@ -370,27 +362,8 @@ ABSENCE_TYPE_FIELDS = {
 
 
 def _absence_type_save(actor: Actor, absence_type: AbsenceType, changes: dict, action: str) -> AbsenceType:
-    if "code" in changes:
-        changes["code"] = _clean_code(changes["code"])
-        _refuse_duplicate_code(
-            AbsenceType, absence_type, changes["code"], _("Another absence type already has that code.")
-        )
-    if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
-    if "paxml_code" in changes:
-        changes["paxml_code"] = _clean_paxml_code(changes["paxml_code"])
-    if "time_bank_effect" in changes:
-        changes["time_bank_effect"] = _clean_time_bank_effect(changes["time_bank_effect"])
-    before = _snapshot(absence_type, changes)
-    for key, value in changes.items():
-        setattr(absence_type, key, value)
-    absence_type.full_clean()
-    absence_type.save()
-    data: dict[str, Any] = {"after": _snapshot(absence_type, changes)}
-    if action.endswith("update"):
-        data["before"] = before
-    record(actor=actor, action=action, target=absence_type, data=data)
-    return absence_type
+    _clean_changes(absence_type, changes, duplicate_message=_("Another absence type already has that code."))
+    return _save_changes(actor, absence_type, changes, action)
 
 
 @transaction.atomic
@@ -420,9 +393,7 @@ def absence_type_create(
 @transaction.atomic
 def absence_type_update(*, actor: Actor, absence_type: AbsenceType, **changes: Any) -> AbsenceType:
     """Change an absence type's code, name, PAXml code, time bank effect, child rule or active flag."""
-    actor.require(Perm.SETTINGS_MANAGE)
-    _unknown(changes, ABSENCE_TYPE_FIELDS)
-    absence_type = AbsenceType.objects.select_for_update().get(pk=absence_type.pk)
+    absence_type = _lock_for_update(actor, absence_type, changes, ABSENCE_TYPE_FIELDS)
     return _absence_type_save(actor, absence_type, changes, "absence_type.update")
 
 
@@ -475,8 +446,7 @@ def payroll_code_set(
     if before == value:
         return row
     row.code = value
-    row.full_clean()
-    row.save()
+    _validated_save(row)
     record(
         actor=actor,
         action="payroll_code.set",
@@ -519,18 +489,7 @@ def time_settings_update(*, actor: Actor, **changes: Any) -> TimeSettings:
         )
     timecodes_install_defaults(tenant_id=actor.tenant_id)
     settings = TimeSettings.objects.select_for_update().get(tenant_id=actor.tenant_id)
-    before = _snapshot(settings, changes)
-    for key, value in changes.items():
-        setattr(settings, key, value)
-    settings.full_clean()
-    settings.save()
-    record(
-        actor=actor,
-        action="time_settings.update",
-        target=settings,
-        data={"before": before, "after": _snapshot(settings, changes)},
-    )
-    return settings
+    return _save_changes(actor, settings, changes, "time_settings.update")
 
 
 @transaction.atomic

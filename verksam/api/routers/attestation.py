@@ -1,6 +1,9 @@
 """API of the attestation module: the approver's queue, attest / reject / reopen, bulk attest and
 delegations (issue 3, items 4, 5 and 7)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -68,6 +71,13 @@ def _route(actor: Actor, member_id: int) -> selectors.Route:
     if route is None:
         raise Forbidden(_("You may not attest this employee's time."), code="not_approver")
     return route
+
+
+def _change_days(request, member_id: int, change: Callable[..., int], **arguments: Any) -> dict:
+    """Attest, reject or reopen (`change`) days of one employee; answers DaysChangedOut."""
+    membership = _member(member_id)
+    days = change(actor=request.actor, membership=membership, **arguments)
+    return {"member_id": membership.pk, "days": days}
 
 
 @router.get(
@@ -155,9 +165,7 @@ def attestation_employee(request, tenant_id: int, member_id: int, params: Query[
 @router.post("/tenants/{tenant_id}/attestation/attest", response=DaysChangedOut, summary="Attest locked days")
 @tenant_endpoint(Perm.TIME_ATTEST)
 def attestation_attest(request, tenant_id: int, payload: AttestIn):
-    membership = _member(payload.member_id)
-    days = services.time_attest(actor=request.actor, membership=membership, dates=payload.dates)
-    return {"member_id": membership.pk, "days": days}
+    return _change_days(request, payload.member_id, services.time_attest, dates=payload.dates)
 
 
 @router.post(
@@ -167,11 +175,9 @@ def attestation_attest(request, tenant_id: int, payload: AttestIn):
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
 def attestation_reject(request, tenant_id: int, payload: RejectIn):
-    membership = _member(payload.member_id)
-    days = services.time_reject(
-        actor=request.actor, membership=membership, dates=payload.dates, comment=payload.comment
+    return _change_days(
+        request, payload.member_id, services.time_reject, dates=payload.dates, comment=payload.comment
     )
-    return {"member_id": membership.pk, "days": days}
 
 
 @router.post(
@@ -181,11 +187,9 @@ def attestation_reject(request, tenant_id: int, payload: RejectIn):
 )
 @tenant_endpoint(Perm.TIME_REOPEN)
 def attestation_reopen(request, tenant_id: int, payload: ReopenIn):
-    membership = _member(payload.member_id)
-    days = services.time_reopen(
-        actor=request.actor, membership=membership, dates=payload.dates, reason=payload.reason
+    return _change_days(
+        request, payload.member_id, services.time_reopen, dates=payload.dates, reason=payload.reason
     )
-    return {"member_id": membership.pk, "days": days}
 
 
 @router.post(

@@ -7,7 +7,10 @@ Settings and periods are read by every member: the period is needed wherever tim
 DELETE deactivates (entries keep their codes); nothing is ever deleted."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -15,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from verksam.core.errors import DomainError, Forbidden
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes import selectors, services
-from verksam.timecodes.models import PayrollSystem
+from verksam.timecodes.models import AbsenceType, Activity, PayrollSystem, TimeCode
 from verksam.timecodes.periods import Period, period_for
 
 from ..paging import MAX_PAGE_SIZE, Page, paginate
@@ -39,6 +42,8 @@ from ..tenant import tenant_endpoint
 
 router = Router(tags=["time settings"])
 
+T = TypeVar("T")
+
 
 class ListParams(Schema):
     page: int = 1
@@ -56,6 +61,19 @@ def _require_read(request) -> None:
     services.timecodes_install_defaults(tenant_id=request.actor.tenant_id)
 
 
+def _list(request, list_selector: Callable[..., QuerySet], params: ListParams) -> dict:
+    """One page of activities, time codes or absence types, for anyone who may read them."""
+    _require_read(request)
+    return paginate(list_selector(active_only=params.active_only), params.page, params.page_size)
+
+
+def _found(obj: T | None) -> T:
+    """A row the selector did not find (missing or another tenant's) answers 404 (DESIGN.md rule 8)."""
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def _changes(payload: Schema) -> dict:
     # null means "leave unchanged": none of these fields can be null.
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -71,8 +89,7 @@ def _period_out(period: Period) -> dict:
 @router.get("/tenants/{tenant_id}/activities", response=Page[ActivityOut], summary="Activities (aktiviteter)")
 @tenant_endpoint()
 def activity_list(request, tenant_id: int, params: Query[ListParams]):
-    _require_read(request)
-    return paginate(selectors.activity_list(active_only=params.active_only), params.page, params.page_size)
+    return _list(request, selectors.activity_list, params)
 
 
 @router.post("/tenants/{tenant_id}/activities", response={201: ActivityOut}, summary="Add an activity")
@@ -81,11 +98,8 @@ def activity_create(request, tenant_id: int, payload: ActivityIn):
     return Status(201, services.activity_create(actor=request.actor, **payload.dict()))
 
 
-def _activity(activity_id: int):
-    activity = selectors.activity_get(activity_id)
-    if activity is None:
-        raise Http404
-    return activity
+def _activity(activity_id: int) -> Activity:
+    return _found(selectors.activity_get(activity_id))
 
 
 @router.patch(
@@ -93,8 +107,7 @@ def _activity(activity_id: int):
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def activity_update(request, tenant_id: int, activity_id: int, payload: ActivityPatch):
-    activity = _activity(activity_id)
-    return services.activity_update(actor=request.actor, activity=activity, **_changes(payload))
+    return services.activity_update(actor=request.actor, activity=_activity(activity_id), **_changes(payload))
 
 
 @router.delete(
@@ -108,25 +121,25 @@ def activity_deactivate(request, tenant_id: int, activity_id: int):
 # --- time codes --------------------------------------------------------------------------------------------
 
 
+def _time_code(time_code_id: int) -> TimeCode:
+    return _found(selectors.time_code_get(time_code_id))
+
+
+def _time_code_out(time_code: TimeCode) -> TimeCode:
+    # Read again with the payroll codes loaded (TimeCodeOut.payroll_codes).
+    return selectors.time_code_list(active_only=False).get(pk=time_code.pk)
+
+
 @router.get("/tenants/{tenant_id}/time-codes", response=Page[TimeCodeOut], summary="Time codes (tidkoder)")
 @tenant_endpoint()
 def time_code_list(request, tenant_id: int, params: Query[ListParams]):
-    _require_read(request)
-    return paginate(selectors.time_code_list(active_only=params.active_only), params.page, params.page_size)
+    return _list(request, selectors.time_code_list, params)
 
 
 @router.post("/tenants/{tenant_id}/time-codes", response={201: TimeCodeOut}, summary="Add a time code")
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def time_code_create(request, tenant_id: int, payload: TimeCodeIn):
-    time_code = services.time_code_create(actor=request.actor, **payload.dict())
-    return Status(201, selectors.time_code_list(active_only=False).get(pk=time_code.pk))
-
-
-def _time_code(time_code_id: int):
-    time_code = selectors.time_code_get(time_code_id)
-    if time_code is None:
-        raise Http404
-    return time_code
+    return Status(201, _time_code_out(services.time_code_create(actor=request.actor, **payload.dict())))
 
 
 @router.patch(
@@ -136,10 +149,10 @@ def _time_code(time_code_id: int):
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def time_code_update(request, tenant_id: int, time_code_id: int, payload: TimeCodePatch):
-    time_code = services.time_code_update(
-        actor=request.actor, time_code=_time_code(time_code_id), **_changes(payload)
+    time_code = _time_code(time_code_id)
+    return _time_code_out(
+        services.time_code_update(actor=request.actor, time_code=time_code, **_changes(payload))
     )
-    return selectors.time_code_list(active_only=False).get(pk=time_code.pk)
 
 
 @router.delete(
@@ -147,11 +160,20 @@ def time_code_update(request, tenant_id: int, time_code_id: int, payload: TimeCo
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def time_code_deactivate(request, tenant_id: int, time_code_id: int):
-    time_code = services.time_code_deactivate(actor=request.actor, time_code=_time_code(time_code_id))
-    return selectors.time_code_list(active_only=False).get(pk=time_code.pk)
+    time_code = _time_code(time_code_id)
+    return _time_code_out(services.time_code_deactivate(actor=request.actor, time_code=time_code))
 
 
 # --- absence types -----------------------------------------------------------------------------------------
+
+
+def _absence_type(absence_type_id: int) -> AbsenceType:
+    return _found(selectors.absence_type_get(absence_type_id))
+
+
+def _absence_type_out(absence_type: AbsenceType) -> AbsenceType:
+    # Read again with the payroll codes loaded (AbsenceTypeOut.payroll_codes).
+    return selectors.absence_type_list(active_only=False).get(pk=absence_type.pk)
 
 
 @router.get(
@@ -159,10 +181,7 @@ def time_code_deactivate(request, tenant_id: int, time_code_id: int):
 )
 @tenant_endpoint()
 def absence_type_list(request, tenant_id: int, params: Query[ListParams]):
-    _require_read(request)
-    return paginate(
-        selectors.absence_type_list(active_only=params.active_only), params.page, params.page_size
-    )
+    return _list(request, selectors.absence_type_list, params)
 
 
 @router.post(
@@ -170,15 +189,7 @@ def absence_type_list(request, tenant_id: int, params: Query[ListParams]):
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def absence_type_create(request, tenant_id: int, payload: AbsenceTypeIn):
-    absence_type = services.absence_type_create(actor=request.actor, **payload.dict())
-    return Status(201, selectors.absence_type_list(active_only=False).get(pk=absence_type.pk))
-
-
-def _absence_type(absence_type_id: int):
-    absence_type = selectors.absence_type_get(absence_type_id)
-    if absence_type is None:
-        raise Http404
-    return absence_type
+    return Status(201, _absence_type_out(services.absence_type_create(actor=request.actor, **payload.dict())))
 
 
 @router.patch(
@@ -188,10 +199,10 @@ def _absence_type(absence_type_id: int):
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def absence_type_update(request, tenant_id: int, absence_type_id: int, payload: AbsenceTypePatch):
-    absence_type = services.absence_type_update(
-        actor=request.actor, absence_type=_absence_type(absence_type_id), **_changes(payload)
+    absence_type = _absence_type(absence_type_id)
+    return _absence_type_out(
+        services.absence_type_update(actor=request.actor, absence_type=absence_type, **_changes(payload))
     )
-    return selectors.absence_type_list(active_only=False).get(pk=absence_type.pk)
 
 
 @router.delete(
@@ -201,10 +212,8 @@ def absence_type_update(request, tenant_id: int, absence_type_id: int, payload: 
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def absence_type_deactivate(request, tenant_id: int, absence_type_id: int):
-    absence_type = services.absence_type_deactivate(
-        actor=request.actor, absence_type=_absence_type(absence_type_id)
-    )
-    return selectors.absence_type_list(active_only=False).get(pk=absence_type.pk)
+    absence_type = _absence_type(absence_type_id)
+    return _absence_type_out(services.absence_type_deactivate(actor=request.actor, absence_type=absence_type))
 
 
 # --- payroll codes -----------------------------------------------------------------------------------------
@@ -261,13 +270,21 @@ def payroll_code_list(request, tenant_id: int, system: str = ""):
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
 def payroll_code_set(request, tenant_id: int, payload: PayrollCodeIn):
     system = _system(payload.system)
+    time_code: TimeCode | None = None
+    absence_type: AbsenceType | None = None
     if payload.kind == "time":
-        target = {"time_code": _time_code(payload.target_id)}
+        time_code = _time_code(payload.target_id)
     elif payload.kind == "absence":
-        target = {"absence_type": _absence_type(payload.target_id)}
+        absence_type = _absence_type(payload.target_id)
     else:
         raise DomainError(_("Choose a time code or an absence type."), code="invalid_target")
-    services.payroll_code_set(actor=request.actor, system=system, code=payload.code, **target)
+    services.payroll_code_set(
+        actor=request.actor,
+        system=system,
+        code=payload.code,
+        time_code=time_code,
+        absence_type=absence_type,
+    )
     return _payroll_codes(system)
 
 

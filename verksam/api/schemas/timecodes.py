@@ -1,7 +1,13 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
+
+# The limits of the model fields (verksam/timecodes/models.py), shared by the In and Patch schemas.
+Code = Annotated[str, Field(max_length=20)]
+Name = Annotated[str, Field(max_length=100)]
+SortOrder = Annotated[int, Field(ge=0, le=32767)]  # PositiveSmallIntegerField
 
 
 class PeriodOut(Schema):
@@ -10,8 +16,13 @@ class PeriodOut(Schema):
     end: dt.date = Field(description="inclusive")
 
 
-def _payroll_codes(obj) -> dict[str, str]:
-    return {p.system: p.code for p in obj.payroll_codes.all()}
+class _ResolvesPayrollCodes(Schema):
+    """Fills a `payroll_codes` field (declared by the subclass, to keep its place in the schema) from
+    the prefetched payroll code rows."""
+
+    @staticmethod
+    def resolve_payroll_codes(obj) -> dict[str, str]:
+        return {p.system: p.code for p in obj.payroll_codes.all()}
 
 
 class ActivityOut(Schema):
@@ -24,21 +35,21 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
-    code: str = Field(max_length=20)
-    name: str = Field(min_length=1, max_length=100)
+    code: Code
+    name: Name = Field(min_length=1)
     invoiceable: bool = True
-    sort_order: int = Field(0, ge=0, le=32767)
+    sort_order: SortOrder = 0
 
 
 class ActivityPatch(Schema):
-    code: str | None = Field(None, max_length=20)
-    name: str | None = Field(None, max_length=100)
+    code: Code | None = None
+    name: Name | None = None
     invoiceable: bool | None = None
     is_active: bool | None = None
-    sort_order: int | None = Field(None, ge=0, le=32767)
+    sort_order: SortOrder | None = None
 
 
-class TimeCodeOut(Schema):
+class TimeCodeOut(_ResolvesPayrollCodes):
     id: int
     code: str
     name: str
@@ -50,33 +61,29 @@ class TimeCodeOut(Schema):
     sort_order: int
     payroll_codes: dict[str, str] = Field(description="explicit payroll code per payroll system")
 
-    @staticmethod
-    def resolve_payroll_codes(obj) -> dict[str, str]:
-        return _payroll_codes(obj)
-
 
 class TimeCodeIn(Schema):
-    code: str = Field(max_length=20)
-    name: str = Field(min_length=1, max_length=100)
+    code: Code
+    name: Name = Field(min_length=1)
     counts_as_worked: bool = True
     time_bank_effect: str = "none"
     paxml_code: str = Field("", description="a PAXml 2.0 tidkod, e.g. ARB, ÖT1, OB1")
     is_default: bool = False
-    sort_order: int = Field(0, ge=0, le=32767)
+    sort_order: SortOrder = 0
 
 
 class TimeCodePatch(Schema):
-    code: str | None = Field(None, max_length=20)
-    name: str | None = Field(None, max_length=100)
+    code: Code | None = None
+    name: Name | None = None
     counts_as_worked: bool | None = None
     time_bank_effect: str | None = None
     paxml_code: str | None = None
     is_default: bool | None = None
     is_active: bool | None = None
-    sort_order: int | None = Field(None, ge=0, le=32767)
+    sort_order: SortOrder | None = None
 
 
-class AbsenceTypeOut(Schema):
+class AbsenceTypeOut(_ResolvesPayrollCodes):
     id: int
     code: str
     name: str
@@ -87,28 +94,24 @@ class AbsenceTypeOut(Schema):
     sort_order: int
     payroll_codes: dict[str, str] = Field(description="explicit payroll code per payroll system")
 
-    @staticmethod
-    def resolve_payroll_codes(obj) -> dict[str, str]:
-        return _payroll_codes(obj)
-
 
 class AbsenceTypeIn(Schema):
-    code: str = Field(max_length=20)
-    name: str = Field(min_length=1, max_length=100)
+    code: Code
+    name: Name = Field(min_length=1)
     paxml_code: str = Field("", description="a PAXml 2.0 tidkod, e.g. SJK, VAB, SEM")
     time_bank_effect: str = "none"
     requires_child: bool = False
-    sort_order: int = Field(0, ge=0, le=32767)
+    sort_order: SortOrder = 0
 
 
 class AbsenceTypePatch(Schema):
-    code: str | None = Field(None, max_length=20)
-    name: str | None = Field(None, max_length=100)
+    code: Code | None = None
+    name: Name | None = None
     paxml_code: str | None = None
     time_bank_effect: str | None = None
     requires_child: bool | None = None
     is_active: bool | None = None
-    sort_order: int | None = Field(None, ge=0, le=32767)
+    sort_order: SortOrder | None = None
 
 
 class PayrollCodeRowOut(Schema):

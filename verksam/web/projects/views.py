@@ -1,6 +1,8 @@
 """Pages of the projects module (Projekt): list with search and filters, create, edit, detail with
 assigned users, complete and reopen. LIGHT users do not see the module (Perm.PROJECTS_VIEW)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -24,6 +26,35 @@ def _project_or_404(request: TenantRequest, project_id: int) -> Project:
     if project is None:
         raise Http404
     return project
+
+
+def _editable_project(request: TenantRequest, project_id: int) -> Project:
+    """The project, if the actor may change it (403 otherwise, 404 if they cannot see it)."""
+    project = _project_or_404(request, project_id)
+    if not selectors.project_can_edit(actor=request.actor, project=project):
+        raise PermissionDenied
+    return project
+
+
+def _form_page(
+    request: TenantRequest,
+    slug: str,
+    form: ProjectForm,
+    project: Project | None,
+    save: Callable[[], tuple[Project, str]],
+) -> HttpResponse:
+    """The create/edit form: a valid POST runs `save` (which returns the project and the success
+    message) and goes to the project; otherwise the form is shown, with 422 after a POST."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, message = save()
+        except (DomainError, ValidationError) as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("web:project_detail", slug, saved.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "web/projects/form.html", {"form": form, "project": project}, status=status)
 
 
 @tenant_view(Perm.PROJECTS_VIEW)
@@ -55,37 +86,27 @@ def project_create(request: TenantRequest, slug: str) -> HttpResponse:
     if request.actor.membership is not None:
         initial["manager"] = request.actor.membership.pk
     form = ProjectForm(request.POST or None, initial=initial, show_prices=show_prices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.actor, **form.service_data())
-        except (DomainError, ValidationError) as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, _("Project %(number)s has been created.") % {"number": project.number})
-            return redirect("web:project_detail", slug, project.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "web/projects/form.html", {"form": form, "project": None}, status=status)
+
+    def save() -> tuple[Project, str]:
+        project = services.project_create(actor=request.actor, **form.service_data())
+        return project, _("Project %(number)s has been created.") % {"number": project.number}
+
+    return _form_page(request, slug, form, None, save)
 
 
 @tenant_view(Perm.PROJECTS_VIEW)
 def project_edit(request: TenantRequest, slug: str, project_id: int) -> HttpResponse:
-    project = _project_or_404(request, project_id)
-    if not selectors.project_can_edit(actor=request.actor, project=project):
-        raise PermissionDenied
+    project = _editable_project(request, project_id)
     show_prices = request.actor.has(Perm.PRICES_VIEW)
     form = ProjectForm(
         request.POST or None, initial=ProjectForm.initial_for(project), show_prices=show_prices
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(actor=request.actor, project=project, **form.service_data())
-        except (DomainError, ValidationError) as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("web:project_detail", slug, project.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "web/projects/form.html", {"form": form, "project": project}, status=status)
+
+    def save() -> tuple[Project, str]:
+        services.project_update(actor=request.actor, project=project, **form.service_data())
+        return project, _("The changes have been saved.")
+
+    return _form_page(request, slug, form, project, save)
 
 
 def _detail(request: TenantRequest, project: Project, add_form: MemberAddForm | None = None, status=200):
@@ -107,30 +128,35 @@ def project_detail(request: TenantRequest, slug: str, project_id: int) -> HttpRe
     return _detail(request, _project_or_404(request, project_id))
 
 
+def _change_status(
+    request: TenantRequest, slug: str, project_id: int, change: Callable[..., Project], message: str
+) -> HttpResponse:
+    """Complete or reopen (`change`) the project and go back to it."""
+    project = _project_or_404(request, project_id)
+    change(actor=request.actor, project=project)
+    messages.success(request, message)
+    return redirect("web:project_detail", slug, project.pk)
+
+
 @tenant_view(Perm.PROJECTS_MANAGE)
 @require_POST
 def project_complete(request: TenantRequest, slug: str, project_id: int) -> HttpResponse:
-    project = _project_or_404(request, project_id)
-    services.project_complete(actor=request.actor, project=project)
-    messages.success(request, _("The project has been completed. No more time can be reported on it."))
-    return redirect("web:project_detail", slug, project.pk)
+    message = _("The project has been completed. No more time can be reported on it.")
+    return _change_status(request, slug, project_id, services.project_complete, message)
 
 
 @tenant_view(Perm.PROJECTS_MANAGE)
 @require_POST
 def project_reopen(request: TenantRequest, slug: str, project_id: int) -> HttpResponse:
-    project = _project_or_404(request, project_id)
-    services.project_reopen(actor=request.actor, project=project)
-    messages.success(request, _("The project is active again."))
-    return redirect("web:project_detail", slug, project.pk)
+    return _change_status(
+        request, slug, project_id, services.project_reopen, _("The project is active again.")
+    )
 
 
 @tenant_view(Perm.PROJECTS_CREATE)
 @require_POST
 def project_member_add(request: TenantRequest, slug: str, project_id: int) -> HttpResponse:
-    project = _project_or_404(request, project_id)
-    if not selectors.project_can_edit(actor=request.actor, project=project):
-        raise PermissionDenied
+    project = _editable_project(request, project_id)
     form = MemberAddForm(request.POST, queryset=selectors.project_assignable_members(project=project))
     if form.is_valid():
         membership = form.cleaned_data["membership"]
@@ -151,9 +177,7 @@ def project_member_add(request: TenantRequest, slug: str, project_id: int) -> Ht
 def project_member_remove(
     request: TenantRequest, slug: str, project_id: int, membership_id: int
 ) -> HttpResponse:
-    project = _project_or_404(request, project_id)
-    if not selectors.project_can_edit(actor=request.actor, project=project):
-        raise PermissionDenied
+    project = _editable_project(request, project_id)
     membership = membership_get(membership_id)
     if membership is None:
         raise Http404

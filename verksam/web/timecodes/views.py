@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -117,11 +118,14 @@ def _page(
         "time_codes": time_codes,
         "absence_types": absence_types,
         "activities": list(selectors.activity_list(active_only=False)),
-        "time_code_form": bound.get("time_code")
-        or TimeCodeForm(prefix="tc", initial={"counts_as_worked": True, "time_bank_effect": "none"}),
-        "absence_type_form": bound.get("absence_type")
-        or AbsenceTypeForm(prefix="ab", initial={"time_bank_effect": "none"}),
-        "activity_form": bound.get("activity") or ActivityForm(prefix="ac", initial={"invoiceable": True}),
+        "time_code_form": bound.get(TIME_CODE.key)
+        or TimeCodeForm(
+            prefix=TIME_CODE.prefix, initial={"counts_as_worked": True, "time_bank_effect": "none"}
+        ),
+        "absence_type_form": bound.get(ABSENCE_TYPE.key)
+        or AbsenceTypeForm(prefix=ABSENCE_TYPE.prefix, initial={"time_bank_effect": "none"}),
+        "activity_form": bound.get(ACTIVITY.key)
+        or ActivityForm(prefix=ACTIVITY.prefix, initial={"invoiceable": True}),
         "settings_form": bound.get("settings")
         or TimeSettingsForm(prefix="ps", initial=_settings_initial(settings)),
         "payroll_form": bound.get("payroll")
@@ -140,140 +144,133 @@ def settings_page(request: TenantRequest, slug: str) -> HttpResponse:
     return _page(request)
 
 
-def _create(
-    request: TenantRequest,
-    slug: str,
-    *,
-    key: str,
-    form_class: type[forms.Form],
-    prefix: str,
-    service: Callable[..., Any],
-    anchor: str,
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of master data on the settings page: its forms, services and section."""
+
+    key: str  # the bound form's key in _page, and the update service's keyword for the row
+    prefix: str  # the add form's prefix on the settings page
+    anchor: str  # its section (SECTION_LABELS)
+    add_form: type[forms.Form]
+    edit_form: type[forms.Form]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    edit_title: str | Promise
+
+
+TIME_CODE = _Kind(
+    key="time_code",
+    prefix="tc",
+    anchor="tidkoder",
+    add_form=TimeCodeForm,
+    edit_form=TimeCodeEditForm,
+    create=services.time_code_create,
+    update=services.time_code_update,
+    edit_title=gettext_lazy("Edit time code"),
+)
+ABSENCE_TYPE = _Kind(
+    key="absence_type",
+    prefix="ab",
+    anchor="franvarotyper",
+    add_form=AbsenceTypeForm,
+    edit_form=AbsenceTypeEditForm,
+    create=services.absence_type_create,
+    update=services.absence_type_update,
+    edit_title=gettext_lazy("Edit absence type"),
+)
+ACTIVITY = _Kind(
+    key="activity",
+    prefix="ac",
+    anchor="aktiviteter",
+    add_form=ActivityForm,
+    edit_form=ActivityEditForm,
+    create=services.activity_create,
+    update=services.activity_update,
+    edit_title=gettext_lazy("Edit activity"),
+)
+
+
+def _settings_url(slug: str, anchor: str, query: str = "") -> str:
+    return reverse("web:timecodes_settings", args=[slug]) + query + f"#{anchor}"
+
+
+def _submit(
+    request: TenantRequest, form: forms.Form, *, key: str, save: Callable[[], str], url: str
 ) -> HttpResponse:
-    form = form_class(request.POST, prefix=prefix)
+    """Save a valid form with `save` (which returns the success message) and go to `url`; an invalid
+    form or a refusal of the service shows the page again with the errors (422)."""
     if form.is_valid():
         try:
-            obj = service(actor=request.actor, **form.cleaned_data)
+            message = save()
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("%(name)s has been added.") % {"name": obj.name})
-            return redirect(reverse("web:timecodes_settings", args=[slug]) + f"#{anchor}")
+            messages.success(request, message)
+            return redirect(url)
     return _page(request, bound={key: form}, status=422)
+
+
+def _create(request: TenantRequest, slug: str, kind: _Kind) -> HttpResponse:
+    form = kind.add_form(request.POST, prefix=kind.prefix)
+
+    def save() -> str:
+        obj = kind.create(actor=request.actor, **form.cleaned_data)
+        return _("%(name)s has been added.") % {"name": obj.name}
+
+    return _submit(request, form, key=kind.key, save=save, url=_settings_url(slug, kind.anchor))
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 @require_POST
 def time_code_create(request: TenantRequest, slug: str) -> HttpResponse:
-    return _create(
-        request,
-        slug,
-        key="time_code",
-        form_class=TimeCodeForm,
-        prefix="tc",
-        service=services.time_code_create,
-        anchor="tidkoder",
-    )
+    return _create(request, slug, TIME_CODE)
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 @require_POST
 def absence_type_create(request: TenantRequest, slug: str) -> HttpResponse:
-    return _create(
-        request,
-        slug,
-        key="absence_type",
-        form_class=AbsenceTypeForm,
-        prefix="ab",
-        service=services.absence_type_create,
-        anchor="franvarotyper",
-    )
+    return _create(request, slug, ABSENCE_TYPE)
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 @require_POST
 def activity_create(request: TenantRequest, slug: str) -> HttpResponse:
-    return _create(
-        request,
-        slug,
-        key="activity",
-        form_class=ActivityForm,
-        prefix="ac",
-        service=services.activity_create,
-        anchor="aktiviteter",
-    )
+    return _create(request, slug, ACTIVITY)
 
 
-def _edit(
-    request: TenantRequest,
-    slug: str,
-    obj: Any,
-    *,
-    form_class: type[forms.Form],
-    update: Callable[..., Any],
-    target: str,
-    anchor: str,
-    title: str,
-) -> HttpResponse:
+def _edit(request: TenantRequest, slug: str, kind: _Kind, obj: Any) -> HttpResponse:
     if obj is None:
         raise Http404
-    initial = {name: getattr(obj, name) for name in form_class.base_fields}
-    form = form_class(request.POST or None, initial=initial)
+    initial = {name: getattr(obj, name) for name in kind.edit_form.base_fields}
+    form = kind.edit_form(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if getattr(obj, k) != v}
         try:
             if changes:
-                update(actor=request.actor, **{target: obj}, **changes)
+                kind.update(actor=request.actor, **{kind.key: obj}, **changes)
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
-            return redirect(reverse("web:timecodes_settings", args=[slug]) + f"#{anchor}")
+            return redirect(_settings_url(slug, kind.anchor))
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "object": obj, "title": title, "anchor": anchor}
+    context = {"form": form, "object": obj, "title": kind.edit_title, "anchor": kind.anchor}
     return render(request, "web/timecodes/edit.html", context, status=status)
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 def time_code_edit(request: TenantRequest, slug: str, time_code_id: int) -> HttpResponse:
-    return _edit(
-        request,
-        slug,
-        selectors.time_code_get(time_code_id),
-        form_class=TimeCodeEditForm,
-        update=services.time_code_update,
-        target="time_code",
-        anchor="tidkoder",
-        title=_("Edit time code"),
-    )
+    return _edit(request, slug, TIME_CODE, selectors.time_code_get(time_code_id))
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 def absence_type_edit(request: TenantRequest, slug: str, absence_type_id: int) -> HttpResponse:
-    return _edit(
-        request,
-        slug,
-        selectors.absence_type_get(absence_type_id),
-        form_class=AbsenceTypeEditForm,
-        update=services.absence_type_update,
-        target="absence_type",
-        anchor="franvarotyper",
-        title=_("Edit absence type"),
-    )
+    return _edit(request, slug, ABSENCE_TYPE, selectors.absence_type_get(absence_type_id))
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 def activity_edit(request: TenantRequest, slug: str, activity_id: int) -> HttpResponse:
-    return _edit(
-        request,
-        slug,
-        selectors.activity_get(activity_id),
-        form_class=ActivityEditForm,
-        update=services.activity_update,
-        target="activity",
-        anchor="aktiviteter",
-        title=_("Edit activity"),
-    )
+    return _edit(request, slug, ACTIVITY, selectors.activity_get(activity_id))
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
@@ -287,30 +284,25 @@ def payroll_codes_save(request: TenantRequest, slug: str) -> HttpResponse:
         list(selectors.absence_type_list(active_only=True)),
     )
     form = PayrollCodesForm(request.POST, rows=rows)
-    if form.is_valid():
-        try:
-            services.payroll_code_set_many(actor=request.actor, system=system, codes=form.codes())
-        except (DomainError, ValidationError) as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, _("The payroll codes have been saved."))
-            return redirect(reverse("web:timecodes_settings", args=[slug]) + f"?system={system}#lonekoder")
-    return _page(request, bound={"payroll": form}, status=422)
+
+    def save() -> str:
+        services.payroll_code_set_many(actor=request.actor, system=system, codes=form.codes())
+        return _("The payroll codes have been saved.")
+
+    url = _settings_url(slug, "lonekoder", query=f"?system={system}")
+    return _submit(request, form, key="payroll", save=save, url=url)
 
 
 @tenant_view(Perm.SETTINGS_MANAGE)
 @require_POST
 def time_settings_save(request: TenantRequest, slug: str) -> HttpResponse:
     form = TimeSettingsForm(request.POST, prefix="ps")
-    if form.is_valid():
-        try:
-            services.time_settings_update(actor=request.actor, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect(reverse("web:timecodes_settings", args=[slug]) + "#avvikelseperiod")
-    return _page(request, bound={"settings": form}, status=422)
+
+    def save() -> str:
+        services.time_settings_update(actor=request.actor, **form.cleaned_data)
+        return _("The changes have been saved.")
+
+    return _submit(request, form, key="settings", save=save, url=_settings_url(slug, "avvikelseperiod"))
 
 
 # The page's sections (tabs), anchored by Swedish ids so a link can open one.

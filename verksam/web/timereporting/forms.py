@@ -99,7 +99,9 @@ class AbsenceEntryForm(TenantForm):
     kind = "absence"
     absence_type = NamedChoiceField(label=_("Type of absence"), queryset=None)
     whole_day = forms.BooleanField(label=_("Whole day"), required=False, initial=True)
-    minutes = HoursField(label=_("Hours"), help_text=_("For part of a day. A whole day is your normal working day."))
+    minutes = HoursField(
+        label=_("Hours"), help_text=_("For part of a day. A whole day is your normal working day.")
+    )
     child_personnummer = forms.CharField(
         label=_("Child's personnummer (VAB)"),
         required=False,
