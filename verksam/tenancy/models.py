@@ -1,5 +1,7 @@
 """Tenants, memberships, partner grants and the base class of every tenant-owned row."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -118,7 +120,13 @@ class TenantOwned(models.Model):
             value = getattr(self, field.attname)
             if value is None:
                 continue
-            owner = related.all_tenants.filter(pk=value).values_list("tenant_id", flat=True).first()
+            cached: Any = field.get_cached_value(self, default=None)
+            if cached is not None and cached.pk == value and cached.tenant_id is not None:
+                # Loaded through a scoped selector (or created here): its tenant is known without
+                # a query. Django drops this cache whenever the id is reassigned.
+                owner = cached.tenant_id
+            else:
+                owner = related.all_tenants.filter(pk=value).values_list("tenant_id", flat=True).first()
             if owner != self.tenant_id:
                 errors[field.name] = ValidationError(
                     _("The selected item does not exist."), code="other_tenant"

@@ -50,6 +50,22 @@ ENTRY_FIELDS = {
 }
 
 
+# The entry's references were resolved through scoped selectors (so they exist, in this tenant, which
+# TenantOwned.clean() still confirms), and rules.py has checked what the CHECK constraints say (time
+# range, fields per kind); the client_uuid is matched before insert and on IntegrityError. full_clean
+# skips re-querying all of that: 36 → 21 queries per API create on PostgreSQL. The database
+# constraints stay as the backstop.
+RESOLVED_REFERENCES = [
+    "tenant",
+    "membership",
+    "project",
+    "activity",
+    "time_code",
+    "absence_type",
+    "created_by",
+]
+
+
 def _entry_audit(entry: TimeEntry) -> dict[str, Any]:
     return {
         "date": entry.date.isoformat(),
@@ -131,7 +147,7 @@ def time_entry_create_or_get(
         minutes=minutes or 0,
     )
     prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable_minutes)
-    entry.full_clean()
+    entry.full_clean(exclude=RESOLVED_REFERENCES, validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()
@@ -189,7 +205,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, **changes: Any) -> Time
         minutes = entry.minutes
     prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable, fields=fields)
     entry.updated_at = timezone.now()
-    entry.full_clean()
+    entry.full_clean(exclude=RESOLVED_REFERENCES, validate_constraints=False)
     entry.save()
     after = _entry_audit(entry)
     record(

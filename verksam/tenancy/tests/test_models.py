@@ -7,6 +7,7 @@ from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 
 from .factories import MembershipFactory
+from .helpers import count_queries
 
 
 def test_clean_rejects_an_approver_from_another_tenant(tenant, owner, other_tenant):
@@ -47,3 +48,31 @@ def test_employment_number_is_unique_per_tenant(tenant, employee, other_tenant):
         with pytest.raises(ValidationError) as exc:
             clash.full_clean()
     assert exc.value.messages
+
+
+def test_clean_refuses_a_loaded_object_of_another_tenant_without_querying_it(tenant, owner, other_tenant):
+    # given a membership of another tenant held as a loaded object (e.g. read by a careless query)
+    foreign = MembershipFactory(tenant=other_tenant)
+    with tenant_scope(tenant.pk):
+        membership = Membership.objects.get(user=owner)
+        membership.approver = foreign
+        # when only the same-tenant rule runs / then it refuses on the field, from the object's tenant
+        with pytest.raises(ValidationError) as exc:
+            queries, _ = count_queries(membership.clean)
+        assert exc.value.error_dict["approver"][0].code == "other_tenant"
+        # and a loaded object of the same tenant costs no query
+        membership.approver = MembershipFactory(tenant=tenant)
+        queries, _ = count_queries(membership.clean)
+        assert queries == 0
+
+
+def test_clean_does_not_trust_a_cache_left_behind_by_a_reassigned_id(tenant, owner, attestant, other_tenant):
+    # given the approver loaded, then the id replaced by another tenant's row (Django drops the cache)
+    foreign = MembershipFactory(tenant=other_tenant)
+    with tenant_scope(tenant.pk):
+        membership = Membership.objects.get(user=owner)
+        membership.approver = Membership.objects.get(user=attestant)
+        membership.approver_id = foreign.pk
+        with pytest.raises(ValidationError) as exc:
+            membership.clean()
+    assert "approver" in exc.value.error_dict
