@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from verksam.tenancy.selectors import tenants_for_user
 
+from .dashboard import dashboard_context
 from .decorators import TenantRequest, tenant_view
 
 
@@ -18,4 +19,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @tenant_view()
 def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
-    return render(request, "web/dashboard.html", {})
+    """Översikt: my time this week and period, and what waits for me to attest."""
+    return render(request, "web/dashboard.html", dashboard_context(request.actor))

@@ -1,0 +1,95 @@
+"""What the start page (Översikt) shows: the person's own time this week and period, and for an
+approver what waits for attestation. Reads only, through the modules' selectors; a constant number
+of queries whatever the amount of time reported."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from verksam.attestation import selectors as attestation
+from verksam.core.timeutil import is_workday
+from verksam.tenancy.access import Actor
+from verksam.tenancy.permissions import Perm
+from verksam.timecodes.periods import Period
+from verksam.timecodes.selectors import current_period
+from verksam.timereporting import selectors as time
+from verksam.timereporting.hours import format_minutes
+
+
+def _hours(minutes: int) -> str:
+    """`h:mm`, and "0:00" for nothing (format_minutes leaves nothing blank for the grids)."""
+    return format_minutes(minutes) or "0:00"
+
+
+@dataclass(frozen=True)
+class MyTime:
+    week_monday: dt.date
+    week_minutes: int
+    period: Period
+    days_to_report: int  # past workdays of the period with nothing reported and not locked
+    days_to_lock: int  # past days with time reported but not yet locked
+    rejected: list[time.DaySummary]
+    time_bank_minutes: int
+
+    @property
+    def week_hours(self) -> str:
+        return _hours(self.week_minutes)
+
+    @property
+    def time_bank_hours(self) -> str:
+        sign = "−" if self.time_bank_minutes < 0 else ""
+        return sign + _hours(abs(self.time_bank_minutes))
+
+
+@dataclass(frozen=True)
+class ToAttest:
+    period: Period
+    employees_waiting: int
+    days_waiting: int
+    employees_missing_days: int
+
+
+def my_time(actor: Actor, today: dt.date) -> MyTime | None:
+    if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
+        return None
+    membership_id = actor.membership.pk
+    period = current_period(actor.tenant_id, today)
+    monday = today - dt.timedelta(days=today.weekday())
+    start, end = min(period.start, monday), max(period.end, monday + dt.timedelta(days=6))
+    days = time.day_summaries(membership_id=membership_id, start=start, end=end)
+    in_period = [d for d in days if d.date in period and d.date < today]
+    return MyTime(
+        week_monday=monday,
+        week_minutes=sum(d.minutes for d in days if monday <= d.date <= monday + dt.timedelta(days=6)),
+        period=period,
+        days_to_report=sum(
+            1 for d in in_period if not d.minutes and d.status in {"open", "rejected"} and is_workday(d.date)
+        ),
+        days_to_lock=sum(1 for d in in_period if d.minutes and d.status in {"open", "rejected"}),
+        rejected=[d for d in days if d.status == "rejected"],
+        time_bank_minutes=time.time_bank_balance(membership_ids=[membership_id], until=today).get(
+            membership_id, 0
+        ),
+    )
+
+
+def to_attest(actor: Actor, today: dt.date) -> ToAttest | None:
+    if not actor.has(Perm.TIME_ATTEST):
+        return None
+    period = current_period(actor.tenant_id, today)
+    rows = attestation.attestation_queue(actor=actor, period=period)
+    if not rows:
+        return None
+    waiting = [r for r in rows if r.days_locked]
+    return ToAttest(
+        period=period,
+        employees_waiting=len(waiting),
+        days_waiting=sum(r.days_locked for r in waiting),
+        employees_missing_days=sum(1 for r in rows if r.days_missing),
+    )
+
+
+def dashboard_context(actor: Actor) -> dict:
+    today = timezone.localdate()
+    return {"today": today, "my_time": my_time(actor, today), "to_attest": to_attest(actor, today)}
