@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from verksam.core import timeutil
+from verksam.core.duration import hm
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
@@ -150,12 +151,6 @@ def is_own(actor: Actor, membership: Membership) -> bool:
 # --- the queue -----------------------------------------------------------------------------------
 
 
-def hours(minutes: int) -> str:
-    """`450` → `"7:30"` (durations are integer minutes, DESIGN.md rule 15)."""
-    sign = "-" if minutes < 0 else ""
-    return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
-
-
 @dataclass(frozen=True)
 class CodeTotal:
     code: str
@@ -164,7 +159,7 @@ class CodeTotal:
 
     @property
     def hours(self) -> str:
-        return hours(self.minutes)
+        return hm(self.minutes)
 
 
 @dataclass
@@ -198,12 +193,11 @@ class QueueRow:
 
     @property
     def total_hours(self) -> str:
-        return hours(self.total_minutes)
+        return hm(self.total_minutes)
 
     @property
     def time_bank_hours(self) -> str:
-        sign = "−" if self.time_bank_minutes < 0 else ""
-        return sign + hours(abs(self.time_bank_minutes))
+        return hm(self.time_bank_minutes)
 
 
 def _status(row: QueueRow) -> str:
@@ -308,7 +302,7 @@ class EntryLine:
 
     @property
     def hours(self) -> str:
-        return hours(self.entry.minutes)
+        return hm(self.entry.minutes)
 
 
 @dataclass
@@ -322,7 +316,7 @@ class DayRow:
 
     @property
     def hours(self) -> str:
-        return hours(self.minutes)
+        return hm(self.minutes)
 
     @property
     def is_weekend(self) -> bool:
@@ -364,7 +358,7 @@ class EmployeePeriod:
 
     @property
     def total_hours(self) -> str:
-        return hours(self.total_minutes)
+        return hm(self.total_minutes)
 
 
 def employee_period(*, membership: Membership, period: Period) -> EmployeePeriod:

@@ -14,11 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verksam.core.duration import format_minutes
 from verksam.projects.models import Project
 from verksam.tenancy.models import Membership, TenantOwned
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
-
-from .hours import format_minutes
 
 MINUTES_PER_DAY = 24 * 60
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from verksam.core.duration import format_minutes, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden
 from verksam.core.identifiers import normalize_personnummer
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
@@ -17,7 +18,6 @@ from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import TimeCode
 
-from .hours import format_minutes, wall_clock_minutes
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
 
 # Whole-day absence without a stated time counts as the employee's normal working day

@@ -8,18 +8,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from verksam.attestation import selectors as attestation
+from verksam.core.duration import hm
 from verksam.core.timeutil import is_workday
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.periods import Period
 from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors as time
-from verksam.timereporting.hours import format_minutes
-
-
-def _hours(minutes: int) -> str:
-    """`h:mm`, and "0:00" for nothing (format_minutes leaves nothing blank for the grids)."""
-    return format_minutes(minutes) or "0:00"
 
 
 @dataclass(frozen=True)
@@ -34,12 +29,11 @@ class MyTime:
 
     @property
     def week_hours(self) -> str:
-        return _hours(self.week_minutes)
+        return hm(self.week_minutes)
 
     @property
     def time_bank_hours(self) -> str:
-        sign = "−" if self.time_bank_minutes < 0 else ""
-        return sign + _hours(abs(self.time_bank_minutes))
+        return hm(self.time_bank_minutes)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from verksam.core.duration import hm, parse_hours, typed_hours
 from verksam.core.errors import DomainError
 from verksam.tenancy import selectors, services
 from verksam.tenancy.access import Actor
@@ -20,30 +21,12 @@ from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
-from verksam.timereporting.hours import parse_hours
 
 from .decorators import TenantRequest, tenant_view
 from .errors import add_error
 from .forms import TenantForm
 
 MINUS_SIGNS = ("-", "−", "–")  # people type a hyphen; the UI (and copied text) shows a real minus
-
-
-def hours_text(minutes: int) -> str:
-    """Minutes as the hours a Swede types: 480 → "8", 390 → "6,5", 435 → "7,25", 400 → "6:40"."""
-    hours, rest = divmod(minutes, 60)
-    if not rest:
-        return str(hours)
-    if rest % 3 == 0:  # a whole number of hundredths of an hour
-        return f"{hours},{rest * 100 // 60:02d}".rstrip("0")
-    return f"{hours}:{rest:02d}"
-
-
-def signed_hm(minutes: int) -> str:
-    """A time bank movement or balance as signed h:mm: +7:30, −2:30, 0:00."""
-    sign = "−" if minutes < 0 else "+" if minutes > 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours}:{rest:02d}"
 
 
 class WorkDayField(forms.CharField):
@@ -141,7 +124,7 @@ class TimeBankAdjustForm(TenantForm):
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     members = list(selectors.membership_list())
     for m in members:
-        m.work_day_text = hours_text(m.work_day_minutes)  # type: ignore[attr-defined]
+        m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
     return render(request, "web/members/list.html", {"members": members})
 
 
@@ -149,7 +132,7 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
 def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     form = InviteForm(
         request.POST or None,
-        initial={"licence": Licence.LIGHT, "work_day_minutes": hours_text(DEFAULT_WORK_DAY_MINUTES)},
+        initial={"licence": Licence.LIGHT, "work_day_minutes": typed_hours(DEFAULT_WORK_DAY_MINUTES)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,9 +154,9 @@ def _time_bank(actor: Actor, membership: Membership, form: TimeBankAdjustForm) -
     balance = time_selectors.time_bank_balance(membership_ids=[membership.pk], until=today)[membership.pk]
     adjustments = list(time_selectors.time_bank_adjustments(membership_id=membership.pk))
     for adjustment in adjustments:
-        adjustment.signed = signed_hm(adjustment.minutes)  # type: ignore[attr-defined]
+        adjustment.signed = hm(adjustment.minutes, signed=True)  # type: ignore[attr-defined]
     return {
-        "balance": signed_hm(balance),
+        "balance": hm(balance, signed=True),
         "balance_minutes": balance,
         "today": today,
         "adjustments": adjustments,
@@ -195,7 +178,7 @@ def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpRe
         "is_active": membership.is_active,
         "employment_number": membership.employment_number,
         "salary_form": membership.salary_form,
-        "work_day_minutes": hours_text(membership.work_day_minutes),
+        "work_day_minutes": typed_hours(membership.work_day_minutes),
     }
     form = MemberEditForm(None if bank_post else posted, initial=initial)
     approver_field = cast(forms.ModelChoiceField, form.fields["approver"])

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from verksam.audit.models import AuditEvent
+from verksam.core.duration import hm, typed_hours
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import login_client
@@ -18,7 +19,6 @@ from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
 from verksam.timereporting.tests.factories import TimeEntryFactory
-from verksam.web.members_views import hours_text, signed_hm
 
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
 ADMINS = {"owner", "partner_full"}
@@ -50,7 +50,7 @@ def _edit_data(m: Membership, **changes) -> dict:
         "employment_number": m.employment_number,
         "salary_form": m.salary_form,
         "is_active": "on" if m.is_active else "",
-        "work_day_minutes": hours_text(m.work_day_minutes),
+        "work_day_minutes": typed_hours(m.work_day_minutes),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -90,12 +90,12 @@ def _adjust(tenant, member, minutes, *, by=None, date=TODAY, reason="Justering")
     ("minutes", "text"), [(480, "8"), (390, "6,5"), (435, "7,25"), (400, "6:40"), (6, "0,1"), (1440, "24")]
 )
 def test_working_day_is_shown_as_the_hours_a_swede_types(minutes, text):
-    assert hours_text(minutes) == text
+    assert typed_hours(minutes) == text
 
 
 @pytest.mark.parametrize(("minutes", "text"), [(450, "+7:30"), (-150, "−2:30"), (0, "0:00"), (-5, "−0:05")])
 def test_time_bank_amounts_are_signed_hours_and_minutes(minutes, text):
-    assert signed_hm(minutes) == text
+    assert hm(minutes, signed=True) == text
 
 
 # --- normal working day ---------------------------------------------------------------------------

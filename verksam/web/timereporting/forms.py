@@ -6,10 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from verksam.core.duration import format_minutes, parse_hours
 from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
 from verksam.timereporting import selectors
-from verksam.timereporting.hours import format_minutes, parse_hours
 from verksam.timereporting.models import TimeEntry
 from verksam.web.forms import TenantForm
 

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
+from verksam.core.duration import format_minutes, parse_hours
 from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
@@ -23,7 +24,6 @@ from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import TimeCode
 from verksam.timecodes.services import timecodes_install_defaults
 from verksam.timereporting import selectors, services
-from verksam.timereporting.hours import format_minutes, parse_hours
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.selectors import DayState, DaySummary
 from verksam.web.decorators import TenantRequest, tenant_view

@@ -1,5 +1,6 @@
-"""Hours as people type them ("7,5", "7.5", "7:30", "7") to integer minutes and back (DESIGN.md
-rule 15: durations are integer minutes). Swedish uses a decimal comma; "7:30" is hours:minutes."""
+"""Durations: hours as people type them ("7,5", "7.5", "7:30", "7") to integer minutes and back
+(DESIGN.md rule 15: durations are integer minutes). Swedish uses a decimal comma; "7:30" is
+hours:minutes. The one place minutes are formatted for people, so every page says it the same way."""
 
 import datetime as dt
 import re
@@ -25,13 +26,27 @@ def parse_hours(text: str) -> int | None:
     raise ValueError(text)
 
 
-def format_minutes(minutes: int | None) -> str:
-    """`h:mm` (e.g. 450 → "7:30"); negative balances keep their sign; None/0 → ""."""
-    if not minutes:
-        return ""
-    sign = "−" if minutes < 0 else ""
+def hm(minutes: int, *, signed: bool = False) -> str:
+    """`h:mm` (450 → "7:30", 0 → "0:00"); a negative balance keeps a real minus sign ("−2:30");
+    `signed` also marks a positive movement ("+7:30"), as time-bank adjustments read."""
+    sign = "−" if minutes < 0 else "+" if signed and minutes > 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     return f"{sign}{hours}:{rest:02d}"
+
+
+def format_minutes(minutes: int | None) -> str:
+    """`h:mm` like `hm`, but blank for nothing: grids and lists leave empty cells empty."""
+    return hm(minutes) if minutes else ""
+
+
+def typed_hours(minutes: int) -> str:
+    """Minutes as the hours a Swede types: 480 → "8", 390 → "6,5", 435 → "7,25", 400 → "6:40"."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return str(hours)
+    if rest % 3 == 0:  # a whole number of hundredths of an hour
+        return f"{hours},{rest * 100 // 60:02d}".rstrip("0")
+    return f"{hours}:{rest:02d}"
 
 
 def wall_clock_minutes(start: dt.time, end: dt.time) -> int:
