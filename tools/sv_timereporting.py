@@ -44,6 +44,8 @@ SV = {
     "Days locked and sent for attestation: %(count)d.": "Låsta dagar skickade för attest: %(count)d.",
     "The days were already locked.": "Dagarna var redan låsta.",
     "Days unlocked: %(count)d.": "Upplåsta dagar: %(count)d.",
+    "Week %(week)d is locked and sent for attestation.": "Vecka %(week)d är låst och skickad för attest.",
+    "Week %(week)d is unlocked.": "Vecka %(week)d är upplåst.",
     "Entries copied from last week: %(count)d.": "Tidrapporter kopierade från förra veckan: %(count)d.",
     "Nothing to copy from last week (or the days are locked).": "Inget att kopiera från förra veckan (eller så är dagarna låsta).",
     # forms

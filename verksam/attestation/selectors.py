@@ -257,8 +257,11 @@ def attestation_queue(
         days, states = reported[pk], status[pk]
         row.time_bank_minutes = bank.get(pk, 0)
         row.days_reported = len(days)
-        row.days_locked = sum(1 for s in states.values() if s == LOCKED)
-        row.days_attested = sum(1 for s in states.values() if s == ATTESTED)
+        # A locked week also locks its empty weekend; such days are not work to attest, so locked
+        # and attested count the days with time and the workdays, in the same unit as reported.
+        counted = [s for d, s in states.items() if d in days or timeutil.is_workday(d)]
+        row.days_locked = counted.count(LOCKED)
+        row.days_attested = counted.count(ATTESTED)
         row.days_open = sum(1 for d in days if d not in states)
         row.days_missing = sum(1 for d in due if d not in days and d not in states)
         row.time_codes.sort(key=lambda c: (c.code, c.name))

@@ -44,11 +44,10 @@ class ToAttest:
     employees_missing_days: int
 
 
-def my_time(actor: Actor, today: dt.date) -> MyTime | None:
+def my_time(actor: Actor, today: dt.date, period: Period) -> MyTime | None:
     if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
         return None
     membership_id = actor.membership.pk
-    period = current_period(actor.tenant_id, today)
     monday = today - dt.timedelta(days=today.weekday())
     start, end = min(period.start, monday), max(period.end, monday + dt.timedelta(days=6))
     days = time.day_summaries(membership_id=membership_id, start=start, end=end)
@@ -68,10 +67,9 @@ def my_time(actor: Actor, today: dt.date) -> MyTime | None:
     )
 
 
-def to_attest(actor: Actor, today: dt.date) -> ToAttest | None:
+def to_attest(actor: Actor, period: Period) -> ToAttest | None:
     if not actor.has(Perm.TIME_ATTEST):
         return None
-    period = current_period(actor.tenant_id, today)
     rows = attestation.attestation_queue(actor=actor, period=period)
     if not rows:
         return None
@@ -86,4 +84,7 @@ def to_attest(actor: Actor, today: dt.date) -> ToAttest | None:
 
 def dashboard_context(actor: Actor) -> dict:
     today = timezone.localdate()
-    return {"today": today, "my_time": my_time(actor, today), "to_attest": to_attest(actor, today)}
+    if not actor.has(Perm.TIME_REPORT_OWN) and not actor.has(Perm.TIME_ATTEST):
+        return {"today": today, "my_time": None, "to_attest": None}
+    period = current_period(actor.tenant_id, today)
+    return {"today": today, "my_time": my_time(actor, today, period), "to_attest": to_attest(actor, period)}

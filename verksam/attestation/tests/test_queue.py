@@ -28,6 +28,7 @@ from .helpers import (
     actor,
     codes,
     delegate,
+    lock,
     member,
     report,
     statuses,
@@ -328,3 +329,22 @@ def test_queue_shows_each_employees_time_bank_at_the_end_of_the_period(tenant, a
     row = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)[0]
     # then the bank is +1:00 at the end of November
     assert row.time_bank_minutes == 60 and row.time_bank_hours == "1:00"
+
+
+def test_the_empty_weekend_of_a_locked_week_is_not_counted_as_a_day_to_attest(tenant, attestant, employee):
+    # given an employee who reported Monday–Friday and locked the whole week (Saturday and Sunday
+    # are locked too, empty), and the week before attested in full (empty weekend included)
+    m = member(tenant, employee)
+    first = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(5)]
+    second = [dt.date(2026, 11, 9) + dt.timedelta(days=i) for i in range(5)]
+    report(m, first, status="attested")
+    report(m, second, status="locked")
+    lock(m, [dt.date(2026, 11, 7), dt.date(2026, 11, 8)], status="attested")
+    lock(m, [dt.date(2026, 11, 14), dt.date(2026, 11, 15)])
+    # when the approver opens November on the 16th
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, tzinfo=STOCKHOLM), tick=False):
+        period = period_by_key("2026-11", start_day=1)
+        row = selectors.attestation_queue(actor=actor(tenant, attestant), period=period)[0]
+    # then locked and attested count the ten workdays with time, as reported does
+    assert (row.days_reported, row.days_attested, row.days_locked) == (10, 5, 5)
+    assert row.status == selectors.STATUS_WAITING

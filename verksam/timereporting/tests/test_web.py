@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -296,16 +297,27 @@ def test_locked_entry_cannot_be_edited_or_deleted(tenant, employee, codes, proje
     assert _state(tenant) == before
 
 
+def _message(response) -> str:
+    """The flash message a POST left for the next page (the newest one)."""
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
 def test_lock_and_unlock_week_and_day(tenant, employee):
     client = login_client(employee)
     week_url = _url("time_week", tenant) + f"?week={WEEK}"
     response = client.post(_url("time_lock", tenant), {"week": WEEK, "next": week_url})
     assert response.status_code == 302 and response["Location"] == week_url
+    assert _message(response) == "Vecka 45 är låst och skickad för attest."
     with tenant_scope(tenant.pk):
         assert DayLock.objects.count() == 7
-    client.post(_url("time_unlock", tenant), {"date": [DAY]})
+    response = client.post(_url("time_unlock", tenant), {"date": [DAY]})
+    assert _message(response) == "Upplåsta dagar: 1."
     with tenant_scope(tenant.pk):
         assert DayLock.objects.count() == 6
+    response = client.post(_url("time_unlock", tenant), {"week": WEEK})
+    assert _message(response) == "Vecka 45 är upplåst."
+    response = client.post(_url("time_lock", tenant), {"date": [DAY]})
+    assert _message(response) == "Låsta dagar skickade för attest: 1."
     response = client.post(_url("time_lock", tenant), {"date": [DAY], "next": "https://evil.example/"})
     assert response["Location"] == _url("time_week", tenant)
     html = client.get(_url("time_day", tenant, DAY)).content.decode()

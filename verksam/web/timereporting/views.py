@@ -491,6 +491,12 @@ def _posted_dates(request: TenantRequest) -> list[dt.date]:
     return [_parse_day(value) for value in request.POST.getlist("date")]
 
 
+def _posted_week_number(request: TenantRequest) -> int | None:
+    """The ISO week number when a whole week was posted (validated by _posted_dates)."""
+    week = request.POST.get("week")
+    return int(week.split("-W")[1]) if week else None
+
+
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
     """Lock a day or a week: it goes to the approver (attestansvarig) for attestation."""
@@ -502,7 +508,10 @@ def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
     else:
-        if count:
+        week = _posted_week_number(request)
+        if count and week:
+            messages.success(request, _("Week %(week)d is locked and sent for attestation.") % {"week": week})
+        elif count:
             messages.success(
                 request,
                 _("Days locked and sent for attestation: %(count)d.") % {"count": count},
@@ -523,10 +532,11 @@ def time_unlock(request: TenantRequest, slug: str) -> HttpResponse:
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
     else:
-        messages.success(
-            request,
-            _("Days unlocked: %(count)d.") % {"count": count},
-        )
+        week = _posted_week_number(request)
+        if count and week:
+            messages.success(request, _("Week %(week)d is unlocked.") % {"week": week})
+        else:
+            messages.success(request, _("Days unlocked: %(count)d.") % {"count": count})
     return redirect(_safe_next(request, fallback))
 
 
