@@ -5,3 +5,12 @@ document.addEventListener("htmx:responseError", (event) => {
     target.insertAdjacentHTML("afterbegin", '<p class="error">Något gick fel. Försök igen.</p>');
   }
 });
+
+// On a phone the module navigation is one sideways-scrolling row: bring the current module into view.
+document.addEventListener("DOMContentLoaded", () => {
+  const nav = document.querySelector("nav.modules");
+  const current = nav && nav.querySelector("a[aria-current]");
+  if (nav && current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+});

@@ -34,3 +34,23 @@ def test_user_list_fits_a_phone(phone, live_server, tenant, owner, employee, att
     expect(phone.get_by_test_id("member-table")).to_be_visible()
 
     assert scroll_width(phone) <= 390
+
+
+def test_the_module_navigation_is_one_row_on_a_phone_with_the_current_module_in_view(
+    phone, live_server, tenant, owner
+):
+    # given an owner, who has every module and every admin page in the navigation
+    login(phone, live_server, owner.email)
+    # when they open the last admin page on a phone
+    phone.goto(tenant_url(live_server, tenant.slug, "audit/"))
+    nav = phone.locator("nav.modules")
+    current = nav.locator("a[aria-current]")
+    expect(current).to_have_text("Händelselogg")
+    # then the navigation is a single row that scrolls sideways, not the page
+    links = nav.get_by_role("link").all()
+    tops = {round(link.bounding_box()["y"]) for link in links}
+    assert len(links) > 6 and len(tops) == 1
+    assert scroll_width(phone) <= 390
+    # and the current module has been scrolled into view
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390

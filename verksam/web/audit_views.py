@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from verksam.audit import presentation
 from verksam.audit.selectors import audit_event_list
 from verksam.tenancy.permissions import Perm
 
@@ -10,7 +11,12 @@ from .decorators import TenantRequest, tenant_view
 
 @tenant_view(Perm.AUDIT_VIEW)
 def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
-    page = Paginator(audit_event_list(action=request.GET.get("action", "")), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/audit/list.html", {"page": page, "action": request.GET.get("action", "")})
+    group = request.GET.get("group", "")
+    if group not in presentation.GROUPS:
+        group = ""
+    page = Paginator(audit_event_list(group=group), 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.label = presentation.action_label(event.action)  # type: ignore[attr-defined]
+        event.details = presentation.details(event.data)  # type: ignore[attr-defined]
+    groups = [(key, label) for key, (label, _prefixes) in presentation.GROUPS.items()]
+    return render(request, "web/audit/list.html", {"page": page, "group": group, "groups": groups})

@@ -342,6 +342,35 @@ def test_audit_page_shows_the_partner_firm(tenant, partner_full, partner_firm):
     assert "membership.update" in content and partner_firm.name in content
 
 
+def test_audit_page_reads_in_words_and_filters_by_group(tenant, owner):
+    # given a project created and a time entry changed
+    with tenant_scope(tenant.pk):
+        owner_actor = resolve(owner, tenant)
+        record(
+            actor=owner_actor,
+            action="project.create",
+            label="1001 Villa",
+            data={"name": "Villa", "end_date": None},
+        )
+        record(
+            actor=owner_actor,
+            action="time.entry_update",
+            label="Erik 2026-11-16",
+            data={"before": {"minutes": 480}, "after": {"minutes": 450, "date": "2026-11-16"}},
+        )
+    client = login_client(owner)
+    url = reverse("web:audit", args=[tenant.slug])
+    # when the owner opens the log, the actions and their data read in Swedish words
+    content = client.get(url).content.decode()
+    assert "Projekt skapat" in content and "Tidrad ändrad" in content
+    assert "8:00 → 7:30" in content and "end_date" not in content and "{&#x27;" not in content
+    # and the filter narrows it to one group
+    content = client.get(url, {"group": "projects"}).content.decode()
+    assert "Projekt skapat" in content and "Tidrad ändrad" not in content
+    # an unknown group shows everything rather than failing
+    assert client.get(url, {"group": "nonsense"}).status_code == 200
+
+
 def test_audit_page_never_shows_another_tenant(tenant, owner, other_tenant):
     with tenant_scope(other_tenant.pk):
         record(actor=None, action="secret.other", tenant_id=other_tenant.pk)

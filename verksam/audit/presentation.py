@@ -1,0 +1,142 @@
+"""How the audit log reads to a company's administrator: each action in words, the groups the log
+can be filtered by, and an event's data as short "what: value" lines instead of stored JSON.
+
+Every action a service records has a label here (tests/architecture/test_audit_actions.py)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from verksam.core.duration import hm
+from verksam.core.money import Money
+
+ACTION_LABELS = {
+    "tenant.create": _("Company created"),
+    "membership.invite": _("User invited"),
+    "membership.update": _("User changed"),
+    "partner_grant.create": _("Accounting-firm partner added"),
+    "partner_grant.revoke": _("Accounting-firm partner removed"),
+    "balance.topup_start": _("Top-up started"),
+    "balance.topup_confirm": _("Top-up paid"),
+    "balance.topup_cancel": _("Top-up cancelled"),
+    "project.create": _("Project created"),
+    "project.update": _("Project changed"),
+    "project.complete": _("Project completed"),
+    "project.reopen": _("Project reopened"),
+    "project.member_add": _("Person added to the project"),
+    "project.member_remove": _("Person removed from the project"),
+    "time.entry_create": _("Time reported"),
+    "time.entry_update": _("Time entry changed"),
+    "time.entry_delete": _("Time entry deleted"),
+    "time.copy_week": _("Last week copied"),
+    "time.lock": _("Days locked"),
+    "time.unlock": _("Days unlocked"),
+    "time.attest": _("Time attested"),
+    "time.attest_bulk": _("All locked time attested"),
+    "time.reject": _("Time rejected"),
+    "time.reopen": _("Attested time reopened"),
+    "time.bank_adjust": _("Time bank adjusted"),
+    "delegation.create": _("Substitute approver appointed"),
+    "delegation.revoke": _("Substitute approver removed"),
+    "time_settings.update": _("Time settings changed"),
+    "timecodes.install_defaults": _("Standard time codes installed"),
+    "time_code.create": _("Time code added"),
+    "time_code.update": _("Time code changed"),
+    "absence_type.create": _("Absence type added"),
+    "absence_type.update": _("Absence type changed"),
+    "activity.create": _("Activity added"),
+    "activity.update": _("Activity changed"),
+    "payroll_code.set": _("Payroll code set"),
+    "payroll_code.clear": _("Payroll code removed"),
+}
+
+# key → (label, action prefixes); the log's filter offers these.
+GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "users": (_("Users and partners"), ("tenant.", "membership.", "partner_grant.")),
+    "balances": (_("Balances"), ("balance.",)),
+    "projects": (_("Projects"), ("project.",)),
+    "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
+    "settings": (
+        _("Time settings"),
+        ("time_settings.", "timecodes.", "time_code.", "absence_type.", "activity.", "payroll_code."),
+    ),
+}
+
+
+# the data's keys most events carry; others show as stored
+FIELD_LABELS = {
+    "name": _("Name"),
+    "number": _("Number"),
+    "email": _("E-mail"),
+    "licence": _("Licence"),
+    "level": _("Level"),
+    "approver": _("Approver"),
+    "user": _("User"),
+    "status": _("Status"),
+    "kind": _("Type"),
+    "customer_name": _("Customer"),
+    "pricing_type": _("Pricing"),
+    "hourly_rate_ore": _("Hourly rate"),
+    "fixed_price_ore": _("Fixed price"),
+    "site_address": _("Address"),
+    "site_postcode": _("Postcode"),
+    "site_city": _("City"),
+    "start_date": _("Start date"),
+    "end_date": _("End date"),
+    "date": _("Date"),
+    "dates": _("Dates"),
+    "minutes": _("Time"),
+    "work_day_minutes": _("Working day"),
+    "comment": _("Comment"),
+    "reason": _("Reason"),
+    "code": _("Code"),
+    "amount_ore": _("Amount"),
+    "quantity": _("Quantity"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in words; an action without a label (an old one) shows as stored."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _is_integer(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.lstrip("-").isdigit()
+    )
+
+
+def _field(key: str) -> str:
+    return str(FIELD_LABELS.get(key, key))
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if key.endswith(("minutes", "_ore")) and _is_integer(value):
+        # services store some numbers as text (str(value) of a form's field)
+        return hm(int(value)) if key.endswith("minutes") else Money(int(value)).format_sv()
+    if isinstance(value, list):
+        return ", ".join(_value(key, item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value(k, v)}" for k, v in value.items())
+    return str(value)
+
+
+def details(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(what, value) lines for an event's data: a change reads "before → after", and empty values
+    of a created object are left out."""
+    before, after = data.get("before"), data.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        # `before` holds the changed fields (`after` may hold the whole object)
+        lines = [
+            (_field(key), f"{_value(key, value)} → {_value(key, after.get(key))}")
+            for key, value in before.items()
+        ]
+        rest = {k: v for k, v in data.items() if k not in ("before", "after")}
+        return lines + details(rest)
+    return [
+        (_field(key), _value(key, value)) for key, value in data.items() if value not in (None, "", [], {})
+    ]

@@ -1,0 +1,54 @@
+"""The audit log in words: labels, and an event's data as lines a person reads."""
+
+from django.utils import translation
+
+from verksam.audit.presentation import action_label, details
+
+
+def test_an_action_reads_in_swedish_and_an_unknown_one_as_stored():
+    with translation.override("sv"):
+        assert action_label("time.attest") == "Tid attesterad"
+        assert action_label("project.create") == "Projekt skapat"
+        assert action_label("legacy.thing") == "legacy.thing"
+
+
+def test_a_created_object_leaves_out_empty_values_and_formats_minutes_money_and_lists():
+    data = {
+        "name": "Intern tid",
+        "customer_name": "",
+        "end_date": None,
+        "minutes": 450,
+        "hourly_rate_ore": 59500,
+        "dates": ["2026-11-16", "2026-11-17"],
+        "codes": [],
+    }
+    with translation.override("sv"):
+        assert details(data) == [
+            ("Namn", "Intern tid"),
+            ("Tid", "7:30"),
+            ("Timpris", "595,00\u00a0kr"),
+            ("Datum", "2026-11-16, 2026-11-17"),
+        ]
+
+
+def test_numbers_stored_as_text_are_formatted_and_unknown_keys_show_as_stored():
+    with translation.override("sv"):
+        assert details({"fixed_price_ore": "16800000", "odd_key": 3}) == [
+            ("Fast pris", "168\u00a0000,00\u00a0kr"),
+            ("odd_key", "3"),
+        ]
+
+
+def test_a_change_reads_before_and_after_for_the_changed_fields_only():
+    # a time entry's update stores the changed fields before and the whole entry after
+    data = {
+        "before": {"minutes": 480, "comment": ""},
+        "after": {"minutes": 450, "comment": "Stomme", "date": "2026-11-16"},
+    }
+    with translation.override("sv"):
+        assert details(data) == [("Tid", "8:00 → 7:30"), ("Kommentar", "– → Stomme")]
+
+
+def test_yes_no_and_a_negative_time_bank_adjustment():
+    with translation.override("sv"):
+        assert details({"is_active": False, "minutes": -150}) == [("is_active", "nej"), ("Tid", "−2:30")]
