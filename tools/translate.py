@@ -19,7 +19,13 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "tools"))
     table: dict[str, str] = {}
     for path in sorted((ROOT / "tools").glob("sv_*.py")):
-        table.update(importlib.import_module(path.stem).SV)
+        for msgid, msgstr in importlib.import_module(path.stem).SV.items():
+            # one English text has one Swedish text everywhere: a second, different one is a mistake
+            # (gettext would silently show whichever file came last on every page using the text)
+            if table.get(msgid, msgstr) != msgstr:
+                print(f"{path.name}: {msgid!r} is already translated as {table[msgid]!r}", file=sys.stderr)
+                return 1
+            table[msgid] = msgstr
     po = polib.pofile(str(PO))
     missing = []
     for entry in po:
