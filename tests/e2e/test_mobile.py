@@ -54,3 +54,15 @@ def test_the_module_navigation_is_one_row_on_a_phone_with_the_current_module_in_
     # and the current module has been scrolled into view
     box = current.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_attestation_queue_fits_a_phone_with_the_period_arrows_on_one_row(
+    phone, live_server, tenant, owner, employee, attestant
+):
+    login(phone, live_server, owner.email)
+    phone.goto(tenant_url(live_server, tenant.slug, "attestation/"))
+    nav = phone.get_by_test_id("period-nav")
+    previous, following = nav.locator("a[rel=prev]"), nav.locator("a[rel=next]")
+    expect(previous).to_be_visible()
+    assert abs(previous.bounding_box()["y"] - following.bounding_box()["y"]) < 2
+    assert scroll_width(phone) <= 390
