@@ -165,12 +165,12 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
     approver = changes.get("approver", membership.approver)
     if approver is not None and approver.pk == membership.pk:
         raise DomainError(_("A user cannot be their own approver."), code="own_approver")
-    before = {k: str(getattr(membership, k + ("_id" if k == "approver" else ""))) for k in changes}
+    before = {k: _audit_value(membership, k) for k in changes}
     for key, value in changes.items():
         setattr(membership, key, value)
     membership.full_clean()
     membership.save()
-    after = {k: str(getattr(membership, k + ("_id" if k == "approver" else ""))) for k in changes}
+    after = {k: _audit_value(membership, k) for k in changes}
     record(
         actor=actor,
         action="membership.update",
@@ -179,6 +179,13 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
         data={"before": before, "after": after},
     )
     return membership
+
+
+def _audit_value(membership: Membership, field: str) -> str:
+    """A membership field as the audit log keeps it: the approver by name, the rest as text."""
+    if field == "approver":
+        return str(membership.approver.user) if membership.approver_id else ""
+    return str(getattr(membership, field))
 
 
 @transaction.atomic

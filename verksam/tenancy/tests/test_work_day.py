@@ -99,3 +99,16 @@ def test_the_database_refuses_a_working_day_out_of_range(tenant, employee, value
     member = _membership(tenant, employee)
     with tenant_scope(tenant.pk), pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.filter(pk=member.pk).update(work_day_minutes=value)
+
+
+def test_a_changed_approver_is_audited_by_name(tenant, owner, employee, attestant):
+    # given an employee without an approver / when the owner names one
+    member = _membership(tenant, employee)
+    with tenant_scope(tenant.pk):
+        approver = Membership.objects.get(user=attestant)
+        member.approver = None
+        member.save(update_fields=["approver"])
+        services.membership_update(actor=resolve(owner, tenant), membership=member, approver=approver)
+        audit = AuditEvent.objects.filter(action="membership.update").latest("pk")
+    # then the log names the person, not a row id
+    assert audit.data == {"before": {"approver": ""}, "after": {"approver": str(attestant)}}
