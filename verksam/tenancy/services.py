@@ -184,7 +184,8 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
 def _audit_value(membership: Membership, field: str) -> str:
     """A membership field as the audit log keeps it: the approver by name, the rest as text."""
     if field == "approver":
-        return str(membership.approver.user) if membership.approver_id else ""
+        approver = membership.approver
+        return str(approver.user) if approver is not None else ""
     return str(getattr(membership, field))
 
 
