@@ -46,6 +46,7 @@ SV = {
     "Days unlocked: %(count)d.": "Upplåsta dagar: %(count)d.",
     "Week %(week)d is locked and sent for attestation.": "Vecka %(week)d är låst och skickad för attest.",
     "Week %(week)d is unlocked.": "Vecka %(week)d är upplåst.",
+    "None of the days was locked.": "Ingen av dagarna var låst.",
     "Entries copied from last week: %(count)d.": "Tidrapporter kopierade från förra veckan: %(count)d.",
     "Nothing to copy from last week (or the days are locked).": "Inget att kopiera från förra veckan (eller så är dagarna låsta).",
     # forms

@@ -180,7 +180,7 @@ class Membership(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.tenant_id}"
+        return str(self.user)  # the person, as every list, choice and audit row names a membership
 
 
 class PartnerGrant(TenantOwned):

@@ -175,7 +175,6 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
         actor=actor,
         action="membership.update",
         target=membership,
-        label=str(membership.user),
         data={"before": before, "after": after},
     )
     return membership

@@ -289,7 +289,6 @@ def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.da
             actor=actor,
             action="time.copy_week",
             target=membership,
-            label=str(membership.user),
             data={
                 "from": from_monday.isoformat(),
                 "to": to_monday.isoformat(),
@@ -324,7 +323,6 @@ def day_lock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
         actor=actor,
         action="time.lock",
         target=membership,
-        label=str(membership.user),
         data={"dates": [d.isoformat() for d in new_days]},
     )
     return len(new_days)
@@ -360,7 +358,6 @@ def day_unlock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
         actor=actor,
         action="time.unlock",
         target=membership,
-        label=str(membership.user),
         data={"dates": [lock.date.isoformat() for lock in locks]},
     )
     return len(locks)
@@ -397,7 +394,6 @@ def time_bank_adjust(
         actor=actor,
         action="time.bank_adjust",
         target=membership,
-        label=str(membership.user),
         data={"date": date.isoformat(), "minutes": minutes, "reason": reason},
     )
     return adjustment
@@ -431,7 +427,6 @@ def locked_days_attest(
         actor=actor,
         action="time.attest",
         target=membership,
-        label=str(membership.user),
         data={
             "dates": [lock.date.isoformat() for lock in locks],
             "on_behalf_of": on_behalf_of.pk if on_behalf_of else None,
@@ -495,7 +490,6 @@ def locked_days_reject(
         actor=actor,
         action="time.reject",
         target=membership,
-        label=str(membership.user),
         data={"dates": [d.isoformat() for d in rejected], "comment": comment},
     )
     return len(rejected)
@@ -526,7 +520,6 @@ def attested_days_reopen(
         actor=actor,
         action="time.reopen",
         target=membership,
-        label=str(membership.user),
         data={"dates": [d.isoformat() for d in reopened], "reason": reason},
     )
     return len(reopened)

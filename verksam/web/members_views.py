@@ -59,14 +59,9 @@ class SignedHoursField(forms.CharField):
         return None if minutes is None else sign * minutes
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.user.name or obj.user.email
-
-
 class MemberFieldsForm(TenantForm):
     licence = forms.ChoiceField(label=gettext_lazy("Licence"), choices=Licence.choices)
-    approver = MemberChoiceField(
+    approver = forms.ModelChoiceField(
         label=gettext_lazy("Approver (attestansvarig)"),
         queryset=Membership.all_tenants.none(),
         required=False,

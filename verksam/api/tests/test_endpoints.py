@@ -13,7 +13,7 @@ from verksam.tenancy.tests.factories import (
     make_personnummer,
 )
 from verksam.tenancy.tests.fixtures import api_client
-from verksam.tenancy.tests.helpers import count_queries, db_state
+from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of
 
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
 ADMINS = {"owner", "partner_full"}
@@ -21,11 +21,6 @@ ADMINS = {"owner", "partner_full"}
 GRANT_ADMINS = {"owner"}
 EMPLOYEE_VIEWERS = {"owner", "partner_full", "partner_limited"}
 JSON = "application/json"
-
-
-def _membership(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.get(user=user)
 
 
 def _grant(tenant, user) -> PartnerGrant:
@@ -77,7 +72,7 @@ def _tenant_calls(tenant, member_id, grant_id):
 def test_stranger_gets_404_not_found_on_every_tenant_endpoint(
     tenant, everyone, employee, partner_limited, stranger
 ):
-    member, grant = _membership(tenant, employee), _grant(tenant, partner_limited)
+    member, grant = membership_of(tenant, employee), _grant(tenant, partner_limited)
     before = db_state(tenant)
     client = api_client(stranger)
     for method, url, body in _tenant_calls(tenant, member.pk, grant.pk):
@@ -127,7 +122,7 @@ def test_forged_approver_id_answers_404_and_changes_nothing(tenant, owner, emplo
             base, {"email": "x@example.se", "name": "X", "approver_id": foreign.pk}, content_type=JSON
         )
     else:
-        member = _membership(tenant, employee)
+        member = membership_of(tenant, employee)
         response = api_client(owner).patch(
             f"{base}/{member.pk}", {"approver_id": foreign.pk}, content_type=JSON
         )
@@ -190,7 +185,7 @@ def test_member_invite_matrix(request, tenant, everyone, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_member_update_matrix(request, tenant, everyone, employee, role):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = api_client(request.getfixturevalue(role)).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", {"employment_number": "4711"}, content_type=JSON
@@ -198,7 +193,7 @@ def test_member_update_matrix(request, tenant, everyone, employee, role):
     if role in ADMINS:
         assert response.status_code == 200
         assert response.json()["employment_number"] == "4711"
-        assert _membership(tenant, employee).approver_id == member.approver_id  # untouched fields stay
+        assert membership_of(tenant, employee).approver_id == member.approver_id  # untouched fields stay
     else:
         _assert_error(response, 403, "forbidden")
         assert db_state(tenant) == before
@@ -257,7 +252,7 @@ def test_partner_grant_revoke_matrix(request, tenant, everyone, partner_limited,
 
 @pytest.mark.parametrize("change", [{"licence": "STANDARD"}, {"is_active": False}])
 def test_api_refuses_losing_the_last_total_user(tenant, owner, employee, change):
-    member = _membership(tenant, owner)
+    member = membership_of(tenant, owner)
     before = db_state(tenant)
     response = api_client(owner).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", change, content_type=JSON
@@ -270,7 +265,7 @@ def test_api_refuses_losing_the_last_total_user(tenant, owner, employee, change)
 def test_api_allows_demoting_when_another_total_exists(tenant, owner, attestant):
     with tenant_scope(tenant.pk):
         Membership.objects.filter(user=attestant).update(licence=Licence.TOTAL)
-    member = _membership(tenant, owner)
+    member = membership_of(tenant, owner)
     response = api_client(owner).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", {"licence": "LIGHT"}, content_type=JSON
     )
@@ -279,7 +274,7 @@ def test_api_allows_demoting_when_another_total_exists(tenant, owner, attestant)
 
 
 def test_api_refuses_own_approver(tenant, owner, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = api_client(owner).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", {"approver_id": member.pk}, content_type=JSON
@@ -289,12 +284,12 @@ def test_api_refuses_own_approver(tenant, owner, employee):
 
 
 def test_api_clears_the_approver_with_null(tenant, owner, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     response = api_client(owner).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", {"approver_id": None}, content_type=JSON
     )
     assert response.status_code == 200
-    assert _membership(tenant, employee).approver_id is None
+    assert membership_of(tenant, employee).approver_id is None
 
 
 def test_api_duplicate_email_is_409_conflict(tenant, owner, employee):
@@ -316,7 +311,7 @@ def test_api_invalid_payload_is_422(tenant, owner):
 
 
 def test_api_invalid_salary_form_is_422_and_writes_nothing(tenant, owner, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = api_client(owner).patch(
         f"/api/v1/tenants/{tenant.pk}/members/{member.pk}", {"salary_form": "weekly"}, content_type=JSON
@@ -384,7 +379,7 @@ def _assert_constant(name, few, many):
 
 
 def test_member_list_query_count(tenant, owner):
-    approver = _membership(tenant, owner)
+    approver = membership_of(tenant, owner)
     client = _warm(api_client(owner))
     url = f"/api/v1/tenants/{tenant.pk}/members"
     MembershipFactory(tenant=tenant, approver=approver)

@@ -11,7 +11,7 @@ from verksam.audit.models import AuditEvent
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client
-from verksam.tenancy.tests.helpers import count_queries, db_state
+from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
@@ -33,11 +33,6 @@ def _today():
 @pytest.fixture
 def everyone(owner, attestant, employee, partner_full, partner_limited, stranger):
     """Every fixture user exists."""
-
-
-def _membership(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.get(user=user)
 
 
 def _adjustments(tenant) -> list[dict]:
@@ -95,7 +90,7 @@ def test_member_working_day_round_trip(tenant, owner, employee):
 
 @pytest.mark.parametrize("value", [0, 1441, -60])
 def test_member_working_day_out_of_range_is_refused(tenant, owner, employee, value):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     client = api_client(owner)
     base = f"/api/v1/tenants/{tenant.pk}/members"
@@ -120,7 +115,7 @@ def test_member_working_day_out_of_range_is_refused(tenant, owner, employee, val
 
 def test_time_bank_balance_includes_adjustments(tenant, owner, employee):
     # given 2 h of overtime into the bank, an opening balance, a payout and a future adjustment
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     overtime = TimeCodeFactory(tenant=tenant, code="OT", name="Övertid", time_bank_effect=TimeBankEffect.ADD)
     TimeEntryFactory(membership=member, date=dt.date(2026, 11, 2), time_code=overtime, minutes=120)
     _adjust(tenant, member, 450, by=owner, date=dt.date(2026, 1, 1), reason="Ingående saldo")
@@ -141,7 +136,7 @@ def test_time_bank_balance_includes_adjustments(tenant, owner, employee):
 
 
 def test_adjust_the_time_bank(tenant, owner, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     client = api_client(owner)
     response = client.post(_bank_url(tenant, member.pk) + "/adjustments", ADJUSTMENT, content_type=JSON)
     assert response.status_code == 201, response.content
@@ -165,7 +160,7 @@ def test_adjust_the_time_bank(tenant, owner, employee):
     ],
 )
 def test_a_bad_adjustment_is_refused_and_writes_nothing(tenant, owner, employee, changes, status, code):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = api_client(owner).post(
         _bank_url(tenant, member.pk) + "/adjustments", {**ADJUSTMENT, **changes}, content_type=JSON
@@ -179,7 +174,7 @@ def test_a_bad_adjustment_is_refused_and_writes_nothing(tenant, owner, employee,
 
 
 def test_another_tenants_user_gets_404_and_changes_nothing(tenant, employee, stranger):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     client = api_client(stranger)
     _assert_error(client.get(_bank_url(tenant, member.pk)), 404, "not_found")
     _assert_error(
@@ -212,7 +207,7 @@ def test_forged_member_id_of_another_tenant_answers_404_and_changes_nothing(tena
 
 @pytest.mark.parametrize("role", ROLES)
 def test_time_bank_matrix(request, tenant, everyone, employee, role):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     _adjust(tenant, member, 60)
     before, rows = db_state(tenant), _adjustments(tenant)
     client = api_client(request.getfixturevalue(role))
@@ -233,7 +228,7 @@ def test_time_bank_matrix(request, tenant, everyone, employee, role):
 
 
 def test_time_bank_query_count_with_2_and_30_adjustments(tenant, owner, attestant, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     people = [owner, attestant]
     client = api_client(owner)
     client.get("/api/v1/me")  # the first request of a token stamps its last_used_at

@@ -11,6 +11,7 @@ from verksam.tenancy.access import Actor, resolve
 from verksam.tenancy.models import Licence, Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, TenantOwnedFactory, UserFactory
+from verksam.tenancy.tests.helpers import membership_of as member  # noqa: F401
 from verksam.timecodes.models import TimeSettings
 from verksam.timecodes.tests.factories import AbsenceTypeFactory, TimeCodeFactory
 from verksam.timereporting.models import DayLock, DayRejection, EntryKind, TimeEntry
@@ -21,11 +22,6 @@ STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 TODAY = dt.datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)
 MON, TUE, WED, THU, FRI = (dt.date(2026, 11, d) for d in (16, 17, 18, 19, 20))
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
-
-
-def member(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.select_related("user").get(user=user)
 
 
 def actor(tenant, user) -> Actor:

@@ -2,9 +2,11 @@
 
 from verksam.projects.models import Project, ProjectMember
 from verksam.tenancy.access import Actor, resolve
-from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
-from verksam.tenancy.tests.helpers import db_state
+from verksam.tenancy.tests.helpers import (
+    db_state,
+    membership_of,  # noqa: F401 (shared by this app's tests)
+)
 
 
 def projects_state(*tenants) -> dict:
@@ -20,11 +22,6 @@ def actor_for(user, tenant) -> Actor:
     actor = resolve(user, tenant)
     assert actor is not None
     return actor
-
-
-def membership_of(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.select_related("user").get(user=user)
 
 
 def project_in(tenant, project_id: int) -> Project:

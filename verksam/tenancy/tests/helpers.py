@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 
 
@@ -41,3 +42,9 @@ def sv(message: str) -> str:
     """The Swedish text the UI shows for `message` (whatever state the catalogue is in)."""
     with translation.override("sv"):
         return translation.gettext(message)
+
+
+def membership_of(tenant, user) -> Membership:
+    """`user`'s membership of `tenant` (with the user loaded), read inside the tenant's scope."""
+    with tenant_scope(tenant.pk):
+        return Membership.objects.select_related("user").get(user=user)

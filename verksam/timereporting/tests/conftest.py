@@ -9,17 +9,12 @@ import pytest
 from verksam.projects.models import ProjectKind, ProjectStatus
 from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
 from verksam.tenancy.access import resolve
-from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.tests.helpers import membership_of  # noqa: F401 (shared by this app's tests)
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import AbsenceTypeFactory, ActivityFactory, TimeCodeFactory
 
 MONDAY = dt.date(2026, 11, 2)  # ISO week 2026-W45
-
-
-def membership_of(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.select_related("user").get(user=user)
 
 
 def actor_for(tenant, user):

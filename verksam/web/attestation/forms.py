@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verksam.attestation import selectors
+from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 from verksam.web.forms import TenantForm
 
@@ -39,19 +40,16 @@ class DayActionForm(forms.Form):
         field.choices = [(d.isoformat(), d.isoformat()) for d in days]
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.user.name or obj.user.email
-
-
 class DelegationForm(TenantForm):
-    approver = MemberChoiceField(
+    approver: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
         label=_("Approver"),
         queryset=None,
         required=False,
         help_text=_("Leave empty to name a substitute for yourself."),
     )
-    substitute = MemberChoiceField(label=_("Substitute"), queryset=None)
+    substitute: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
+        label=_("Substitute"), queryset=None
+    )
     start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 

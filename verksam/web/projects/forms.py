@@ -8,15 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from verksam.core.money import Money
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
+from verksam.tenancy.models import Membership
 from verksam.tenancy.selectors import membership_list
 from verksam.web.forms import TenantForm
 
 MAX_KRONOR = Decimal("9999999999.99")
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.user.name or obj.user.email
 
 
 def _kronor_field(label) -> forms.DecimalField:
@@ -52,7 +48,9 @@ class ProjectForm(TenantForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectKind.choices)
     customer_name = forms.CharField(label=_("Customer"), max_length=200, required=False)
-    manager = MemberChoiceField(label=_("Project manager"), queryset=None, required=False)
+    manager: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(
+        label=_("Project manager"), queryset=None, required=False
+    )
     pricing_type = forms.ChoiceField(label=_("Pricing type"), choices=PricingType.choices)
     hourly_rate = _kronor_field(_("Hourly rate (kr, excl. VAT)"))
     fixed_price = _kronor_field(_("Fixed price (kr, excl. VAT)"))
@@ -127,7 +125,7 @@ class ProjectFilterForm(forms.Form):
 
 
 class MemberAddForm(TenantForm):
-    membership = MemberChoiceField(label=_("User"), queryset=None)
+    membership: forms.ModelChoiceField[Membership] = forms.ModelChoiceField(label=_("User"), queryset=None)
 
     def __init__(self, *args, queryset, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from verksam.tenancy.models import Licence, Membership
+from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
 from verksam.tenancy.tests.fixtures import login_client
-from verksam.tenancy.tests.helpers import count_queries
+from verksam.tenancy.tests.helpers import count_queries, membership_of
 from verksam.timereporting.models import DayRejection, DayStatus
 from verksam.timereporting.tests.factories import DayLockFactory, TimeEntryFactory
 
@@ -24,11 +24,6 @@ MON, TUE = dt.date(2026, 11, 16), dt.date(2026, 11, 17)
 def today():
     with time_machine.travel(WEDNESDAY, tick=False):
         yield
-
-
-def _member(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.get(user=user)
 
 
 def _page(user, tenant) -> str:
@@ -45,7 +40,7 @@ def test_an_employee_sees_the_week_what_to_report_and_lock_and_a_rejection(
     tenant, employee, attestant, today
 ):
     # given Monday reported and locked, Tuesday reported but open after a rejection; nothing earlier
-    m = _member(tenant, employee)
+    m = membership_of(tenant, employee)
     TimeEntryFactory(membership=m, date=MON, minutes=480)
     DayLockFactory(membership=m, date=MON, status=DayStatus.LOCKED)
     TimeEntryFactory(membership=m, date=TUE, minutes=450)
@@ -65,7 +60,7 @@ def test_an_employee_sees_the_week_what_to_report_and_lock_and_a_rejection(
 
 
 def test_an_approver_sees_who_waits_for_attestation(tenant, employee, attestant, today):
-    m = _member(tenant, employee)
+    m = membership_of(tenant, employee)
     for day in (MON, TUE):
         TimeEntryFactory(membership=m, date=day)
         DayLockFactory(membership=m, date=day, status=DayStatus.LOCKED)
@@ -86,7 +81,7 @@ def test_another_tenants_user_gets_404(tenant, stranger, today):
 
 
 def test_the_dashboard_uses_a_constant_number_of_queries(tenant, employee, attestant, today):
-    approver = _member(tenant, attestant)
+    approver = membership_of(tenant, attestant)
 
     def add(n: int, prefix: str) -> None:
         for i in range(n):
@@ -98,7 +93,7 @@ def test_the_dashboard_uses_a_constant_number_of_queries(tenant, employee, attes
             )
             TimeEntryFactory(membership=person, date=MON)
             DayLockFactory(membership=person, date=MON, status=DayStatus.LOCKED)
-        own = _member(tenant, attestant)
+        own = membership_of(tenant, attestant)
         for i in range(n):
             TimeEntryFactory(
                 membership=own, date=dt.date(2026, 11, 2) + dt.timedelta(days=i % 10), minutes=10

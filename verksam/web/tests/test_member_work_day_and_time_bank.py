@@ -14,7 +14,7 @@ from verksam.core.duration import hm, typed_hours
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import login_client
-from verksam.tenancy.tests.helpers import count_queries, db_state, sv
+from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of, sv
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
@@ -36,11 +36,6 @@ def _today():
 @pytest.fixture
 def everyone(owner, attestant, employee, partner_full, partner_limited, stranger):
     """Every fixture user exists."""
-
-
-def _membership(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.get(user=user)
 
 
 def _edit_data(m: Membership, **changes) -> dict:
@@ -106,17 +101,17 @@ def test_time_bank_amounts_are_signed_hours_and_minutes(minutes, text):
 )
 def test_edit_the_working_day_of_a_part_timer(tenant, owner, employee, typed, minutes):
     # given an employee / when the owner types their working day in hours
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     response = login_client(owner).post(_url(tenant, member), _edit_data(member, work_day_minutes=typed))
     # then it is saved in minutes
     assert response.status_code == 302
-    assert _membership(tenant, employee).work_day_minutes == minutes
+    assert membership_of(tenant, employee).work_day_minutes == minutes
 
 
 def test_edit_page_and_list_show_the_working_day_in_hours(tenant, owner, employee):
     with tenant_scope(tenant.pk):
         Membership.objects.filter(user=employee).update(work_day_minutes=390)
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     client = login_client(owner)
     page = client.get(_url(tenant, member))
     assert page.context["form"]["work_day_minutes"].value() == "6,5"
@@ -134,7 +129,7 @@ def test_edit_page_and_list_show_the_working_day_in_hours(tenant, owner, employe
     ],
 )
 def test_a_bad_working_day_re_renders_with_422_in_swedish(tenant, owner, employee, typed, message):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = login_client(owner).post(_url(tenant, member), _edit_data(member, work_day_minutes=typed))
     assert response.status_code == 422
@@ -162,8 +157,8 @@ def test_invite_a_part_timer(tenant, owner):
 
 def test_time_bank_section_shows_the_balance_with_adjustments(tenant, owner, employee):
     # given an employee with 2 h of overtime into the bank, an opening balance and a payout
-    member = _membership(tenant, employee)
-    owner_member = _membership(tenant, owner)
+    member = membership_of(tenant, employee)
+    owner_member = membership_of(tenant, owner)
     overtime = TimeCodeFactory(tenant=tenant, code="OT", name="Övertid", time_bank_effect=TimeBankEffect.ADD)
     TimeEntryFactory(membership=member, date=dt.date(2026, 11, 2), time_code=overtime, minutes=120)
     _adjust(tenant, member, 450, by=owner, date=dt.date(2026, 1, 1), reason="Ingående saldo")
@@ -189,7 +184,7 @@ def test_time_bank_section_shows_the_balance_with_adjustments(tenant, owner, emp
 @pytest.mark.parametrize(("typed", "minutes"), [("+7,5", 450), ("-2:30", -150), ("−1", -60), ("3", 180)])
 def test_adjust_the_time_bank(tenant, owner, employee, typed, minutes):
     # given an employee / when the owner adjusts the bank with signed hours and a reason
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     response = login_client(owner).post(_url(tenant, member), _bank_data(**{"bank-minutes": typed}))
     # then the adjustment is stored with its author and audited, and the page is shown again
     assert response.status_code == 302
@@ -201,7 +196,7 @@ def test_adjust_the_time_bank(tenant, owner, employee, typed, minutes):
     with tenant_scope(tenant.pk):
         assert AuditEvent.objects.filter(action="time.bank_adjust").count() == 1
     # and the member's own fields were not touched
-    assert _membership(tenant, employee).employment_number == "17"
+    assert membership_of(tenant, employee).employment_number == "17"
 
 
 @pytest.mark.parametrize(
@@ -215,7 +210,7 @@ def test_adjust_the_time_bank(tenant, owner, employee, typed, minutes):
     ],
 )
 def test_a_bad_adjustment_re_renders_with_422_in_swedish(tenant, owner, employee, changes, field, message):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     response = login_client(owner).post(_url(tenant, member), _bank_data(**changes))
     assert response.status_code == 422
@@ -230,7 +225,7 @@ def test_a_bad_adjustment_re_renders_with_422_in_swedish(tenant, owner, employee
 
 
 def test_another_tenants_user_gets_404_and_changes_nothing(tenant, employee, stranger):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     client = login_client(stranger)
     assert client.get(_url(tenant, member)).status_code == 404
     assert client.post(_url(tenant, member), _bank_data()).status_code == 404
@@ -256,7 +251,7 @@ def test_forged_member_id_of_another_tenant_answers_404_and_changes_nothing(tena
 @pytest.mark.parametrize("role", ROLES)
 def test_time_bank_matrix(request, tenant, everyone, employee, role):
     # given an employee's page / when each role reads it and adjusts the time bank
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     _adjust(tenant, member, 60)
     before, adjustments = db_state(tenant), _adjustments(tenant)
     client = login_client(request.getfixturevalue(role))
@@ -277,7 +272,7 @@ def test_time_bank_matrix(request, tenant, everyone, employee, role):
 
 
 def test_member_edit_page_query_count_with_2_and_30_adjustments(tenant, owner, employee, attestant):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     client = login_client(owner)
     url = _url(tenant, member)
     people = [owner, attestant]

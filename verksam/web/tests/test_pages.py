@@ -11,17 +11,12 @@ from verksam.tenancy.models import Licence, Membership, PartnerGrant
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, PartnerGrantFactory, TenantFactory, UserFactory
 from verksam.tenancy.tests.fixtures import login_client
-from verksam.tenancy.tests.helpers import count_queries, db_state, sv
+from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of, sv
 
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
 ADMINS = {"owner", "partner_full"}
 # Only the customer's own TOTAL users manage accounting-firm grants (a FULL partner may not).
 GRANT_ADMINS = {"owner"}
-
-
-def _membership(tenant, user) -> Membership:
-    with tenant_scope(tenant.pk):
-        return Membership.objects.get(user=user)
 
 
 def _grant(tenant, user) -> PartnerGrant:
@@ -82,7 +77,7 @@ def test_stranger_gets_404_on_every_tenant_page(tenant, everyone, stranger, name
 def test_stranger_gets_404_on_object_pages(tenant, everyone, employee, partner_limited, stranger):
     before = db_state(tenant)
     client = login_client(stranger)
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     grant = _grant(tenant, partner_limited)
     assert client.get(reverse("web:member_edit", args=[tenant.slug, member.pk])).status_code == 404
     assert (
@@ -121,7 +116,7 @@ def test_forged_grant_id_of_another_tenant_answers_404_and_changes_nothing(tenan
 
 def test_forged_approver_of_another_tenant_is_refused_by_the_form(tenant, owner, employee, other_tenant):
     foreign = MembershipFactory(tenant=other_tenant)
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant, other_tenant)
     url = reverse("web:member_edit", args=[tenant.slug, member.pk])
     response = login_client(owner).post(url, _edit_data(member, approver=foreign.pk))
@@ -157,7 +152,7 @@ def test_admin_pages_matrix(request, tenant, everyone, role, name):
 @pytest.mark.parametrize("role", ROLES)
 def test_member_edit_matrix(request, tenant, everyone, employee, role):
     # given an employee's membership / when each role saves a new employment number
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     before = db_state(tenant)
     url = reverse("web:member_edit", args=[tenant.slug, member.pk])
     client = login_client(request.getfixturevalue(role))
@@ -166,7 +161,7 @@ def test_member_edit_matrix(request, tenant, everyone, employee, role):
     # then admins save it, everyone else gets 403 and nothing changes
     if role in ADMINS:
         assert response.status_code == 302
-        assert _membership(tenant, employee).employment_number == "4711"
+        assert membership_of(tenant, employee).employment_number == "4711"
     else:
         assert response.status_code == 403
         assert db_state(tenant) == before
@@ -258,7 +253,7 @@ def test_home_never_lists_another_tenant(request, tenant, everyone, role):
 
 
 def test_ui_refuses_demoting_the_last_total_user_with_the_swedish_message(tenant, owner, employee):
-    member = _membership(tenant, owner)
+    member = membership_of(tenant, owner)
     before = db_state(tenant)
     response = login_client(owner).post(
         reverse("web:member_edit", args=[tenant.slug, member.pk]), _edit_data(member, licence="STANDARD")
@@ -270,7 +265,7 @@ def test_ui_refuses_demoting_the_last_total_user_with_the_swedish_message(tenant
 
 
 def test_ui_refuses_deactivating_the_last_total_user(tenant, owner):
-    member = _membership(tenant, owner)
+    member = membership_of(tenant, owner)
     before = db_state(tenant)
     data = _edit_data(member)
     data.pop("is_active")
@@ -282,16 +277,16 @@ def test_ui_refuses_deactivating_the_last_total_user(tenant, owner):
 def test_ui_demotes_a_total_user_when_another_exists(tenant, owner, attestant):
     with tenant_scope(tenant.pk):
         Membership.objects.filter(user=attestant).update(licence=Licence.TOTAL)
-    member = _membership(tenant, owner)
+    member = membership_of(tenant, owner)
     response = login_client(owner).post(
         reverse("web:member_edit", args=[tenant.slug, member.pk]), _edit_data(member, licence="STANDARD")
     )
     assert response.status_code == 302
-    assert _membership(tenant, owner).licence == "STANDARD"
+    assert membership_of(tenant, owner).licence == "STANDARD"
 
 
 def test_ui_offers_no_own_approver(tenant, owner, employee):
-    member = _membership(tenant, employee)
+    member = membership_of(tenant, employee)
     url = reverse("web:member_edit", args=[tenant.slug, member.pk])
     client = login_client(owner)
     assert member not in client.get(url).context["form"].fields["approver"].queryset
@@ -393,7 +388,7 @@ def _assert_constant(name, few, many):
 
 def test_members_and_invite_and_edit_pages_query_count(tenant, owner):
     # given 2 members (owner + one with an approver), then 30
-    approver = _membership(tenant, owner)
+    approver = membership_of(tenant, owner)
     _add_members(tenant, 1, approver)
     client = login_client(owner)
     pages = {

@@ -491,53 +491,52 @@ def _posted_dates(request: TenantRequest) -> list[dt.date]:
     return [_parse_day(value) for value in request.POST.getlist("date")]
 
 
-def _posted_week_number(request: TenantRequest) -> int | None:
-    """The ISO week number when a whole week was posted (validated by _posted_dates)."""
-    week = request.POST.get("week")
-    return int(week.split("-W")[1]) if week else None
+def _lock_change(
+    request: TenantRequest, slug: str, change: Any, *, week_text: str, days_text: str, nothing_text: str
+) -> HttpResponse:
+    """Lock or unlock (`change`) the posted week or days and say what happened."""
+    fallback = reverse("web:time_week", args=[slug])
+    if request.method != "POST":
+        return redirect(fallback)
+    try:
+        count = change(actor=request.actor, dates=_posted_dates(request))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        week = request.POST.get("week")  # validated by _posted_dates
+        if not count:
+            messages.info(request, nothing_text)
+        elif week:
+            messages.success(request, week_text % {"week": int(week.split("-W")[1])})
+        else:
+            messages.success(request, days_text % {"count": count})
+    return redirect(_safe_next(request, fallback))
 
 
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
     """Lock a day or a week: it goes to the approver (attestansvarig) for attestation."""
-    fallback = reverse("web:time_week", args=[slug])
-    if request.method != "POST":
-        return redirect(fallback)
-    try:
-        count = services.day_lock(actor=request.actor, dates=_posted_dates(request))
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
-    else:
-        week = _posted_week_number(request)
-        if count and week:
-            messages.success(request, _("Week %(week)d is locked and sent for attestation.") % {"week": week})
-        elif count:
-            messages.success(
-                request,
-                _("Days locked and sent for attestation: %(count)d.") % {"count": count},
-            )
-        else:
-            messages.info(request, _("The days were already locked."))
-    return redirect(_safe_next(request, fallback))
+    return _lock_change(
+        request,
+        slug,
+        services.day_lock,
+        week_text=_("Week %(week)d is locked and sent for attestation."),
+        days_text=_("Days locked and sent for attestation: %(count)d."),
+        nothing_text=_("The days were already locked."),
+    )
 
 
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_unlock(request: TenantRequest, slug: str) -> HttpResponse:
     """Unlock locked days that are not yet attested."""
-    fallback = reverse("web:time_week", args=[slug])
-    if request.method != "POST":
-        return redirect(fallback)
-    try:
-        count = services.day_unlock(actor=request.actor, dates=_posted_dates(request))
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
-    else:
-        week = _posted_week_number(request)
-        if count and week:
-            messages.success(request, _("Week %(week)d is unlocked.") % {"week": week})
-        else:
-            messages.success(request, _("Days unlocked: %(count)d.") % {"count": count})
-    return redirect(_safe_next(request, fallback))
+    return _lock_change(
+        request,
+        slug,
+        services.day_unlock,
+        week_text=_("Week %(week)d is unlocked."),
+        days_text=_("Days unlocked: %(count)d."),
+        nothing_text=_("None of the days was locked."),
+    )
 
 
 @tenant_view(Perm.TIME_REPORT_OWN)
