@@ -28,6 +28,9 @@ run: install
 	$(BIN)/python manage.py fake_payment_provider & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## make messages: extract new English texts into locale/sv/LC_MESSAGES/django.po (the one source of
+## the Swedish text); write their Swedish there, then tools/translate.py compiles and lists what is left.
+
 ## make test: everything CI runs.
 test: install browser check openapi-check test-sqlite test-postgres
 
@@ -71,7 +74,7 @@ bench: install
 
 messages: install
 	$(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python tools/translate.py
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py seed_demo

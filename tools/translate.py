@@ -1,12 +1,16 @@
-"""Fill empty Swedish msgstrs in locale/sv from the dictionaries in tools/sv_*.py and compile.
+"""Check and compile the Swedish catalogue, locale/sv/LC_MESSAGES/django.po.
 
-Usage: .venv/bin/python tools/translate.py   (needs `polib`, a development-only tool; msgfmt compiles)
-Prints the msgids still untranslated, so a new string never ships in English by accident.
+The .po file is the one source of the Swedish text (as Django projects and translation tools such as
+Weblate use it): `make messages` extracts new English msgids into it, a person writes the Swedish
+msgstr there, and this script compiles the .mo that Django reads.
+
+Usage: .venv/bin/python tools/translate.py   (needs `polib`, a development-only tool)
+A fuzzy guess by msgmerge is often wrong ("Sections" → "Händelse"), so it is cleared, never shipped;
+the msgids still without Swedish text are printed and the exit code is 1, so a new string never
+ships in English by accident.
 """
 
-import importlib
 import pathlib
-import subprocess
 import sys
 
 import polib
@@ -16,36 +20,20 @@ PO = ROOT / "locale/sv/LC_MESSAGES/django.po"
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT / "tools"))
-    table: dict[str, str] = {}
-    for path in sorted((ROOT / "tools").glob("sv_*.py")):
-        for msgid, msgstr in importlib.import_module(path.stem).SV.items():
-            # one English text has one Swedish text everywhere: a second, different one is a mistake
-            # (gettext would silently show whichever file came last on every page using the text)
-            if table.get(msgid, msgstr) != msgstr:
-                print(f"{path.name}: {msgid!r} is already translated as {table[msgid]!r}", file=sys.stderr)
-                return 1
-            table[msgid] = msgstr
     po = polib.pofile(str(PO))
-    missing = []
-    for entry in po:
-        if entry.obsolete:
-            continue
-        if entry.msgid in table:
-            entry.msgstr = table[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-        elif not entry.msgstr or "fuzzy" in entry.flags:
-            # A fuzzy guess by msgmerge is often wrong ("Sections" → "Händelse"): never ship it.
-            entry.msgstr = ""
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-            missing.append(entry.msgid)
-    po.save()
-    subprocess.run(["msgfmt", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
+    fuzzy = po.fuzzy_entries()
+    for entry in fuzzy:
+        entry.flags.remove("fuzzy")
+        entry.msgstr = ""
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    if fuzzy:  # rewrite the .po only when something changed (polib wraps lines unlike msgmerge)
+        po.save()
+    po.save_as_mofile(str(PO.with_suffix(".mo")))
+    missing = [entry.msgid for entry in po.untranslated_entries()]
     for msgid in missing:
         print("untranslated:", msgid)
-    return 0
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ ALLOWED_CROSS_TENANT = {
     "verksam/tenancy/selectors.py": "tenants_for_user(): the user's own rows, under user_scope",
     "verksam/tenancy/services.py": "partner_grant_create(): the person's firm membership, under user_scope",
     "verksam/tenancy/rls.py": "installs the row-level security policies",
-    "verksam/web/members_views.py": "an empty `all_tenants.none()` placeholder, narrowed in __init__",
+    "verksam/web/members/views.py": "an empty `all_tenants.none()` placeholder, narrowed in __init__",
     "verksam/partners/selectors.py": "rule 6: the partner's list of customers (Mina samarbeten)",
 }
 ALLOWED_PARTS = {"tests", "migrations", "management"}

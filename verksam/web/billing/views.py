@@ -17,9 +17,8 @@ from verksam.core.errors import DomainError
 from verksam.core.money import Money
 from verksam.tenancy.models import Licence
 from verksam.tenancy.permissions import Perm
-
-from .decorators import tenant_view
-from .errors import add_error
+from verksam.web.decorators import tenant_view
+from verksam.web.errors import add_error
 
 PACKAGE_CHOICES = (1, 2, 5, 10)
 ENTRIES_PER_PAGE = 25

@@ -3,9 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from verksam.tenancy.selectors import tenants_for_user
+from verksam.web.decorators import TenantRequest, tenant_view
 
 from .dashboard import dashboard_context
-from .decorators import TenantRequest, tenant_view
 
 
 @login_required

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from verksam.audit import presentation
 from verksam.audit.selectors import audit_event_list
 from verksam.tenancy.permissions import Perm
-
-from .decorators import TenantRequest, tenant_view
+from verksam.web.decorators import TenantRequest, tenant_view
 
 
 @tenant_view(Perm.AUDIT_VIEW)

@@ -20,8 +20,7 @@ from verksam.accounts import selectors as account_selectors
 from verksam.accounts import services as account_services
 from verksam.accounts.models import User
 from verksam.core.errors import DomainError, NotFound
-
-from .errors import add_error
+from verksam.web.errors import add_error
 
 
 class LoginForm(forms.Form):

@@ -12,9 +12,8 @@ from verksam.core.errors import DomainError
 from verksam.tenancy import selectors, services
 from verksam.tenancy.models import PartnerLevel
 from verksam.tenancy.permissions import Perm
-
-from .decorators import TenantRequest, tenant_view
-from .errors import add_error
+from verksam.web.decorators import TenantRequest, tenant_view
+from verksam.web.errors import add_error
 
 
 class PartnerGrantForm(forms.Form):

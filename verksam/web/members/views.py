@@ -21,10 +21,9 @@ from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
-
-from .decorators import TenantRequest, tenant_view
-from .errors import add_error
-from .forms import TenantForm
+from verksam.web.decorators import TenantRequest, tenant_view
+from verksam.web.errors import add_error
+from verksam.web.forms import TenantForm
 
 MINUS_SIGNS = ("-", "−", "–")  # people type a hyphen; the UI (and copied text) shows a real minus
 
