@@ -38,6 +38,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  echo "Installing Debian's gettext for the catalogue test (makemessages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 test-sqlite: install
 	@echo "== pytest on SQLite"

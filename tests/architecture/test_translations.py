@@ -3,9 +3,14 @@ every text of the UI has a Swedish translation, and the compiled .mo that Django
 .po says (a forgotten compile would ship old or English text)."""
 
 import gettext
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale/sv/LC_MESSAGES/django.po"
@@ -43,3 +48,27 @@ def test_the_compiled_catalogue_matches_the_po_file():
         if got != want:
             stale.append(entry.msgid)
     assert stale == [], "run .venv/bin/python tools/translate.py to compile locale/sv"
+
+
+def test_every_text_in_the_code_is_in_the_catalogue(tmp_path):
+    """A text added to the code or a template without `make messages` would show in English."""
+    if not shutil.which("xgettext"):
+        pytest.skip("GNU gettext (xgettext) is not installed")  # make test installs it
+    for name in ("manage.py", "config", "verksam", "templates", "locale"):
+        source = ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+        else:
+            shutil.copy(source, target)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "sv", "--no-obsolete"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / PO.relative_to(ROOT)))}
+    catalogue = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO)) if not e.obsolete}
+    assert sorted(extracted - catalogue, key=str) == [], "run `make messages` and translate the new texts"
+    assert sorted(catalogue - extracted, key=str) == [], "texts no longer used: run `make messages`"
