@@ -1,6 +1,31 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 
+from verksam.core.errors import RateLimited, Unauthenticated
+
+from . import services
 from .models import ApiToken, User
+
+
+class RateLimitedAdminLoginForm(AdminAuthenticationForm):
+    """The admin site's login checks the password through the same rate limits as every login."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = services.login_attempt(request=self.request, email=email, password=password)
+            except RateLimited as exc:
+                raise ValidationError(exc.message, code="rate_limited") from exc
+            except Unauthenticated as exc:
+                raise self.get_invalid_login_error() from exc
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = RateLimitedAdminLoginForm
 
 
 @admin.register(User)

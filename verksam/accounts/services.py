@@ -3,16 +3,15 @@
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verksam.core.errors import NotFound, RateLimited, Unauthenticated
+from verksam.core.errors import NotFound, Unauthenticated
 
 from .models import ApiToken, User
+from .ratelimit import LoginGuard
 
 TOKEN_PREFIX = "vks_"
 
@@ -62,24 +61,17 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-def _ratelimit_key(email: str, ip: str) -> str:
-    return f"login-failures:{hashlib.sha256(f'{email.lower()}|{ip}'.encode()).hexdigest()}"
-
-
-def login_attempt(*, request, email: str, password: str, ip: str) -> User:
-    """Authenticate, refusing once too many attempts failed for this e-mail and address."""
-    key = _ratelimit_key(email, ip)
-    failures = cache.get(key, 0)
-    if failures >= settings.LOGIN_MAX_FAILURES:
-        raise RateLimited(_("Too many failed login attempts. Wait a while and try again."))
+def login_attempt(*, request, email: str, password: str, browser: bool = False) -> User:
+    """Check e-mail and password within the login rate limits (ratelimit.py): every password check
+    of the web login, the admin login and the API goes through here. `browser` when the caller will
+    give the browser its device cookie (ratelimit.remember_device)."""
+    guard = LoginGuard(request, email, browser=browser)
+    guard.check()
     user = authenticate(request, email=email, password=password)
     if user is None:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        guard.failed()
         raise Unauthenticated(_("Wrong e-mail or password."), code="invalid_credentials")
-    cache.delete(key)
+    guard.succeeded()
     return user
 
 

@@ -16,7 +16,10 @@ def body(code: str, message: str, extra: dict | None = None) -> dict:
 def install(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, body(exc.code, exc.message, exc.extra), status=exc.status)
+        response = api.create_response(request, body(exc.code, exc.message, exc.extra), status=exc.status)
+        if "retry_after" in exc.extra:  # login rate limits (accounts/ratelimit.py)
+            response["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @api.exception_handler(ValidationError)
     def django_validation(request, exc: ValidationError):

@@ -60,7 +60,7 @@ def test_login_is_refused_after_too_many_failures_even_with_right_password(db, c
     response = client.post(LOGIN, {"email": "anna@example.se", "password": PASSWORD})
     # then it is refused with 429 and no session is created
     assert response.status_code == 429
-    assert sv("Too many failed login attempts. Wait a while and try again.") in response.content.decode()
+    assert "För många misslyckade inloggningar. Försök igen om 1 minut." in response.content.decode()
     assert not _logged_in(client)
 
 

@@ -11,12 +11,7 @@ router = Router(tags=["auth"])
     "/auth/token", auth=None, response={201: TokenOut}, summary="Exchange e-mail and password for a token"
 )
 def token_create(request, payload: TokenIn):
-    user = services.login_attempt(
-        request=request,
-        email=payload.email,
-        password=payload.password,
-        ip=request.META.get("REMOTE_ADDR", ""),
-    )
+    user = services.login_attempt(request=request, email=payload.email, password=payload.password)
     token, secret = services.api_token_create(user=user, name=payload.name)
     return Status(201, {"token": secret, "token_id": token.pk, "name": token.name})
 

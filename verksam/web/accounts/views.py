@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from verksam.accounts import ratelimit
 from verksam.accounts import selectors as account_selectors
 from verksam.accounts import services as account_services
 from verksam.accounts.models import User
@@ -28,13 +29,10 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
+    retry_after = None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -43,20 +41,26 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request=request,
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password"],
-                    ip=client_ip(request),
+                    browser=True,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = 429 if exc.status == 429 else 422
+                retry_after = exc.extra.get("retry_after")
             else:
                 login(request, user)
                 next_url = request.POST.get("next") or request.GET.get("next") or ""
                 if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                     next_url = reverse("web:home")
-                return redirect(next_url)
-    return render(
+                redirected = redirect(next_url)
+                ratelimit.remember_device(request, redirected)
+                return redirected
+    response = render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 class TokenForm(forms.Form):
