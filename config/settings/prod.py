@@ -71,6 +71,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if CACHES["default"]["BACKEND"] not in SHARED_CACHES:
     refuse("CACHE_URL must be Redis (redis://host:6379/1) or the database (dbcache://verksam_cache).")
 
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Django's default of 300 entries would let a flood of failed logins cull the counts it guards.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
+
 if EMAIL_CONFIG["EMAIL_BACKEND"] in DEVELOPMENT_MAIL:
     refuse("EMAIL_URL must name a real mail server (e.g. smtp+tls://user:password@smtp.example.se:587).")
 
