@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
@@ -217,7 +218,7 @@ def test_gunicorn_serves_production_settings_on_postgresql(scratch_database, tmp
             project = http.post(f"/api/v1/tenants/{tenant['id']}/projects", json={"name": "Kök"}, headers=api)
             assert project.status_code == 201, project.text
             url = f"/api/v1/tenants/{tenant['id']}/time-entries"
-            day = dt.date.today() - dt.timedelta(days=1)
+            day = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date() - dt.timedelta(days=1)
             body = {
                 "client_uuid": str(uuid.uuid4()),
                 "date": day.isoformat(),
