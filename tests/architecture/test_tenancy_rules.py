@@ -19,7 +19,10 @@ ALLOWED_CROSS_TENANT = {
     "verksam/tenancy/models.py": "defines the managers; clean() checks an FK's owner across tenants",
     "verksam/tenancy/access.py": "resolve(): the user's own memberships and grants, under user_scope",
     "verksam/tenancy/selectors.py": "tenants_for_user(): the user's own rows, under user_scope",
-    "verksam/tenancy/services.py": "partner_grant_create(): the person's firm membership, under user_scope",
+    "verksam/tenancy/services.py": (
+        "partner_grant_create(): the person's firm membership, under user_scope; "
+        "membership_invite(): whether the invited person is of the inviting partner's own firm"
+    ),
     "verksam/tenancy/rls.py": "installs the row-level security policies",
     "verksam/web/members/views.py": "an empty `all_tenants.none()` placeholder, narrowed in __init__",
     "verksam/partners/selectors.py": "rule 6: the partner's list of customers (Mina samarbeten)",

@@ -2,8 +2,8 @@
 
 DOMAIN.md: LIGHT = own time and receipts, no projects; BASIC = sees and creates projects, no prices,
 no creating customers; STANDARD = full project access; TOTAL = everything incl. settings, labels,
-users and balances. Partner FULL = everything the customer's TOTAL may; LIMITED = employees'
-contact and salary data, payroll basis, receipts and expenses.
+users and balances. Partner FULL = full access incl. admin pages, but never the customer's own
+access; LIMITED = employees' contact and salary data, payroll basis, receipts and expenses.
 """
 
 from enum import StrEnum
@@ -33,7 +33,13 @@ class Perm(StrEnum):
     PAYROLL_VIEW = "payroll.view"
     EXPENSES_VIEW_ALL = "expenses.view_all"
     # administration
-    USERS_MANAGE = "users.manage"
+    USERS_MANAGE = "users.manage"  # invite, edit and deactivate users below TOTAL; adjust time banks
+    # The customer's own access (DESIGN.md rule 11): give the TOTAL licence, change or deactivate a
+    # TOTAL user, invite anyone at all. Held by the company's own TOTAL users, never by a partner.
+    USERS_MANAGE_TOTAL = "users.manage_total"
+    # Confirm a staff member's personnummer (until BankID login exists): the firm vouches for the
+    # identity that customers grant access to (tenancy.services.user_personnummer_verify).
+    IDENTITY_VERIFY = "users.verify_identity"
     SETTINGS_MANAGE = "settings.manage"
     BALANCES_VIEW = "balances.view"
     BALANCES_TOPUP = "balances.topup"
@@ -60,20 +66,60 @@ LICENCE_PERMS: dict[str, frozenset[Perm]] = {
     "TOTAL": _TOTAL,
 }
 
-PARTNER_LEVEL_PERMS: dict[str, frozenset[Perm]] = {
-    # Only the customer's own TOTAL users decide which accounting-firm people get in: a partner with
-    # full access must not be able to grant access to others (issue: "the customer tenant's TOTAL user
-    # adds a byråpartner").
-    # A partner has no time of their own to report or attest.
-    "FULL": _TOTAL
-    - {Perm.PARTNER_GRANTS_MANAGE, Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN, Perm.TIME_ATTEST_OWN},
-    "LIMITED": frozenset(
-        {
-            Perm.EMPLOYEES_VIEW,
-            Perm.EMPLOYEE_SALARY_VIEW,
-            Perm.PAYROLL_VIEW,
-            Perm.EXPENSES_VIEW_ALL,
-            Perm.TIME_VIEW_ALL,  # the payroll basis is built from everyone's attested time
-        }
-    ),
+# The partner levels as explicit allow-lists (DESIGN.md rule 11: never "everything minus …"). A
+# permission added to Perm reaches no partner until it is written here or in NEVER_FOR_PARTNERS on
+# purpose; tests/architecture/test_partner_permissions.py fails until one of them names it.
+PARTNER_FULL = frozenset(
+    {
+        # the customer's time: attest anyone's, reopen, read (a partner has no time of its own)
+        Perm.TIME_ATTEST,
+        Perm.TIME_ATTEST_ALL,
+        Perm.TIME_REOPEN,
+        Perm.TIME_VIEW_ALL,
+        # projects and customers
+        Perm.PROJECTS_VIEW,
+        Perm.PROJECTS_CREATE,
+        Perm.PROJECTS_MANAGE,
+        Perm.PRICES_VIEW,
+        Perm.CUSTOMERS_VIEW,
+        Perm.CUSTOMERS_CREATE,
+        Perm.LABELS_MANAGE,
+        # people and payroll
+        Perm.EMPLOYEES_VIEW,
+        Perm.EMPLOYEE_SALARY_VIEW,
+        Perm.PAYROLL_VIEW,
+        Perm.EXPENSES_VIEW_ALL,
+        # the admin pages (DOMAIN.md "fullständig": incl. admin pages): users below TOTAL only,
+        # because USERS_MANAGE_TOTAL is not here (tenancy.services refuses the rest)
+        Perm.USERS_MANAGE,
+        Perm.SETTINGS_MANAGE,
+        Perm.BALANCES_VIEW,
+        Perm.BALANCES_TOPUP,
+        Perm.AUDIT_VIEW,
+        Perm.BILLING_VIEW,
+    }
+)
+
+# DOMAIN.md "begränsad": employees' contact and salary data (read-only), the payroll basis,
+# receipts and expenses, and nothing else. The payroll basis reads the attested time it needs
+# itself (PAYROLL_VIEW); reading everyone's time entries (TIME_VIEW_ALL) is more than that.
+PARTNER_LIMITED = frozenset(
+    {
+        Perm.EMPLOYEES_VIEW,
+        Perm.EMPLOYEE_SALARY_VIEW,
+        Perm.PAYROLL_VIEW,
+        Perm.EXPENSES_VIEW_ALL,
+    }
+)
+
+PARTNER_LEVEL_PERMS: dict[str, frozenset[Perm]] = {"FULL": PARTNER_FULL, "LIMITED": PARTNER_LIMITED}
+
+# What no partner gets at any level, and why. Every Perm is in a partner allow-list or here.
+NEVER_FOR_PARTNERS: dict[Perm, str] = {
+    Perm.TIME_REPORT_OWN: "a partner has no time of its own in the customer's company",
+    Perm.EXPENSES_OWN: "a partner has no outlays of its own in the customer's company",
+    Perm.TIME_ATTEST_OWN: "a partner has no time of its own to attest",
+    Perm.PARTNER_GRANTS_MANAGE: "only the customer's TOTAL users decide which firm people get in",
+    Perm.USERS_MANAGE_TOTAL: "a partner never administers the customer's own access (rule 11)",
+    Perm.IDENTITY_VERIFY: "only the firm's own TOTAL users vouch for their staff's identity",
 }

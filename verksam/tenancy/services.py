@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
-from verksam.core.errors import Conflict, DomainError, NotFound
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.identifiers import normalize_personnummer
 from verksam.core.tasks import enqueue_on_commit
 
@@ -94,6 +94,33 @@ def _check_work_day(minutes: object) -> int:
     return minutes
 
 
+def _require_customer_admin(actor: Actor, message: str) -> None:
+    """Refuse what only the company's own TOTAL users may do (DESIGN.md rule 11): give the TOTAL
+    licence or change a TOTAL user. A FULL partner administers the users below TOTAL, never the
+    customer's own access (Perm.USERS_MANAGE_TOTAL is in no partner allow-list)."""
+    if not actor.has(Perm.USERS_MANAGE_TOTAL):
+        raise Forbidden(message, code="total_reserved", extra={"perm": str(Perm.USERS_MANAGE_TOTAL)})
+
+
+def _refuse_partner_inviting_own_firm(actor: Actor, user) -> None:
+    """A partner may not make itself, or anyone of its own firm, a member of the customer: access
+    for accounting-firm people is a grant the customer's TOTAL user gives and can revoke."""
+    if not actor.is_partner or user is None:
+        return
+    own_firm = user.pk == actor.user.pk
+    if not own_firm:
+        with tenant_scope(actor.partner_tenant_id):  # the partner's own firm, which it may read
+            own_firm = Membership.all_tenants.filter(tenant_id=actor.partner_tenant_id, user=user).exists()
+    if own_firm:
+        raise Forbidden(
+            _(
+                "An accounting firm cannot add itself or its own staff as users of the company. "
+                "The company's administrator gives accounting-firm people access under Accounting firms."
+            ),
+            code="partner_own_firm",
+        )
+
+
 @transaction.atomic
 def membership_invite(
     *,
@@ -108,9 +135,12 @@ def membership_invite(
 ) -> Membership:
     """Add a person to the tenant by e-mail and send them an invitation to set a password."""
     actor.require(Perm.USERS_MANAGE)
+    if licence == Licence.TOTAL:
+        _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
     _check_work_day(work_day_minutes)
     email = (email or "").strip().lower()
     user = User.objects.filter(email=email).first()
+    _refuse_partner_inviting_own_firm(actor, user)
     created = user is None
     if created:
         user = User(email=email, name=(name or "").strip())
@@ -147,7 +177,10 @@ def membership_invite(
 
 @transaction.atomic
 def membership_update(*, actor: Actor, membership: Membership, **changes) -> Membership:
-    """Change licence, approver, employment data, working day or active flag; keep a TOTAL user."""
+    """Change licence, approver, employment data, working day or active flag; keep a TOTAL user.
+
+    A FULL partner (USERS_MANAGE without USERS_MANAGE_TOTAL) may change every field of a user below
+    TOTAL, incl. deactivating them, but may neither give TOTAL nor change a TOTAL user in any way."""
     actor.require(Perm.USERS_MANAGE)
     allowed = {"licence", "approver", "employment_number", "salary_form", "is_active", "work_day_minutes"}
     unknown = set(changes) - allowed
@@ -157,6 +190,12 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
     licence = changes.get("licence", membership.licence)
     if licence not in Licence.values:
         raise DomainError(_("Unknown licence."), code="invalid_licence")
+    if membership.licence == Licence.TOTAL:
+        _require_customer_admin(
+            actor, _("Only the company's own administrators can change a user with the TOTAL licence.")
+        )
+    if licence == Licence.TOTAL:
+        _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
     if "work_day_minutes" in changes:
         _check_work_day(changes["work_day_minutes"])
     _refuse_losing_last_total(

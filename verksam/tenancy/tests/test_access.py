@@ -42,10 +42,23 @@ def test_limited_partner_sees_salary_data_but_not_admin():
         Perm.EXPENSES_VIEW_ALL,
     } <= limited
     assert Perm.USERS_MANAGE not in limited and Perm.PARTNER_GRANTS_MANAGE not in limited
-    # FULL is everything TOTAL has except deciding which other accounting-firm people get in, and
-    # the own-work permissions of someone employed by the company (a partner has no time of their own)
-    own_work = {Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN, Perm.TIME_ATTEST_OWN}
-    assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - {Perm.PARTNER_GRANTS_MANAGE} - own_work
+    # LIMITED is that and nothing else (issue 7 item 2); FULL is TOTAL without the customer's own
+    # access and without the own-work permissions of an employee (a partner has no time of its own)
+    assert limited == {
+        Perm.EMPLOYEES_VIEW,
+        Perm.EMPLOYEE_SALARY_VIEW,
+        Perm.PAYROLL_VIEW,
+        Perm.EXPENSES_VIEW_ALL,
+    }
+    withheld = {
+        Perm.PARTNER_GRANTS_MANAGE,
+        Perm.USERS_MANAGE_TOTAL,
+        Perm.IDENTITY_VERIFY,
+        Perm.TIME_REPORT_OWN,
+        Perm.EXPENSES_OWN,
+        Perm.TIME_ATTEST_OWN,
+    }
+    assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - withheld
 
 
 def test_revoked_grant_gives_no_access(tenant, partner_full):
