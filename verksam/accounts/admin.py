@@ -33,6 +33,9 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
     search_fields = ["email", "name"]
     exclude = ["password"]
+    # The personnummer is an identity: it is changed (which clears its confirmation, audited) and
+    # confirmed only through tenancy.services, never by editing the row here.
+    readonly_fields = ["personnummer", "personnummer_verified_at", "personnummer_verified_by"]
 
 
 @admin.register(ApiToken)

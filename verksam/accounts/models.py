@@ -33,6 +33,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150)
     # 12 digits (YYYYMMDDNNNC), see DOMAIN.md; blank when unknown.
     personnummer = models.CharField(_("personnummer"), max_length=12, blank=True, default="")
+    # A personnummer is an identity, not a profile field: access is granted by it (PartnerGrant) only
+    # once someone answerable has confirmed it. Until BankID login exists that is the TOTAL user of
+    # the person's accounting firm (tenancy.services.user_personnummer_verify); changing the number
+    # clears it (tenancy.services.user_profile_update).
+    personnummer_verified_at = models.DateTimeField(_("personnummer confirmed"), null=True, blank=True)
+    personnummer_verified_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     phone = models.CharField(_("mobile phone"), max_length=30, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -70,6 +78,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def personnummer_masked(self) -> str:
         return mask_personnummer(self.personnummer)
+
+    @property
+    def personnummer_verified(self) -> bool:
+        return bool(self.personnummer) and self.personnummer_verified_at is not None
 
 
 class ApiToken(models.Model):

@@ -73,14 +73,3 @@ def login_attempt(*, request, email: str, password: str, browser: bool = False) 
         raise Unauthenticated(_("Wrong e-mail or password."), code="invalid_credentials")
     guard.succeeded()
     return user
-
-
-@transaction.atomic
-def user_update_profile(*, user: User, name: str, phone: str = "", personnummer: str = "") -> User:
-    """Let a person correct their own name, mobile number and personnummer (stored as 12 digits)."""
-    user.name = name.strip()
-    user.phone = phone.strip()
-    user.personnummer = personnummer.strip()
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["name", "phone", "personnummer"])
-    return user

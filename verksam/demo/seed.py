@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from verksam.accounts.services import user_update_profile
 from verksam.billing.services import tenant_signup
 from verksam.tenancy import services as tenancy_services
 from verksam.tenancy.access import Actor, resolve
@@ -279,7 +278,7 @@ def _finish_new_user(user, person: Person) -> None:
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])
     if person.personnummer:
-        user_update_profile(user=user, name=person.name, personnummer=person.personnummer)
+        tenancy_services.user_profile_update(user=user, name=person.name, personnummer=person.personnummer)
 
 
 def _ensure_company(company: Company) -> tuple[Tenant, bool]:
@@ -339,6 +338,18 @@ def _ensure_people(tenant, company: Company) -> int:
     return created
 
 
+def _ensure_confirmed_personnummer(tenant, company: Company) -> None:
+    """The firm's owner confirms its people's personnummer (until BankID login), so customers can
+    add them as byråpartner by personnummer."""
+    with tenant_scope(tenant.pk):
+        actor = _owner_actor(tenant, company)
+        for member in Membership.objects.select_related("user").filter(is_active=True):
+            if member.user.personnummer and not member.user.personnummer_verified:
+                tenancy_services.user_personnummer_verify(
+                    actor=actor, membership=member, personnummer=member.user.personnummer
+                )
+
+
 def _ensure_grants() -> int:
     created = 0
     companies = {c.slug: c for c in COMPANIES}
@@ -380,6 +391,8 @@ def seed_demo() -> SeedResult:
         result.tenants_created += created
         result.users_created += created  # the owner
         result.users_created += _ensure_people(tenant, company)
+        if company.variant == Variant.PARTNER:
+            _ensure_confirmed_personnummer(tenant, company)
     result.grants_created = _ensure_grants()
     for company in COMPANIES:
         if company.variant == Variant.PARTNER:

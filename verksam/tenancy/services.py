@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
-from verksam.core.identifiers import normalize_personnummer
+from verksam.core.identifiers import mask_personnummer, normalize_personnummer
 from verksam.core.tasks import enqueue_on_commit
 
 from .access import Actor
@@ -258,6 +258,16 @@ def partner_grant_create(*, actor: Actor, personnummer: str, level: str) -> Part
         )
     if firm_membership.tenant_id == actor.tenant_id:
         raise DomainError(_("An accounting firm cannot be its own partner."), code="own_partner")
+    if not person.personnummer_verified:
+        # Anyone can type a personnummer on their own page; access follows a confirmed identity only.
+        raise DomainError(
+            _(
+                "The accounting firm has not yet confirmed this person's personnummer in Verksam. "
+                "Ask the firm's administrator to confirm it (Users → Confirm personnummer), then try again."
+            ),
+            code="personnummer_not_verified",
+            extra={"field": "personnummer"},
+        )
     if PartnerGrant.objects.filter(user=person, revoked_at__isnull=True).exists():
         raise Conflict(_("This person already has access to the company."), code="duplicate_grant")
     grant = PartnerGrant(
@@ -296,3 +306,102 @@ def partner_grant_revoke(*, actor: Actor, grant: PartnerGrant) -> PartnerGrant:
             data={"level": grant.level},
         )
     return grant
+
+
+# --- the personnummer, an identity -------------------------------------------------------------------
+
+
+def _record_in_each_company(user, *, action: str, data: dict) -> None:
+    """Audit a change of a person (a global row) in every company they are an active member of."""
+    with user_scope(user.pk):
+        memberships = list(Membership.all_tenants.filter(user=user, is_active=True).select_related("tenant"))
+    for membership in memberships:
+        with tenant_scope(membership.tenant_id):
+            own = Actor(user=user, tenant=membership.tenant, perms=frozenset(), membership=membership)
+            record(actor=own, action=action, target=membership, data=data)
+
+
+@transaction.atomic
+def user_profile_update(*, user, name: str, phone: str = "", personnummer: str = ""):
+    """Let a person correct their own name, mobile number and personnummer; a changed personnummer
+    loses its confirmation and is audited, and no two people have the same one."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new_pnr = ""
+    if (personnummer or "").strip():
+        try:
+            new_pnr = normalize_personnummer(personnummer)
+        except ValidationError as exc:
+            raise ValidationError({"personnummer": exc.messages}) from exc
+    old_pnr, was_verified = user.personnummer, user.personnummer_verified
+    user.name = (name or "").strip()
+    user.phone = (phone or "").strip()
+    fields = ["name", "phone"]
+    if new_pnr != old_pnr:
+        if new_pnr and User.objects.filter(personnummer=new_pnr).exclude(pk=user.pk).exists():
+            raise ValidationError(
+                {"personnummer": _("A user with that personnummer already exists.")}, code="unique"
+            )
+        user.personnummer = new_pnr
+        user.personnummer_verified_at = None
+        user.personnummer_verified_by = None
+        fields += ["personnummer", "personnummer_verified_at", "personnummer_verified_by"]
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=fields)
+    if new_pnr != old_pnr:
+        _record_in_each_company(
+            user,
+            action="user.personnummer_change",
+            data={
+                "before": mask_personnummer(old_pnr),
+                "after": mask_personnummer(new_pnr),
+                "was_confirmed": was_verified,
+            },
+        )
+    return user
+
+
+@transaction.atomic
+def user_personnummer_verify(*, actor: Actor, membership: Membership, personnummer: str) -> Membership:
+    """Confirm, as the accounting firm's TOTAL user, that a staff member's personnummer is theirs:
+    the number typed from their ID document must be the one they entered (until BankID login)."""
+    actor.require(Perm.IDENTITY_VERIFY)
+    if not actor.tenant.is_partner:  # only a firm vouches for its people; a partner never does
+        raise NotFound(_("Personnummer are confirmed in accounting firms only."), code="not_a_firm")
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    person = User.objects.select_for_update().get(pk=membership.user_id)
+    if not membership.is_active:
+        raise DomainError(_("The user is not active in the firm."), code="inactive_member")
+    if not person.personnummer:
+        raise DomainError(
+            _("%(name)s has not entered a personnummer yet. They enter it on their own page (My account).")
+            % {"name": person},
+            code="personnummer_missing",
+        )
+    try:
+        typed = normalize_personnummer(personnummer)
+    except ValidationError as exc:
+        raise DomainError(
+            exc.messages[0], code="invalid_personnummer", extra={"field": "personnummer"}
+        ) from exc
+    if typed != person.personnummer:
+        raise DomainError(
+            _(
+                "That is not the personnummer %(name)s entered. Check it against their ID document; "
+                "if theirs is wrong, they correct it on their own page (My account)."
+            )
+            % {"name": person},
+            code="personnummer_mismatch",
+            extra={"field": "personnummer"},
+        )
+    if not person.personnummer_verified:
+        person.personnummer_verified_at = timezone.now()
+        person.personnummer_verified_by = actor.user
+        person.save(update_fields=["personnummer_verified_at", "personnummer_verified_by"])
+        record(
+            actor=actor,
+            action="user.personnummer_verify",
+            target=membership,
+            data={"personnummer": mask_personnummer(person.personnummer)},
+        )
+    membership.user = person
+    return membership

@@ -2,6 +2,7 @@
 matrix (refused writes change nothing), constant query count (2 rows vs 30 rows)."""
 
 import pytest
+from django.utils import timezone
 
 from verksam.tenancy.models import Licence, Membership, PartnerGrant
 from verksam.tenancy.scope import tenant_scope
@@ -35,7 +36,9 @@ def everyone(owner, attestant, employee, partner_full, partner_limited, stranger
 
 @pytest.fixture
 def firm_person(partner_firm):
-    person = UserFactory(email="ny@byra.se", personnummer="199001010017")
+    person = UserFactory(
+        email="ny@byra.se", personnummer="199001010017", personnummer_verified_at=timezone.now()
+    )
     MembershipFactory(tenant=partner_firm, user=person)
     return person
 

@@ -1,6 +1,7 @@
 """Idempotency-Key on POST (DESIGN.md rule 19): a retry replays the first answer and writes nothing."""
 
 import pytest
+from django.utils import timezone
 
 from verksam.api.models import IdempotencyRecord
 from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -33,7 +34,7 @@ def test_retried_invite_is_replayed_and_creates_nothing_new(tenant, owner):
 
 
 def test_retried_partner_grant_is_replayed(tenant, owner, partner_firm):
-    person = UserFactory(personnummer="199001010017")
+    person = UserFactory(personnummer="199001010017", personnummer_verified_at=timezone.now())
     MembershipFactory(tenant=partner_firm, user=person)
     client = api_client(owner)
     url = f"/api/v1/tenants/{tenant.pk}/partner-grants"

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from verksam.accounts.services import api_token_create
 from verksam.tenancy.models import Licence, PartnerLevel, Variant
@@ -68,7 +69,12 @@ def partner_firm(db):
 
 
 def _partner(tenant, firm, email, name, level):
-    user = UserFactory(email=email, name=name, personnummer=make_personnummer(next(_pnr) + 500))
+    user = UserFactory(
+        email=email,
+        name=name,
+        personnummer=make_personnummer(next(_pnr) + 500),
+        personnummer_verified_at=timezone.now(),  # confirmed by the firm (issue 7 item 3)
+    )
     MembershipFactory(tenant=firm, user=user, licence=Licence.TOTAL)
     PartnerGrantFactory(tenant=tenant, partner_tenant=firm, user=user, level=level)
     return user

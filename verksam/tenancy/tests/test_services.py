@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from verksam.audit.models import AuditEvent
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -171,7 +172,12 @@ def test_unknown_fields_and_licences_are_refused(tenant, owner, employee):
 @pytest.fixture
 def firm_person(partner_firm):
     """A person at the accounting firm who has no grant yet."""
-    person = UserFactory(email="ny@byra.se", name="Nils Byrå", personnummer=make_personnummer(900))
+    person = UserFactory(
+        email="ny@byra.se",
+        name="Nils Byrå",
+        personnummer=make_personnummer(900),
+        personnummer_verified_at=timezone.now(),  # confirmed by the firm
+    )
     MembershipFactory(tenant=partner_firm, user=person, licence=Licence.STANDARD)
     return person
 

@@ -21,6 +21,7 @@ from verksam.accounts import selectors as account_selectors
 from verksam.accounts import services as account_services
 from verksam.accounts.models import User
 from verksam.core.errors import DomainError, NotFound
+from verksam.tenancy import services as tenancy_services
 from verksam.web.errors import add_error
 
 
@@ -98,7 +99,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     elif action == "profile":
         if profile_form.is_valid():
             try:
-                account_services.user_update_profile(user=user, **profile_form.cleaned_data)
+                tenancy_services.user_profile_update(user=user, **profile_form.cleaned_data)
             except ValidationError as exc:
                 add_error(profile_form, exc)
                 user.refresh_from_db()

@@ -3,6 +3,7 @@ writes change nothing), constant query count (2 rows vs 30 rows)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from verksam.audit.models import AuditEvent
 from verksam.audit.services import record
@@ -191,7 +192,7 @@ def test_member_invite_matrix(request, tenant, everyone, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_partner_grant_create_matrix(request, tenant, everyone, partner_firm, role):
-    person = UserFactory(personnummer="199001010017")
+    person = UserFactory(personnummer="199001010017", personnummer_verified_at=timezone.now())
     MembershipFactory(tenant=partner_firm, user=person)
     before = db_state(tenant)
     response = login_client(request.getfixturevalue(role)).post(
