@@ -42,6 +42,7 @@ def tenant_endpoint(perm: Perm | None = None) -> Callable:
             enter_tenant(request, tenant_id, perm)
             return func(request, tenant_id, *args, **kwargs)
 
+        wrapper.required_perm = perm  # type: ignore[attr-defined]  # read by the web/API matrix test
         return wrapper
 
     return decorator

@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "membership.update": _("User changed"),
     "partner_grant.create": _("Accounting-firm partner added"),
     "partner_grant.revoke": _("Accounting-firm partner removed"),
+    "user.personnummer_change": _("Personnummer changed"),
+    "user.personnummer_verify": _("Personnummer confirmed"),
     "balance.topup_start": _("Top-up started"),
     "balance.topup_confirm": _("Top-up paid"),
     "balance.topup_cancel": _("Top-up cancelled"),
@@ -52,7 +54,7 @@ ACTION_LABELS = {
 
 # key → (label, action prefixes); the log's filter offers these.
 GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "users": (_("Users and partners"), ("tenant.", "membership.", "partner_grant.")),
+    "users": (_("Users and partners"), ("tenant.", "membership.", "partner_grant.", "user.")),
     "balances": (_("Balances"), ("balance.",)),
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
@@ -92,6 +94,8 @@ FIELD_LABELS = {
     "code": _("Code"),
     "amount_ore": _("Amount"),
     "quantity": _("Quantity"),
+    "personnummer": _("Personnummer"),
+    "was_confirmed": _("Was confirmed"),
 }
 
 

@@ -352,8 +352,8 @@ def user_profile_update(*, user, name: str, phone: str = "", personnummer: str =
             user,
             action="user.personnummer_change",
             data={
-                "before": mask_personnummer(old_pnr),
-                "after": mask_personnummer(new_pnr),
+                "before": {"personnummer": mask_personnummer(old_pnr)},
+                "after": {"personnummer": mask_personnummer(new_pnr)},
                 "was_confirmed": was_verified,
             },
         )

@@ -44,6 +44,7 @@ def tenant_view(perm: Perm | None = None) -> Callable:
                     response = response.render()  # render lazily-built responses inside the scope
                 return response
 
+        wrapper.required_perm = perm  # type: ignore[attr-defined]  # read by the web/API matrix test
         return wrapper
 
     return decorator

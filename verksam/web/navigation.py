@@ -22,7 +22,8 @@ NAV: list[NavItem] = [
     NavItem(_("Time reporting"), "web:time_week", Perm.TIME_REPORT_OWN),
     NavItem(_("Projects"), "web:project_list", Perm.PROJECTS_VIEW),
     NavItem(_("Attestation"), "web:attest_queue", Perm.TIME_ATTEST),
-    NavItem(_("Users"), "web:members", Perm.USERS_MANAGE, "admin"),
+    # the employees' contact and salary data: read-only for a LIMITED partner (same perm as the API)
+    NavItem(_("Users"), "web:members", Perm.EMPLOYEES_VIEW, "admin"),
     NavItem(_("Time settings"), "web:timecodes_settings", Perm.SETTINGS_MANAGE, "admin"),
     NavItem(_("Accounting firms"), "web:partner_grants", Perm.PARTNER_GRANTS_MANAGE, "admin"),
     NavItem(_("Balances"), "web:balances", Perm.BALANCES_VIEW, "admin"),

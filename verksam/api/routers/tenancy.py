@@ -19,6 +19,7 @@ from ..schemas.tenancy import (
     MemberTimeBankOut,
     PartnerGrantIn,
     PartnerGrantOut,
+    PersonnummerConfirmIn,
     TenantOut,
     TimeBankAdjustmentIn,
     TimeBankAdjustmentOut,
@@ -102,6 +103,24 @@ def _member(member_id: int):
     if membership is None:  # another tenant's member answers like a missing one (rule 8)
         raise Http404
     return membership
+
+
+@router.post(
+    "/tenants/{tenant_id}/members/{member_id}/personnummer-confirmation",
+    response=MemberOut,
+    tags=["members"],
+    summary="Confirm a staff member's personnummer (accounting firms; the firm's TOTAL user)",
+    description=(
+        "Until BankID login exists, a customer can grant access by personnummer only to a person "
+        "whose accounting firm has confirmed it. Type the number from the person's ID document; it "
+        "must equal the one they entered. Companies that are not accounting firms answer 404."
+    ),
+)
+@tenant_endpoint(Perm.IDENTITY_VERIFY)
+def member_personnummer_confirm(request, tenant_id: int, member_id: int, payload: PersonnummerConfirmIn):
+    return services.user_personnummer_verify(
+        actor=request.actor, membership=_member(member_id), personnummer=payload.personnummer
+    )
 
 
 # The time bank of a member is administered with the users (Perm.USERS_MANAGE): the service

@@ -56,6 +56,12 @@ def _require_any(request, *perms: Perm) -> None:
         raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perms[0])})
 
 
+def _require_period_reader(request) -> None:
+    # Who sees the deviation period in the web: the week (own time), the attestation queue and the
+    # settings page. A LIMITED partner sees none of them, here as there (issue 7 item 2).
+    _require_any(request, Perm.TIME_REPORT_OWN, Perm.TIME_ATTEST, Perm.SETTINGS_MANAGE)
+
+
 def _require_read(request) -> None:
     _require_any(request, Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE)
     services.timecodes_install_defaults(tenant_id=request.actor.tenant_id)
@@ -256,7 +262,9 @@ def _system(system: str) -> str:
 )
 @tenant_endpoint()
 def payroll_code_list(request, tenant_id: int, system: str = ""):
-    _require_any(request, Perm.SETTINGS_MANAGE, Perm.PAYROLL_VIEW)
+    # The settings page shows them (SETTINGS_MANAGE); the payroll basis will show them to PAYROLL_VIEW
+    # in the web and the API alike when it exists (issue 7 item 2: same permission, same answer).
+    _require_any(request, Perm.SETTINGS_MANAGE)
     services.timecodes_install_defaults(tenant_id=tenant_id)
     system = system or selectors.time_settings_get(tenant_id=tenant_id).payroll_system
     return _payroll_codes(_system(system))
@@ -305,6 +313,7 @@ def _settings_out(tenant_id: int) -> dict:
 @router.get("/tenants/{tenant_id}/time-settings", response=TimeSettingsOut, summary="Time settings")
 @tenant_endpoint()
 def time_settings_get(request, tenant_id: int):
+    _require_period_reader(request)
     return _settings_out(tenant_id)
 
 
@@ -326,6 +335,7 @@ def time_settings_update(request, tenant_id: int, payload: TimeSettingsPatch):
 )
 @tenant_endpoint()
 def period_current(request, tenant_id: int, date: dt.date | None = None):
+    _require_period_reader(request)
     if date is None:
         return _period_out(selectors.current_period(tenant_id=tenant_id))
     start_day = selectors.time_settings_get(tenant_id=tenant_id).period_start_day

@@ -21,6 +21,9 @@ class MeOut(Schema):
     email: str
     name: str
     personnummer_masked: str
+    personnummer_verified: bool = Field(
+        description="Confirmed by the person's accounting firm; only a confirmed one can be granted access"
+    )
 
 
 class TenantOut(Schema):
@@ -39,6 +42,8 @@ class MemberOut(Schema):
     user_id: int
     email: str
     name: str
+    phone: str
+    personnummer_verified: bool = Field(description="The person's accounting firm has confirmed it")
     licence: str
     is_active: bool
     employment_number: str
@@ -55,6 +60,20 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_name(obj) -> str:
         return obj.user.name
+
+    @staticmethod
+    def resolve_phone(obj) -> str:
+        return obj.user.phone
+
+    @staticmethod
+    def resolve_personnummer_verified(obj) -> bool:
+        return obj.user.personnummer_verified
+
+
+class PersonnummerConfirmIn(Schema):
+    personnummer: str = Field(
+        max_length=13, description="As on the person's ID document; must be the one they entered"
+    )
 
 
 class MemberIn(Schema):

@@ -153,7 +153,11 @@ def test_changing_the_own_personnummer_clears_the_confirmation_and_is_audited(
     assert not partner_full.personnummer_verified and partner_full.personnummer_verified_by is None
     (event,) = _audit(partner_firm, "user.personnummer_change")
     assert event.user == partner_full
-    assert event.data == {"before": old, "after": partner_full.personnummer_masked, "was_confirmed": True}
+    assert event.data == {
+        "before": {"personnummer": old},
+        "after": {"personnummer": partner_full.personnummer_masked},
+        "was_confirmed": True,
+    }
     # and a new grant by the new number is refused until the firm confirms it again
     with tenant_scope(tenant.pk):
         PartnerGrant.objects.filter(user=partner_full).update(revoked_at=timezone.now())

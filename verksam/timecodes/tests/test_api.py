@@ -166,8 +166,8 @@ def test_payroll_codes_list_set_and_clear(tenant, owner, partner_limited, object
     # the default system is the tenant's; PAXml is fully mapped by the defaults
     assert client.get(url).json() == {**client.get(url + "?system=paxml").json()}
     assert client.get(url).json()["missing"] == 0
-    # partner LIMITED (payroll) may read, not write
-    assert api_client(partner_limited).get(url).status_code == 200
+    # partner LIMITED reads neither here nor on the settings page (issue 7 item 2), and cannot write
+    _assert_error(api_client(partner_limited).get(url), 403, "forbidden")
     _assert_error(api_client(partner_limited).put(url, body, content_type=JSON), 403, "forbidden")
     # bad system, bad kind, bad PAXml code
     _assert_error(client.get(url + "?system=hogia"), 400, "invalid_payroll_system")
@@ -259,12 +259,16 @@ def test_authorization_matrix(request, tenant, everyone, objects, role):
         else:
             _assert_error(response, 403, "forbidden")
     payroll = client.get(f"{base}/payroll-codes")
-    if role in {"owner", "partner_full", "partner_limited"}:  # SETTINGS_MANAGE or PAYROLL_VIEW
+    if role in {"owner", "partner_full"}:  # SETTINGS_MANAGE, like the settings page
         assert payroll.status_code == 200, role
     else:
         _assert_error(payroll, 403, "forbidden")
     for url in (f"{base}/time-settings", f"{base}/periods/current"):
-        assert client.get(url).status_code == 200  # every member reads the period
+        # every member reads the period (the week, the queue); a LIMITED partner sees neither page
+        if role == "partner_limited":
+            _assert_error(client.get(url), 403, "forbidden")
+        else:
+            assert client.get(url).status_code == 200
     for method, url, body in _writes(tenant, objects):
         before = tc_state(tenant)
         response = _call(client, method, url, body)

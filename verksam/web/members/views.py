@@ -1,5 +1,11 @@
 """Users and licences (Inställningar > Användare): list, invite, edit, deactivate; the normal
-working day of part-time employees and the time bank (tidsbank) adjustments of each user."""
+working day of part-time employees and the time bank (tidsbank) adjustments of each user; in an
+accounting firm, confirming a staff member's personnummer.
+
+Who sees what (the same permissions as the API): the list is the employees' contact and salary
+data (Perm.EMPLOYEES_VIEW: TOTAL, and FULL and LIMITED partners, read-only without USERS_MANAGE);
+editing needs USERS_MANAGE, and TOTAL users and the TOTAL licence need USERS_MANAGE_TOTAL, which
+no partner holds (DESIGN.md rule 11): a FULL partner sees a TOTAL user's fields read-only."""
 
 from typing import Any, cast
 
@@ -75,10 +81,16 @@ class MemberFieldsForm(TenantForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 10}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, actor: Actor, read_only: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         approver = cast(forms.ModelChoiceField, self.fields["approver"])
         approver.queryset = selectors.membership_list(active_only=True)
+        licence = cast(forms.ChoiceField, self.fields["licence"])
+        if read_only:  # a TOTAL user, seen by someone who may not change them
+            for field in self.fields.values():
+                field.disabled = True
+        elif not actor.has(Perm.USERS_MANAGE_TOTAL):  # only the company's own admins give TOTAL
+            licence.choices = [c for c in Licence.choices if c[0] != Licence.TOTAL]
 
 
 class InviteForm(MemberFieldsForm):
@@ -114,18 +126,37 @@ class TimeBankAdjustForm(TenantForm):
     )
 
 
-@tenant_view(Perm.USERS_MANAGE)
+class PersonnummerConfirmForm(forms.Form):
+    personnummer = forms.CharField(
+        label=gettext_lazy("Personnummer from the ID document"),
+        max_length=13,
+        help_text=gettext_lazy("YYYYMMDD-NNNN"),
+    )
+
+
+def _may_confirm_personnummer(actor: Actor) -> bool:
+    return actor.tenant.is_partner and actor.has(Perm.IDENTITY_VERIFY)
+
+
+@tenant_view(Perm.EMPLOYEES_VIEW)
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     members = list(selectors.membership_list())
     for m in members:
         m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
-    return render(request, "web/members/list.html", {"members": members})
+    actor = request.actor
+    context = {
+        "members": members,
+        "may_manage": actor.has(Perm.USERS_MANAGE),
+        "may_confirm_personnummer": _may_confirm_personnummer(actor),
+    }
+    return render(request, "web/members/list.html", context)
 
 
 @tenant_view(Perm.USERS_MANAGE)
 def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     form = InviteForm(
         request.POST or None,
+        actor=request.actor,
         initial={"licence": Licence.LIGHT, "work_day_minutes": typed_hours(DEFAULT_WORK_DAY_MINUTES)},
     )
     if request.method == "POST" and form.is_valid():
@@ -174,7 +205,10 @@ def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpRe
         "salary_form": membership.salary_form,
         "work_day_minutes": typed_hours(membership.work_day_minutes),
     }
-    form = MemberEditForm(None if bank_post else posted, initial=initial)
+    read_only = membership.licence == Licence.TOTAL and not request.actor.has(Perm.USERS_MANAGE_TOTAL)
+    form = MemberEditForm(
+        None if bank_post else posted, actor=request.actor, read_only=read_only, initial=initial
+    )
     approver_field = cast(forms.ModelChoiceField, form.fields["approver"])
     approver_field.queryset = selectors.membership_list(active_only=True).exclude(pk=membership.pk)
     bank_form = TimeBankAdjustForm(
@@ -200,7 +234,30 @@ def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpRe
             return redirect("web:members", slug)
     context = {
         "form": form,
+        "read_only": read_only,
         "membership": membership,
         "time_bank": _time_bank(request.actor, membership, bank_form),
     }
     return render(request, "web/members/edit.html", context, status=422 if posted is not None else 200)
+
+
+@tenant_view(Perm.IDENTITY_VERIFY)
+def member_personnummer_confirm(request: TenantRequest, slug: str, membership_id: int) -> HttpResponse:
+    """An accounting firm's TOTAL user confirms a staff member's personnummer (until BankID)."""
+    membership = selectors.membership_get(membership_id)
+    if membership is None or not request.tenant.is_partner:  # only a firm confirms (the API: 404)
+        raise Http404
+    form = PersonnummerConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_personnummer_verify(
+                actor=request.actor, membership=membership, personnummer=form.cleaned_data["personnummer"]
+            )
+        except DomainError as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s's personnummer is confirmed.") % {"name": membership.user})
+            return redirect("web:members", slug)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "membership": membership}
+    return render(request, "web/members/personnummer.html", context, status=status)

@@ -1,0 +1,201 @@
+"""Same permission, same answer, in the web and the API (issue 7 item 2), for both partner levels.
+
+(a) every tenant page answers by the permission its `tenant_view` declares; (b) every tenant read
+of the API answers by its declared permission (or, for the reads that check inside, by the
+permissions listed here); (c) each page and the endpoint that reads the same data agree, pair by
+pair. A new page or endpoint must be listed in PAIRS or in WEB_ONLY/API_ONLY with its reason."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from verksam.api.v1 import api
+from verksam.tenancy.access import resolve
+from verksam.tenancy.permissions import PARTNER_LEVEL_PERMS, Perm
+from verksam.tenancy.tests.fixtures import api_client, login_client
+from verksam.tenancy.tests.helpers import membership_of
+
+LEVELS = [("partner_full", "FULL"), ("partner_limited", "LIMITED")]
+MISSING_ID = 999999
+OPENAPI = json.loads((Path(__file__).resolve().parents[3] / "openapi" / "v1.json").read_text())
+
+# API reads that check their permission inside (`tenant_endpoint()` + `_require_*`): any of these
+INSIDE_CHECKS: dict[str, set[Perm]] = {
+    "/tenants/{tenant_id}/projects": {Perm.PROJECTS_VIEW, Perm.TIME_REPORT_OWN},
+    "/tenants/{tenant_id}/projects/{project_id}": {Perm.PROJECTS_VIEW, Perm.TIME_REPORT_OWN},
+    "/tenants/{tenant_id}/activities": {Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/time-codes": {Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/absence-types": {Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/payroll-codes": {Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/time-settings": {Perm.TIME_REPORT_OWN, Perm.TIME_ATTEST, Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/periods/current": {Perm.TIME_REPORT_OWN, Perm.TIME_ATTEST, Perm.SETTINGS_MANAGE},
+}
+
+# (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
+PAIRS = [
+    ("web:members", "/tenants/{tenant_id}/members"),
+    ("web:member_edit {member}", "/tenants/{tenant_id}/members/{member_id}/time-bank"),
+    ("web:partner_grants", "/tenants/{tenant_id}/partner-grants"),
+    ("web:balances", "/tenants/{tenant_id}/balances"),
+    ("web:balances", "/tenants/{tenant_id}/balances/entries"),
+    ("web:project_list", "/tenants/{tenant_id}/projects"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/time-codes"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/activities"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/absence-types"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/payroll-codes"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/time-settings"),
+    ("web:timecodes_settings", "/tenants/{tenant_id}/periods/current"),
+    ("web:time_week", "/tenants/{tenant_id}/time/days"),
+    ("web:time_month", "/tenants/{tenant_id}/time-entries"),
+    ("web:time_week", "/tenants/{tenant_id}/time/bank"),
+    ("web:attest_queue", "/tenants/{tenant_id}/attestation/queue"),
+    ("web:attest_employee {member}", "/tenants/{tenant_id}/attestation/employees/{member_id}"),
+    ("web:attest_delegations", "/tenants/{tenant_id}/attestation/delegations"),
+]
+WEB_ONLY = {
+    "web:dashboard": "the start page (every actor)",
+    "web:audit": "the audit log has no API yet",
+    "web:pricing": "licence prices: GET /prices is public, not per tenant",
+}
+# forms and actions of a write: their writes are refused in the services (the service-level matrices)
+WRITE_PAGES = {
+    "web:attest_bulk",
+    "web:attest_delegation_revoke",
+    "web:balances_return",
+    "web:balances_topup",
+    "web:balances_topup_detail",
+    "web:member_invite",
+    "web:member_personnummer_confirm",
+    "web:partner_grant_revoke",
+    "web:project_complete",
+    "web:project_create",
+    "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
+    "web:project_edit",
+    "web:project_member_add",
+    "web:project_member_remove",
+    "web:project_reopen",
+    "web:time_copy_week",
+    "web:time_day",
+    "web:time_entry_delete",
+    "web:time_entry_edit",
+    "web:time_grid_save",
+    "web:time_lock",
+    "web:time_unlock",
+    "web:timecodes_absence_type_create",
+    "web:timecodes_absence_type_edit",
+    "web:timecodes_activity_create",
+    "web:timecodes_activity_edit",
+    "web:timecodes_payroll_codes",
+    "web:timecodes_time_code_create",
+    "web:timecodes_time_code_edit",
+    "web:timecodes_time_settings",
+}
+API_ONLY = {
+    "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
+    "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
+}
+
+
+def _web_routes():
+    def walk(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p
+
+    return [(route, p) for route, p in walk(get_resolver()) if route.startswith("t/<slug:slug>/")]
+
+
+def _api_reads():
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if "{tenant_id}" in path and "GET" in operation.methods:
+                    yield path, operation.view_func
+
+
+def _query(path: str) -> str:
+    """Values for the required query parameters (from the committed OpenAPI)."""
+    params = OPENAPI["paths"]["/api/v1" + path]["get"].get("parameters", [])
+    values = {"date": "2026-01-05", "integer": "1"}
+    pairs = [
+        f"{p['name']}={values.get(p['schema'].get('format') or p['schema'].get('type'), 'x')}"
+        for p in params
+        if p["in"] == "query" and p.get("required")
+    ]
+    return "?" + "&".join(pairs) if pairs else ""
+
+
+def _api_url(tenant, path: str, **ids) -> str:
+    url = path.replace("{tenant_id}", str(tenant.pk))
+    url = re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), MISSING_ID)), url)
+    return "/api/v1" + url + _query(path)
+
+
+def _web_url(tenant, spec: str, member_id: int) -> str:
+    name, *args = spec.split()
+    return reverse(name, args=[tenant.slug, *(member_id for _ in args)])
+
+
+def _expected(perms: set[Perm] | None, level: str) -> bool:
+    """True when the partner level may (no perm needed, or any of `perms` held)."""
+    return not perms or bool(perms & PARTNER_LEVEL_PERMS[level])
+
+
+@pytest.mark.parametrize(("role", "level"), LEVELS)
+def test_every_tenant_page_answers_by_its_declared_permission(request, tenant, owner, employee, role, level):
+    client = login_client(request.getfixturevalue(role))
+    for route, pattern in _web_routes():
+        assert hasattr(pattern.callback, "required_perm"), f"{route} is not a tenant_view"
+        perm = pattern.callback.required_perm
+        url = "/" + route.replace("<slug:slug>", tenant.slug)
+        url = re.sub(r"<str:\w+>", "2026-01-05", re.sub(r"<int:\w+>", str(MISSING_ID), url))
+        status = client.get(url).status_code
+        if _expected({perm} if perm else None, level):
+            assert status != 403, (url, status)
+        else:
+            assert status == 403, (url, status)
+
+
+@pytest.mark.parametrize(("role", "level"), LEVELS)
+def test_every_tenant_read_of_the_api_answers_by_its_permission(request, tenant, owner, role, level):
+    client = api_client(request.getfixturevalue(role))
+    for path, view in _api_reads():
+        perm = view.required_perm
+        perms = {perm} if perm else INSIDE_CHECKS.get(path)
+        assert perms is not None or path in INSIDE_CHECKS, f"{path}: declare its permission"
+        response = client.get(_api_url(tenant, path))
+        if _expected(perms, level):
+            assert response.status_code != 403, (path, response.content)
+        else:
+            assert response.status_code == 403, (path, response.status_code)
+            assert response.json()["code"] == "forbidden"
+
+
+def test_every_page_and_read_is_paired_or_explained():
+    paired_web = {spec.split()[0] for spec, _ in PAIRS}
+    pages = {f"web:{p.name}" for _route, p in _web_routes()}
+    assert pages - paired_web - set(WEB_ONLY) - WRITE_PAGES == set()
+    reads = {path for path, _view in _api_reads()}
+    assert reads - {path for _, path in PAIRS} - set(API_ONLY) == set()
+
+
+@pytest.mark.parametrize(("role", "level"), LEVELS)
+@pytest.mark.parametrize(("page", "endpoint"), PAIRS)
+def test_web_and_api_give_the_same_answer(request, tenant, owner, employee, role, level, page, endpoint):
+    user = request.getfixturevalue(role)
+    member = membership_of(tenant, employee).pk
+    web = login_client(user).get(_web_url(tenant, page, member)).status_code
+    api_response = api_client(user).get(_api_url(tenant, endpoint, member_id=member))
+    assert (web, api_response.status_code) in {(200, 200), (403, 403)}, (
+        page,
+        endpoint,
+        web,
+        api_response.content,
+    )
+    actor = resolve(user, tenant)
+    assert actor is not None and actor.partner_level == level
