@@ -105,12 +105,13 @@ def _require_customer_admin(actor: Actor, message: str) -> None:
 def _refuse_partner_inviting_own_firm(actor: Actor, user) -> None:
     """A partner may not make itself, or anyone of its own firm, a member of the customer: access
     for accounting-firm people is a grant the customer's TOTAL user gives and can revoke."""
-    if not actor.is_partner or user is None:
+    firm_id = actor.partner_tenant_id
+    if firm_id is None or user is None:
         return
     own_firm = user.pk == actor.user.pk
     if not own_firm:
-        with tenant_scope(actor.partner_tenant_id):  # the partner's own firm, which it may read
-            own_firm = Membership.all_tenants.filter(tenant_id=actor.partner_tenant_id, user=user).exists()
+        with tenant_scope(firm_id):  # the partner's own firm, which it may read
+            own_firm = Membership.all_tenants.filter(tenant_id=firm_id, user=user).exists()
     if own_firm:
         raise Forbidden(
             _(
@@ -248,7 +249,7 @@ def partner_grant_create(*, actor: Actor, personnummer: str, level: str) -> Part
                 .select_related("tenant")
                 .first()
             )
-    if firm_membership is None:
+    if person is None or firm_membership is None:
         raise NotFound(
             _(
                 "No accounting-firm user with that personnummer was found. "
