@@ -105,8 +105,8 @@ def _attestable(actor: Actor, held: dict[int, Membership]) -> QuerySet[Membershi
         if held:
             allowed |= Q(approver_id__in=list(held))
         qs = qs.filter(allowed)
-    if own is not None and not actor.has(Perm.TIME_ATTEST_OWN):
-        qs = qs.exclude(pk=own.pk)
+    if not actor.has(Perm.TIME_ATTEST_OWN):
+        qs = qs.exclude(user_id=actor.user.pk)  # by person, as is_own()
     return qs
 
 
@@ -145,7 +145,9 @@ def attest_route(*, actor: Actor, membership: Membership, today: dt.date | None 
 
 
 def is_own(actor: Actor, membership: Membership) -> bool:
-    return actor.membership is not None and actor.membership.pk == membership.pk
+    # By person, not by the actor's membership: a partner acting through its grant may also hold an
+    # (inactive) membership of the customer, and its own time is still its own (issue 7 item 1).
+    return membership.user_id == actor.user.pk
 
 
 # --- the queue -----------------------------------------------------------------------------------

@@ -102,24 +102,19 @@ def _require_customer_admin(actor: Actor, message: str) -> None:
         raise Forbidden(message, code="total_reserved", extra={"perm": str(Perm.USERS_MANAGE_TOTAL)})
 
 
-def _refuse_partner_inviting_own_firm(actor: Actor, user) -> None:
-    """A partner may not make itself, or anyone of its own firm, a member of the customer: access
-    for accounting-firm people is a grant the customer's TOTAL user gives and can revoke."""
+def _refuse_partner_own_firm(actor: Actor, user_id: int | None, message: str) -> None:
+    """A partner may not make itself, or anyone of its own firm, a member of the customer, nor change
+    (reactivate, promote) such a membership: access for accounting-firm people is a grant that the
+    customer's TOTAL user gives and can revoke, so it must not outlive the grant."""
     firm_id = actor.partner_tenant_id
-    if firm_id is None or user is None:
+    if firm_id is None or user_id is None:
         return
-    own_firm = user.pk == actor.user.pk
+    own_firm = user_id == actor.user.pk
     if not own_firm:
         with tenant_scope(firm_id):  # the partner's own firm, which it may read
-            own_firm = Membership.all_tenants.filter(tenant_id=firm_id, user=user).exists()
+            own_firm = Membership.all_tenants.filter(tenant_id=firm_id, user_id=user_id).exists()
     if own_firm:
-        raise Forbidden(
-            _(
-                "An accounting firm cannot add itself or its own staff as users of the company. "
-                "The company's administrator gives accounting-firm people access under Accounting firms."
-            ),
-            code="partner_own_firm",
-        )
+        raise Forbidden(message, code="partner_own_firm")
 
 
 @transaction.atomic
@@ -141,7 +136,14 @@ def membership_invite(
     _check_work_day(work_day_minutes)
     email = (email or "").strip().lower()
     user = User.objects.filter(email=email).first()
-    _refuse_partner_inviting_own_firm(actor, user)
+    _refuse_partner_own_firm(
+        actor,
+        user.pk if user is not None else None,
+        _(
+            "An accounting firm cannot add itself or its own staff as users of the company. "
+            "The company's administrator gives accounting-firm people access under Accounting firms."
+        ),
+    )
     created = user is None
     if created:
         user = User(email=email, name=(name or "").strip())
@@ -197,6 +199,11 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
         )
     if licence == Licence.TOTAL:
         _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
+    _refuse_partner_own_firm(
+        actor,
+        membership.user_id,
+        _("An accounting firm cannot change its own or its staff's user accounts in the company."),
+    )
     if "work_day_minutes" in changes:
         _check_work_day(changes["work_day_minutes"])
     _refuse_losing_last_total(

@@ -371,6 +371,9 @@ def time_bank_adjust(
     actor.require(Perm.USERS_MANAGE)  # the same permission as the user page that shows the bank
     if membership.tenant_id != actor.tenant_id:
         raise NotFound(_("The user does not exist."))
+    if actor.is_partner and membership.user_id == actor.user.pk:
+        # a partner never administers itself in the customer (DESIGN.md rule 11)
+        raise Forbidden(_("You cannot adjust your own time bank."), code="own_time_bank")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -512,7 +515,7 @@ def attested_days_reopen(
     )
     if not locks:
         raise DomainError(_("None of the chosen days is attested."), code="not_attested")
-    if membership.pk == getattr(actor.membership, "pk", None) and not actor.has(Perm.TIME_ATTEST_OWN):
+    if membership.user_id == actor.user.pk and not actor.has(Perm.TIME_ATTEST_OWN):  # own, by person
         raise Forbidden(_("You cannot reopen your own attested time."))
     reopened = [lock.date for lock in locks]
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()

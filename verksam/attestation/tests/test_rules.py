@@ -340,3 +340,19 @@ def test_lock_helper_makes_attested_days(tenant, employee, attestant, today):
     m = member(tenant, employee)
     lock(m, [FRI], status="attested", attested_by=attestant)
     assert statuses(m) == {FRI: "attested"}
+
+
+def test_a_partner_cannot_attest_or_reopen_its_own_time(tenant, owner, partner_full, today):
+    # given a FULL partner who was once employed by the customer (membership now inactive): it acts
+    # through its grant, but the locked days are still its own (issue 7 item 1: a partner never
+    # becomes the customer, nor its own approver)
+    own = MembershipFactory(tenant=tenant, user=partner_full, licence=Licence.LIGHT, is_active=False)
+    report(own, [MON], status="locked")
+    report(own, [TUE], status="attested")
+    assert actor(tenant, partner_full).is_partner
+    before = state(tenant)
+    with pytest.raises(Forbidden):
+        services.time_attest(actor=actor(tenant, partner_full), membership=own, dates=[MON])
+    with pytest.raises(Forbidden):
+        services.time_reopen(actor=actor(tenant, partner_full), membership=own, dates=[TUE], reason="x")
+    assert state(tenant) == before

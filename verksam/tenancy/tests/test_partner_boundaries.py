@@ -158,3 +158,50 @@ def test_full_partner_may_adjust_the_time_bank_of_a_total_member(tenant, owner, 
             reason="Ingående saldo",
         )
     assert adjustment.minutes == 60
+
+
+def test_full_partner_cannot_reactivate_or_change_its_own_membership(tenant, owner, partner_full):
+    # given the partner was once a member of the customer (deactivated): it acts through its grant
+    MembershipFactory(tenant=tenant, user=partner_full, licence=Licence.LIGHT, is_active=False)
+    actor = _actor(partner_full, tenant)
+    assert actor.is_partner
+    before = db_state(tenant)
+    # when it reactivates that membership (to keep access after the grant is revoked) / then refused
+    with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
+        services.membership_update(
+            actor=actor, membership=membership_of(tenant, partner_full), is_active=True
+        )
+    assert exc.value.code == "partner_own_firm"
+    assert db_state(tenant) == before
+
+
+def test_full_partner_cannot_change_a_colleagues_membership(tenant, owner, partner_full, partner_firm):
+    # given a colleague of the firm whom the customer made a LIGHT member
+    colleague = MembershipFactory(tenant=partner_firm, user=UserFactory(email="kollega@byra.se")).user
+    MembershipFactory(tenant=tenant, user=colleague, licence=Licence.LIGHT)
+    before = db_state(tenant)
+    with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
+        services.membership_update(
+            actor=_actor(partner_full, tenant),
+            membership=membership_of(tenant, colleague),
+            licence=Licence.STANDARD,
+        )
+    assert exc.value.code == "partner_own_firm"
+    assert db_state(tenant) == before
+
+
+def test_full_partner_cannot_adjust_its_own_time_bank(tenant, owner, partner_full):
+    import datetime as dt
+
+    MembershipFactory(tenant=tenant, user=partner_full, licence=Licence.LIGHT, is_active=False)
+    before = db_state(tenant)
+    with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
+        time_services.time_bank_adjust(
+            actor=_actor(partner_full, tenant),
+            membership=membership_of(tenant, partner_full),
+            date=dt.date(2026, 1, 1),
+            minutes=6000,
+            reason="Utbetalning",
+        )
+    assert exc.value.code == "own_time_bank"
+    assert db_state(tenant) == before
