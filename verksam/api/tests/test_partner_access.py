@@ -181,3 +181,24 @@ def test_confirmation_of_another_tenants_member_answers_404(partner_firm, firm_o
 def test_me_says_whether_the_personnummer_is_confirmed(partner_full, employee):
     assert api_client(partner_full).get("/api/v1/me").json()["personnummer_verified"] is True
     assert api_client(employee).get("/api/v1/me").json()["personnummer_verified"] is False
+
+
+def test_the_issues_attack_through_the_api_leaves_no_way_in_after_revoking(tenant, owner, partner_full):
+    # given a FULL partner's own API token
+    client = api_client(partner_full)
+    base = f"/api/v1/tenants/{tenant.pk}"
+    # when it tries to invite itself as TOTAL and to deactivate the owner / then both refused
+    invite = client.post(
+        f"{base}/members", {"email": partner_full.email, "name": "x", "licence": "TOTAL"}, content_type=JSON
+    )
+    _error(invite, 403, "total_reserved")
+    owner_member = membership_of(tenant, owner)
+    _error(
+        client.patch(f"{base}/members/{owner_member.pk}", {"is_active": False}, content_type=JSON),
+        403,
+        "total_reserved",
+    )
+    # and once the customer revokes the grant, the same token answers 404 like any stranger's
+    grant_id = api_client(owner).get(f"{base}/partner-grants").json()["items"][0]["id"]
+    assert api_client(owner).delete(f"{base}/partner-grants/{grant_id}").status_code == 200
+    _error(client.get(f"{base}/members"), 404, "not_found")
