@@ -83,7 +83,12 @@ class MemberFieldsForm(TenantForm):
 
 class InviteForm(MemberFieldsForm):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("A suggestion for a new account; the person confirms their own name."),
+    )
     field_order = [
         "email",
         "name",
@@ -119,7 +124,10 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     members = list(selectors.membership_list())
     for m in members:
         m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
-    return render(request, "web/members/list.html", {"members": members})
+    # Invitations waiting for an answer show by address only: never the name or whether the
+    # address has an account elsewhere (issue 7).
+    invitations = list(selectors.invitation_list())
+    return render(request, "web/members/list.html", {"members": members, "invitations": invitations})
 
 
 @tenant_view(Perm.USERS_MANAGE)
@@ -130,11 +138,16 @@ def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_invite(actor=request.actor, **form.cleaned_data)
+            invitation = services.membership_invite(actor=request.actor, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("%(email)s has been invited.") % {"email": membership.user.email})
+            # The same words whether or not the address has an account somewhere (issue 7).
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s. They become a user when they accept it.")
+                % {"email": invitation.email},
+            )
             return redirect("web:members", slug)
     status = 422 if request.method == "POST" else 200
     return render(request, "web/members/invite.html", {"form": form}, status=status)
