@@ -4,8 +4,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -454,9 +453,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     if invitation.status == InvitationStatus.REVOKED:
         return invitation
     if not invitation.is_pending:
-        raise DomainError(
-            _("The invitation has already been answered."), code="invitation_not_pending"
-        )
+        raise DomainError(_("The invitation has already been answered."), code="invitation_not_pending")
     invitation.status = InvitationStatus.REVOKED
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["status", "answered_at"])

@@ -35,5 +35,8 @@ def send_invitation(*, tenant_id: int, invitation_id: int, nonce: str) -> None:
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(
-        subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[invitation.email]
+        subject=subject,
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
     )

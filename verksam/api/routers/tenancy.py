@@ -7,8 +7,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from verksam.tenancy import selectors, services
-from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import tenant_scope
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
 

@@ -59,7 +59,9 @@ def test_the_invited_person_lists_and_accepts_their_invitation(tenant, owner, st
     _invite(api_client(owner), tenant, stranger.email, licence="BASIC")
     client = api_client(stranger)
     mine = client.get("/api/v1/invitations").json()
-    assert [(i["tenant_name"], i["licence"], i["status"]) for i in mine] == [(tenant.name, "BASIC", "pending")]
+    assert [(i["tenant_name"], i["licence"], i["status"]) for i in mine] == [
+        (tenant.name, "BASIC", "pending")
+    ]
     accepted = client.post(f"/api/v1/invitations/{mine[0]['id']}/accept")
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert tenant.pk in [t["id"] for t in client.get("/api/v1/tenants").json()]
@@ -87,9 +89,7 @@ def test_someone_elses_invitation_answers_404(tenant, owner, stranger, employee)
     assert db_state(tenant) == before
 
 
-def test_resend_gives_a_new_link_and_the_old_stops_working(
-    tenant, owner, django_capture_on_commit_callbacks
-):
+def test_resend_gives_a_new_link_and_the_old_stops_working(tenant, owner, django_capture_on_commit_callbacks):
     client = api_client(owner)
     with django_capture_on_commit_callbacks(execute=True):
         invitation_id = _invite(client, tenant, "ny@example.se").json()["id"]

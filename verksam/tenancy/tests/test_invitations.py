@@ -39,7 +39,11 @@ def _link(message) -> str:
 
 def _actions(tenant):
     with tenant_scope(tenant.pk):
-        return list(AuditEvent.objects.filter(action__startswith="invitation.").order_by("pk").values_list("action", flat=True))
+        return list(
+            AuditEvent.objects.filter(action__startswith="invitation.")
+            .order_by("pk")
+            .values_list("action", flat=True)
+        )
 
 
 def test_an_existing_user_is_not_a_member_until_they_accept(
@@ -84,7 +88,9 @@ def test_declining_creates_nothing_and_the_link_stops_working(
     assert _actions(tenant) == ["invitation.decline"]
 
 
-def test_someone_else_cannot_accept_an_invitation(tenant, owner, stranger, employee, django_capture_on_commit_callbacks):
+def test_someone_else_cannot_accept_an_invitation(
+    tenant, owner, stranger, employee, django_capture_on_commit_callbacks
+):
     invitation = _invite(tenant, owner, stranger.email, django_capture_on_commit_callbacks)
     # when a user who is not the invitee tries / then the invitation does not exist for them
     with tenant_scope(tenant.pk), pytest.raises(NotFound):
@@ -110,7 +116,11 @@ def test_invite_works_the_same_whether_or_not_the_address_has_an_account(
     assert str(known) == stranger.email
     assert stranger.name not in str(known)
     with tenant_scope(tenant.pk):
-        labels = list(AuditEvent.objects.filter(action="membership.invite").order_by("pk").values_list("target_label", flat=True))
+        labels = list(
+            AuditEvent.objects.filter(action="membership.invite")
+            .order_by("pk")
+            .values_list("target_label", flat=True)
+        )
     assert labels == [stranger.email, "ny@example.se"]
 
 
@@ -221,7 +231,9 @@ def test_revoke_stops_the_link(tenant, owner, django_capture_on_commit_callbacks
         services.invitation_revoke(actor=_actor(owner, tenant), invitation=invitation)
         services.invitation_revoke(actor=_actor(owner, tenant), invitation=invitation)  # twice: no-op
         with pytest.raises(DomainError):
-            services.invitation_accept_new_account(invitation=invitation, name="X", password="a-good-long-pass-9")
+            services.invitation_accept_new_account(
+                invitation=invitation, name="X", password="a-good-long-pass-9"
+            )
     assert not selectors.invitation_get_by_link(token)[1].is_pending
     assert _actions(tenant) == ["invitation.revoke"]
 
@@ -234,7 +246,9 @@ def test_a_forged_or_altered_link_names_nothing(tenant, owner, django_capture_on
 
 
 @pytest.mark.parametrize("role", ["attestant", "employee"])
-def test_only_user_admins_invite_resend_and_revoke(request, tenant, owner, role, django_capture_on_commit_callbacks):
+def test_only_user_admins_invite_resend_and_revoke(
+    request, tenant, owner, role, django_capture_on_commit_callbacks
+):
     invitation = _invite(tenant, owner, "ny@example.se", django_capture_on_commit_callbacks)
     actor = _actor(request.getfixturevalue(role), tenant)
     before = db_state(tenant)

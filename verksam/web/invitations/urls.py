@@ -6,7 +6,9 @@ from . import views
 urlpatterns = [
     path("invitations/<str:token>/", views.invitation_page, name="invitation"),
     path("invitations/<str:token>/new-link/", views.invitation_new_link, name="invitation_new_link"),
-    path("me/invitations/<int:invitation_id>/<str:answer>/", views.my_invitation_answer, name="my_invitation"),
+    path(
+        "me/invitations/<int:invitation_id>/<str:answer>/", views.my_invitation_answer, name="my_invitation"
+    ),
     path(
         "t/<slug:slug>/users/invitations/<int:invitation_id>/resend/",
         views.invitation_resend,

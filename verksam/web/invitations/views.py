@@ -96,7 +96,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def invitation_new_link(request: HttpRequest, token: str) -> HttpResponse:
-    """"Send a new link" on the expired page. The answer is the same whatever happened, and the mail
+    """ "Send a new link" on the expired page. The answer is the same whatever happened, and the mail
     goes only to the invited address: a stranger holding the link learns nothing and gets nothing."""
     found = selectors.invitation_get_by_link(token)
     if found is not None:
@@ -121,7 +121,8 @@ def my_invitation_answer(request: HttpRequest, invitation_id: int, answer: str) 
             if answer == "decline":
                 services.invitation_decline(invitation=invitation, user=request.user)
                 messages.success(
-                    request, _("You declined the invitation to %(company)s.") % {"company": invitation.tenant.name}
+                    request,
+                    _("You declined the invitation to %(company)s.") % {"company": invitation.tenant.name},
                 )
             else:
                 services.invitation_renew(invitation=invitation)

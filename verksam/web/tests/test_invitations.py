@@ -93,7 +93,9 @@ def test_an_invited_person_gets_404_on_the_company_until_they_accept_from_the_st
     assert client.get(reverse("web:dashboard", args=[tenant.slug])).status_code == 200
 
 
-def test_decline_from_the_start_page_creates_nothing(tenant, owner, stranger, django_capture_on_commit_callbacks):
+def test_decline_from_the_start_page_creates_nothing(
+    tenant, owner, stranger, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _invite(login_client(owner), tenant, stranger.email)
     invitation = _invitation(tenant, stranger.email)
@@ -135,7 +137,13 @@ def test_a_new_address_accepts_through_the_link_by_choosing_a_password(
     assert weak.status_code == 422
     assert not get_user_model().objects.filter(email="ny@example.se").exists()
     ok = client.post(
-        url, {"answer": "accept", "name": "Nina Ny", "password1": "lagom-langt-losen-7", "password2": "lagom-langt-losen-7"}
+        url,
+        {
+            "answer": "accept",
+            "name": "Nina Ny",
+            "password1": "lagom-langt-losen-7",
+            "password2": "lagom-langt-losen-7",
+        },
     )
     assert ok.status_code == 302 and ok.url == reverse("web:dashboard", args=[tenant.slug])
     user = get_user_model().objects.get(email="ny@example.se")
@@ -154,7 +162,15 @@ def test_an_existing_account_must_log_in_as_itself_to_answer_the_link(
     # anonymous: asked to log in, and a posted "accept" does nothing
     anonymous = Client()
     assert reverse("accounts:login") in anonymous.get(url).content.decode()
-    anonymous.post(url, {"answer": "accept", "name": "X", "password1": "lagom-langt-losen-7", "password2": "lagom-langt-losen-7"})
+    anonymous.post(
+        url,
+        {
+            "answer": "accept",
+            "name": "X",
+            "password1": "lagom-langt-losen-7",
+            "password2": "lagom-langt-losen-7",
+        },
+    )
     # someone else logged in cannot accept either
     login_client(employee).post(url, {"answer": "accept"})
     assert not _is_member(tenant, stranger)
@@ -217,7 +233,9 @@ def test_an_expired_link_explains_itself_and_sends_a_new_link_to_the_invited_add
     assert _is_member(tenant, stranger)
 
 
-def test_asking_for_a_new_link_on_a_valid_link_sends_nothing(tenant, owner, django_capture_on_commit_callbacks):
+def test_asking_for_a_new_link_on_a_valid_link_sends_nothing(
+    tenant, owner, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _invite(login_client(owner), tenant, "ny@example.se")
     with django_capture_on_commit_callbacks(execute=True):
@@ -256,7 +274,9 @@ def test_withdraw_from_the_users_page(tenant, owner, django_capture_on_commit_ca
 
 
 @pytest.mark.parametrize("name", ["web:invitation_resend", "web:invitation_revoke"])
-def test_another_tenants_admin_gets_404(tenant, other_tenant, owner, stranger, name, django_capture_on_commit_callbacks):
+def test_another_tenants_admin_gets_404(
+    tenant, other_tenant, owner, stranger, name, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _invite(login_client(owner), tenant, "ny@example.se")
     invitation = _invitation(tenant, "ny@example.se")
@@ -270,13 +290,17 @@ def test_another_tenants_admin_gets_404(tenant, other_tenant, owner, stranger, n
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", ["web:invitation_resend", "web:invitation_revoke"])
-def test_resend_and_withdraw_matrix(request, tenant, everyone, owner, role, name, django_capture_on_commit_callbacks):
+def test_resend_and_withdraw_matrix(
+    request, tenant, everyone, owner, role, name, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _invite(login_client(owner), tenant, "ny@example.se")
     invitation = _invitation(tenant, "ny@example.se")
     before = db_state(tenant)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login_client(request.getfixturevalue(role)).post(reverse(name, args=[tenant.slug, invitation.pk]))
+        response = login_client(request.getfixturevalue(role)).post(
+            reverse(name, args=[tenant.slug, invitation.pk])
+        )
     if role in ADMINS:
         assert response.status_code == 302
         assert db_state(tenant) != before
