@@ -328,3 +328,24 @@ def test_users_page_with_invitations_has_a_constant_query_count(tenant, owner):
     assert len(response.context["invitations"]) == 30
     with tenant_scope(tenant.pk):
         assert Membership.objects.count() == 1  # invitations are not members
+
+
+def test_an_expired_invitation_on_the_start_page_asks_for_a_new_link(
+    tenant, owner, stranger, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        _invite(login_client(owner), tenant, stranger.email)
+    invitation = _invitation(tenant, stranger.email)
+    with time_machine.travel(NOW + dt.timedelta(days=8), tick=False):
+        client = login_client(stranger)
+        home = client.get(reverse("web:home")).content.decode()
+        assert "Länken har gått ut." in home and "Skicka en ny länk" in home
+        # accepting an expired invitation is refused; asking for a new link mails one
+        client.post(reverse("web:my_invitation", args=[invitation.pk, "accept"]))
+        assert not _is_member(tenant, stranger)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("web:my_invitation", args=[invitation.pk, "new-link"]))
+        assert [m.to for m in mail.outbox] == [[stranger.email], [stranger.email]]
+        assert "Länken gäller till 16 dec 2026 kl. 19:30." in mail.outbox[1].body
+        assert client.post(reverse("web:my_invitation", args=[invitation.pk, "accept"])).status_code == 302
+    assert _is_member(tenant, stranger)
