@@ -141,6 +141,9 @@ LOGIN_KNOWN_CLIENT_DAYS = env.int("LOGIN_KNOWN_CLIENT_DAYS", default=60)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Django's admin site (/admin/); config.settings.prod turns it off unless ADMIN_ENABLED=true.
 ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
+# How long an invitation link works (hours); the mail and the page say until when. A resend gives
+# a new link with a new expiry and stops the old one.
+INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=7 * 24)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]

@@ -1,4 +1,7 @@
-"""Journey 3: a TOTAL user invites a colleague, changes their licence, and cannot demote the last TOTAL."""
+"""Journey 3: a TOTAL user invites a colleague, who accepts through the e-mailed link by choosing a
+password; the TOTAL user changes their licence and cannot demote the last TOTAL."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -17,12 +20,14 @@ def member_row(page, email: str):
     return page.get_by_test_id("member-table").locator(f'tr[data-email="{email}"]')
 
 
-def test_invite_then_change_licence_then_last_total_is_refused(page, live_server, tenant, owner, mailoutbox):
+def test_invite_accept_then_change_licence_then_last_total_is_refused(
+    page, live_server, tenant, owner, mailoutbox
+):
     login(page, live_server, owner.email)
     page.locator("nav.modules").get_by_role("link", name="Användare").click()
     expect(page).to_have_url(url_pattern(live_server, tenant.slug, "users/"))
 
-    # Invite (Bjud in)
+    # Invite (Bjud in): the address waits for an answer; it is no user yet
     page.get_by_role("link", name="Bjud in användare").click()
     expect(page).to_have_url(url_pattern(live_server, tenant.slug, "users/invite/"))
     page.locator("#id_email").fill(NEW_EMAIL)
@@ -31,12 +36,30 @@ def test_invite_then_change_licence_then_last_total_is_refused(page, live_server
     page.get_by_role("button", name="Skicka inbjudan").click()
 
     expect(page).to_have_url(url_pattern(live_server, tenant.slug, "users/"))
+    expect(page.get_by_test_id("invitation-table").locator(f'tr[data-email="{NEW_EMAIL}"]')).to_be_visible()
+    expect(member_row(page, NEW_EMAIL)).to_have_count(0)
+    assert [m.to for m in mailoutbox] == [[NEW_EMAIL]]
+    assert "Länken gäller till" in mailoutbox[0].body
+
+    # Nina opens the link, chooses a password and joins
+    link = re.search(r"https?://\S+(/invitations/\S+/)", mailoutbox[0].body).group(1)
+    page.get_by_role("button", name="Logga ut").click()
+    page.goto(live_server.url + link)
+    expect(page.get_by_test_id("invitation")).to_contain_text(tenant.name)
+    expect(page.locator("#id_name")).to_have_value("Nina Ny")
+    page.locator("#id_password1").fill("lagom-langt-losen-7")
+    page.locator("#id_password2").fill("lagom-langt-losen-7")
+    page.get_by_role("button", name="Tacka ja och gå med").click()
+    expect(page).to_have_url(url_pattern(live_server, tenant.slug))
+    expect(page.locator("main")).to_contain_text(f"Välkommen till {tenant.name}!")
+    page.get_by_role("button", name="Logga ut").click()
+
+    # Edit: licence to STANDARD
+    login(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/t/{tenant.slug}/users/")
     row = member_row(page, NEW_EMAIL)
     expect(row).to_contain_text("Nina Ny")
     expect(row.locator(".badge")).to_have_text("LIGHT")
-    assert [m.to for m in mailoutbox] == [[NEW_EMAIL]]
-
-    # Edit: licence to STANDARD
     row.get_by_role("link", name="Redigera").click()
     page.locator("#id_licence").select_option("STANDARD")
     page.get_by_role("button", name="Spara").click()

@@ -14,6 +14,11 @@ ACTION_LABELS = {
     "tenant.create": _("Company created"),
     "membership.invite": _("User invited"),
     "membership.update": _("User changed"),
+    "invitation.accept": _("Invitation accepted"),
+    "invitation.decline": _("Invitation declined"),
+    "invitation.resend": _("Invitation sent again"),
+    "invitation.renew": _("New invitation link asked for"),
+    "invitation.revoke": _("Invitation withdrawn"),
     "partner_grant.create": _("Accounting-firm partner added"),
     "partner_grant.revoke": _("Accounting-firm partner removed"),
     "user.personnummer_change": _("Personnummer changed"),
@@ -54,7 +59,7 @@ ACTION_LABELS = {
 
 # key → (label, action prefixes); the log's filter offers these.
 GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "users": (_("Users and partners"), ("tenant.", "membership.", "partner_grant.", "user.")),
+    "users": (_("Users and partners"), ("tenant.", "membership.", "invitation.", "partner_grant.", "user.")),
     "balances": (_("Balances"), ("balance.",)),
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
@@ -89,6 +94,7 @@ FIELD_LABELS = {
     "dates": _("Dates"),
     "minutes": _("Time"),
     "work_day_minutes": _("Working day"),
+    "expires_at": _("Link valid until"),
     "comment": _("Comment"),
     "reason": _("Reason"),
     "code": _("Code"),

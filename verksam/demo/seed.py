@@ -273,10 +273,7 @@ def _owner_actor(tenant, company: Company) -> Actor:
 
 
 def _finish_new_user(user, person: Person) -> None:
-    # The invitation leaves the password unusable (the person sets it through the e-mailed link);
-    # demo users must be able to log in at once, and no service sets a password for someone else.
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
+    # A real person chooses their password through the e-mailed link; demo users log in at once.
     if person.personnummer:
         tenancy_services.user_profile_update(user=user, name=person.name, personnummer=person.personnummer)
 
@@ -312,7 +309,13 @@ def _ensure_people(tenant, company: Company) -> int:
         for person in company.people[1:]:
             if Membership.objects.filter(user__email=person.email).exists():
                 continue
-            membership = tenancy_services.membership_invite(
+            # Each demo person has an account and says yes to the invitation (issue 7: joining a
+            # company is the person's own choice; an invitation alone makes nobody a member).
+            user = User.objects.filter(email=person.email).first()
+            if user is None:
+                user = User.objects.create_user(person.email, DEMO_PASSWORD, name=person.name)
+                _finish_new_user(user, person)
+            invitation = tenancy_services.membership_invite(
                 actor=actor,
                 email=person.email,
                 name=person.name,
@@ -320,8 +323,7 @@ def _ensure_people(tenant, company: Company) -> int:
                 employment_number=person.employment_number,
                 salary_form=person.salary_form,
             )
-            if not membership.user.has_usable_password():
-                _finish_new_user(membership.user, person)
+            tenancy_services.invitation_accept(invitation=invitation, user=user)
             created += 1
         members = {m.user.email: m for m in Membership.objects.select_related("user")}
         for person in company.people:

@@ -219,3 +219,83 @@ class PartnerGrant(TenantOwned):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Invitation(TenantOwned):
+    """An offer to join the tenant, sent to an e-mail address. The person becomes a member only by
+    accepting it (issue 7: joining a company is the person's choice); until then the tenant knows
+    the address and nothing about the person behind it."""
+
+    email = models.EmailField(_("e-mail"))
+    # What the inviter typed: the suggested name of a new account. Never the account's own name.
+    name = models.CharField(_("name"), max_length=150, blank=True, default="")
+    # The membership the person gets when they accept.
+    licence = models.CharField(_("licence"), max_length=10, choices=Licence.choices, default=Licence.LIGHT)
+    employment_number = models.CharField(_("employment number"), max_length=20, blank=True, default="")
+    salary_form = models.CharField(
+        _("salary form"), max_length=10, choices=SalaryForm.choices, default=SalaryForm.MONTHLY
+    )
+    approver = models.ForeignKey(
+        Membership,
+        verbose_name=_("approver (attestansvarig)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    work_day_minutes = models.PositiveIntegerField(
+        _("normal working day (minutes)"), default=DEFAULT_WORK_DAY_MINUTES
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    # The account the address belonged to when invited (or that accepted): lets that person see the
+    # invitation on their start page. Never shown to the inviting tenant.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    # Changed on every (re)send: a link carries it, so an older link stops working.
+    nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    rls_user_column = "user"  # the invited person may read their own invitations (rls.py)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "email"],
+                condition=models.Q(status="pending"),
+                name="tenancy_invitation_one_pending_per_email",
+                violation_error_message=_("That address has already been invited to the company."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_day_minutes__gte=1, work_day_minutes__lte=MAX_WORK_DAY_MINUTES),
+                name="tenancy_invitation_work_day_range",
+                violation_error_message=_("A normal working day must be more than 0 and at most 24 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email  # the address only: the inviter never learns who is behind it
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == InvitationStatus.PENDING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from .models import Licence, Membership, PartnerGrant, Tenant
-from .scope import user_scope
+from .invitation_links import InvitationLink, invitation_link_parse
+from .models import Invitation, InvitationStatus, Licence, Membership, PartnerGrant, Tenant
+from .scope import tenant_scope, user_scope
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,40 @@ def partner_grant_list(*, include_revoked: bool = False) -> QuerySet[PartnerGran
 
 def partner_grant_get(grant_id: int) -> PartnerGrant | None:
     return partner_grant_list(include_revoked=True).filter(pk=grant_id).first()
+
+
+def invitation_list() -> QuerySet[Invitation]:
+    """The tenant's invitations that wait for an answer, by address (all the tenant knows of them)."""
+    return (
+        Invitation.objects.filter(status=InvitationStatus.PENDING)
+        .select_related("invited_by")
+        .order_by("email")
+    )
+
+
+def invitation_get(invitation_id: int) -> Invitation | None:
+    return Invitation.objects.select_related("tenant").filter(pk=invitation_id).first()
+
+
+def invitation_get_by_link(token: str) -> tuple[InvitationLink, Invitation] | None:
+    """The invitation a link names, if the link is genuine and still its current one (a resend
+    replaces it). The signature is what allows reading in the invitation's tenant without a login."""
+    link = invitation_link_parse(token)
+    if link is None:
+        return None
+    with tenant_scope(link.tenant_id):
+        invitation = (
+            Invitation.objects.select_related("tenant", "invited_by")
+            .filter(pk=link.invitation_id, nonce=link.nonce)
+            .first()
+        )
+    return None if invitation is None else (link, invitation)
+
+
+def invitations_for_user(user, *, invitation_id: int | None = None) -> list[Invitation]:
+    """The invitations waiting for `user`'s answer, in every tenant (their own rows, under user_scope)."""
+    with user_scope(user.pk):
+        qs = Invitation.all_tenants.filter(user=user, status=InvitationStatus.PENDING)
+        if invitation_id is not None:
+            qs = qs.filter(pk=invitation_id)
+        return list(qs.select_related("tenant", "invited_by").order_by("tenant__name"))

@@ -1,6 +1,10 @@
-"""Writes for tenants, memberships and partner grants. Every write is audited."""
+"""Writes for tenants, memberships, invitations and partner grants. Every write is audited."""
 
-from django.contrib.auth import get_user_model
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +20,8 @@ from .access import Actor
 from .models import (
     DEFAULT_WORK_DAY_MINUTES,
     MAX_WORK_DAY_MINUTES,
+    Invitation,
+    InvitationStatus,
     Licence,
     Membership,
     PartnerGrant,
@@ -117,65 +123,55 @@ def _refuse_partner_own_firm(actor: Actor, user_id: int | None, message: str) ->
         raise Forbidden(message, code="partner_own_firm")
 
 
+def _refuse_partner_inviting_own_firm(actor: Actor, email: str) -> None:
+    """A partner may not invite itself or anyone of its own firm by e-mail (see _refuse_partner_own_firm).
+    One query by address whether or not it has an account, so the answer tells nothing more."""
+    firm_id = actor.partner_tenant_id
+    if firm_id is None:
+        return
+    own_firm = email == (actor.user.email or "").lower()
+    if not own_firm:
+        with tenant_scope(firm_id):  # the partner's own firm, which it may read
+            own_firm = Membership.all_tenants.filter(tenant_id=firm_id, user__email__iexact=email).exists()
+    if own_firm:
+        raise Forbidden(
+            _(
+                "An accounting firm cannot add itself or its own staff as users of the company. "
+                "The company's administrator gives accounting-firm people access under Accounting firms."
+            ),
+            code="partner_own_firm",
+        )
+
+
 @transaction.atomic
 def membership_invite(
     *,
     actor: Actor,
     email: str,
-    name: str,
+    name: str = "",
     licence: str = Licence.LIGHT,
     employment_number: str = "",
     salary_form: str = SalaryForm.MONTHLY,
     approver: Membership | None = None,
     work_day_minutes: int = DEFAULT_WORK_DAY_MINUTES,
-) -> Membership:
-    """Add a person to the tenant by e-mail and send them an invitation to set a password."""
+) -> Invitation:
+    """Invite a person by e-mail; they become a member only when they accept (see _invitation_create)."""
     actor.require(Perm.USERS_MANAGE)
     if licence == Licence.TOTAL:
         _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
     _check_work_day(work_day_minutes)
     email = (email or "").strip().lower()
-    user = User.objects.filter(email=email).first()
-    _refuse_partner_own_firm(
-        actor,
-        user.pk if user is not None else None,
-        _(
-            "An accounting firm cannot add itself or its own staff as users of the company. "
-            "The company's administrator gives accounting-firm people access under Accounting firms."
-        ),
-    )
-    created = user is None
-    if created:
-        user = User(email=email, name=(name or "").strip())
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
-    elif Membership.objects.filter(user=user).exists():
-        raise Conflict(_("A user with that e-mail already exists in the company."), code="duplicate_email")
-    membership = Membership(
-        tenant_id=actor.tenant_id,
-        user=user,
+    _refuse_partner_inviting_own_firm(actor, email)
+    return _invitation_create(
+        actor=actor,
+        email=email,
+        name=name,
         licence=licence,
-        employment_number=employment_number.strip(),
+        employment_number=employment_number,
         salary_form=salary_form,
         approver=approver,
         work_day_minutes=work_day_minutes,
     )
-    membership.full_clean()
-    membership.save()
-    record(
-        actor=actor,
-        action="membership.invite",
-        target=membership,
-        label=str(user),
-        data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes},
-    )
-    from .tasks import send_invitation
-
-    enqueue_on_commit(
-        send_invitation, tenant_id=actor.tenant_id, membership_id=membership.pk, invited_by=str(actor.user)
-    )
-    return membership
 
 
 @transaction.atomic
@@ -413,3 +409,252 @@ def user_personnummer_verify(*, actor: Actor, membership: Membership, personnumm
         )
     membership.user = person
     return membership
+
+
+# --- invitations (issue 7: joining a company is the person's choice; invitations do not dead-end) ---
+
+
+def _invitation_expiry() -> dt.datetime:
+    # Whole minutes: the mail says "valid until 8 dec 2026 at 19:30" and means exactly that.
+    expires = timezone.now() + dt.timedelta(hours=settings.INVITATION_VALID_HOURS)
+    return expires.replace(second=0, microsecond=0)
+
+
+def _local_minute(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")  # as the audit log shows it
+
+
+def _invitation_new_link(invitation: Invitation) -> None:
+    """Give the invitation a new link: a new nonce (older links stop working) and a new expiry."""
+    invitation.nonce = secrets.token_hex(16)
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = _invitation_expiry()
+
+
+def _invitation_send(invitation: Invitation) -> None:
+    from .tasks import send_invitation
+
+    enqueue_on_commit(
+        send_invitation, tenant_id=invitation.tenant_id, invitation_id=invitation.pk, nonce=invitation.nonce
+    )
+
+
+def _invitation_create(
+    *,
+    actor: Actor,
+    email: str,
+    name: str,
+    licence: str,
+    employment_number: str,
+    salary_form: str,
+    approver: Membership | None,
+    work_day_minutes: int,
+) -> Invitation:
+    """Store and mail an invitation to `email`. Whether the address already has an account (here or
+    elsewhere) changes neither the answer nor the work done: the same queries run and the same row is
+    written, so the inviter cannot tell (issue 7 item 7)."""
+    if Membership.objects.filter(user__email=email).exists():
+        raise Conflict(_("A user with that e-mail already exists in the company."), code="duplicate_email")
+    if Invitation.objects.filter(email=email, status=InvitationStatus.PENDING).exists():
+        raise Conflict(
+            _("That address has already been invited. Send the invitation again from the list of users."),
+            code="duplicate_invitation",
+        )
+    invitation = Invitation(
+        tenant_id=actor.tenant_id,
+        email=email,
+        name=(name or "").strip(),
+        licence=licence,
+        employment_number=(employment_number or "").strip(),
+        salary_form=salary_form,
+        approver=approver,
+        work_day_minutes=work_day_minutes,
+        # The account behind the address, so that person sees the invitation on their start page.
+        user_id=User.objects.filter(email=email).values_list("pk", flat=True).first(),
+        invited_by=actor.user,
+    )
+    _invitation_new_link(invitation)
+    # `user` came from the query above; validating it again would cost a query only when the
+    # address has an account, and the timing would tell.
+    invitation.full_clean(exclude=["user"])
+    invitation.save()
+    record(
+        actor=actor,
+        action="membership.invite",
+        target=invitation,
+        label=email,
+        data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes},
+    )
+    _invitation_send(invitation)
+    return invitation
+
+
+def _lock_invitation(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update().select_related("tenant").get(pk=invitation.pk)
+
+
+def _refuse_unanswerable(invitation: Invitation) -> None:
+    if not invitation.is_pending:
+        raise DomainError(
+            _("This invitation is no longer valid. Ask the company for a new one."),
+            code="invitation_not_pending",
+        )
+    if invitation.is_expired:
+        raise DomainError(
+            _("The invitation has expired. Ask for a new link."),
+            code="invitation_expired",
+        )
+
+
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Whether `user` is the person the invitation was sent to (its account, or its address)."""
+    if invitation.user_id is not None:
+        return invitation.user_id == user.pk
+    return (user.email or "").lower() == invitation.email
+
+
+def _invitation_join(invitation: Invitation, user) -> Membership:
+    if Membership.objects.filter(user=user).exists():
+        raise Conflict(_("You are already a member of this company."), code="already_member")
+    membership = Membership(
+        tenant_id=invitation.tenant_id,
+        user=user,
+        licence=invitation.licence,
+        employment_number=invitation.employment_number,
+        salary_form=invitation.salary_form,
+        approver=invitation.approver,
+        work_day_minutes=invitation.work_day_minutes,
+    )
+    membership.full_clean()
+    membership.save()
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["status", "answered_at", "user"])
+    member = Actor(user=user, tenant=invitation.tenant, perms=frozenset(), membership=membership)
+    record(
+        actor=member,
+        action="invitation.accept",
+        target=membership,
+        data={"email": invitation.email, "licence": invitation.licence},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Make the invited person, logged in as themselves, a member on the invitation's terms."""
+    invitation = _lock_invitation(invitation)
+    if not invitation_is_for(invitation, user):
+        raise NotFound(_("The invitation does not exist."), code="invitation_not_found")
+    _refuse_unanswerable(invitation)
+    return _invitation_join(invitation, user)
+
+
+@transaction.atomic
+def invitation_accept_new_account(*, invitation: Invitation, name: str, password: str) -> Membership:
+    """Create the account of an invited address that has none (the link proves the mailbox) and join."""
+    invitation = _lock_invitation(invitation)
+    _refuse_unanswerable(invitation)
+    if invitation.user_id is not None or User.objects.filter(email=invitation.email).exists():
+        raise Conflict(
+            _("The address already has an account. Log in to answer the invitation."), code="account_exists"
+        )
+    user = User(email=invitation.email, name=(name or "").strip())
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return _invitation_join(invitation, user)
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user=None) -> Invitation:
+    """Say no: nothing is created and the link stops working. `user` is None for an address
+    without an account, answering through its link."""
+    invitation = _lock_invitation(invitation)
+    if user is not None and not invitation_is_for(invitation, user):
+        raise NotFound(_("The invitation does not exist."), code="invitation_not_found")
+    if not invitation.is_pending:
+        raise DomainError(
+            _("This invitation is no longer valid. Ask the company for a new one."),
+            code="invitation_not_pending",
+        )
+    invitation.status = InvitationStatus.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    record(
+        actor=None,
+        tenant_id=invitation.tenant_id,
+        action="invitation.decline",
+        target=invitation,
+        data={"email": invitation.email},
+    )
+    return invitation
+
+
+def _refuse_partner_on_total_invitation(actor: Actor, invitation: Invitation) -> None:
+    if invitation.licence == Licence.TOTAL:
+        _require_customer_admin(
+            actor, _("Only the company's own administrators can change an invitation with the TOTAL licence.")
+        )
+
+
+@transaction.atomic
+def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
+    """Mail a pending invitation again with a new link and expiry; the old link stops working."""
+    actor.require(Perm.USERS_MANAGE)
+    invitation = _lock_invitation(invitation)
+    _refuse_partner_on_total_invitation(actor, invitation)
+    if not invitation.is_pending:
+        raise DomainError(
+            _("Only an invitation that waits for an answer can be sent again."), code="invitation_not_pending"
+        )
+    _invitation_new_link(invitation)
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+    record(
+        actor=actor,
+        action="invitation.resend",
+        target=invitation,
+        data={"email": invitation.email, "expires_at": _local_minute(invitation.expires_at)},
+    )
+    _invitation_send(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation: its link stops working. Revoking twice changes nothing."""
+    actor.require(Perm.USERS_MANAGE)
+    invitation = _lock_invitation(invitation)
+    _refuse_partner_on_total_invitation(actor, invitation)
+    if invitation.status == InvitationStatus.REVOKED:
+        return invitation
+    if not invitation.is_pending:
+        raise DomainError(_("The invitation has already been answered."), code="invitation_not_pending")
+    invitation.status = InvitationStatus.REVOKED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    record(actor=actor, action="invitation.revoke", target=invitation, data={"email": invitation.email})
+    return invitation
+
+
+@transaction.atomic
+def invitation_renew(*, invitation: Invitation) -> bool:
+    """Send an expired, still pending invitation a new link, asked for through the expired link
+    itself. The mail goes to the invited address only; the old link stops working, so one expired
+    link asks once. Return whether a new link was sent."""
+    invitation = _lock_invitation(invitation)
+    if not (invitation.is_pending and invitation.is_expired):
+        return False
+    _invitation_new_link(invitation)
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+    record(
+        actor=None,
+        tenant_id=invitation.tenant_id,
+        action="invitation.renew",
+        target=invitation,
+        data={"email": invitation.email, "expires_at": _local_minute(invitation.expires_at)},
+    )
+    _invitation_send(invitation)
+    return True

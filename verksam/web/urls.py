@@ -5,6 +5,7 @@ from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
 from .home import urls as home_urls
+from .invitations import urls as invitations_urls
 from .members import urls as members_urls
 from .partners import urls as partners_urls
 from .projects import urls as projects_urls
@@ -16,6 +17,7 @@ app_name = "web"
 urlpatterns = [
     *home_urls.urlpatterns,
     *members_urls.urlpatterns,
+    *invitations_urls.urlpatterns,
     *partners_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,

@@ -1,8 +1,10 @@
 """Login, its rate limit, and password reset by e-mail."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -126,3 +128,14 @@ def test_anonymous_is_sent_to_login(db, client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_password_reset_mail_says_until_when_its_link_works(db, client, settings):
+    # given links that work 3 days (Django's PASSWORD_RESET_TIMEOUT) / when a reset is asked for at
+    # 19:30 on 1 Dec 2026 in Stockholm / then the mail says the link works until 4 Dec 19:30 (issue 7:
+    # a link carries its expiry, explained)
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+    UserFactory(email="anna@example.se")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC), tick=False):
+        client.post(reverse("accounts:password_reset"), {"email": "anna@example.se"})
+    assert "Länken gäller till 4 dec 2026 kl. 19:30." in mail.outbox[0].body

@@ -8,15 +8,18 @@ from ninja import Query, Router, Schema, Status
 
 from verksam.tenancy import selectors, services
 from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import tenant_scope
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
 
 from ..paging import Page, paginate
 from ..schemas.tenancy import (
+    InvitationOut,
     MemberIn,
     MemberOut,
     MemberPatch,
     MemberTimeBankOut,
+    MyInvitationOut,
     PartnerGrantIn,
     PartnerGrantOut,
     PersonnummerConfirmIn,
@@ -68,16 +71,104 @@ def _approver(approver_id):
 
 @router.post(
     "/tenants/{tenant_id}/members",
-    response={201: MemberOut},
+    response={201: InvitationOut},
     tags=["members"],
     summary="Invite a user by e-mail",
+    description="Sends an invitation. The person becomes a member only when they accept it; until then "
+    "the company sees the address only. The answer is the same whether or not the address has an account.",
 )
 @tenant_endpoint(Perm.USERS_MANAGE)
 def member_invite(request, tenant_id: int, payload: MemberIn):
     data = payload.dict()
     approver = _approver(data.pop("approver_id"))
-    membership = services.membership_invite(actor=request.actor, approver=approver, **data)
-    return Status(201, membership)
+    invitation = services.membership_invite(actor=request.actor, approver=approver, **data)
+    return Status(201, invitation)
+
+
+# --- invitations: the company's admins (pending list, resend, withdraw) ---------------------------
+
+
+def _invitation(invitation_id: int):
+    invitation = selectors.invitation_get(invitation_id)
+    if invitation is None:  # another tenant's invitation answers like a missing one (rule 8)
+        raise Http404
+    return invitation
+
+
+@router.get(
+    "/tenants/{tenant_id}/invitations",
+    response=Page[InvitationOut],
+    tags=["members"],
+    summary="Invitations waiting for an answer (addresses only)",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def invitation_list(request, tenant_id: int, params: Query[PageParams]):
+    return paginate(selectors.invitation_list(), params.page, params.page_size)
+
+
+@router.post(
+    "/tenants/{tenant_id}/invitations/{invitation_id}/resend",
+    response=InvitationOut,
+    tags=["members"],
+    summary="Send an invitation again with a new link (the old link stops working)",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def invitation_resend(request, tenant_id: int, invitation_id: int):
+    return services.invitation_resend(actor=request.actor, invitation=_invitation(invitation_id))
+
+
+@router.delete(
+    "/tenants/{tenant_id}/invitations/{invitation_id}",
+    response=InvitationOut,
+    tags=["members"],
+    summary="Withdraw an invitation",
+)
+@tenant_endpoint(Perm.USERS_MANAGE)
+def invitation_revoke(request, tenant_id: int, invitation_id: int):
+    return services.invitation_revoke(actor=request.actor, invitation=_invitation(invitation_id))
+
+
+# --- invitations: the invited person (their own, in any company) -----------------------------------
+
+
+@router.get(
+    "/invitations", response=list[MyInvitationOut], tags=["me"], summary="Invitations waiting for my answer"
+)
+def my_invitation_list(request):
+    return selectors.invitations_for_user(request.user)
+
+
+def _my_invitation(request, invitation_id: int):
+    found = selectors.invitations_for_user(request.user, invitation_id=invitation_id)
+    if not found:  # someone else's invitation answers like a missing one
+        raise Http404
+    return found[0]
+
+
+@router.post(
+    "/invitations/{invitation_id}/accept",
+    response=MyInvitationOut,
+    tags=["me"],
+    summary="Accept an invitation and become a member of the company",
+)
+def my_invitation_accept(request, invitation_id: int):
+    invitation = _my_invitation(request, invitation_id)
+    with tenant_scope(invitation.tenant_id):
+        services.invitation_accept(invitation=invitation, user=request.user)
+        invitation.refresh_from_db(fields=["status"])
+    return invitation
+
+
+@router.post(
+    "/invitations/{invitation_id}/decline",
+    response=MyInvitationOut,
+    tags=["me"],
+    summary="Decline an invitation",
+)
+def my_invitation_decline(request, invitation_id: int):
+    invitation = _my_invitation(request, invitation_id)
+    with tenant_scope(invitation.tenant_id):
+        return services.invitation_decline(invitation=invitation, user=request.user)
 
 
 @router.patch(

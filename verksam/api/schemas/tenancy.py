@@ -78,7 +78,9 @@ class PersonnummerConfirmIn(Schema):
 
 class MemberIn(Schema):
     email: EmailStr
-    name: str = Field(min_length=1, max_length=150)
+    name: str = Field(
+        "", max_length=150, description="Suggested name for a new account; the person confirms their own"
+    )
     licence: str = "LIGHT"
     employment_number: str = ""
     salary_form: str = "monthly"
@@ -149,3 +151,38 @@ class PartnerGrantOut(Schema):
     @staticmethod
     def resolve_partner_tenant_name(obj) -> str:
         return obj.partner_tenant.name
+
+
+class InvitationOut(Schema):
+    """An invitation as the inviting company sees it: the address, never the person behind it."""
+
+    id: int
+    email: str
+    licence: str
+    employment_number: str
+    salary_form: str
+    approver_id: int | None
+    work_day_minutes: int
+    status: str = Field(description="pending, accepted, declined or revoked")
+    sent_at: dt.datetime
+    expires_at: dt.datetime = Field(description="The current link works until then; a resend gives a new one")
+
+
+class MyInvitationOut(Schema):
+    """An invitation waiting for the calling user's answer."""
+
+    id: int
+    tenant_id: int
+    tenant_name: str
+    licence: str
+    invited_by_name: str
+    status: str
+    expires_at: dt.datetime = Field(description="Answer before then, or ask for a new link")
+
+    @staticmethod
+    def resolve_tenant_name(obj) -> str:
+        return obj.tenant.name
+
+    @staticmethod
+    def resolve_invited_by_name(obj) -> str:
+        return (obj.invited_by.name or obj.invited_by.email) if obj.invited_by else ""

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 
 from verksam.audit.models import AuditEvent
-from verksam.tenancy.models import Membership
+from verksam.tenancy.models import Invitation, Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client
-from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of
+from verksam.tenancy.tests.helpers import accept_invitation, count_queries, db_state, membership_of
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
@@ -72,8 +72,10 @@ def test_member_working_day_round_trip(tenant, owner, employee):
         base, {"email": "deltid@example.se", "name": "Del Tid", "work_day_minutes": 360}, content_type=JSON
     )
     assert created.status_code == 201 and created.json()["work_day_minutes"] == 360
-    # when the working day is changed to 6,5 hours, and then something else
-    member_id = created.json()["id"]
+    with tenant_scope(tenant.pk):
+        invitation = Invitation.objects.get(pk=created.json()["id"])
+    # when the person accepts, and the working day is changed to 6,5 hours, and then something else
+    member_id = accept_invitation(tenant, invitation).pk
     assert (
         client.patch(f"{base}/{member_id}", {"work_day_minutes": 390}, content_type=JSON).json()[
             "work_day_minutes"

@@ -1,17 +1,20 @@
 """Background tasks: side effects start after commit, run in the tenant's scope, and the database
 backend's worker (what `make run` starts) executes them."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from verksam.core.tasks import enqueue_on_commit
-from verksam.tenancy.models import Licence, Membership
+from verksam.tenancy.models import Invitation
 from verksam.tenancy.scope import current_tenant_ids, has_scope, tenant_scope, tenant_task
 from verksam.tenancy.tasks import send_invitation
-from verksam.tenancy.tests.factories import MembershipFactory, TenantFactory, UserFactory
+from verksam.tenancy.tests.factories import TenantFactory
 
 
 def test_tenant_task_runs_inside_the_tenants_scope_and_leaves_it(db):
@@ -26,15 +29,22 @@ def test_tenant_task_runs_inside_the_tenants_scope_and_leaves_it(db):
     assert not has_scope()
 
 
+def _invitation(tenant, email) -> Invitation:
+    with tenant_scope(tenant.pk):
+        invitation = Invitation(
+            tenant=tenant, email=email, nonce="n1", expires_at=timezone.now() + dt.timedelta(days=7)
+        )
+        invitation.save()
+    return invitation
+
+
 def test_enqueue_on_commit_waits_for_the_commit(db, django_capture_on_commit_callbacks):
     # Given an invitation enqueued inside a transaction
     tenant = TenantFactory()
-    membership = MembershipFactory(tenant=tenant, user=UserFactory(email="new@example.se"))
+    invitation = _invitation(tenant, "new@example.se")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with transaction.atomic():
-            enqueue_on_commit(
-                send_invitation, tenant_id=tenant.pk, membership_id=membership.pk, invited_by="Olle"
-            )
+            enqueue_on_commit(send_invitation, tenant_id=tenant.pk, invitation_id=invitation.pk, nonce="n1")
         # Then nothing is sent before the commit hooks run
         assert mail.outbox == []
     for callback in callbacks:
@@ -45,25 +55,20 @@ def test_enqueue_on_commit_waits_for_the_commit(db, django_capture_on_commit_cal
 
 def test_invitation_link_lets_a_new_user_choose_a_password(db, client):
     tenant = TenantFactory()
-    user = UserFactory(email="fresh@example.se", password=None)
-    user.set_unusable_password()
-    user.save()
-    membership = MembershipFactory(tenant=tenant, user=user, licence=Licence.LIGHT)
-    send_invitation.call(tenant_id=tenant.pk, membership_id=membership.pk, invited_by="Olle")
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    invitation = _invitation(tenant, "fresh@example.se")
+    send_invitation.call(tenant_id=tenant.pk, invitation_id=invitation.pk, nonce="n1")
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/invitations/" in line)
     response = client.get(link.split("8000", 1)[-1] if "8000" in link else link, follow=True)
     assert response.status_code == 200
-    assert b"new_password1" in response.content
+    assert b"password1" in response.content
 
 
 @pytest.mark.django_db(transaction=True)
 def test_database_backend_worker_executes_enqueued_tasks():
     # Given a task enqueued on the database backend (the production backend; "db" alias in tests)
     tenant = TenantFactory()
-    membership = MembershipFactory(tenant=tenant, user=UserFactory(email="queued@example.se"))
-    send_invitation.using(backend="db").enqueue(
-        tenant_id=tenant.pk, membership_id=membership.pk, invited_by="Olle"
-    )
+    invitation = _invitation(tenant, "queued@example.se")
+    send_invitation.using(backend="db").enqueue(tenant_id=tenant.pk, invitation_id=invitation.pk, nonce="n1")
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert mail.outbox == []
     # When the worker processes the queue once
@@ -72,4 +77,4 @@ def test_database_backend_worker_executes_enqueued_tasks():
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert [m.to for m in mail.outbox] == [["queued@example.se"]]
     with tenant_scope(tenant.pk):
-        assert Membership.objects.count() == 1
+        assert Invitation.objects.count() == 1

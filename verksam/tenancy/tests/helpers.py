@@ -16,12 +16,13 @@ from verksam.tenancy.scope import tenant_scope
 def db_state(*tenants) -> dict:
     """Everything the foundation writes for `tenants`, to assert that a refused call changed nothing."""
     from verksam.audit.models import AuditEvent
-    from verksam.tenancy.models import Membership, PartnerGrant
+    from verksam.tenancy.models import Invitation, Membership, PartnerGrant
 
     with tenant_scope(*(t.pk for t in tenants)):
         return {
             "memberships": list(Membership.objects.order_by("pk").values()),
             "grants": list(PartnerGrant.objects.order_by("pk").values()),
+            "invitations": list(Invitation.objects.order_by("pk").values()),
             "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
             "users": list(get_user_model().objects.order_by("pk").values_list("pk", "email", "is_active")),
         }
@@ -48,3 +49,16 @@ def membership_of(tenant, user) -> Membership:
     """`user`'s membership of `tenant` (with the user loaded), read inside the tenant's scope."""
     with tenant_scope(tenant.pk):
         return Membership.objects.select_related("user").get(user=user)
+
+
+def accept_invitation(tenant, invitation, user=None) -> Membership:
+    """The invited person says yes: `user` if the address has an account, else a new account with the
+    factory password (an invitation makes no member until it is accepted, issue 7)."""
+    from verksam.tenancy import services
+
+    with tenant_scope(tenant.pk):
+        if user is not None:
+            return services.invitation_accept(invitation=invitation, user=user)
+        return services.invitation_accept_new_account(
+            invitation=invitation, name=invitation.name or "Ny Person", password="secret-password-1"
+        )

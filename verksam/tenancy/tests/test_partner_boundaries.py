@@ -205,3 +205,27 @@ def test_full_partner_cannot_adjust_its_own_time_bank(tenant, owner, partner_ful
         )
     assert exc.value.code == "own_time_bank"
     assert db_state(tenant) == before
+
+
+@pytest.mark.parametrize("service", ["invitation_resend", "invitation_revoke"])
+def test_full_partner_cannot_resend_or_withdraw_a_total_invitation(tenant, owner, partner_full, service):
+    # given the owner has invited a second administrator
+    with tenant_scope(tenant.pk):
+        invitation = services.membership_invite(
+            actor=_actor(owner, tenant), email="new-admin@snickeri.se", licence=Licence.TOTAL
+        )
+    before = db_state(tenant)
+    # when a FULL partner resends or withdraws it / then refused and nothing changed
+    with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
+        getattr(services, service)(actor=_actor(partner_full, tenant), invitation=invitation)
+    assert exc.value.code == "total_reserved"
+    assert db_state(tenant) == before
+
+
+def test_full_partner_cannot_invite_a_colleague_of_its_firm(tenant, owner, partner_full, partner_firm):
+    # given a colleague in the partner's firm
+    colleague = MembershipFactory(tenant=partner_firm, user=UserFactory(email="kollega@byra.se")).user
+    # when the FULL partner invites the colleague's address (other case) / then refused
+    with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
+        services.membership_invite(actor=_actor(partner_full, tenant), email=colleague.email.upper())
+    assert exc.value.code == "partner_own_firm"

@@ -1,6 +1,7 @@
 """Membership and partner-grant services: the domain rules, what they write and what they audit."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
@@ -34,33 +35,36 @@ def _audit(tenant, action=""):
 # --- invitations -----------------------------------------------------------------------------------
 
 
-def test_invite_creates_user_membership_audit_and_sends_mail(
+def test_invite_creates_an_invitation_audit_and_mail_but_no_user_or_membership(
     tenant, owner, django_capture_on_commit_callbacks
 ):
     # given the owner / when they invite a new address
     actor = _actor(owner, tenant)
     with django_capture_on_commit_callbacks(execute=True), tenant_scope(tenant.pk):
-        membership = services.membership_invite(
+        invitation = services.membership_invite(
             actor=actor, email=" Ny@Example.se ", name="Nina Ny", licence=Licence.BASIC
         )
-    # then the user exists without a password, the membership is BASIC, it is audited and mailed
-    assert membership.user.email == "ny@example.se"
-    assert not membership.user.has_usable_password()
-    assert _membership(tenant, membership.user).licence == Licence.BASIC
+        # then an invitation waits for an answer; no account and no membership exist yet (issue 7)
+        assert invitation.email == "ny@example.se"
+        assert invitation.licence == Licence.BASIC
+        assert not Membership.objects.filter(user__email="ny@example.se").exists()
+    assert not get_user_model().objects.filter(email="ny@example.se").exists()
     assert [e.action for e in _audit(tenant, "membership")] == ["membership.invite"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ny@example.se"]
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert "/invitations/" in mail.outbox[0].body
 
 
-def test_invite_of_a_user_from_another_tenant_adds_them(
+def test_invite_of_a_user_from_another_tenant_does_not_add_them(
     tenant, owner, stranger, django_capture_on_commit_callbacks
 ):
     actor = _actor(owner, tenant)
     with django_capture_on_commit_callbacks(execute=True), tenant_scope(tenant.pk):
-        membership = services.membership_invite(actor=actor, email=stranger.email, name="x")
-    assert membership.user == stranger
-    assert "/accounts/login/" in mail.outbox[0].body
+        invitation = services.membership_invite(actor=actor, email=stranger.email, name="x")
+        assert not Membership.objects.filter(user=stranger).exists()
+    assert invitation.user == stranger  # so it shows on their start page, never to the inviter
+    assert resolve(stranger, tenant) is None
+    assert "/invitations/" in mail.outbox[0].body
 
 
 def test_invite_of_an_existing_member_is_a_conflict_and_writes_nothing(tenant, owner, employee):

@@ -1,8 +1,10 @@
 """Login, logout, password reset and the personal page with API tokens."""
 
+import datetime as dt
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -124,7 +127,18 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 logout_view = auth_views.LogoutView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with the mail saying until when its link works (PASSWORD_RESET_TIMEOUT)."""
+
+    def form_valid(self, form):
+        valid_until = timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        self.extra_email_context = {"valid_until": valid_until}
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",

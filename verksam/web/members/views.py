@@ -95,7 +95,12 @@ class MemberFieldsForm(TenantForm):
 
 class InviteForm(MemberFieldsForm):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("A suggestion for a new account; the person confirms their own name."),
+    )
     field_order = [
         "email",
         "name",
@@ -144,9 +149,14 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     for m in members:
         m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
     actor = request.actor
+    may_manage = actor.has(Perm.USERS_MANAGE)
+    # Invitations waiting for an answer show by address only: never the name or whether the
+    # address has an account elsewhere (issue 7); they are the administrators' business.
+    invitations = list(selectors.invitation_list()) if may_manage else []
     context = {
         "members": members,
-        "may_manage": actor.has(Perm.USERS_MANAGE),
+        "invitations": invitations,
+        "may_manage": may_manage,
         "may_confirm_personnummer": _may_confirm_personnummer(actor),
     }
     return render(request, "web/members/list.html", context)
@@ -161,11 +171,16 @@ def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_invite(actor=request.actor, **form.cleaned_data)
+            invitation = services.membership_invite(actor=request.actor, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("%(email)s has been invited.") % {"email": membership.user.email})
+            # The same words whether or not the address has an account somewhere (issue 7).
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s. They become a user when they accept it.")
+                % {"email": invitation.email},
+            )
             return redirect("web:members", slug)
     status = 422 if request.method == "POST" else 200
     return render(request, "web/members/invite.html", {"form": form}, status=status)

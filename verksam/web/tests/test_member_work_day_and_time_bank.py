@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from verksam.audit.models import AuditEvent
 from verksam.core.duration import hm, typed_hours
-from verksam.tenancy.models import Membership
+from verksam.tenancy.models import Invitation, Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import login_client
-from verksam.tenancy.tests.helpers import count_queries, db_state, membership_of, sv
+from verksam.tenancy.tests.helpers import accept_invitation, count_queries, db_state, membership_of, sv
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
@@ -148,6 +148,9 @@ def test_invite_a_part_timer(tenant, owner):
          "work_day_minutes": "6"},
     )  # fmt: skip
     assert response.status_code == 302
+    with tenant_scope(tenant.pk):
+        invitation = Invitation.objects.get(email="deltid@example.se")
+    accept_invitation(tenant, invitation)
     with tenant_scope(tenant.pk):
         assert Membership.objects.get(user__email="deltid@example.se").work_day_minutes == 360
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from verksam.audit.models import AuditEvent
 from verksam.audit.services import record
 from verksam.tenancy.access import resolve
-from verksam.tenancy.models import Licence, Membership, PartnerGrant
+from verksam.tenancy.models import Invitation, Licence, Membership, PartnerGrant
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, PartnerGrantFactory, TenantFactory, UserFactory
 from verksam.tenancy.tests.fixtures import login_client
@@ -186,8 +186,9 @@ def test_member_invite_matrix(request, tenant, everyone, role):
     )
     if role in ADMINS:
         assert response.status_code == 302
-        with tenant_scope(tenant.pk):
-            assert Membership.objects.filter(user__email="ny@example.se").exists()
+        with tenant_scope(tenant.pk):  # an invitation; a member only once they accept (issue 7)
+            assert Invitation.objects.filter(email="ny@example.se", status="pending").exists()
+            assert not Membership.objects.filter(user__email="ny@example.se").exists()
     else:
         assert response.status_code == 403
         assert db_state(tenant) == before

@@ -67,6 +67,8 @@ WRITE_PAGES = {
     "web:balances_return",
     "web:balances_topup",
     "web:balances_topup_detail",
+    "web:invitation_resend",
+    "web:invitation_revoke",
     "web:member_invite",
     "web:member_personnummer_confirm",
     "web:partner_grant_revoke",
@@ -96,6 +98,7 @@ WRITE_PAGES = {
 API_ONLY = {
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
+    "/tenants/{tenant_id}/invitations": "a section of the Users page for USERS_MANAGE only (invitation tests)",
 }
 
 
