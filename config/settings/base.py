@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "verksam.accounts",
     "verksam.tenancy",
     "verksam.audit",
+    "verksam.mail",
     "verksam.billing",
     "verksam.projects",
     "verksam.timecodes",
@@ -162,6 +163,8 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Never wait forever for a mail server: a stuck connection would hold a task worker (issue 7 item 11).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Verksam <noreply@verksam.local>")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

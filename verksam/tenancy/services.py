@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.identifiers import normalize_personnummer
-from verksam.core.tasks import enqueue_on_commit
 
 from .access import Actor
+from .mails import invitation_mail_send
 from .models import (
     DEFAULT_WORK_DAY_MINUTES,
     MAX_WORK_DAY_MINUTES,
@@ -137,11 +137,8 @@ def membership_invite(
         label=str(user),
         data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes},
     )
-    from .tasks import send_invitation
-
-    enqueue_on_commit(
-        send_invitation, tenant_id=actor.tenant_id, membership_id=membership.pk, invited_by=str(actor.user)
-    )
+    # Queued in this transaction, sent by its own task after commit (issue 7 item 11).
+    invitation_mail_send(membership=membership, invited_by=str(actor.user))
     return membership
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from verksam.attestation.models import ReminderLog
 from verksam.attestation.tasks import send_time_reminders
@@ -31,7 +32,8 @@ def company(tenant, owner, attestant, employee):
 
 
 def _run(when, tenant) -> dict:
-    with time_machine.travel(when, tick=False):
+    # Each reminder is queued in the run's transaction and delivered by its own task after commit.
+    with time_machine.travel(when, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         return send_time_reminders.call(tenant_id=tenant.pk)
 
 
@@ -110,8 +112,10 @@ def test_inactive_members_and_other_tenants_are_not_reminded(company, tenant, ot
 def test_management_command_runs_every_tenant_idempotently(
     company, tenant, other_tenant, employee, attestant
 ):
-    call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # the other tenant's boss has reported nothing: reminded too
     assert {m.to[0] for m in mail.outbox} == {employee.email, attestant.email, "boss@annat.se"}
-    call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mail.outbox) == 3
