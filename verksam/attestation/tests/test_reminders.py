@@ -11,6 +11,7 @@ from django.test import TestCase
 from verksam.attestation.models import ReminderLog
 from verksam.attestation.tasks import send_time_reminders
 from verksam.core.timeutil import workdays
+from verksam.mail.models import MailStatus, OutgoingMail
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -119,3 +120,17 @@ def test_management_command_runs_every_tenant_idempotently(
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mail.outbox) == 3
+
+
+def test_a_refused_address_does_not_stop_the_other_reminders(company, tenant, employee, attestant, smtp):
+    # given a real SMTP server that refuses the employee's mailbox for good (issue 7 item 11)
+    smtp.refused = {employee.email}
+    # when the day's reminders run
+    sent = _run(NOV_27, tenant)
+    # then the approver still got theirs, and the employee's failure is recorded, not lost
+    assert sent == {"employees": 1, "approvers": 1}
+    assert smtp.recipients == [attestant.email]
+    with tenant_scope(tenant.pk):
+        failed = OutgoingMail.objects.get(status=MailStatus.FAILED)
+        assert failed.to == employee.email and "550" in failed.last_error
+        assert OutgoingMail.objects.get(status=MailStatus.SENT).to == attestant.email
