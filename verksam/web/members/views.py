@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from verksam.core.duration import hm, parse_hours, typed_hours
 from verksam.core.errors import DomainError
+from verksam.mail import selectors as mail_selectors
 from verksam.tenancy import selectors, services
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership, SalaryForm
@@ -119,7 +120,10 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     members = list(selectors.membership_list())
     for m in members:
         m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
-    return render(request, "web/members/list.html", {"members": members})
+    # Mail that could not be delivered (issue 7 item 11): the administrators see it where they
+    # manage the people it was for.
+    failed_mails = mail_selectors.mail_failed_list()
+    return render(request, "web/members/list.html", {"members": members, "failed_mails": failed_mails})
 
 
 @tenant_view(Perm.USERS_MANAGE)
