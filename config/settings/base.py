@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "verksam.tenancy",
     "verksam.audit",
     "verksam.mail",
+    "verksam.jobs",
     "verksam.billing",
     "verksam.projects",
     "verksam.timecodes",

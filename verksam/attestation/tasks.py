@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from verksam.core import timeutil
+from verksam.jobs.services import job_run_for_tenant
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_task
 from verksam.timecodes.periods import period_for
@@ -20,6 +21,20 @@ from verksam.timereporting import selectors as time_selectors
 from . import selectors
 from .mails import mail_to_member
 from .models import Delegation, ReminderKind, ReminderLog
+
+JOB_TIME_REMINDERS = "send_time_reminders"
+
+
+@task()
+def send_time_reminders_job(*, tenant_id: int, today: str) -> dict[str, int] | None:
+    """The daily reminders of one tenant as a recorded job run: in its own scope and transaction, a
+    failure recorded and retried later (issue 7 item 11); None when it failed or was not due."""
+    return job_run_for_tenant(
+        job=JOB_TIME_REMINDERS,
+        tenant_id=tenant_id,
+        run_for=dt.date.fromisoformat(today),
+        func=lambda: send_time_reminders.call(tenant_id=tenant_id, today=today),
+    )
 
 
 def _is_reminder_day(today: dt.date, reminder: selectors.AttestationSettings) -> bool:
