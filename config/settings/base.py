@@ -170,6 +170,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Verksam <noreply@verksam
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# Called as `f(tenant_id=...)` by `tenancy.services.tenant_create`, in its transaction, to give a
+# new company the defaults of the apps above tenancy (issue 7 item 13: a read never installs them).
+# Settings, not imports: tenancy sits below these apps (DESIGN.md import direction).
+TENANT_INITIALIZERS = ["verksam.timecodes.services.timecodes_install_defaults"]
+
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see
 # docs/reminders.md): (local time "HH:MM", management command, options). Each must be idempotent.

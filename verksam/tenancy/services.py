@@ -1,9 +1,11 @@
 """Writes for tenants, memberships and partner grants. Every write is audited."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -58,6 +60,10 @@ def tenant_create(
         membership.save()
         system = Actor(user=owner, tenant=tenant, perms=frozenset(), membership=membership)
         record(actor=system, action="tenant.create", target=tenant, data={"variant": variant})
+        # The company's defaults (time codes, absence types, …) come with it, in this transaction: no
+        # page installs them on first sight (issue 7 item 13: reads never write).
+        for path in settings.TENANT_INITIALIZERS:
+            import_string(path)(tenant_id=tenant.pk)
     return tenant
 
 

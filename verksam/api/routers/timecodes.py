@@ -58,7 +58,6 @@ def _require_any(request, *perms: Perm) -> None:
 
 def _require_read(request) -> None:
     _require_any(request, Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE)
-    services.timecodes_install_defaults(tenant_id=request.actor.tenant_id)
 
 
 def _list(request, list_selector: Callable[..., QuerySet], params: ListParams) -> dict:
@@ -257,7 +256,6 @@ def _system(system: str) -> str:
 @tenant_endpoint()
 def payroll_code_list(request, tenant_id: int, system: str = ""):
     _require_any(request, Perm.SETTINGS_MANAGE, Perm.PAYROLL_VIEW)
-    services.timecodes_install_defaults(tenant_id=tenant_id)
     system = system or selectors.time_settings_get(tenant_id=tenant_id).payroll_system
     return _payroll_codes(_system(system))
 
