@@ -20,7 +20,7 @@ from verksam.tenancy.scope import tenant_scope
 
 from .models import JobRun, JobStatus
 
-logger = logging.getLogger("verksam.jobs")
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
 FIRST_RETRY = dt.timedelta(minutes=5)

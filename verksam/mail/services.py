@@ -33,7 +33,7 @@ from verksam.core.tasks import enqueue_on_commit
 
 from .models import MailStatus, OutgoingMail
 
-logger = logging.getLogger("verksam.mail")
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY = dt.timedelta(minutes=1)

@@ -24,7 +24,7 @@ from verksam.jobs.selectors import job_retries_due
 from verksam.jobs.services import MAX_ATTEMPTS, retry_delay
 from verksam.tenancy.scope import dangerously_system_scope
 
-logger = logging.getLogger("verksam.jobs")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
