@@ -20,7 +20,8 @@ class OutgoingMail(TenantOwned):
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("message"))
+    # Emptied once the mail is sent or has failed for good: it may hold a one-time link.
+    body = models.TextField(_("message"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
     )

@@ -61,7 +61,7 @@ def mail_send(*, tenant_id: int | None, to: str, subject: str, body: str, kind: 
     mail = OutgoingMail(tenant_id=tenant_id, kind=kind[:40], to=to[:254], subject=subject, body=body)
     if error:
         # Recorded as failed rather than raised: a bad address must not undo the write that mails it.
-        mail.status, mail.last_error = MailStatus.FAILED, error
+        mail.status, mail.last_error, mail.body = MailStatus.FAILED, error, ""
     mail.save()
     if not error:
         enqueue_on_commit(mail_deliver, tenant_id=tenant_id, mail_id=mail.pk)
@@ -133,11 +133,12 @@ def mail_attempt(*, mail_id: int) -> str:
     rows = OutgoingMail.objects.filter(pk=mail.pk)
     now = timezone.now()
     if outcome.sent:
-        rows.update(status=MailStatus.SENT, sent_at=now, next_attempt_at=None)
+        # The body may hold a one-time link (invitation, password): kept only while it may be sent.
+        rows.update(status=MailStatus.SENT, sent_at=now, next_attempt_at=None, body="")
         logger.info("mail %s sent (tenant %s, %s, attempt %s)", mail.pk, mail.tenant_id, mail.kind, attempt)
         return MailStatus.SENT
     if outcome.permanent or attempt >= MAX_ATTEMPTS:
-        rows.update(status=MailStatus.FAILED, last_error=outcome.error, next_attempt_at=None)
+        rows.update(status=MailStatus.FAILED, last_error=outcome.error, next_attempt_at=None, body="")
         logger.error(
             "mail %s failed for good (tenant %s, %s, attempt %s): %s",
             mail.pk,

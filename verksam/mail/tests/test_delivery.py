@@ -48,6 +48,8 @@ def test_one_refused_address_does_not_stop_the_others(db, smtp, django_capture_o
     }
     assert rows["borta@example.se"].attempts == 1
     assert "550" in rows["borta@example.se"].last_error
+    # no one-time link stays stored once a mail is done
+    assert {m.body for m in rows.values()} == {""}
 
 
 def test_nothing_is_sent_before_the_commit(db, smtp, django_capture_on_commit_callbacks):
