@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["verksam.tenancy.tests.fixtures"]
+pytest_plugins = ["verksam.tenancy.tests.fixtures", "verksam.mail.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)

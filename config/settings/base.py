@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "verksam.accounts",
     "verksam.tenancy",
     "verksam.audit",
+    "verksam.mail",
+    "verksam.jobs",
     "verksam.billing",
     "verksam.projects",
     "verksam.timecodes",
@@ -165,9 +167,16 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Never wait forever for a mail server: a stuck connection would hold a task worker (issue 7 item 11).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Verksam <noreply@verksam.local>")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Called as `f(tenant_id=...)` by `tenancy.services.tenant_create`, in its transaction, to give a
+# new company the defaults of the apps above tenancy (issue 7 item 13: a read never installs them).
+# Settings, not imports: tenancy sits below these apps (DESIGN.md import direction).
+TENANT_INITIALIZERS = ["verksam.timecodes.services.timecodes_install_defaults"]
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from verksam.tenancy.scope import tenant_scope
 from verksam.timecodes.models import TimeCode, TimeSettings
+from verksam.timecodes.services import timecodes_install_defaults
 
 from .conftest import login, tenant_url
 
@@ -13,6 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_owner_adds_a_time_code_and_sets_the_deviation_period(page, live_server, tenant, owner):
+    timecodes_install_defaults(tenant_id=tenant.pk)  # the defaults a company is created with
     login(page, live_server, owner.email)
     page.locator("nav.modules").get_by_role("link", name="Tidsinställningar").click()
     expect(page.get_by_role("heading", name="Tidsinställningar", exact=True)).to_be_visible()

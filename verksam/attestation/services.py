@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
-from verksam.core.tasks import enqueue_on_commit
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -22,6 +21,7 @@ from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
 
 from . import selectors
+from .mails import rejection_mail_send
 from .models import Delegation
 from .selectors import LOCKED, Route
 
@@ -73,13 +73,10 @@ def time_reject(*, actor: Actor, membership: Membership, dates: Iterable[dt.date
         raise DomainError(
             _("None of the chosen days is locked and waiting for attestation."), code="not_locked"
         )
-    from .tasks import send_rejection
-
-    enqueue_on_commit(
-        send_rejection,
-        tenant_id=actor.tenant_id,
-        membership_id=membership.pk,
-        dates=sorted(d.isoformat() for d in chosen if states.get(d) == LOCKED),
+    # Queued in this transaction, sent by its own task after commit (issue 7 item 11).
+    rejection_mail_send(
+        membership=membership,
+        dates=sorted(d for d in chosen if states.get(d) == LOCKED),
         comment=comment.strip(),
         rejected_by=str(getattr(actor.user, "name", "") or actor.user),
     )

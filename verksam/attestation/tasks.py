@@ -6,50 +6,35 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from verksam.core import timeutil
+from verksam.jobs.services import job_run_for_tenant
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_task
 from verksam.timecodes.periods import period_for
 from verksam.timereporting import selectors as time_selectors
 
 from . import selectors
+from .mails import mail_to_member
 from .models import Delegation, ReminderKind, ReminderLog
 
-
-def _mail(template: str, context: dict, to: str) -> None:
-    send_mail(
-        subject=render_to_string(f"attestation/email/{template}_subject.txt", context).strip(),
-        message=render_to_string(f"attestation/email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
-    )
+JOB_TIME_REMINDERS = "send_time_reminders"
 
 
 @task()
-@tenant_task
-def send_rejection(
-    *, tenant_id: int, membership_id: int, dates: list[str], comment: str, rejected_by: str
-) -> None:
-    """E-mail the employee that their days were sent back, with the approver's comment."""
-    membership = Membership.objects.select_related("user", "tenant").filter(pk=membership_id).first()
-    if membership is None or not membership.user.email:
-        return
-    context = {
-        "user": membership.user,
-        "tenant": membership.tenant,
-        "dates": [dt.date.fromisoformat(d) for d in dates],
-        "comment": comment,
-        "rejected_by": rejected_by,
-        "link": settings.SITE_URL + reverse("web:time_week", args=[membership.tenant.slug]),
-    }
-    _mail("rejected", context, membership.user.email)
+def send_time_reminders_job(*, tenant_id: int, today: str) -> dict[str, int] | None:
+    """The daily reminders of one tenant as a recorded job run: in its own scope and transaction, a
+    failure recorded and retried later (issue 7 item 11); None when it failed or was not due."""
+    return job_run_for_tenant(
+        job=JOB_TIME_REMINDERS,
+        tenant_id=tenant_id,
+        run_for=dt.date.fromisoformat(today),
+        func=lambda: send_time_reminders.call(tenant_id=tenant_id, today=today),
+    )
 
 
 def _is_reminder_day(today: dt.date, reminder: selectors.AttestationSettings) -> bool:
@@ -132,8 +117,9 @@ def _send_once(member: Membership, kind: str, day: dt.date, key: str, template: 
                 tenant_id=member.tenant_id, membership=member, kind=kind, sent_on=day, period_key=key
             )
             log.save()
-            # Inside the transaction: if sending fails the log row goes too, and tomorrow's run retries.
-            _mail(template, context, member.user.email)
+            # The mail row commits with the log row; its own task delivers it afterwards and retries
+            # a failure with back-off, so one bad address never stops the others (issue 7 item 11).
+            mail_to_member(template, context, member, f"reminder_{kind}")
     except IntegrityError:
         return 0  # a concurrent run sent it first
     return 1

@@ -8,15 +8,16 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.identifiers import mask_personnummer, normalize_personnummer
-from verksam.core.tasks import enqueue_on_commit
 
 from .access import Actor
+from .mails import invitation_mail_drop, invitation_mail_send
 from .models import (
     DEFAULT_WORK_DAY_MINUTES,
     MAX_WORK_DAY_MINUTES,
@@ -64,6 +65,10 @@ def tenant_create(
         membership.save()
         system = Actor(user=owner, tenant=tenant, perms=frozenset(), membership=membership)
         record(actor=system, action="tenant.create", target=tenant, data={"variant": variant})
+        # The company's defaults (time codes, absence types, …) come with it, in this transaction: no
+        # page installs them on first sight (issue 7 item 13: reads never write).
+        for path in settings.TENANT_INITIALIZERS:
+            import_string(path)(tenant_id=tenant.pk)
     return tenant
 
 
@@ -432,11 +437,7 @@ def _invitation_new_link(invitation: Invitation) -> None:
 
 
 def _invitation_send(invitation: Invitation) -> None:
-    from .tasks import send_invitation
-
-    enqueue_on_commit(
-        send_invitation, tenant_id=invitation.tenant_id, invitation_id=invitation.pk, nonce=invitation.nonce
-    )
+    invitation_mail_send(invitation=invitation)
 
 
 def _invitation_create(
@@ -636,6 +637,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["status", "answered_at"])
     record(actor=actor, action="invitation.revoke", target=invitation, data={"email": invitation.email})
+    invitation_mail_drop(invitation=invitation)
     return invitation
 
 

@@ -165,7 +165,7 @@ class PayrollCode(TenantOwned):
 
 
 class TimeSettings(TenantOwned):
-    """The tenant's time-reporting settings: one row per tenant (created with defaults when read)."""
+    """The tenant's time-reporting settings: one row per tenant (created with the company)."""
 
     # 1 = the calendar month; 16 = the 16th to the 15th of the next month (DOMAIN.md avvikelseperiod).
     period_start_day = models.PositiveSmallIntegerField(_("deviation period starts on day"), default=1)

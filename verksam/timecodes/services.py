@@ -70,8 +70,10 @@ def _validated_save(instance: models.Model) -> None:
 def timecodes_install_defaults(*, tenant_id: int) -> None:
     """Give the tenant the Swedish default master data once; a tenant that has its settings row is done.
 
-    Idempotent and cheap on the second call (one query), so every time page may call it. Rows the
-    tenant already has (by code) are kept as they are; a default time code is set only if none is."""
+    Called when a company is created (`tenancy.services.tenant_create` through
+    settings.TENANT_INITIALIZERS; migration 0002 did it for the companies before), never by a page or
+    GET endpoint: reads never write (issue 7 item 13). Idempotent: rows the tenant already has (by
+    code) are kept as they are; a default time code is set only if none is."""
     if _in_own_scope(tenant_id):
         _install_defaults(tenant_id)
     else:

@@ -89,11 +89,12 @@ def test_tenant_create_stores_orgnr_and_first_total_user(db):
     # given a person / when they create a tenant with a dashed orgnr
     owner = UserFactory()
     tenant = tenant_create(name="Rätt AB", orgnr="556016-0680", owner=owner)
-    # then the orgnr is stored as 10 digits, the owner is TOTAL and the creation is audited
+    # then the orgnr is stored as 10 digits, the owner is TOTAL and the creation (with the company's
+    # default time codes, installed with it: issue 7 item 13) is audited
     tenant.refresh_from_db()
     assert tenant.orgnr == "5560160680"
     assert tenant.orgnr_display == "556016-0680"
     membership = in_scope(tenant, lambda: Membership.objects.get(user=owner))
     assert membership.licence == "TOTAL"
     actions = in_scope(tenant, lambda: list(AuditEvent.objects.values_list("action", flat=True)))
-    assert actions == ["tenant.create"]
+    assert sorted(actions) == ["tenant.create", "timecodes.install_defaults"]

@@ -64,7 +64,6 @@ def _require_period_reader(request) -> None:
 
 def _require_read(request) -> None:
     _require_any(request, Perm.TIME_REPORT_OWN, Perm.SETTINGS_MANAGE)
-    services.timecodes_install_defaults(tenant_id=request.actor.tenant_id)
 
 
 def _list(request, list_selector: Callable[..., QuerySet], params: ListParams) -> dict:
@@ -265,7 +264,6 @@ def payroll_code_list(request, tenant_id: int, system: str = ""):
     # The settings page shows them (SETTINGS_MANAGE); the payroll basis will show them to PAYROLL_VIEW
     # in the web and the API alike when it exists (issue 7 item 2: same permission, same answer).
     _require_any(request, Perm.SETTINGS_MANAGE)
-    services.timecodes_install_defaults(tenant_id=tenant_id)
     system = system or selectors.time_settings_get(tenant_id=tenant_id).payroll_system
     return _payroll_codes(_system(system))
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.test import TestCase
 
 from verksam.attestation import selectors
 from verksam.attestation.tasks import send_time_reminders
@@ -109,7 +110,7 @@ def test_reminders_do_not_chase_holidays(tenant, owner, attestant, employee):
     m = member(tenant, employee)
     report(m, [d for d in up_to_today if d != dt.date(2026, 12, 28)], status="attested")
     # when the reminders run on the 29th
-    with time_machine.travel(DEC_29, tick=False):
+    with time_machine.travel(DEC_29, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         sent = send_time_reminders.call(tenant_id=tenant.pk)
     # then only the employee is reminded, and only of the 28th — not of julafton or juldagen
     assert sent == {"employees": 1, "approvers": 0}
@@ -126,7 +127,10 @@ def test_nobody_is_reminded_when_only_holidays_are_open(tenant, owner, attestant
     for membership in [member(tenant, u) for u in (owner, attestant, employee)] + [newcomer]:
         report(membership, workdays(DEC.start, DEC.end), status="attested")
     # when the reminders run on nyårsafton itself
-    with time_machine.travel(dt.datetime(2026, 12, 31, 9, tzinfo=STOCKHOLM), tick=False):
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 31, 9, tzinfo=STOCKHOLM), tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         sent = send_time_reminders.call(tenant_id=tenant.pk)
     # then nobody is chased for 24, 25 or 31 December
     assert sent == {"employees": 0, "approvers": 0}

@@ -6,10 +6,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from verksam.attestation.models import ReminderLog
 from verksam.attestation.tasks import send_time_reminders
 from verksam.core.timeutil import workdays
+from verksam.mail.models import MailStatus, OutgoingMail
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -31,7 +33,8 @@ def company(tenant, owner, attestant, employee):
 
 
 def _run(when, tenant) -> dict:
-    with time_machine.travel(when, tick=False):
+    # Each reminder is queued in the run's transaction and delivered by its own task after commit.
+    with time_machine.travel(when, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         return send_time_reminders.call(tenant_id=tenant.pk)
 
 
@@ -110,8 +113,24 @@ def test_inactive_members_and_other_tenants_are_not_reminded(company, tenant, ot
 def test_management_command_runs_every_tenant_idempotently(
     company, tenant, other_tenant, employee, attestant
 ):
-    call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # the other tenant's boss has reported nothing: reminded too
     assert {m.to[0] for m in mail.outbox} == {employee.email, attestant.email, "boss@annat.se"}
-    call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_time_reminders", date="2026-11-27", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mail.outbox) == 3
+
+
+def test_a_refused_address_does_not_stop_the_other_reminders(company, tenant, employee, attestant, smtp):
+    # given a real SMTP server that refuses the employee's mailbox for good (issue 7 item 11)
+    smtp.refused = {employee.email}
+    # when the day's reminders run
+    sent = _run(NOV_27, tenant)
+    # then the approver still got theirs, and the employee's failure is recorded, not lost
+    assert sent == {"employees": 1, "approvers": 1}
+    assert smtp.recipients == [attestant.email]
+    with tenant_scope(tenant.pk):
+        failed = OutgoingMail.objects.get(status=MailStatus.FAILED)
+        assert failed.to == employee.email and "550" in failed.last_error
+        assert OutgoingMail.objects.get(status=MailStatus.SENT).to == attestant.email

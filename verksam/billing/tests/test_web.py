@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from verksam.audit.models import AuditEvent
 from verksam.billing import selectors, services
 from verksam.billing.models import BalanceEntry, BalanceKind, Payment, PaymentStatus
 from verksam.tenancy.scope import tenant_scope
@@ -147,16 +148,47 @@ def test_return_after_paying_credits_and_says_thank_you(fake_payments, tenant, o
     client.post(TOPUP, {"sms-kind": "SMS", "sms-quantity": "100"})
     with tenant_scope(tenant.pk):
         payment = Payment.objects.get()
-    location = browser_pay(fake_payments, payment.provider_payment_id)
-    response = client.get(location.replace("http://testserver", ""), follow=True)
+    location = browser_pay(fake_payments, payment.provider_payment_id).replace("http://testserver", "")
+    # the page the provider sends the browser to posts back at once; the POST confirms
+    assert 'data-testid="payment-return"' in client.get(location).content.decode()
+    response = client.post(location, follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tack! 100 SMS har lagts till ert saldo." in html
     assert 'data-testid="amount-SMS">100<' in html
     # returning again (reload) does not credit twice
-    client.get(location.replace("http://testserver", ""))
+    client.post(location)
     with tenant_scope(tenant.pk):
         assert selectors.balance_get("SMS") == 100 and BalanceEntry.objects.count() == 1
+
+
+def test_opening_the_return_page_writes_nothing(fake_payments, tenant, owner):
+    # issue 7 item 13: the provider's redirect is a GET, and a GET never writes
+    client = login_client(owner)
+    client.post(TOPUP, {"sms-kind": "SMS", "sms-quantity": "100"})
+    with tenant_scope(tenant.pk):
+        payment = Payment.objects.get()
+        audit = AuditEvent.objects.count()
+    location = browser_pay(fake_payments, payment.provider_payment_id).replace("http://testserver", "")
+    response = client.get(location)
+    assert response.status_code == 200
+    with tenant_scope(tenant.pk):
+        assert Payment.objects.get().status == PaymentStatus.CREATED
+        assert BalanceEntry.objects.count() == 0 and AuditEvent.objects.count() == audit
+
+
+def test_the_return_page_confirms_through_htmx_and_sends_the_browser_to_the_balances(
+    fake_payments, tenant, owner
+):
+    client = login_client(owner)
+    client.post(TOPUP, {"sms-kind": "SMS", "sms-quantity": "100"})
+    with tenant_scope(tenant.pk):
+        payment = Payment.objects.get()
+    location = browser_pay(fake_payments, payment.provider_payment_id).replace("http://testserver", "")
+    response = client.post(location, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/t/snickeri/balances/"
+    with tenant_scope(tenant.pk):
+        assert selectors.balance_get("SMS") == 100
 
 
 def test_return_after_cancelling_says_nothing_was_charged(fake_payments, tenant, owner):
@@ -165,7 +197,7 @@ def test_return_after_cancelling_says_nothing_was_charged(fake_payments, tenant,
     with tenant_scope(tenant.pk):
         payment = Payment.objects.get()
     location = browser_pay(fake_payments, payment.provider_payment_id, action="cancel")
-    html = client.get(location.replace("http://testserver", ""), follow=True).content.decode()
+    html = client.post(location.replace("http://testserver", ""), follow=True).content.decode()
     assert "Betalningen avbröts" in html
     with tenant_scope(tenant.pk):
         assert Payment.objects.get().status == PaymentStatus.CANCELLED
@@ -177,7 +209,8 @@ def test_return_with_another_tenants_payment_is_404(fake_payments, tenant, owner
     browser_pay(fake_payments, theirs.provider_payment_id)
     url = f"/t/snickeri/balances/return/?payment_id={theirs.provider_payment_id}"
     assert login_client(owner).get(url).status_code == 404
-    assert login_client(stranger).get(url).status_code == 404
+    assert login_client(owner).post(url).status_code == 404
+    assert login_client(stranger).post(url).status_code == 404
     with tenant_scope(other_tenant.pk):
         assert selectors.balance_get("SMS") == 0
 

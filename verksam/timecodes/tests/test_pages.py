@@ -110,10 +110,12 @@ def test_owner_sees_every_section_and_the_defaults(tenant, owner, time_machine):
     assert sv("Time settings") in html
 
 
-def test_page_installs_the_defaults_on_first_visit(tenant, owner):
-    assert tc_state(tenant)["settings"] == []
-    login_client(owner).get(_url("timecodes_settings", tenant))
-    assert len(tc_state(tenant)["settings"]) == 1
+def test_page_never_installs_the_defaults(tenant, owner):
+    # reads never write (issue 7 item 13): a company gets its defaults when it is created
+    before = tc_state(tenant)
+    response = login_client(owner).get(_url("timecodes_settings", tenant))
+    assert response.status_code == 200
+    assert tc_state(tenant) == before
 
 
 def test_create_time_code_and_redirect(tenant, owner):
@@ -284,7 +286,7 @@ def test_settings_page_uses_a_constant_number_of_queries(tenant, owner, system):
     # given the page with the defaults (few rows) / when 30 more of each kind exist
     client = login_client(owner)
     url = _url("timecodes_settings", tenant) + f"?system={system}"
-    client.get(url)  # installs the defaults
+    services.timecodes_install_defaults(tenant_id=tenant.pk)  # as tenant_create does
     few, _ = count_queries(lambda: client.get(url))
     for i in range(30):
         TimeCodeFactory(tenant=tenant, code=f"X{i}", paxml_code="ARB")

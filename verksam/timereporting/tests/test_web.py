@@ -13,7 +13,8 @@ from verksam.audit.models import AuditEvent
 from verksam.projects.tests.factories import ProjectFactory
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
-from verksam.tenancy.tests.factories import MembershipFactory
+from verksam.tenancy.services import tenant_create
+from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
 from verksam.tenancy.tests.fixtures import login_client
 from verksam.tenancy.tests.helpers import count_queries, sv
 from verksam.timecodes.models import TimeCode
@@ -524,12 +525,17 @@ def test_query_count_is_constant(tenant, employee, codes, projects, url):
     assert few == many
 
 
-def test_a_new_company_gets_default_codes_on_the_first_visit(tenant, employee):
-    # given a company without any time codes
+def test_a_new_company_offers_its_default_codes_and_the_visit_writes_nothing(db):
+    # given a company just created (its defaults come with it: issue 7 item 13)
+    owner = UserFactory(email="ny@foretag.se")
+    tenant = tenant_create(name="Nytt AB", orgnr="556016-0680", owner=owner)
     with tenant_scope(tenant.pk):
-        assert not TimeCode.objects.exists()
-    # when an employee opens the time page, the default codes are installed and offered
-    response = login_client(employee).get(_url("time_day", tenant, DAY))
+        default = TimeCode.objects.get(is_default=True)
+        codes = TimeCode.objects.count()
+    # when the owner opens a day for the first time
+    response = login_client(owner).get(_url("time_day", tenant, DAY))
+    # then the default code is offered, and opening the page created nothing
     assert response.status_code == 200
+    assert default.name in response.content.decode()
     with tenant_scope(tenant.pk):
-        assert TimeCode.objects.filter(is_default=True).exists()
+        assert TimeCode.objects.count() == codes

@@ -119,15 +119,22 @@ def balances_topup_detail(request: HttpRequest, slug: str, payment_id: int) -> H
 
 @tenant_view(Perm.BALANCES_VIEW)
 def balances_return(request: HttpRequest, slug: str) -> HttpResponse:
-    """The provider sends the browser back here; the status is fetched from the provider, not trusted."""
+    """The provider sends the browser back here; the status is fetched from the provider, not trusted.
+
+    Opening the page only shows it (issue 7 item 13: reads never write); the page posts back at once
+    (htmx on load, or a button without JavaScript), and the POST confirms the payment, which credits
+    the balance and writes the audit row. The provider's webhook confirms it too, so nothing depends on
+    the browser coming back."""
     payment = selectors.payment_get_by_provider_id(request.GET.get("payment_id", ""))
     if payment is None:
         raise Http404
+    if request.method != "POST":
+        return render(request, "web/billing/return.html", {"payment": payment})
     try:
         payment = services.topup_confirm(provider_payment_id=payment.provider_payment_id)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("web:balances", slug)
+        return _to_balances(request, slug)
     label = BalanceKind(payment.kind).label
     if payment.status == PaymentStatus.PAID:
         messages.success(
@@ -141,6 +148,12 @@ def balances_return(request: HttpRequest, slug: str) -> HttpResponse:
         messages.warning(
             request, _("The payment has not been completed yet. The balance is updated once it is paid.")
         )
+    return _to_balances(request, slug)
+
+
+def _to_balances(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(_balances_path(slug))
     return redirect("web:balances", slug)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from verksam.core.duration import hm, parse_hours, typed_hours
 from verksam.core.errors import DomainError
+from verksam.mail import selectors as mail_selectors
 from verksam.tenancy import selectors, services
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership, SalaryForm
@@ -151,11 +152,14 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     actor = request.actor
     may_manage = actor.has(Perm.USERS_MANAGE)
     # Invitations waiting for an answer show by address only: never the name or whether the
-    # address has an account elsewhere (issue 7); they are the administrators' business.
+    # address has an account elsewhere (issue 7); they, and the mail that could not be delivered
+    # (issue 7 item 11), are the administrators' business.
     invitations = list(selectors.invitation_list()) if may_manage else []
+    failed_mails = mail_selectors.mail_failed_list() if may_manage else []
     context = {
         "members": members,
         "invitations": invitations,
+        "failed_mails": failed_mails,
         "may_manage": may_manage,
         "may_confirm_personnummer": _may_confirm_personnummer(actor),
     }

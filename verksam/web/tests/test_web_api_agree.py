@@ -98,7 +98,8 @@ WRITE_PAGES = {
 API_ONLY = {
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
-    "/tenants/{tenant_id}/invitations": "a section of the Users page for USERS_MANAGE only (invitation tests)",
+    "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
+    "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
 }
 
 

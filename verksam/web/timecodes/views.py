@@ -100,7 +100,6 @@ def _page(
     request: TenantRequest, *, bound: dict[str, forms.Form] | None = None, status: int = 200
 ) -> HttpResponse:
     tenant_id = request.actor.tenant_id
-    services.timecodes_install_defaults(tenant_id=tenant_id)
     settings = selectors.time_settings_get(tenant_id=tenant_id)
     current = selectors.current_period(tenant_id=tenant_id)
     following = period_next(current, settings.period_start_day)

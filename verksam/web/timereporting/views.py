@@ -21,8 +21,6 @@ from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
-from verksam.timecodes.models import TimeCode
-from verksam.timecodes.services import timecodes_install_defaults
 from verksam.timereporting import selectors, services
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.selectors import DayState, DaySummary
@@ -73,13 +71,6 @@ def _int(value: str | None) -> int:
 def _member_id(actor: Actor) -> int:
     assert actor.membership is not None  # TIME_REPORT_OWN is held by members only
     return actor.membership.pk
-
-
-def _ensure_codes(actor: Actor) -> None:
-    """A new company gets the default time codes, absence types and activities the first time
-    someone opens the time pages (the defaults belong to the timecodes app)."""
-    if not TimeCode.objects.exists():
-        timecodes_install_defaults(tenant_id=actor.tenant_id)
 
 
 def _safe_next(request: TenantRequest, fallback: str) -> str:
@@ -331,7 +322,6 @@ def _save_cell(actor: Actor, cell: GridCell, key: str, text: str, choices: Choic
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_week(request: TenantRequest, slug: str) -> HttpResponse:
     """The start page: the week with its grid, each day's status and the time bank."""
-    _ensure_codes(request.actor)
     monday = _week_monday(request.GET.get("week"))
     extra = [k for k in request.GET.getlist("row") if k]
     if request.GET.get("add_project"):
@@ -407,7 +397,6 @@ def _entry_forms(request: TenantRequest, bound_kind: str | None = None, **form_k
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
     """One day: its entries, and forms to add time or absence (a one-hand form on a phone)."""
-    _ensure_codes(request.actor)
     date = _parse_day(day)
     member_id = _member_id(request.actor)
     kind = request.POST.get("kind") if request.method == "POST" else None

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.management import call_command
 
-from verksam.core.management.commands import run_scheduler
-from verksam.core.management.commands.run_scheduler import due_jobs
+from verksam.jobs.management.commands import run_scheduler
+from verksam.jobs.management.commands.run_scheduler import JobState, due_jobs
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -17,15 +17,17 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, 25, hour, minute, tzinfo=STOCKHOLM)
 
 
-def test_a_job_is_due_from_its_time_and_only_once_a_day(settings):
+def test_a_job_is_due_from_its_time_and_only_once_a_day(db, settings):
     settings.SCHEDULE = [("07:30", "send_time_reminders", {"enqueue": True})]
     assert due_jobs(at(7, 29), {}) == []
     assert due_jobs(at(7, 30), {}) == [("send_time_reminders", {"enqueue": True})]
-    assert due_jobs(at(15), {"send_time_reminders": dt.date(2026, 11, 25)}) == []
-    assert due_jobs(at(7, 31), {"send_time_reminders": dt.date(2026, 11, 24)}) != []
+    done_today = JobState(day=dt.date(2026, 11, 25), done=True)
+    assert due_jobs(at(15), {"send_time_reminders": done_today}) == []
+    done_yesterday = JobState(day=dt.date(2026, 11, 24), done=True)
+    assert due_jobs(at(7, 31), {"send_time_reminders": done_yesterday}) != []
 
 
-def test_once_runs_the_due_jobs_by_command_name(settings, monkeypatch):
+def test_once_runs_the_due_jobs_by_command_name(db, settings, monkeypatch):
     settings.SCHEDULE = [("07:30", "send_time_reminders", {"enqueue": True}), ("23:00", "late_job", {})]
     calls = []
     monkeypatch.setattr(run_scheduler, "call_command", lambda name, **kw: calls.append((name, kw)))
