@@ -183,7 +183,15 @@ TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.Dat
 # docs/reminders.md): (local time "HH:MM", management command, options). Each must be idempotent.
 SCHEDULE = [
     (env("REMINDERS_AT", default="07:30"), "send_time_reminders", {"enqueue": True}),
+    ("03:15", "purge_idempotency_keys", {}),
 ]
+
+# Idempotency-Key on API POSTs (verksam/api/idempotency.py, docs/api.md): how long a key is kept and
+# replayed, how long a retry waits for a first request still running before answering 409, and after
+# how long a claim whose request died (a killed worker) may be taken over.
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=5.0)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
 
 # Content-Security-Policy: no inline script or style; htmx is served from our own static files.
 CONTENT_SECURITY_POLICY = {

@@ -1,0 +1,147 @@
+"""Idempotency under real concurrency on PostgreSQL (issue 7 item 4): requests with the same
+`Idempotency-Key` or the same `client_uuid` at the same moment write once and answer alike.
+SQLite serialises writers, so it cannot show the race; these tests run on PostgreSQL only."""
+
+import json
+import threading
+import time
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from verksam.accounts.services import api_token_create
+from verksam.api.models import IdempotencyRecord
+from verksam.projects import services as project_services
+from verksam.projects.models import Project
+from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
+from verksam.tenancy.models import Licence
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.tests.factories import MembershipFactory, TenantFactory
+from verksam.tenancy.tests.helpers import membership_of
+from verksam.timecodes.tests.factories import TimeCodeFactory
+from verksam.timereporting.models import TimeEntry
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _only_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrent transactions")
+
+
+def _together(calls):
+    """Run each call in its own thread, released at the same moment; return the results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # collected and asserted by the test
+            results[i] = exc
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _client(user) -> Client:
+    _token, secret = api_token_create(user=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.fixture
+def company():
+    tenant = TenantFactory()
+    owner = MembershipFactory(tenant=tenant, licence=Licence.TOTAL).user
+    return tenant, owner
+
+
+@pytest.fixture
+def slow_project_create(monkeypatch):
+    """Hold the write open long enough that every concurrent request overlaps it."""
+    original = project_services.project_create
+
+    def slow(**kwargs):
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(project_services, "project_create", slow)
+
+
+def _projects(tenant) -> list[str]:
+    with tenant_scope(tenant.pk):
+        return list(Project.objects.values_list("name", flat=True))
+
+
+def test_the_same_key_at_the_same_moment_writes_once_and_answers_alike(company, slow_project_create):
+    # given a client that sends the same request with the same key on six connections at once
+    tenant, owner = company
+    clients = [_client(owner) for _ in range(6)]
+    url = f"/api/v1/tenants/{tenant.pk}/projects"
+
+    def post(client):
+        return lambda: client.post(url, {"name": "Villa Ek"}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-1")
+
+    # when they race
+    responses = _together([post(c) for c in clients])
+    # then exactly one project is written and every answer is the same 201
+    assert _projects(tenant) == ["Villa Ek"]
+    assert [r.status_code for r in responses] == [201] * 6, responses
+    assert len({r.content for r in responses}) == 1
+    assert sum(r.has_header("Idempotent-Replayed") for r in responses) == 5
+    with tenant_scope(tenant.pk):
+        assert IdempotencyRecord.objects.get(key="k-1").status_code == 201
+
+
+def test_the_same_key_with_another_body_at_the_same_moment_is_refused(company, slow_project_create):
+    tenant, owner = company
+    url = f"/api/v1/tenants/{tenant.pk}/projects"
+    a, b = _client(owner), _client(owner)
+    responses = _together(
+        [
+            lambda: a.post(url, {"name": "Villa Ek"}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-1"),
+            lambda: b.post(url, {"name": "Kök Berg"}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-1"),
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [201, 422]
+    refused = next(r for r in responses if r.status_code == 422)
+    assert refused.json()["code"] == "idempotency_key_reused"
+    assert len(_projects(tenant)) == 1
+
+
+def test_the_same_client_uuid_at_the_same_moment_writes_one_entry(company):
+    # given an employee on a project, and one offline entry sent twice at once (no Idempotency-Key)
+    tenant, owner = company
+    employee = MembershipFactory(tenant=tenant, licence=Licence.LIGHT).user
+    project = ProjectFactory(tenant=tenant)
+    ProjectMemberFactory(tenant=tenant, project=project, membership=membership_of(tenant, employee))
+    code = TimeCodeFactory(tenant=tenant, code="NT", is_default=True)
+    body = json.dumps(
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "date": "2026-11-02",
+            "project_id": project.pk,
+            "time_code_id": code.pk,
+            "minutes": 120,
+        }
+    )
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    clients = [_client(employee) for _ in range(4)]
+    # when they race
+    responses = _together([lambda c=c: c.post(url, body, content_type=JSON) for c in clients])
+    # then one entry exists and every answer describes it (201 for the write, 200 for the others)
+    with tenant_scope(tenant.pk):
+        assert TimeEntry.objects.count() == 1
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], responses
+    assert len({json.dumps(r.json(), sort_keys=True) for r in responses}) == 1
