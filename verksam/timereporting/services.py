@@ -9,6 +9,8 @@ TOTAL user) and calls them after its checks.
 """
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -82,6 +84,24 @@ def _entry_audit(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
+class ClientUuidReused(DomainError):
+    status = 422
+    code = "idempotency_key_reused"
+
+
+def _fingerprint(fields: dict[str, Any]) -> str:
+    """The create request's data, canonical: model instances by id, values as text."""
+    canonical = {key: (value.pk if hasattr(value, "pk") else value) for key, value in sorted(fields.items())}
+    return hashlib.sha256(json.dumps(canonical, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _same_request(existing: TimeEntry, fingerprint: str) -> TimeEntry:
+    """The entry a retry answers with, if the retry carries the same data (issue 7 item 4)."""
+    if existing.client_fingerprint and existing.client_fingerprint != fingerprint:
+        raise ClientUuidReused(_("This client id was already used for another entry."))
+    return existing
+
+
 def _existing_for_uuid(client_uuid: uuid.UUID, membership: Membership) -> TimeEntry | None:
     existing = TimeEntry.objects.filter(client_uuid=client_uuid).first()
     if existing is not None and existing.membership_id != membership.pk:
@@ -113,23 +133,45 @@ def time_entry_create_or_get(
     """Report own time or absence; with a `client_uuid` already used, return that entry unchanged.
 
     Returns `(entry, created)`: offline clients retry a POST with the same id and must never get a
-    duplicate (issue 3 item 7), so a retry answers with the first entry and `created=False`."""
+    duplicate (issue 3 item 7), so a retry answers with the first entry and `created=False`. The
+    same id with other data is refused (`ClientUuidReused`, issue 7 item 4)."""
     membership = own_membership(actor)
+    fingerprint = ""
     if client_uuid is not None:
+        fingerprint = _fingerprint(
+            {
+                "date": date,
+                "kind": kind,
+                "project": project,
+                "activity": activity,
+                "time_code": time_code,
+                "absence_type": absence_type,
+                "start_time": start_time,
+                "end_time": end_time,
+                "break_minutes": break_minutes,
+                "minutes": minutes,
+                "invoiceable_minutes": invoiceable_minutes,
+                "whole_day": whole_day,
+                "child_personnummer": child_personnummer,
+                "comment": comment,
+                "internal_comment": internal_comment,
+            }
+        )
         existing = _existing_for_uuid(client_uuid, membership)
         if existing is not None:
-            return existing, False
+            return _same_request(existing, fingerprint), False
     lock_membership(membership)
     if client_uuid is not None:
         # A concurrent retry may have committed while this one waited for the lock.
         existing = _existing_for_uuid(client_uuid, membership)
         if existing is not None:
-            return existing, False
+            return _same_request(existing, fingerprint), False
     check_days_open(membership, [date])
     entry = TimeEntry(
         tenant_id=actor.tenant_id,
         membership=membership,
         client_uuid=client_uuid or uuid.uuid4(),
+        client_fingerprint=fingerprint,
         date=date,
         kind=kind,
         project=project,
@@ -156,7 +198,7 @@ def time_entry_create_or_get(
         existing = _existing_for_uuid(entry.client_uuid, membership) if client_uuid else None
         if existing is None:
             raise
-        return existing, False
+        return _same_request(existing, fingerprint), False
     return entry, True
 
 

@@ -114,6 +114,8 @@ def time_entry_list(request, tenant_id: int, params: Query[EntryListParams]):
     "/tenants/{tenant_id}/time-entries",
     response={200: TimeEntryOut, 201: TimeEntryOut},
     summary="Report time or absence (idempotent on client_uuid: a retry answers 200 with the same entry)",
+    description="A retry with the same `client_uuid` and the same data answers 200 with the entry it "
+    "created; the same `client_uuid` with other data answers 422 `idempotency_key_reused`.",
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
 def time_entry_create(request, tenant_id: int, payload: TimeEntryIn):

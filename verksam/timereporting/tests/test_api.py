@@ -102,9 +102,8 @@ def test_retried_post_with_the_same_client_uuid_returns_the_entry_with_200(tenan
     body = _work(projects, codes, client_uuid=str(uuid.uuid4()))
     first = client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON)
     again = client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON)
-    changed = client.post(f"{_base(tenant)}/time-entries", {**body, "minutes": 60}, content_type=JSON)
-    assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 200)
-    assert first.json()["id"] == again.json()["id"] == changed.json()["id"]
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
     assert again.json()["client_uuid"] == body["client_uuid"]
     with tenant_scope(tenant.pk):
         assert TimeEntry.objects.count() == 1
@@ -115,6 +114,31 @@ def test_retried_post_with_the_same_client_uuid_returns_the_entry_with_200(tenan
     assert client.post(f"{_base(tenant)}/time-entries", body2, content_type=JSON, **key).status_code == 201
     with tenant_scope(tenant.pk):
         assert TimeEntry.objects.count() == 2
+
+
+def test_a_client_uuid_reused_for_another_entry_is_refused_with_422(tenant, employee, codes, projects):
+    # given an entry created offline with a client id
+    client = api_client(employee)
+    body = _work(projects, codes, client_uuid=str(uuid.uuid4()))
+    assert client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON).status_code == 201
+    before = _state(tenant)
+    # when the same id arrives with other data (a client bug: silently answering with the old entry
+    # would lose the new one)
+    response = client.post(f"{_base(tenant)}/time-entries", {**body, "minutes": 60}, content_type=JSON)
+    # then it is refused like a reused Idempotency-Key, and nothing changes
+    _error(response, 422, "idempotency_key_reused")
+    assert _state(tenant) == before
+
+
+def test_a_retry_after_the_entry_was_edited_still_answers_with_the_entry(tenant, employee, codes, projects):
+    # the fingerprint is of the create request, not of the entry's current state
+    client = api_client(employee)
+    body = _work(projects, codes, client_uuid=str(uuid.uuid4()))
+    created = client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON).json()
+    client.patch(f"{_base(tenant)}/time-entries/{created['id']}", {"minutes": 90}, content_type=JSON)
+    again = client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON)
+    assert again.status_code == 200
+    assert again.json()["id"] == created["id"] and again.json()["minutes"] == 90
 
 
 @pytest.mark.parametrize(
