@@ -37,8 +37,17 @@ class UserAdmin(admin.ModelAdmin):
     # confirmed only through tenancy.services, never by editing the row here.
     readonly_fields = ["personnummer", "personnummer_verified_at", "personnummer_verified_by"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivation goes through the service, which revokes every API token (issue 7 item 12).
+            obj.is_active = True
+            super().save_model(request, obj, form, change)
+            services.user_deactivate(user=obj)
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash"]
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "revoked_at", "revoked_reason"]

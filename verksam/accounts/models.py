@@ -1,6 +1,8 @@
 """People and their credentials. A user is global; what they may do in a company comes from
 tenancy.Membership or tenancy.PartnerGrant."""
 
+import hashlib
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -84,16 +86,36 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self.personnummer) and self.personnummer_verified_at is not None
 
 
+class RevokedReason(models.TextChoices):
+    USER = "user", _("Revoked by its owner")
+    PASSWORD = "password", _("Password changed")
+    DEACTIVATED = "deactivated", _("User deactivated")
+
+
+def credential_check(user: "User") -> str:
+    """A digest of the user's current password hash: a token remembers it at creation and stops
+    working once the password changes by any path (reset, admin, `manage.py changepassword`)."""
+    return hashlib.sha256(f"verksam.api_token|{user.password}".encode()).hexdigest()
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 of the secret is stored; the secret is shown once."""
+    """A personal API token. Only a SHA-256 of the secret is stored; the secret is shown once.
+
+    A token is the person's, not a company's: it reaches every company the person may enter at the
+    time of each request (access is resolved per request, so a deactivated membership or a revoked
+    partner grant closes that company at once while the token keeps working in the others)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # written at most once a minute (accounts.services.user_for_token), to keep the hot path cheap
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=20, choices=RevokedReason.choices, blank=True, default="")
+    credential_check = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -102,5 +124,26 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def status(self) -> str:
+        """ "active", "expired" or "revoked" (also when the password changed after its creation)."""
+        if self.revoked_at is not None or self.credential_check != credential_check(self.user):
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.status == "active"
+
+    @property
+    def revocation(self) -> str:
+        """Why it was revoked (a RevokedReason value), or "" while it has not been."""
+        if self.revoked_at is not None:
+            return self.revoked_reason or RevokedReason.USER
+        return RevokedReason.PASSWORD if self.status == "revoked" else ""
+
+    @property
+    def revocation_label(self) -> str:
+        reason = self.revocation
+        return str(RevokedReason(reason).label) if reason else ""

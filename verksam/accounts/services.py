@@ -1,61 +1,129 @@
 """Writes for people and credentials."""
 
 import hashlib
+import hmac
 import secrets
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verksam.core.errors import NotFound, Unauthenticated
+from verksam.audit.services import record_for_user
+from verksam.core.errors import DomainError, NotFound, Unauthenticated
 
-from .models import ApiToken, User
+from .models import ApiToken, RevokedReason, User, credential_check
 from .ratelimit import LoginGuard
 
 TOKEN_PREFIX = "vks_"
+
+
+# Expiry a token may be given, in days (the profile page offers 30, 90 and 365, or none).
+TOKEN_MAX_DAYS = 3650
 
 
 def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _token_audit(token: ApiToken, **extra: Any) -> dict[str, Any]:
+    expires = token.expires_at
+    return {
+        "name": token.name,
+        "prefix": token.prefix,
+        "expires": timezone.localtime(expires).strftime("%Y-%m-%d %H:%M") if expires else None,
+        **extra,
+    }
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it with the secret, which is never stored."""
+def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token, optionally expiring; return it with the secret, never stored."""
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise DomainError(
+            _("A token expires after 1 to %(max)s days, or never.") % {"max": TOKEN_MAX_DAYS},
+            code="invalid_expiry",
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken(
-        user=user, name=(name or "API").strip()[:100], prefix=secret[:12], key_hash=hash_token(secret)
+        user=user,
+        name=(name or "API").strip()[:100],
+        prefix=secret[:12],
+        key_hash=hash_token(secret),
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        credential_check=credential_check(user),
     )
     token.full_clean()
     token.save()
+    record_for_user(user=user, action="api_token.create", target=token, data=_token_audit(token))
     return token, secret
+
+
+def _revoke(token: ApiToken, reason: str) -> None:
+    token.revoked_at = timezone.now()
+    token.revoked_reason = reason
+    token.save(update_fields=["revoked_at", "revoked_reason"])
+    record_for_user(
+        user=token.user, action="api_token.revoke", target=token, data=_token_audit(token, revocation=reason)
+    )
 
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens; revoking twice is harmless."""
-    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    """Revoke one of the user's own tokens; revoking twice is harmless (and audited once)."""
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
         raise NotFound(_("The token does not exist."))
+    token.user = user
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        _revoke(token, RevokedReason.USER)
     return token
 
 
+def _revoke_all(user: User, reason: str) -> int:
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.user = user
+        _revoke(token, reason)
+    return len(tokens)
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Set a new password and revoke every API token: whoever held the old password may hold a token."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _revoke_all(user, RevokedReason.PASSWORD)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate a person's account and revoke every API token for good (reactivation needs new ones)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _revoke_all(user, RevokedReason.DEACTIVATED)
+    return user
+
+
 def user_for_token(secret: str) -> User | None:
-    """The active user owning an unrevoked token with this secret, or None."""
+    """The active user owning an unrevoked, unexpired token with this secret, or None."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
-    if token is None:
+    if token is None or not hmac.compare_digest(token.credential_check, credential_check(token.user)):
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from verksam.accounts.models import RevokedReason
 from verksam.core.duration import hm
 from verksam.core.money import Money
 
@@ -55,11 +56,16 @@ ACTION_LABELS = {
     "activity.update": _("Activity changed"),
     "payroll_code.set": _("Payroll code set"),
     "payroll_code.clear": _("Payroll code removed"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
 }
 
 # key → (label, action prefixes); the log's filter offers these.
 GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "users": (_("Users and partners"), ("tenant.", "membership.", "invitation.", "partner_grant.", "user.")),
+    "users": (
+        _("Users and partners"),
+        ("tenant.", "membership.", "invitation.", "partner_grant.", "user.", "api_token."),
+    ),
     "balances": (_("Balances"), ("balance.",)),
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
@@ -102,6 +108,9 @@ FIELD_LABELS = {
     "quantity": _("Quantity"),
     "personnummer": _("Personnummer"),
     "was_confirmed": _("Was confirmed"),
+    "prefix": _("Starts with"),
+    "expires": _("Expires"),
+    "revocation": _("Revoked because"),
 }
 
 
@@ -123,6 +132,8 @@ def _field(key: str) -> str:
 def _value(key: str, value: Any) -> str:
     if value is None or value == "":
         return "–"
+    if key == "revocation":
+        return str(RevokedReason(value).label) if value in RevokedReason.values else str(value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if key.endswith(("minutes", "_ore")) and _is_integer(value):

@@ -1,9 +1,13 @@
 """Writing the audit log. Called by services inside their own transaction, so the audit row and
 the change it describes commit or roll back together."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.selectors import tenants_for_user
 
 from .models import AuditEvent
 
@@ -31,3 +35,25 @@ def record(
     )
     event.save()
     return event
+
+
+@dataclass(frozen=True)
+class _PersonActor:
+    """The person acting on their own credentials, in one company's log."""
+
+    user: Any
+    tenant_id: int
+    partner_tenant_id: int | None = None
+
+
+def record_for_user(
+    *, user: Any, action: str, target: models.Model | None = None, data: dict | None = None
+) -> list[AuditEvent]:
+    """Append one audit row in every company `user` may enter now: the person's own credentials (an
+    API token) reach all of them, so each company's administrator sees them come and go."""
+    events = []
+    for choice in tenants_for_user(user):
+        with tenant_scope(choice.tenant.pk):
+            actor = _PersonActor(user=user, tenant_id=choice.tenant.pk)
+            events.append(record(actor=actor, action=action, target=target, data=data))
+    return events

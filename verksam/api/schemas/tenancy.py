@@ -1,19 +1,9 @@
 import datetime as dt
 
 from ninja import Schema
-from pydantic import EmailStr, Field
+from pydantic import Field
 
-
-class TokenIn(Schema):
-    email: EmailStr
-    password: str
-    name: str = "API"
-
-
-class TokenOut(Schema):
-    token: str
-    token_id: int
-    name: str
+from .accounts import Email
 
 
 class MeOut(Schema):
@@ -77,7 +67,7 @@ class PersonnummerConfirmIn(Schema):
 
 
 class MemberIn(Schema):
-    email: EmailStr
+    email: Email
     name: str = Field(
         "", max_length=150, description="Suggested name for a new account; the person confirms their own"
     )

@@ -72,6 +72,26 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the token"), max_length=100)
+    expires_in_days = forms.TypedChoiceField(
+        label=gettext_lazy("Valid for"),
+        choices=[
+            ("30", gettext_lazy("30 days")),
+            ("90", gettext_lazy("90 days")),
+            ("365", gettext_lazy("1 year")),
+            ("", gettext_lazy("Until revoked")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+    )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The reset link's form: the new password is set by the service that revokes every API token."""
+
+    def save(self, commit: bool = True) -> User:
+        return account_services.user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class ProfileForm(forms.Form):
@@ -98,7 +118,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     status = 200
     if action == "token":
         if form.is_valid():
-            _token, new_secret = account_services.api_token_create(user=user, name=form.cleaned_data["name"])
+            _token, new_secret = account_services.api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
             form = TokenForm(auto_id="id_token_%s")
         else:
             status = 422
@@ -172,6 +196,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
+    form_class=SetPasswordForm,
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
