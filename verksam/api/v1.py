@@ -10,7 +10,9 @@ api = NinjaAPI(
     title="Verksam API",
     version="1",
     description="Verksam's API for the mobile app and integrations. Errors are `{code, message, extra}`; "
-    "lists are paged with `page`, `page_size` and `total`; POST honours `Idempotency-Key`.",
+    "lists are paged with `page`, `page_size` and `total`; POST to a company honours `Idempotency-Key` "
+    "(per user and company, kept 24 h; the same key with another body answers 422 `idempotency_key_reused`, "
+    "one still running 409 `idempotency_key_in_progress`). Tokens and retries: docs/api.md.",
     auth=AUTH,
     urls_namespace="api-v1",
 )
