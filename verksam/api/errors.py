@@ -1,11 +1,13 @@
 """One error body for the whole API: `{code, message, extra}` (DESIGN.md rule 19)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from verksam.core.db import is_unique_violation
 from verksam.core.errors import DomainError
 
 
@@ -50,6 +52,18 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, body("not_found", _("The object does not exist.")), status=404)
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request, exc: IntegrityError):
+        # A write that passed its service's "already exists" check lost a race to a simultaneous one
+        # and hit the unique constraint (issue 7 item 4). The transaction is rolled back; answer 409.
+        if not is_unique_violation(exc):
+            raise exc
+        return api.create_response(
+            request,
+            body("conflict", _("Someone saved the same thing at the same moment. Reload and try again.")),
+            status=409,
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership, Tenant
@@ -257,15 +258,14 @@ def project_member_add(*, actor: Actor, project: Project, membership: Membership
             code="inactive_member",
             extra={"field": "membership"},
         )
+    already = _("The user is already assigned to the project.")
     if ProjectMember.objects.filter(project=project, membership=membership).exists():
-        raise Conflict(
-            _("The user is already assigned to the project."),
-            code="already_assigned",
-            extra={"field": "membership"},
-        )
+        raise Conflict(already, code="already_assigned", extra={"field": "membership"})
     assignment = ProjectMember(tenant_id=actor.tenant_id, project=project, membership=membership)
-    assignment.full_clean()  # TenantOwned.clean: project and membership of this tenant only (rule 9)
-    assignment.save()
+    # TenantOwned.clean: project and membership of this tenant only (rule 9); assigned once: the insert
+    assignment.full_clean(exclude=["membership"])
+    with conflict_on_duplicate(already, code="already_assigned", extra={"field": "membership"}):
+        assignment.save()  # a concurrent assignment may have won the race past the check above
     record(
         actor=actor,
         action="project.member_add",

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.identifiers import mask_personnummer, normalize_personnummer
 
@@ -286,8 +287,9 @@ def partner_grant_create(*, actor: Actor, personnummer: str, level: str) -> Part
         level=level,
         created_by=actor.user,
     )
-    grant.full_clean()
-    grant.save()
+    grant.full_clean(exclude=["user"])  # one active grant per user: checked by the insert below
+    with conflict_on_duplicate(_("This person already has access to the company."), code="duplicate_grant"):
+        grant.save()  # a concurrent grant to the same person may have won the race past the check above
     record(
         actor=actor,
         action="partner_grant.create",
@@ -478,7 +480,11 @@ def _invitation_create(
     # `user` came from the query above; validating it again would cost a query only when the
     # address has an account, and the timing would tell.
     invitation.full_clean(exclude=["user"])
-    invitation.save()
+    with conflict_on_duplicate(
+        _("That address has already been invited. Send the invitation again from the list of users."),
+        code="duplicate_invitation",
+    ):
+        invitation.save()  # a simultaneous invitation of the address may have passed the checks above
     record(
         actor=actor,
         action="membership.invite",

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from verksam.accounts.services import api_token_create
 from verksam.api.models import IdempotencyRecord
@@ -145,3 +146,83 @@ def test_the_same_client_uuid_at_the_same_moment_writes_one_entry(company):
         assert TimeEntry.objects.count() == 1
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], responses
     assert len({json.dumps(r.json(), sort_keys=True) for r in responses}) == 1
+
+
+# --- the same class of defect elsewhere: simultaneous duplicates without a key ----------------------
+# The unique constraints stop the second write, but a check-then-insert let the loser of the race
+# hit the constraint as an unhandled IntegrityError: a 500 instead of the domain's 409.
+
+
+def test_simultaneous_invitations_of_one_address_make_one_invitation(company):
+    from verksam.tenancy.models import Invitation
+
+    tenant, owner = company
+    clients = [_client(owner) for _ in range(4)]
+    url = f"/api/v1/tenants/{tenant.pk}/members"
+    responses = _together(
+        [
+            lambda c=c: c.post(url, {"email": "ny@example.se", "name": "Nina Ny"}, content_type=JSON)
+            for c in clients
+        ]
+    )
+    # one is written; the others are refused with the error body (409 from the service's check or the
+    # constraint, 422 when full_clean already saw the winner's committed row) — never a 500
+    assert [r.status_code for r in responses].count(201) == 1, responses
+    for refused in (r for r in responses if r.status_code != 201):
+        assert refused.status_code in (409, 422), responses
+        assert refused.json()["code"] in {"duplicate_invitation", "invalid"} and refused.json()["message"]
+    with tenant_scope(tenant.pk):
+        assert Invitation.objects.filter(email="ny@example.se").count() == 1
+
+
+def test_simultaneous_grants_to_one_person_make_one_grant_and_409s(company):
+    from verksam.tenancy.models import PartnerGrant, Variant
+    from verksam.tenancy.tests.factories import UserFactory, make_personnummer
+
+    tenant, owner = company
+    firm = TenantFactory(variant=Variant.PARTNER)
+    person = UserFactory(personnummer=make_personnummer(4242), personnummer_verified_at=timezone.now())
+    MembershipFactory(tenant=firm, user=person, licence=Licence.TOTAL)
+    clients = [_client(owner) for _ in range(4)]
+    url = f"/api/v1/tenants/{tenant.pk}/partner-grants"
+    body = {"personnummer": person.personnummer, "level": "FULL"}
+    responses = _together([lambda c=c: c.post(url, body, content_type=JSON) for c in clients])
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], responses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"duplicate_grant"}
+    with tenant_scope(tenant.pk):
+        assert PartnerGrant.objects.count() == 1
+
+
+def test_simultaneous_assignments_to_a_project_make_one_and_409s(company):
+    from verksam.projects.models import ProjectMember
+
+    tenant, owner = company
+    member = MembershipFactory(tenant=tenant, licence=Licence.LIGHT)
+    project = ProjectFactory(tenant=tenant)
+    clients = [_client(owner) for _ in range(4)]
+    url = f"/api/v1/tenants/{tenant.pk}/projects/{project.pk}/members"
+    responses = _together(
+        [lambda c=c: c.post(url, {"membership_id": member.pk}, content_type=JSON) for c in clients]
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], responses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"already_assigned"}
+    with tenant_scope(tenant.pk):
+        assert ProjectMember.objects.count() == 1
+
+
+def test_any_other_simultaneous_duplicate_answers_409_json_not_500(company):
+    # The safety net for every other check-then-insert (here: two time codes with one code): the
+    # constraint keeps the data right, and the API answers 409 with its error body.
+    from verksam.timecodes.models import TimeCode
+
+    tenant, owner = company
+    clients = [_client(owner) for _ in range(4)]
+    url = f"/api/v1/tenants/{tenant.pk}/time-codes"
+    responses = _together(
+        [lambda c=c: c.post(url, {"code": "OB9", "name": "OB natt"}, content_type=JSON) for c in clients]
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], responses
+    for refused in (r for r in responses if r.status_code == 409):
+        assert refused.json()["code"] in {"duplicate_code", "conflict"} and refused.json()["message"]
+    with tenant_scope(tenant.pk):
+        assert TimeCode.objects.filter(code="OB9").count() == 1
