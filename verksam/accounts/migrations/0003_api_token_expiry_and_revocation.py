@@ -18,7 +18,7 @@ def remember_current_passwords(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0001_initial"),
+        ("accounts", "0002_user_personnummer_verified"),
     ]
 
     operations = [
