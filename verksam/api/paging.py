@@ -1,11 +1,18 @@
 """Paging `page/page_size/total` (DESIGN.md rule 19). Evaluated inside the tenant scope."""
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
+from pydantic import Field
+
+from verksam.core.bounds import MAX_PAGE
+
+from .types import PageNumber, QueryIn
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
+
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 
 
 class Page(Schema, Generic[T]):
@@ -15,13 +22,21 @@ class Page(Schema, Generic[T]):
     total: int
 
 
+class PageParams(QueryIn):
+    """The query parameters of every paged list: a page beyond the last answers an empty page, a page
+    number or size outside the bounds answers 422 (never an offset no database can take)."""
+
+    page: PageNumber = 1
+    page_size: PageSize = 50
+
+
 def paginate(queryset, page: int = 1, page_size: int = 50) -> dict:
-    page = max(int(page), 1)
+    page = min(max(int(page), 1), MAX_PAGE)  # bounded again for direct callers
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     total = queryset.count()
     start = (page - 1) * page_size
     return {
-        "items": list(queryset[start : start + page_size]),
+        "items": list(queryset[start : start + page_size]) if start < total else [],
         "page": page,
         "page_size": page_size,
         "total": total,

@@ -4,7 +4,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 
 from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
 
@@ -135,11 +136,13 @@ def time_bank_balance(*, membership_ids: Iterable[int], until: dt.date) -> dict[
     adjusted = (
         TimeBankAdjustment.objects.filter(membership_id__in=ids, date__lte=until)
         .values("membership_id")
-        .annotate(total=Sum("minutes"))
+        # Summed as a float: adjustments are bounded (core.bounds), but one stored before the bound
+        # existed must not overflow SQLite's 64-bit SUM and break every page that shows the bank.
+        .annotate(total=Sum(Cast("minutes", output_field=FloatField())))
         .values_list("membership_id", "total")
     )
     for membership_id, total in adjusted:
-        balances[membership_id] += total or 0
+        balances[membership_id] += round(total or 0)
     return balances
 
 

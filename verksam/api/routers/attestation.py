@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
+from pydantic import Field
 
 from verksam.attestation import selectors, services
 from verksam.core.errors import DomainError, Forbidden
@@ -15,12 +16,12 @@ from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import membership_get
 from verksam.timecodes.periods import Period
 
-from ..paging import Page, paginate
+from ..paging import Page, PageParams, paginate
 from ..schemas.attestation import (
+    AttestationDaysChangedOut,
     AttestIn,
     BulkAttestIn,
     BulkAttestOut,
-    DaysChangedOut,
     DelegationIn,
     DelegationOut,
     EmployeePeriodOut,
@@ -29,21 +30,20 @@ from ..schemas.attestation import (
     ReopenIn,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, QueryIn
 
 router = Router(tags=["attestation"])
 
 
-class PeriodParams(Schema):
-    period: str | None = None
+class PeriodParams(QueryIn):
+    period: str | None = Field(None, max_length=7, description="YYYY-MM; default: the current period")
 
 
 class QueueParams(PeriodParams):
     waiting_only: bool = False
 
 
-class PageParams(Schema):
-    page: int = 1
-    page_size: int = 50
+class DelegationListParams(PageParams):
     include_ended: bool = False
 
 
@@ -74,7 +74,7 @@ def _route(actor: Actor, member_id: int) -> selectors.Route:
 
 
 def _change_days(request, member_id: int, change: Callable[..., int], **arguments: Any) -> dict:
-    """Attest, reject or reopen (`change`) days of one employee; answers DaysChangedOut."""
+    """Attest, reject or reopen (`change`) days of one employee; answers AttestationDaysChangedOut."""
     membership = _member(member_id)
     days = change(actor=request.actor, membership=membership, **arguments)
     return {"member_id": membership.pk, "days": days}
@@ -84,7 +84,7 @@ def _change_days(request, member_id: int, change: Callable[..., int], **argument
     "/tenants/{tenant_id}/attestation/queue", response=QueueOut, summary="The approver's queue for a period"
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def attestation_queue(request, tenant_id: int, params: Query[QueueParams]):
+def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
     period = _period(params.period)
     rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=params.waiting_only)
     return {
@@ -118,7 +118,7 @@ def attestation_queue(request, tenant_id: int, params: Query[QueueParams]):
     summary="One employee's period, day by day",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def attestation_employee(request, tenant_id: int, member_id: int, params: Query[PeriodParams]):
+def attestation_employee(request, tenant_id: Id, member_id: Id, params: Query[PeriodParams]):
     route = _route(request.actor, member_id)
     period = _period(params.period)
     detail = selectors.employee_period(membership=route.membership, period=period)
@@ -162,19 +162,23 @@ def attestation_employee(request, tenant_id: int, member_id: int, params: Query[
     }
 
 
-@router.post("/tenants/{tenant_id}/attestation/attest", response=DaysChangedOut, summary="Attest locked days")
+@router.post(
+    "/tenants/{tenant_id}/attestation/attest",
+    response=AttestationDaysChangedOut,
+    summary="Attest locked days",
+)
 @tenant_endpoint(Perm.TIME_ATTEST)
-def attestation_attest(request, tenant_id: int, payload: AttestIn):
+def attestation_attest(request, tenant_id: Id, payload: AttestIn):
     return _change_days(request, payload.member_id, services.time_attest, dates=payload.dates)
 
 
 @router.post(
     "/tenants/{tenant_id}/attestation/reject",
-    response=DaysChangedOut,
+    response=AttestationDaysChangedOut,
     summary="Send locked days back to the employee with a comment",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def attestation_reject(request, tenant_id: int, payload: RejectIn):
+def attestation_reject(request, tenant_id: Id, payload: RejectIn):
     return _change_days(
         request, payload.member_id, services.time_reject, dates=payload.dates, comment=payload.comment
     )
@@ -182,11 +186,11 @@ def attestation_reject(request, tenant_id: int, payload: RejectIn):
 
 @router.post(
     "/tenants/{tenant_id}/attestation/reopen",
-    response=DaysChangedOut,
+    response=AttestationDaysChangedOut,
     summary="Reopen attested days with a reason (TOTAL)",
 )
 @tenant_endpoint(Perm.TIME_REOPEN)
-def attestation_reopen(request, tenant_id: int, payload: ReopenIn):
+def attestation_reopen(request, tenant_id: Id, payload: ReopenIn):
     return _change_days(
         request, payload.member_id, services.time_reopen, dates=payload.dates, reason=payload.reason
     )
@@ -198,7 +202,7 @@ def attestation_reopen(request, tenant_id: int, payload: ReopenIn):
     summary="Attest every locked day of the period for everyone you attest",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def attestation_attest_bulk(request, tenant_id: int, payload: BulkAttestIn):
+def attestation_attest_bulk(request, tenant_id: Id, payload: BulkAttestIn):
     _period(payload.period)
     return services.time_attest_bulk(
         actor=request.actor, period_key=payload.period, membership_ids=payload.member_ids
@@ -211,7 +215,7 @@ def attestation_attest_bulk(request, tenant_id: int, payload: BulkAttestIn):
     summary="Substitutes (ersättare)",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def delegation_list(request, tenant_id: int, params: Query[PageParams]):
+def delegation_list(request, tenant_id: Id, params: Query[DelegationListParams]):
     qs = selectors.delegation_list(actor=request.actor, include_ended=params.include_ended)
     return paginate(qs, params.page, params.page_size)
 
@@ -222,7 +226,7 @@ def delegation_list(request, tenant_id: int, params: Query[PageParams]):
     summary="Name a substitute for a date range",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def delegation_create(request, tenant_id: int, payload: DelegationIn):
+def delegation_create(request, tenant_id: Id, payload: DelegationIn):
     substitute = _member(payload.substitute_id)
     approver = _member(payload.approver_id) if payload.approver_id is not None else None
     delegation = services.delegation_create(
@@ -241,7 +245,7 @@ def delegation_create(request, tenant_id: int, payload: DelegationIn):
     summary="Revoke a delegation",
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def delegation_revoke(request, tenant_id: int, delegation_id: int):
+def delegation_revoke(request, tenant_id: Id, delegation_id: Id):
     delegation = selectors.delegation_get(delegation_id)
     if delegation is None:
         raise Http404

@@ -1,12 +1,12 @@
 """Licence prices, balances (saldon), top-ups and the payment provider's webhook."""
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from verksam.billing import selectors, services
 from verksam.tenancy.permissions import Perm
 
-from ..paging import Page, paginate
+from ..paging import Page, PageParams, paginate
 from ..schemas.billing import (
     BalanceEntryOut,
     BalanceOut,
@@ -17,13 +17,9 @@ from ..schemas.billing import (
     TopupOut,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, Word
 
 router = Router(tags=["billing"])
-
-
-class PageParams(Schema):
-    page: int = 1
-    page_size: int = 50
 
 
 @router.get("/prices", response=list[LicencePriceOut], summary="Licence prices per user and month")
@@ -33,13 +29,13 @@ def price_list(request):
 
 @router.get("/tenants/{tenant_id}/balances", response=list[BalanceOut], tags=["balances"])
 @tenant_endpoint(Perm.BALANCES_VIEW)
-def balance_list(request, tenant_id: int):
+def balance_list(request, tenant_id: Id):
     return selectors.balance_list()
 
 
 @router.get("/tenants/{tenant_id}/balances/entries", response=Page[BalanceEntryOut], tags=["balances"])
 @tenant_endpoint(Perm.BALANCES_VIEW)
-def balance_entry_list(request, tenant_id: int, params: Query[PageParams], kind: str | None = None):
+def balance_entry_list(request, tenant_id: Id, params: Query[PageParams], kind: Word | None = None):
     return paginate(selectors.balance_entry_list(kind=kind), params.page, params.page_size)
 
 
@@ -50,14 +46,14 @@ def balance_entry_list(request, tenant_id: int, params: Query[PageParams], kind:
     summary="Start a top-up; send the user to checkout_url to pay",
 )
 @tenant_endpoint(Perm.BALANCES_TOPUP)
-def topup_start(request, tenant_id: int, payload: TopupIn):
+def topup_start(request, tenant_id: Id, payload: TopupIn):
     payment = services.topup_start(actor=request.actor, kind=payload.kind, quantity=payload.quantity)
     return Status(201, payment)
 
 
 @router.get("/tenants/{tenant_id}/balances/topups/{payment_id}", response=TopupOut, tags=["balances"])
 @tenant_endpoint(Perm.BALANCES_TOPUP)
-def topup_get(request, tenant_id: int, payment_id: int):
+def topup_get(request, tenant_id: Id, payment_id: Id):
     payment = selectors.payment_get(payment_id)
     if payment is None:
         raise Http404

@@ -7,7 +7,8 @@ Prices are null in every answer to a user without PRICES_VIEW."""
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
+from pydantic import Field
 
 from verksam.core.errors import DomainError, Forbidden
 from verksam.projects import selectors, services
@@ -15,7 +16,7 @@ from verksam.projects.models import Project, ProjectStatus
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import membership_get
 
-from ..paging import Page, paginate
+from ..paging import Page, PageParams, paginate
 from ..schemas.projects import (
     ProjectDetailOut,
     ProjectIn,
@@ -25,6 +26,7 @@ from ..schemas.projects import (
     ProjectPatch,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, Word
 
 router = Router(tags=["projects"])
 
@@ -32,12 +34,10 @@ router = Router(tags=["projects"])
 NULLABLE = {"manager_id", "hourly_rate_ore", "fixed_price_ore", "start_date", "end_date"}
 
 
-class ProjectListParams(Schema):
-    page: int = 1
-    page_size: int = 50
-    search: str = ""
-    status: str | None = None
-    kind: str | None = None
+class ProjectListParams(PageParams):
+    search: str = Field("", max_length=200)
+    status: Word | None = None
+    kind: Word | None = None
 
 
 def _require_read(request) -> None:
@@ -69,7 +69,7 @@ def _detail(project: Project) -> Project:
 
 @router.get("/tenants/{tenant_id}/projects", response=Page[ProjectOut], summary="Projects and orders")
 @tenant_endpoint()
-def project_list(request, tenant_id: int, params: Query[ProjectListParams]):
+def project_list(request, tenant_id: Id, params: Query[ProjectListParams]):
     _require_read(request)
     projects = selectors.project_list(
         actor=request.actor, search=params.search, status=params.status, kind=params.kind
@@ -83,7 +83,7 @@ def project_list(request, tenant_id: int, params: Query[ProjectListParams]):
     summary="Create a project (an empty number takes the next free one)",
 )
 @tenant_endpoint(Perm.PROJECTS_CREATE)
-def project_create(request, tenant_id: int, payload: ProjectIn):
+def project_create(request, tenant_id: Id, payload: ProjectIn):
     data = payload.dict(exclude_unset=True)
     data["manager"] = _membership(data.pop("manager_id", None))
     project = services.project_create(actor=request.actor, **data)
@@ -92,7 +92,7 @@ def project_create(request, tenant_id: int, payload: ProjectIn):
 
 @router.get("/tenants/{tenant_id}/projects/{project_id}", response=ProjectDetailOut, summary="One project")
 @tenant_endpoint()
-def project_get(request, tenant_id: int, project_id: int):
+def project_get(request, tenant_id: Id, project_id: Id):
     _require_read(request)
     return _detail(_project(request, project_id))
 
@@ -103,7 +103,7 @@ def project_get(request, tenant_id: int, project_id: int):
     summary="Change a project; status completes or reopens it",
 )
 @tenant_endpoint(Perm.PROJECTS_CREATE)
-def project_update(request, tenant_id: int, project_id: int, payload: ProjectPatch):
+def project_update(request, tenant_id: Id, project_id: Id, payload: ProjectPatch):
     project = _project(request, project_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in NULLABLE}
     status = changes.pop("status", None)
@@ -129,7 +129,7 @@ def project_update(request, tenant_id: int, project_id: int, payload: ProjectPat
     summary="Assign a user to the project",
 )
 @tenant_endpoint(Perm.PROJECTS_CREATE)
-def project_member_add(request, tenant_id: int, project_id: int, payload: ProjectMemberIn):
+def project_member_add(request, tenant_id: Id, project_id: Id, payload: ProjectMemberIn):
     project = _project(request, project_id)
     membership = _membership(payload.membership_id)
     assignment = services.project_member_add(actor=request.actor, project=project, membership=membership)
@@ -143,7 +143,7 @@ def project_member_add(request, tenant_id: int, project_id: int, payload: Projec
     summary="Remove a user (by membership id) from the project",
 )
 @tenant_endpoint(Perm.PROJECTS_CREATE)
-def project_member_remove(request, tenant_id: int, project_id: int, member_id: int):
+def project_member_remove(request, tenant_id: Id, project_id: Id, member_id: Id):
     project = _project(request, project_id)
     membership = _membership(member_id)
     services.project_member_remove(actor=request.actor, project=project, membership=membership)

@@ -1,10 +1,8 @@
 """Tenants, members (with their time bank) and accounting-firm grants."""
 
-import datetime as dt
-
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from verksam.tenancy import selectors, services
 from verksam.tenancy.permissions import Perm
@@ -12,7 +10,7 @@ from verksam.tenancy.scope import tenant_scope
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
 
-from ..paging import Page, paginate
+from ..paging import Page, PageParams, paginate
 from ..schemas.tenancy import (
     InvitationOut,
     MemberIn,
@@ -28,13 +26,9 @@ from ..schemas.tenancy import (
     TimeBankAdjustmentOut,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, QueryDate
 
 router = Router(tags=["tenants"])
-
-
-class PageParams(Schema):
-    page: int = 1
-    page_size: int = 50
 
 
 @router.get("/tenants", response=list[TenantOut], summary="Companies I can work in")
@@ -56,7 +50,7 @@ def tenant_list(request):
 
 @router.get("/tenants/{tenant_id}/members", response=Page[MemberOut], tags=["members"])
 @tenant_endpoint(Perm.EMPLOYEES_VIEW)
-def member_list(request, tenant_id: int, params: Query[PageParams]):
+def member_list(request, tenant_id: Id, params: Query[PageParams]):
     return paginate(selectors.membership_list(), params.page, params.page_size)
 
 
@@ -78,7 +72,7 @@ def _approver(approver_id):
     "the company sees the address only. The answer is the same whether or not the address has an account.",
 )
 @tenant_endpoint(Perm.USERS_MANAGE)
-def member_invite(request, tenant_id: int, payload: MemberIn):
+def member_invite(request, tenant_id: Id, payload: MemberIn):
     data = payload.dict()
     approver = _approver(data.pop("approver_id"))
     invitation = services.membership_invite(actor=request.actor, approver=approver, **data)
@@ -178,7 +172,7 @@ def my_invitation_decline(request, invitation_id: int):
     summary="Change licence, approver, employment data or deactivate",
 )
 @tenant_endpoint(Perm.USERS_MANAGE)
-def member_update(request, tenant_id: int, member_id: int, payload: MemberPatch):
+def member_update(request, tenant_id: Id, member_id: Id, payload: MemberPatch):
     membership = selectors.membership_get(member_id)
     if membership is None:
         raise Http404
@@ -225,7 +219,7 @@ def member_personnummer_confirm(request, tenant_id: int, member_id: int, payload
     summary="A member's time bank (tidsbank/flex): balance and manual adjustments",
 )
 @tenant_endpoint(Perm.USERS_MANAGE)
-def member_time_bank(request, tenant_id: int, member_id: int, until: dt.date | None = None):
+def member_time_bank(request, tenant_id: Id, member_id: Id, until: QueryDate | None = None):
     membership = _member(member_id)
     until = until or timezone.localdate()
     balance = time_selectors.time_bank_balance(membership_ids=[membership.pk], until=until)
@@ -244,7 +238,7 @@ def member_time_bank(request, tenant_id: int, member_id: int, until: dt.date | N
     summary="Adjust a member's time bank by hand (opening balance, payout), with a reason",
 )
 @tenant_endpoint(Perm.USERS_MANAGE)
-def member_time_bank_adjust(request, tenant_id: int, member_id: int, payload: TimeBankAdjustmentIn):
+def member_time_bank_adjust(request, tenant_id: Id, member_id: Id, payload: TimeBankAdjustmentIn):
     adjustment = time_services.time_bank_adjust(
         actor=request.actor,
         membership=_member(member_id),
@@ -257,7 +251,7 @@ def member_time_bank_adjust(request, tenant_id: int, member_id: int, payload: Ti
 
 @router.get("/tenants/{tenant_id}/partner-grants", response=Page[PartnerGrantOut], tags=["partner grants"])
 @tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
-def partner_grant_list(request, tenant_id: int, params: Query[PageParams], include_revoked: bool = False):
+def partner_grant_list(request, tenant_id: Id, params: Query[PageParams], include_revoked: bool = False):
     return paginate(
         selectors.partner_grant_list(include_revoked=include_revoked), params.page, params.page_size
     )
@@ -270,7 +264,7 @@ def partner_grant_list(request, tenant_id: int, params: Query[PageParams], inclu
     summary="Give a person at an accounting firm access, by personnummer",
 )
 @tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
-def partner_grant_create(request, tenant_id: int, payload: PartnerGrantIn):
+def partner_grant_create(request, tenant_id: Id, payload: PartnerGrantIn):
     grant = services.partner_grant_create(
         actor=request.actor, personnummer=payload.personnummer, level=payload.level
     )
@@ -284,7 +278,7 @@ def partner_grant_create(request, tenant_id: int, payload: PartnerGrantIn):
     summary="Revoke a grant",
 )
 @tenant_endpoint(Perm.PARTNER_GRANTS_MANAGE)
-def partner_grant_revoke(request, tenant_id: int, grant_id: int):
+def partner_grant_revoke(request, tenant_id: Id, grant_id: Id):
     grant = selectors.partner_grant_get(grant_id)
     if grant is None:
         raise Http404

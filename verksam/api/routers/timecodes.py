@@ -6,7 +6,6 @@ SETTINGS_MANAGE (TOTAL, partner FULL). Payroll codes are read with SETTINGS_MANA
 Settings and periods are read by every member: the period is needed wherever time is shown.
 DELETE deactivates (entries keep their codes); nothing is ever deleted."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,7 +20,7 @@ from verksam.timecodes import selectors, services
 from verksam.timecodes.models import AbsenceType, Activity, PayrollSystem, TimeCode
 from verksam.timecodes.periods import Period, period_for
 
-from ..paging import MAX_PAGE_SIZE, Page, paginate
+from ..paging import MAX_PAGE_SIZE, Page, PageParams, PageSize, paginate
 from ..schemas.timecodes import (
     AbsenceTypeIn,
     AbsenceTypeOut,
@@ -39,15 +38,15 @@ from ..schemas.timecodes import (
     TimeSettingsPatch,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, QueryDate, Word
 
 router = Router(tags=["time settings"])
 
 T = TypeVar("T")
 
 
-class ListParams(Schema):
-    page: int = 1
-    page_size: int = MAX_PAGE_SIZE
+class ListParams(PageParams):
+    page_size: PageSize = MAX_PAGE_SIZE
     active_only: bool = True
 
 
@@ -93,13 +92,13 @@ def _period_out(period: Period) -> dict:
 
 @router.get("/tenants/{tenant_id}/activities", response=Page[ActivityOut], summary="Activities (aktiviteter)")
 @tenant_endpoint()
-def activity_list(request, tenant_id: int, params: Query[ListParams]):
+def activity_list(request, tenant_id: Id, params: Query[ListParams]):
     return _list(request, selectors.activity_list, params)
 
 
 @router.post("/tenants/{tenant_id}/activities", response={201: ActivityOut}, summary="Add an activity")
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def activity_create(request, tenant_id: int, payload: ActivityIn):
+def activity_create(request, tenant_id: Id, payload: ActivityIn):
     return Status(201, services.activity_create(actor=request.actor, **payload.dict()))
 
 
@@ -111,7 +110,7 @@ def _activity(activity_id: int) -> Activity:
     "/tenants/{tenant_id}/activities/{activity_id}", response=ActivityOut, summary="Change an activity"
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def activity_update(request, tenant_id: int, activity_id: int, payload: ActivityPatch):
+def activity_update(request, tenant_id: Id, activity_id: Id, payload: ActivityPatch):
     return services.activity_update(actor=request.actor, activity=_activity(activity_id), **_changes(payload))
 
 
@@ -119,7 +118,7 @@ def activity_update(request, tenant_id: int, activity_id: int, payload: Activity
     "/tenants/{tenant_id}/activities/{activity_id}", response=ActivityOut, summary="Deactivate an activity"
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def activity_deactivate(request, tenant_id: int, activity_id: int):
+def activity_deactivate(request, tenant_id: Id, activity_id: Id):
     return services.activity_deactivate(actor=request.actor, activity=_activity(activity_id))
 
 
@@ -137,13 +136,13 @@ def _time_code_out(time_code: TimeCode) -> TimeCode:
 
 @router.get("/tenants/{tenant_id}/time-codes", response=Page[TimeCodeOut], summary="Time codes (tidkoder)")
 @tenant_endpoint()
-def time_code_list(request, tenant_id: int, params: Query[ListParams]):
+def time_code_list(request, tenant_id: Id, params: Query[ListParams]):
     return _list(request, selectors.time_code_list, params)
 
 
 @router.post("/tenants/{tenant_id}/time-codes", response={201: TimeCodeOut}, summary="Add a time code")
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def time_code_create(request, tenant_id: int, payload: TimeCodeIn):
+def time_code_create(request, tenant_id: Id, payload: TimeCodeIn):
     return Status(201, _time_code_out(services.time_code_create(actor=request.actor, **payload.dict())))
 
 
@@ -153,7 +152,7 @@ def time_code_create(request, tenant_id: int, payload: TimeCodeIn):
     summary="Change a time code (making it the default switches the old default off)",
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def time_code_update(request, tenant_id: int, time_code_id: int, payload: TimeCodePatch):
+def time_code_update(request, tenant_id: Id, time_code_id: Id, payload: TimeCodePatch):
     time_code = _time_code(time_code_id)
     return _time_code_out(
         services.time_code_update(actor=request.actor, time_code=time_code, **_changes(payload))
@@ -164,7 +163,7 @@ def time_code_update(request, tenant_id: int, time_code_id: int, payload: TimeCo
     "/tenants/{tenant_id}/time-codes/{time_code_id}", response=TimeCodeOut, summary="Deactivate a time code"
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def time_code_deactivate(request, tenant_id: int, time_code_id: int):
+def time_code_deactivate(request, tenant_id: Id, time_code_id: Id):
     time_code = _time_code(time_code_id)
     return _time_code_out(services.time_code_deactivate(actor=request.actor, time_code=time_code))
 
@@ -185,7 +184,7 @@ def _absence_type_out(absence_type: AbsenceType) -> AbsenceType:
     "/tenants/{tenant_id}/absence-types", response=Page[AbsenceTypeOut], summary="Absence types (frånvaro)"
 )
 @tenant_endpoint()
-def absence_type_list(request, tenant_id: int, params: Query[ListParams]):
+def absence_type_list(request, tenant_id: Id, params: Query[ListParams]):
     return _list(request, selectors.absence_type_list, params)
 
 
@@ -193,7 +192,7 @@ def absence_type_list(request, tenant_id: int, params: Query[ListParams]):
     "/tenants/{tenant_id}/absence-types", response={201: AbsenceTypeOut}, summary="Add an absence type"
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def absence_type_create(request, tenant_id: int, payload: AbsenceTypeIn):
+def absence_type_create(request, tenant_id: Id, payload: AbsenceTypeIn):
     return Status(201, _absence_type_out(services.absence_type_create(actor=request.actor, **payload.dict())))
 
 
@@ -203,7 +202,7 @@ def absence_type_create(request, tenant_id: int, payload: AbsenceTypeIn):
     summary="Change an absence type",
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def absence_type_update(request, tenant_id: int, absence_type_id: int, payload: AbsenceTypePatch):
+def absence_type_update(request, tenant_id: Id, absence_type_id: Id, payload: AbsenceTypePatch):
     absence_type = _absence_type(absence_type_id)
     return _absence_type_out(
         services.absence_type_update(actor=request.actor, absence_type=absence_type, **_changes(payload))
@@ -216,7 +215,7 @@ def absence_type_update(request, tenant_id: int, absence_type_id: int, payload: 
     summary="Deactivate an absence type",
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def absence_type_deactivate(request, tenant_id: int, absence_type_id: int):
+def absence_type_deactivate(request, tenant_id: Id, absence_type_id: Id):
     absence_type = _absence_type(absence_type_id)
     return _absence_type_out(services.absence_type_deactivate(actor=request.actor, absence_type=absence_type))
 
@@ -260,7 +259,7 @@ def _system(system: str) -> str:
     summary="Payroll codes (lönekoder) of the active time codes and absence types in one payroll system",
 )
 @tenant_endpoint()
-def payroll_code_list(request, tenant_id: int, system: str = ""):
+def payroll_code_list(request, tenant_id: Id, system: Word = ""):
     # The settings page shows them (SETTINGS_MANAGE); the payroll basis will show them to PAYROLL_VIEW
     # in the web and the API alike when it exists (issue 7 item 2: same permission, same answer).
     _require_any(request, Perm.SETTINGS_MANAGE)
@@ -274,7 +273,7 @@ def payroll_code_list(request, tenant_id: int, system: str = ""):
     summary="Set (or, with an empty code, clear) one payroll code",
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def payroll_code_set(request, tenant_id: int, payload: PayrollCodeIn):
+def payroll_code_set(request, tenant_id: Id, payload: PayrollCodeIn):
     system = _system(payload.system)
     time_code: TimeCode | None = None
     absence_type: AbsenceType | None = None
@@ -310,7 +309,7 @@ def _settings_out(tenant_id: int) -> dict:
 
 @router.get("/tenants/{tenant_id}/time-settings", response=TimeSettingsOut, summary="Time settings")
 @tenant_endpoint()
-def time_settings_get(request, tenant_id: int):
+def time_settings_get(request, tenant_id: Id):
     _require_period_reader(request)
     return _settings_out(tenant_id)
 
@@ -321,7 +320,7 @@ def time_settings_get(request, tenant_id: int):
     summary="Change the deviation period's start day (1–28), the payroll system or the reminders",
 )
 @tenant_endpoint(Perm.SETTINGS_MANAGE)
-def time_settings_update(request, tenant_id: int, payload: TimeSettingsPatch):
+def time_settings_update(request, tenant_id: Id, payload: TimeSettingsPatch):
     services.time_settings_update(actor=request.actor, **_changes(payload))
     return _settings_out(tenant_id)
 
@@ -332,7 +331,7 @@ def time_settings_update(request, tenant_id: int, payload: TimeSettingsPatch):
     summary="The deviation period (avvikelseperiod) containing today, or `date`",
 )
 @tenant_endpoint()
-def period_current(request, tenant_id: int, date: dt.date | None = None):
+def period_current(request, tenant_id: Id, date: QueryDate | None = None):
     _require_period_reader(request)
     if date is None:
         return _period_out(selectors.current_period(tenant_id=tenant_id))

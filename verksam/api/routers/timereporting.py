@@ -15,7 +15,7 @@ from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
 from verksam.timereporting import selectors, services
 
-from ..paging import Page, paginate
+from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
     DatesIn,
     DayOut,
@@ -26,6 +26,7 @@ from ..schemas.timereporting import (
     TimeEntryPatch,
 )
 from ..tenant import tenant_endpoint
+from ..types import Id, QueryDate
 
 router = Router(tags=["time entries"])
 NULLABLE = {"project", "activity", "time_code", "absence_type", "start_time", "end_time"}
@@ -33,17 +34,16 @@ MAX_DAYS = 366
 
 
 class RangeParams(Schema):
-    from_: dt.date = Field(alias="from")
-    to: dt.date
+    from_: QueryDate = Field(alias="from")
+    to: QueryDate
 
 
-class EntryListParams(RangeParams):
-    page: int = 1
-    page_size: int = 100
+class EntryListParams(RangeParams, PageParams):
+    page_size: PageSize = 100
 
 
 class BankParams(Schema):
-    until: dt.date | None = None
+    until: QueryDate | None = None
 
 
 def _member_id(request) -> int:
@@ -104,7 +104,7 @@ def _day(summary: selectors.DaySummary) -> dict[str, Any]:
     "/tenants/{tenant_id}/time-entries", response=Page[TimeEntryOut], summary="My time entries by date range"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_entry_list(request, tenant_id: int, params: Query[EntryListParams]):
+def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
     _check_range(params.from_, params.to)
     entries = selectors.own_time_entries(membership_id=_member_id(request), start=params.from_, end=params.to)
     return paginate(entries, params.page, params.page_size)
@@ -118,7 +118,7 @@ def time_entry_list(request, tenant_id: int, params: Query[EntryListParams]):
     "created; the same `client_uuid` with other data answers 422 `idempotency_key_reused`.",
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_entry_create(request, tenant_id: int, payload: TimeEntryIn):
+def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     data = _resolve_ids(payload.dict())
     entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
     return Status(201 if created else 200, entry)
@@ -128,7 +128,7 @@ def time_entry_create(request, tenant_id: int, payload: TimeEntryIn):
     "/tenants/{tenant_id}/time-entries/{entry_id}", response=TimeEntryOut, summary="Change my entry"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_entry_update(request, tenant_id: int, entry_id: int, payload: TimeEntryPatch):
+def time_entry_update(request, tenant_id: Id, entry_id: Id, payload: TimeEntryPatch):
     entry = _own_entry(request, entry_id)
     changes = _resolve_ids(payload.dict(exclude_unset=True))
     # null clears what may be empty (activity, start/end…); for any other field it means "unchanged"
@@ -140,7 +140,7 @@ def time_entry_update(request, tenant_id: int, entry_id: int, payload: TimeEntry
     "/tenants/{tenant_id}/time-entries/{entry_id}", response={204: None}, summary="Delete my entry"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_entry_delete(request, tenant_id: int, entry_id: int):
+def time_entry_delete(request, tenant_id: Id, entry_id: Id):
     services.time_entry_delete(actor=request.actor, entry=_own_entry(request, entry_id))
     return Status(204, None)
 
@@ -149,7 +149,7 @@ def time_entry_delete(request, tenant_id: int, entry_id: int):
     "/tenants/{tenant_id}/time/lock", response=DaysChangedOut, summary="Lock days (send them for attestation)"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_lock(request, tenant_id: int, payload: DatesIn):
+def time_lock(request, tenant_id: Id, payload: DatesIn):
     changed = services.day_lock(actor=request.actor, dates=payload.dates)
     return {"changed": changed, "days": _days(request, payload.dates)}
 
@@ -158,14 +158,14 @@ def time_lock(request, tenant_id: int, payload: DatesIn):
     "/tenants/{tenant_id}/time/unlock", response=DaysChangedOut, summary="Unlock days not yet attested"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_unlock(request, tenant_id: int, payload: DatesIn):
+def time_unlock(request, tenant_id: Id, payload: DatesIn):
     changed = services.day_unlock(actor=request.actor, dates=payload.dates)
     return {"changed": changed, "days": _days(request, payload.dates)}
 
 
 @router.get("/tenants/{tenant_id}/time/days", response=list[DayOut], summary="Each day's total and status")
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_days(request, tenant_id: int, params: Query[RangeParams]):
+def time_days(request, tenant_id: Id, params: Query[RangeParams]):
     _check_range(params.from_, params.to)
     summaries = selectors.day_summaries(membership_id=_member_id(request), start=params.from_, end=params.to)
     return [_day(s) for s in summaries]
@@ -173,7 +173,7 @@ def time_days(request, tenant_id: int, params: Query[RangeParams]):
 
 @router.get("/tenants/{tenant_id}/time/bank", response=TimeBankOut, summary="My time bank (tidsbank/flex)")
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_bank(request, tenant_id: int, params: Query[BankParams]):
+def time_bank(request, tenant_id: Id, params: Query[BankParams]):
     until = params.until or timeutil.today()
     member_id = _member_id(request)
     balance = selectors.time_bank_balance(membership_ids=[member_id], until=until)[member_id]

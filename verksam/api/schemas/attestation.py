@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from ..types import Date, StrictId, StrictIn
+
 
 class PeriodOut(Schema):
     key: str = Field(description="YYYY-MM: the month the deviation period ends in")
@@ -57,7 +59,7 @@ class EntryOut(Schema):
     internal_comment: str
 
 
-class DayOut(Schema):
+class AttestationDayOut(Schema):
     date: dt.date
     status: str = Field(description="open | locked | attested")
     minutes: int
@@ -74,30 +76,30 @@ class EmployeePeriodOut(Schema):
     on_behalf_of_id: int | None
     period: PeriodOut
     total_minutes: int
-    days: list[DayOut]
+    days: list[AttestationDayOut]
 
 
-class AttestIn(Schema):
-    member_id: int
-    dates: list[dt.date] = Field(min_length=1)
+class AttestIn(StrictIn):
+    member_id: StrictId
+    dates: list[Date] = Field(min_length=1, max_length=62)
 
 
 class RejectIn(AttestIn):
-    comment: str = Field(description="Shown to and e-mailed to the employee")
+    comment: str = Field(max_length=2000, description="Shown to and e-mailed to the employee")
 
 
 class ReopenIn(AttestIn):
-    reason: str = Field(description="Kept in the audit log")
+    reason: str = Field(max_length=2000, description="Kept in the audit log")
 
 
-class DaysChangedOut(Schema):
+class AttestationDaysChangedOut(Schema):
     member_id: int
     days: int
 
 
-class BulkAttestIn(Schema):
+class BulkAttestIn(StrictIn):
     period: str = Field(description="YYYY-MM", pattern=r"^\d{4}-\d{2}$")
-    member_ids: list[int] | None = None
+    member_ids: list[StrictId] | None = Field(None, max_length=1000)
 
 
 class BulkAttestOut(Schema):
@@ -105,11 +107,13 @@ class BulkAttestOut(Schema):
     days: int
 
 
-class DelegationIn(Schema):
-    substitute_id: int
-    start_date: dt.date
-    end_date: dt.date
-    approver_id: int | None = Field(default=None, description="Default: yourself (TOTAL may name anyone's)")
+class DelegationIn(StrictIn):
+    substitute_id: StrictId
+    start_date: Date
+    end_date: Date
+    approver_id: StrictId | None = Field(
+        default=None, description="Default: yourself (TOTAL may name anyone's)"
+    )
 
 
 class DelegationOut(Schema):

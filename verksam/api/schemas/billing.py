@@ -1,7 +1,11 @@
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
+
+from verksam.core.bounds import MAX_TOPUP_QUANTITY
+
+from ..types import StrictIn
 
 
 class LicencePriceOut(Schema):
@@ -36,9 +40,11 @@ class BalanceEntryOut(Schema):
     created_by_id: int | None
 
 
-class TopupIn(Schema):
-    kind: str = Field(description="SMS, E_SIGNATURE or COMPANY_LOOKUP")
-    quantity: int = Field(description="Units to buy: a whole number of packages (see package_size)")
+class TopupIn(StrictIn):
+    kind: str = Field(max_length=20, description="SMS, E_SIGNATURE or COMPANY_LOOKUP")
+    quantity: StrictInt = Field(
+        ge=1, le=MAX_TOPUP_QUANTITY, description="Units to buy: a whole number of packages (see package_size)"
+    )
 
 
 class TopupOut(Schema):
@@ -57,8 +63,10 @@ class TopupOut(Schema):
         return obj.pk
 
 
-class PaymentWebhookIn(Schema):
-    id: str = Field(description="The provider's payment id; its status is fetched from the provider")
+class PaymentWebhookIn(StrictIn):
+    id: str = Field(
+        max_length=100, description="The provider's payment id; its status is fetched from the provider"
+    )
 
 
 class PaymentWebhookOut(Schema):

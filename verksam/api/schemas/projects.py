@@ -5,6 +5,8 @@ from pydantic import Field
 
 from verksam.tenancy.permissions import Perm
 
+from ..types import Amount, Date, StrictId, StrictIn
+
 
 def _may_see_prices(context) -> bool:
     request = (context or {}).get("request")
@@ -72,38 +74,40 @@ class ProjectDetailOut(ProjectOut):
         return obj.assignment_list  # loaded by the router with the users (constant queries)
 
 
-class ProjectIn(Schema):
+class ProjectIn(StrictIn):
     name: str = Field(min_length=1, max_length=200)
     number: str = Field("", max_length=20, description="Empty: the next free number")
-    kind: str = "project"
+    kind: str = Field("project", max_length=20)
     customer_name: str = Field("", max_length=200)
-    manager_id: int | None = None
-    pricing_type: str | None = Field(None, description="Default: time_materials; not_invoiced for internal")
-    hourly_rate_ore: int | None = Field(None, ge=0, description="Needs access to prices")
-    fixed_price_ore: int | None = Field(None, ge=0, description="Needs access to prices")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    manager_id: StrictId | None = None
+    pricing_type: str | None = Field(
+        None, max_length=20, description="Default: time_materials; not_invoiced for internal"
+    )
+    hourly_rate_ore: Amount | None = Field(None, description="Needs access to prices")
+    fixed_price_ore: Amount | None = Field(None, description="Needs access to prices")
+    start_date: Date | None = None
+    end_date: Date | None = None
     site_address: str = Field("", max_length=200)
     site_postcode: str = Field("", max_length=10)
     site_city: str = Field("", max_length=100)
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(StrictIn):
     name: str | None = Field(None, min_length=1, max_length=200)
     number: str | None = Field(None, max_length=20)
-    kind: str | None = None
+    kind: str | None = Field(None, max_length=20)
     customer_name: str | None = Field(None, max_length=200)
-    manager_id: int | None = None
-    pricing_type: str | None = None
-    hourly_rate_ore: int | None = Field(None, ge=0)
-    fixed_price_ore: int | None = Field(None, ge=0)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    manager_id: StrictId | None = None
+    pricing_type: str | None = Field(None, max_length=20)
+    hourly_rate_ore: Amount | None = None
+    fixed_price_ore: Amount | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     site_address: str | None = Field(None, max_length=200)
     site_postcode: str | None = Field(None, max_length=10)
     site_city: str | None = Field(None, max_length=100)
-    status: str | None = Field(None, description="active or completed (needs PROJECTS_MANAGE)")
+    status: str | None = Field(None, max_length=20, description="active or completed (needs PROJECTS_MANAGE)")
 
 
-class ProjectMemberIn(Schema):
-    membership_id: int
+class ProjectMemberIn(StrictIn):
+    membership_id: StrictId

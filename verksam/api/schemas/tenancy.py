@@ -1,8 +1,11 @@
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from verksam.core.bounds import MAX_TIME_BANK_ADJUSTMENT_MINUTES
+
+from ..types import Date, StrictId, StrictIn
 from .accounts import Email
 
 
@@ -60,36 +63,40 @@ class MemberOut(Schema):
         return obj.user.personnummer_verified
 
 
-class PersonnummerConfirmIn(Schema):
+class PersonnummerConfirmIn(StrictIn):
     personnummer: str = Field(
         max_length=13, description="As on the person's ID document; must be the one they entered"
     )
 
 
-class MemberIn(Schema):
+class MemberIn(StrictIn):
     email: Email
     name: str = Field(
         "", max_length=150, description="Suggested name for a new account; the person confirms their own"
     )
-    licence: str = "LIGHT"
-    employment_number: str = ""
-    salary_form: str = "monthly"
-    approver_id: int | None = None
-    work_day_minutes: int = Field(480, description="Normal working day in minutes, 1–1440 (480 = 8 h)")
+    licence: str = Field("LIGHT", max_length=20)
+    employment_number: str = Field("", max_length=20)
+    salary_form: str = Field("monthly", max_length=20)
+    approver_id: StrictId | None = None
+    work_day_minutes: StrictInt = Field(480, description="Normal working day in minutes, 1–1440 (480 = 8 h)")
 
 
-class MemberPatch(Schema):
-    licence: str | None = None
+class MemberPatch(StrictIn):
+    licence: str | None = Field(None, max_length=20)
     is_active: bool | None = None
-    employment_number: str | None = None
-    salary_form: str | None = None
-    approver_id: int | None = None
+    employment_number: str | None = Field(None, max_length=20)
+    salary_form: str | None = Field(None, max_length=20)
+    approver_id: StrictId | None = None
     work_day_minutes: int | None = Field(None, description="Normal working day in minutes, 1–1440")
 
 
-class TimeBankAdjustmentIn(Schema):
-    date: dt.date
-    minutes: int = Field(description="Minutes to add (positive) or draw (negative); never 0")
+class TimeBankAdjustmentIn(StrictIn):
+    date: Date
+    minutes: StrictInt = Field(
+        ge=-MAX_TIME_BANK_ADJUSTMENT_MINUTES,
+        le=MAX_TIME_BANK_ADJUSTMENT_MINUTES,
+        description="Minutes to add (positive) or draw (negative); never 0, at most 2 000 hours",
+    )
     reason: str = Field(max_length=200, description="Why, e.g. opening balance or payout (required)")
 
 
@@ -119,9 +126,9 @@ class MemberTimeBankOut(Schema):
     adjustments: list[TimeBankAdjustmentOut]
 
 
-class PartnerGrantIn(Schema):
-    personnummer: str
-    level: str = Field(description="FULL or LIMITED")
+class PartnerGrantIn(StrictIn):
+    personnummer: str = Field(max_length=20)
+    level: str = Field(max_length=20, description="FULL or LIMITED")
 
 
 class PartnerGrantOut(Schema):

@@ -2,12 +2,14 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
+
+from ..types import StrictId, StrictIn
 
 # The limits of the model fields (verksam/timecodes/models.py), shared by the In and Patch schemas.
 Code = Annotated[str, Field(max_length=20)]
 Name = Annotated[str, Field(max_length=100)]
-SortOrder = Annotated[int, Field(ge=0, le=32767)]  # PositiveSmallIntegerField
+SortOrder = Annotated[StrictInt, Field(ge=0, le=32767)]  # PositiveSmallIntegerField
 
 
 class PeriodOut(Schema):
@@ -34,14 +36,14 @@ class ActivityOut(Schema):
     sort_order: int
 
 
-class ActivityIn(Schema):
+class ActivityIn(StrictIn):
     code: Code
     name: Name = Field(min_length=1)
     invoiceable: bool = True
     sort_order: SortOrder = 0
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(StrictIn):
     code: Code | None = None
     name: Name | None = None
     invoiceable: bool | None = None
@@ -62,22 +64,22 @@ class TimeCodeOut(_ResolvesPayrollCodes):
     payroll_codes: dict[str, str] = Field(description="explicit payroll code per payroll system")
 
 
-class TimeCodeIn(Schema):
+class TimeCodeIn(StrictIn):
     code: Code
     name: Name = Field(min_length=1)
     counts_as_worked: bool = True
-    time_bank_effect: str = "none"
-    paxml_code: str = Field("", description="a PAXml 2.0 tidkod, e.g. ARB, ÖT1, OB1")
+    time_bank_effect: str = Field("none", max_length=20)
+    paxml_code: str = Field("", max_length=20, description="a PAXml 2.0 tidkod, e.g. ARB, ÖT1, OB1")
     is_default: bool = False
     sort_order: SortOrder = 0
 
 
-class TimeCodePatch(Schema):
+class TimeCodePatch(StrictIn):
     code: Code | None = None
     name: Name | None = None
     counts_as_worked: bool | None = None
-    time_bank_effect: str | None = None
-    paxml_code: str | None = None
+    time_bank_effect: str | None = Field(None, max_length=20)
+    paxml_code: str | None = Field(None, max_length=20)
     is_default: bool | None = None
     is_active: bool | None = None
     sort_order: SortOrder | None = None
@@ -95,20 +97,20 @@ class AbsenceTypeOut(_ResolvesPayrollCodes):
     payroll_codes: dict[str, str] = Field(description="explicit payroll code per payroll system")
 
 
-class AbsenceTypeIn(Schema):
+class AbsenceTypeIn(StrictIn):
     code: Code
     name: Name = Field(min_length=1)
-    paxml_code: str = Field("", description="a PAXml 2.0 tidkod, e.g. SJK, VAB, SEM")
-    time_bank_effect: str = "none"
+    paxml_code: str = Field("", max_length=20, description="a PAXml 2.0 tidkod, e.g. SJK, VAB, SEM")
+    time_bank_effect: str = Field("none", max_length=20)
     requires_child: bool = False
     sort_order: SortOrder = 0
 
 
-class AbsenceTypePatch(Schema):
+class AbsenceTypePatch(StrictIn):
     code: Code | None = None
     name: Name | None = None
-    paxml_code: str | None = None
-    time_bank_effect: str | None = None
+    paxml_code: str | None = Field(None, max_length=20)
+    time_bank_effect: str | None = Field(None, max_length=20)
     requires_child: bool | None = None
     is_active: bool | None = None
     sort_order: SortOrder | None = None
@@ -129,10 +131,10 @@ class PayrollCodesOut(Schema):
     missing: int
 
 
-class PayrollCodeIn(Schema):
-    system: str
-    kind: str = Field(description="time or absence")
-    target_id: int
+class PayrollCodeIn(StrictIn):
+    system: str = Field(max_length=30)
+    kind: str = Field(max_length=20, description="time or absence")
+    target_id: StrictId
     code: str = Field("", max_length=20, description="empty clears the mapping")
 
 
@@ -144,8 +146,8 @@ class TimeSettingsOut(Schema):
     current_period: PeriodOut
 
 
-class TimeSettingsPatch(Schema):
-    period_start_day: int | None = None
-    payroll_system: str | None = None
+class TimeSettingsPatch(StrictIn):
+    period_start_day: StrictInt | None = Field(None, description="1–28")
+    payroll_system: str | None = Field(None, max_length=30)
     reminders_enabled: bool | None = None
-    reminder_days_before: int | None = None
+    reminder_days_before: StrictInt | None = None
