@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 
 from verksam.core import bounds
+from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client, login_client
 from verksam.tenancy.tests.helpers import db_state, membership_of
 from verksam.timereporting.models import TimeBankAdjustment, TimeEntry
-from verksam.tenancy.scope import tenant_scope
 
 JSON = "application/json"
 NOW = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Europe/Stockholm"))

@@ -18,10 +18,11 @@ from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from verksam.accounts.services import api_token_create
 from verksam.api.v1 import api
+from verksam.core import timeutil
 from verksam.projects.tests.factories import ProjectFactory
 from verksam.tenancy.scope import tenant_scope
-from verksam.accounts.services import api_token_create
 from verksam.tenancy.tests.helpers import membership_of
 from verksam.timecodes.services import timecodes_install_defaults
 from verksam.timereporting.tests.factories import TimeEntryFactory
@@ -58,7 +59,10 @@ def world(tenant, owner, employee, attestant, partner_full):
         project = ProjectFactory(tenant=tenant)
         for offset in range(3):
             TimeEntryFactory(
-                tenant=tenant, membership=member, project=project, date=dt.date.today() - dt.timedelta(offset)
+                tenant=tenant,
+                membership=member,
+                project=project,
+                date=timeutil.today() - dt.timedelta(offset),
             )
     _token, secret = api_token_create(user=owner, name="fuzz")
     return {"tenant_id": tenant.pk, "token": secret}
