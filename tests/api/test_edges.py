@@ -13,9 +13,11 @@ from django.db import connection
 from django.urls import reverse
 
 from verksam.core import bounds
+from verksam.projects.tests.factories import ProjectFactory
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client, login_client
 from verksam.tenancy.tests.helpers import db_state, membership_of
+from verksam.timecodes.services import timecodes_install_defaults
 from verksam.timereporting.models import TimeBankAdjustment, TimeEntry
 
 JSON = "application/json"
@@ -50,13 +52,27 @@ def _assert_json_error(response, *statuses):
 ENTRY = {"date": "2026-11-19", "minutes": 60}
 
 
+@pytest.fixture
+def entry(tenant, owner) -> dict:
+    """A time entry the owner may report (the control: each bad value below is the only change)."""
+    timecodes_install_defaults(tenant_id=tenant.pk)
+    with tenant_scope(tenant.pk):
+        project = ProjectFactory(tenant=tenant)
+    return {**ENTRY, "project_id": project.pk}
+
+
+def test_the_control_entry_is_accepted(tenant, owner, entry):
+    response = api_client(owner).post(f"/api/v1/tenants/{tenant.pk}/time-entries", entry, content_type=JSON)
+    assert response.status_code == 201, response.content
+
+
 # --- time entries: every bad value is refused, nothing is written ------------------------------------
 
 BAD_ENTRIES = [
     {"date": "0001-01-01"},  # the first day of Python's calendar
     {"date": "9999-12-31"},  # the last
     {"date": "1999-12-31"},  # before any business date
-    {"date": "2027-11-21"},  # more than a year ahead
+    {"date": "2027-11-22"},  # more than a year ahead
     {"date": 1763510400},  # a JSON number (a Unix time) where a date is expected
     {"date": "2026-11-19T00:00:00"},  # a date-time
     {"minutes": "60"},  # a string is not minutes
@@ -77,20 +93,20 @@ BAD_ENTRIES = [
 
 
 @pytest.mark.parametrize("change", BAD_ENTRIES, ids=lambda c: repr(c)[:40])
-def test_a_bad_time_entry_is_refused_with_json_and_writes_nothing(tenant, owner, change):
+def test_a_bad_time_entry_is_refused_with_json_and_writes_nothing(tenant, owner, entry, change):
     before = _rows(tenant)
     response = api_client(owner).post(
-        f"/api/v1/tenants/{tenant.pk}/time-entries", {**ENTRY, **change}, content_type=JSON
+        f"/api/v1/tenants/{tenant.pk}/time-entries", {**entry, **change}, content_type=JSON
     )
     _assert_json_error(response, 400, 404, 422)
     assert _rows(tenant) == before
 
 
-def test_a_bad_patch_is_refused_and_changes_nothing(tenant, owner):
+def test_a_bad_patch_is_refused_and_changes_nothing(tenant, owner, entry):
     client = api_client(owner)
-    entry = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", ENTRY, content_type=JSON).json()
+    created = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", entry, content_type=JSON).json()
     before = _rows(tenant)
-    url = f"/api/v1/tenants/{tenant.pk}/time-entries/{entry['id']}"
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries/{created['id']}"
     for change in BAD_ENTRIES:
         _assert_json_error(client.patch(url, change, content_type=JSON), 400, 404, 422)
     assert _rows(tenant) == before
@@ -149,7 +165,7 @@ def test_unknown_query_parameters_are_ignored(tenant, owner):
 )
 def test_ids_beyond_64_bits_answer_json_4xx(tenant, owner, path):
     response = api_client(owner).get(path.format(huge=HUGE, tenant=tenant.pk))
-    _assert_json_error(response, 404, 422)
+    _assert_json_error(response, 404, 405, 422)
 
 
 def test_foreign_ids_in_a_list_beyond_64_bits_are_refused(tenant, owner):
@@ -172,7 +188,7 @@ def test_foreign_ids_in_a_list_beyond_64_bits_are_refused(tenant, owner):
 )
 def test_unknown_api_routes_answer_json(tenant, owner, method, path):
     response = getattr(api_client(owner), method)(path.format(tenant=tenant.pk))
-    _assert_json_error(response, 404, 405)
+    _assert_json_error(response, 404, 405, 422)
 
 
 def test_malformed_json_answers_json_400(tenant, owner):

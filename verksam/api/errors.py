@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -10,9 +10,48 @@ from ninja.errors import ValidationError as NinjaValidationError
 from verksam.core.db import is_unique_violation
 from verksam.core.errors import DomainError
 
+API_PREFIX = "/api/"
+
 
 def body(code: str, message: str, extra: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "extra": extra or {}}
+
+
+def _status_error(status: int) -> tuple[str, str]:
+    if status == 404:
+        return "not_found", _("The object does not exist.")
+    if status == 405:
+        return "method_not_allowed", _("This address does not accept this method.")
+    if status == 403:
+        return "forbidden", _("You do not have permission to do this.")
+    if status == 413:
+        return "too_large", _("The request is too large.")
+    if status >= 500:
+        return "server_error", _("Something went wrong on our side. Try again in a while.")
+    return "bad_request", _("The request could not be read.")
+
+
+class JsonErrorMiddleware:
+    """Every error answer under /api/ is `{code, message, extra}` JSON (issue 7 item 5): Django's own
+    404 for an unknown address, ninja's 405 for a method a route lacks, a 400 for a request Django
+    refuses before any view (a body too large) and a 500 — never an HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            code, message = _status_error(response.status_code)
+            replacement = JsonResponse(body(code, message), status=response.status_code)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
 
 
 def install(api) -> None:

@@ -81,7 +81,8 @@ Time = Annotated[dt.time, BeforeValidator(_iso_time)]
 UUID = Annotated[uuid.UUID, BeforeValidator(_uuid)]
 Bool = StrictBool
 StrictId = Annotated[StrictInt, Field(ge=1, le=bounds.MAX_ID)]
-DayMinutes = Annotated[StrictInt, Field(ge=0, le=bounds.MINUTES_PER_DAY)]
+# Minutes of a day: the time-entry rules refuse 0 or more than 24 hours with their own message.
+DayMinutes = Annotated[StrictInt, Field(description=f"Minutes, at most {bounds.MINUTES_PER_DAY} a day")]
 Amount = Annotated[StrictInt, Field(ge=0, le=bounds.MAX_AMOUNT_ORE, description="Öre")]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core import bounds
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
@@ -213,6 +214,14 @@ def delegation_create(
     if end_date < timezone.localdate():
         raise DomainError(
             _("The delegation cannot end in the past."), code="ended", extra={"field": "end_date"}
+        )
+    bounds.check_business_date(start_date, field="start_date")
+    bounds.check_business_date(end_date, field="end_date")
+    if (end_date - start_date).days >= bounds.MAX_DELEGATION_DAYS:
+        raise DomainError(
+            _("A delegation can last at most a year."),
+            code="delegation_too_long",
+            extra={"field": "end_date"},
         )
     delegation = Delegation(
         tenant_id=actor.tenant_id,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core.bounds import MAX_TOPUP_QUANTITY
 from verksam.core.errors import DomainError, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Tenant, Variant
@@ -37,7 +38,7 @@ class InsufficientBalance(DomainError):
 def _check_kind_and_amount(kind: str, amount) -> int:
     if kind not in BalanceKind.values:
         raise DomainError(_("Unknown balance."), code="invalid_kind", extra={"field": "kind"})
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TOPUP_QUANTITY:
         raise DomainError(
             _("The amount must be a positive whole number."), code="invalid_amount", extra={"field": "amount"}
         )

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core import bounds
 from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.tenancy.access import Actor
@@ -75,6 +76,12 @@ def _check_rules(project: Project) -> None:
     """Rules across fields, checked before the model's constraints so the message names a field."""
     project.number = (project.number or "").strip()
     project.name = (project.name or "").strip()
+    for field in ("start_date", "end_date"):
+        if getattr(project, field):
+            bounds.check_calendar_date(getattr(project, field), field=field)
+    for field in PRICE_FIELDS:
+        if getattr(project, field) is not None:
+            bounds.check_range(getattr(project, field), low=0, high=bounds.MAX_AMOUNT_ORE, field=field)
     if project.start_date and project.end_date and project.end_date < project.start_date:
         raise DomainError(
             _("The end date cannot be before the start date."),

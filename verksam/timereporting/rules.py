@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from verksam.core import bounds
 from verksam.core.duration import format_minutes, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden
 from verksam.core.identifiers import normalize_personnummer
@@ -208,6 +209,8 @@ def prepare_entry(
 ) -> None:
     """Normalise `entry` (minutes from start/end − break, defaults, the child's personnummer) and
     check every rule. `fields` is None for a new entry, else the names an update changes."""
+    if fields is None or "date" in fields:
+        bounds.check_business_date(entry.date)
     if entry.kind == EntryKind.WORK:
         _check_work(actor, entry, fields)
     elif entry.kind == EntryKind.ABSENCE:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core import bounds
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
 from verksam.projects.models import Project
@@ -425,6 +426,15 @@ def time_bank_adjust(
         raise DomainError(
             _("The adjustment cannot be zero."), code="zero_adjustment", extra={"field": "minutes"}
         )
+    if abs(minutes) > bounds.MAX_TIME_BANK_ADJUSTMENT_MINUTES:
+        # A stored absurd value would break every page that shows the bank (issue 7 item 5).
+        raise DomainError(
+            _("An adjustment can be at most %(hours)s hours.")
+            % {"hours": bounds.MAX_TIME_BANK_ADJUSTMENT_MINUTES // 60},
+            code="adjustment_too_large",
+            extra={"field": "minutes"},
+        )
+    bounds.check_business_date(date)
     adjustment = TimeBankAdjustment(
         tenant_id=actor.tenant_id,
         membership=membership,
@@ -448,6 +458,8 @@ def _dates(dates: Iterable[dt.date]) -> list[dt.date]:
     result = sorted(set(dates))
     if not result:
         raise DomainError(_("Choose at least one day."), code="no_days")
+    for day in result:
+        bounds.check_business_date(day, field="dates")
     return result
 
 
