@@ -17,6 +17,33 @@ def body(code: str, message: str, extra: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "extra": extra or {}}
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Stable machine-readable reason, e.g. not_found"},
+        "message": {"type": "string", "description": "For people, in the user's language"},
+        "extra": {"type": "object", "description": "Details, e.g. the field a message belongs to"},
+    },
+    "required": ["code", "message", "extra"],
+}
+
+
+def document(schema: dict) -> dict:
+    """Say in the OpenAPI document what every error answer is: `{code, message, extra}` JSON."""
+    schema["components"]["schemas"]["Error"] = ERROR_SCHEMA
+    error = {
+        "description": "Error: 4xx for a request the API refuses (nothing was written)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = {str(status): answer for status, answer in operation["responses"].items()}
+            responses.setdefault("default", error)
+            operation["responses"] = responses
+    return schema
+
+
 def _status_error(status: int) -> tuple[str, str]:
     if status == 404:
         return "not_found", _("The object does not exist.")

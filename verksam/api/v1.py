@@ -6,7 +6,14 @@ from . import errors
 from .auth import AUTH
 from .routers import accounts, tenancy
 
-api = NinjaAPI(
+
+class VerksamAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The generated document, plus the error answer every operation may give (`default`)."""
+        return errors.document(super().get_openapi_schema(*args, **kwargs))
+
+
+api = VerksamAPI(
     title="Verksam API",
     version="1",
     description="Verksam's API for the mobile app and integrations. Errors are `{code, message, extra}`; "

@@ -6,12 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from ..types import Date, StrictId, StrictIn
-
-
-class PeriodOut(Schema):
-    key: str = Field(description="YYYY-MM: the month the deviation period ends in")
-    start: dt.date
-    end: dt.date
+from .timecodes import PeriodOut
 
 
 class CodeTotalOut(Schema):
