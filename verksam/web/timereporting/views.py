@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from verksam.core import timeutil
+from verksam.core import bounds, timeutil
 from verksam.core.duration import format_minutes, parse_hours
 from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_reportable_for
@@ -29,8 +29,9 @@ from verksam.web.errors import add_error
 
 from .forms import AbsenceEntryForm, WorkEntryForm, entry_initial
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$")
-MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# ASCII digits only: "\d" would also match "٣" and other Unicode digits.
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{1,2})$", re.ASCII)
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 CLOSED = {DayState.LOCKED, DayState.ATTESTED}
 
 
@@ -42,14 +43,19 @@ def _monday_of(day: dt.date) -> dt.date:
 
 
 def _week_monday(value: str | None) -> dt.date:
-    """The Monday of `2026-W48`; the current week when missing or invalid."""
-    match = WEEK_RE.match((value or "").strip())
-    if match:
-        try:
-            return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-        except ValueError:
-            pass
-    return _monday_of(timeutil.today())
+    """The Monday of `2026-W48`; the current week when missing; 404 for a week that does not exist
+    (week 54) or lies outside the calendar (core.bounds: the pages do arithmetic around it)."""
+    value = (value or "").strip()
+    if not value:
+        return _monday_of(timeutil.today())
+    match = WEEK_RE.match(value)
+    try:
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1) if match else None
+    except ValueError:
+        monday = None
+    if monday is None or not bounds.in_calendar(monday):
+        raise Http404
+    return monday
 
 
 def week_key(monday: dt.date) -> str:
@@ -58,14 +64,20 @@ def week_key(monday: dt.date) -> str:
 
 
 def _parse_day(value: str) -> dt.date:
+    """A day of a URL or a form (`2026-11-20`); 404 when it is no date of the calendar (core.bounds)."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise Http404 from exc
+        day = dt.date.fromisoformat(value) if value.isascii() else None
+    except ValueError:
+        day = None
+    if day is None or not bounds.in_calendar(day):
+        raise Http404
+    return day
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    """An id from the query; 0 (none) for anything but ASCII digits or a number beyond a 64-bit id."""
+    number = int(value) if value and value.isascii() and value.isdigit() else 0
+    return number if number <= bounds.MAX_ID else 0
 
 
 def _member_id(actor: Actor) -> int:
@@ -474,9 +486,7 @@ def time_entry_delete(request: TenantRequest, slug: str, entry_id: int) -> HttpR
 def _posted_dates(request: TenantRequest) -> list[dt.date]:
     week = request.POST.get("week")
     if week:
-        if not WEEK_RE.match(week):
-            raise Http404
-        return timeutil.iso_week_dates(*(int(p) for p in week.split("-W")))
+        return timeutil.iso_week_dates(*_week_monday(week).isocalendar()[:2])
     return [_parse_day(value) for value in request.POST.getlist("date")]
 
 
@@ -553,10 +563,18 @@ def time_copy_week(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 def _month_start(value: str | None) -> dt.date:
-    match = MONTH_RE.match((value or "").strip())
-    if match and 1 <= int(match.group(2)) <= 12:
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
-    return timeutil.today().replace(day=1)
+    """The first day of `2026-11`; the current month when missing; 404 for month 13 or a month
+    outside the calendar (core.bounds)."""
+    value = (value or "").strip()
+    if not value:
+        return timeutil.today().replace(day=1)
+    match = MONTH_RE.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise Http404
+    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if not (bounds.in_calendar(first) and bounds.in_calendar(_add_month(first, 1) - dt.timedelta(days=1))):
+        raise Http404
+    return first
 
 
 def _add_month(first: dt.date, n: int) -> dt.date:
