@@ -325,3 +325,14 @@ def test_a_topup_out_of_bounds_is_refused(tenant, owner, quantity):
         content_type=JSON,
     )
     _assert_json_error(response, 400, 422)
+
+
+def test_an_unexpected_error_answers_json_500_not_an_html_page(tenant, owner, monkeypatch):
+    def boom():
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr("verksam.api.routers.billing.selectors.balance_list", boom)
+    client = api_client(owner)
+    client.raise_request_exception = False
+    body = _assert_json_error(client.get(f"/api/v1/tenants/{tenant.pk}/balances"), 500)
+    assert body["code"] == "server_error"

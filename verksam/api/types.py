@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -76,7 +77,15 @@ def _no_nul(value: str) -> str:
 
 
 # Body fields: exact JSON types.
-Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_calendar)]
+# The document states the calendar bound as a pattern on the years (2000–2100), so clients and the
+# fuzz test know which dates exist here.
+_DATE_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": r"^(20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+    "description": f"YYYY-MM-DD, {bounds.CALENDAR_MIN.isoformat()} to {bounds.CALENDAR_MAX.isoformat()}",
+}
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_calendar), WithJsonSchema(_DATE_SCHEMA)]
 Time = Annotated[dt.time, BeforeValidator(_iso_time)]
 UUID = Annotated[uuid.UUID, BeforeValidator(_uuid)]
 Bool = StrictBool
