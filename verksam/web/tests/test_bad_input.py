@@ -27,17 +27,14 @@ def _assert_site_error(response, status):
     assert b"<html" in response.content.lower() and b"Verksam" in response.content
 
 
-@pytest.mark.parametrize(
-    "week",
-    ["2026-W54", "2026-W00", "0001-W01", "9999-W52", "1999-W01", "2101-W01", "٢٠٢٦-W48", "2026-W٤٨", "x"],
-)
+@pytest.mark.parametrize("week", ["2026-W54", "2026-W00", "0001-W01", "9999-W52", "1999-W01", "2101-W01"])
 def test_a_week_that_does_not_exist_answers_404(tenant, employee, week):
     _assert_site_error(
         login_client(employee).get(reverse("web:time_week", args=[tenant.slug]), {"week": week}), 404
     )
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-00", "0001-01", "9999-12", "٢٠٢٦-11", "2026-1x"])
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "0001-01", "9999-12", "2101-01"])
 def test_a_month_that_does_not_exist_answers_404(tenant, employee, month):
     _assert_site_error(
         login_client(employee).get(reverse("web:time_month", args=[tenant.slug]), {"month": month}), 404
@@ -47,6 +44,15 @@ def test_a_month_that_does_not_exist_answers_404(tenant, employee, month):
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "٢٠٢٦-11-20", "1999-12-31"])
 def test_a_day_off_the_calendar_answers_404(tenant, employee, day):
     _assert_site_error(login_client(employee).get(reverse("web:time_day", args=[tenant.slug, day])), 404)
+
+
+@pytest.mark.parametrize("value", ["٢٠٢٦-W48", "2026-W٤٨", "٢٠٢٦-11", "2026-1x", "x", ""])
+def test_text_that_is_no_week_or_month_shows_the_current_one(tenant, employee, value):
+    client = login_client(employee)
+    week = client.get(reverse("web:time_week", args=[tenant.slug]), {"week": value})
+    month = client.get(reverse("web:time_month", args=[tenant.slug]), {"month": value})
+    assert week.context["monday"] == dt.date(2026, 11, 16)
+    assert month.context["first"] == dt.date(2026, 11, 1)
 
 
 def test_the_pages_still_answer_for_valid_weeks_and_months(tenant, employee):

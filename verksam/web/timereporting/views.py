@@ -43,14 +43,14 @@ def _monday_of(day: dt.date) -> dt.date:
 
 
 def _week_monday(value: str | None) -> dt.date:
-    """The Monday of `2026-W48`; the current week when missing; 404 for a week that does not exist
-    (week 54) or lies outside the calendar (core.bounds: the pages do arithmetic around it)."""
-    value = (value or "").strip()
-    if not value:
+    """The Monday of `2026-W48`; the current week when missing or not a week at all; 404 for a week
+    that does not exist (week 54) or lies outside the calendar (core.bounds: the pages do arithmetic
+    around it)."""
+    match = WEEK_RE.match((value or "").strip())
+    if not match:
         return _monday_of(timeutil.today())
-    match = WEEK_RE.match(value)
     try:
-        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1) if match else None
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         monday = None
     if monday is None or not bounds.in_calendar(monday):
@@ -563,13 +563,12 @@ def time_copy_week(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 def _month_start(value: str | None) -> dt.date:
-    """The first day of `2026-11`; the current month when missing; 404 for month 13 or a month
-    outside the calendar (core.bounds)."""
-    value = (value or "").strip()
-    if not value:
+    """The first day of `2026-11`; the current month when missing or not a month at all; 404 for
+    month 13 or a month outside the calendar (core.bounds)."""
+    match = MONTH_RE.match((value or "").strip())
+    if not match:
         return timeutil.today().replace(day=1)
-    match = MONTH_RE.match(value)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not 1 <= int(match.group(2)) <= 12:
         raise Http404
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     if not (bounds.in_calendar(first) and bounds.in_calendar(_add_month(first, 1) - dt.timedelta(days=1))):
