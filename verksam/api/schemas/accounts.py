@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from ..types import StrictIn
+
 
 def _django_email(value: str) -> str:
     # The same validator as the web forms (Django's EmailValidator), not pydantic's EmailStr: that
@@ -27,7 +29,7 @@ Email = Annotated[
 ]
 
 
-class TokenIn(Schema):
+class TokenIn(StrictIn):
     # Whatever the login page accepts: the address is normalised as the login backend does
     # (accounts.backends.EmailBackend) and checked only by the password check.
     email: str = Field(min_length=1, max_length=254)
