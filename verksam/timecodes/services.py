@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Tenant
@@ -64,7 +65,13 @@ def _in_own_scope(tenant_id: int) -> bool:
 
 def _validated_save(instance: models.Model) -> None:
     instance.full_clean()
-    instance.save()
+    # The duplicate-code check and the insert are not one atomic step: of two simultaneous saves of
+    # one code, the loser meets the unique constraint, and gets the same 409 as the check gives
+    # (issue 7: no input gives a 500, in the web forms as in the API).
+    with conflict_on_duplicate(
+        _("That code is already in use."), code="duplicate_code", extra={"field": "code"}
+    ):
+        instance.save()
 
 
 def timecodes_install_defaults(*, tenant_id: int) -> None:
