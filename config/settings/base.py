@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "verksam.billing",
     "verksam.projects",
     "verksam.timecodes",
+    "verksam.schedules",
     "verksam.timereporting",
     "verksam.attestation",
     "verksam.demo",
@@ -178,7 +179,13 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Called as `f(tenant_id=...)` by `tenancy.services.tenant_create`, in its transaction, to give a
 # new company the defaults of the apps above tenancy (issue 7 item 13: a read never installs them).
 # Settings, not imports: tenancy sits below these apps (DESIGN.md import direction).
-TENANT_INITIALIZERS = ["verksam.timecodes.services.timecodes_install_defaults"]
+TENANT_INITIALIZERS = [
+    "verksam.timecodes.services.timecodes_install_defaults",
+    "verksam.schedules.services.schedules_install_defaults",
+]
+# Called with (membership=, valid_from=) when a user joins a company (the owner at creation, an
+# invited person on accepting): a new member gets the company's default work schedule.
+MEMBERSHIP_INITIALIZERS = ["verksam.schedules.services.work_schedule_install_default"]
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see

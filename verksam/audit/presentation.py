@@ -48,6 +48,11 @@ ACTION_LABELS = {
     "delegation.revoke": _("Substitute approver removed"),
     "time_settings.update": _("Time settings changed"),
     "timecodes.install_defaults": _("Standard time codes installed"),
+    "schedules.install_defaults": _("Standard schedule templates installed"),
+    "schedule.set": _("Work schedule set"),
+    "schedule.delete": _("Work schedule removed"),
+    "schedule_template.create": _("Schedule template added"),
+    "schedule_template.update": _("Schedule template changed"),
     "time_code.create": _("Time code added"),
     "time_code.update": _("Time code changed"),
     "absence_type.create": _("Absence type added"),
@@ -71,7 +76,17 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
     "settings": (
         _("Time settings"),
-        ("time_settings.", "timecodes.", "time_code.", "absence_type.", "activity.", "payroll_code."),
+        (
+            "time_settings.",
+            "timecodes.",
+            "time_code.",
+            "absence_type.",
+            "activity.",
+            "payroll_code.",
+            "schedules.",
+            "schedule.",
+            "schedule_template.",
+        ),
     ),
 }
 

@@ -32,6 +32,8 @@ class Perm(StrEnum):
     EMPLOYEE_SALARY_VIEW = "employees.salary_view"
     PAYROLL_VIEW = "payroll.view"
     EXPENSES_VIEW_ALL = "expenses.view_all"
+    # set employees' work schedules and the company's schedule templates (arbetstidsschema)
+    SCHEDULES_MANAGE = "schedules.manage"
     # administration
     USERS_MANAGE = "users.manage"  # invite, edit and deactivate users below TOTAL; adjust time banks
     # The customer's own access (DESIGN.md rule 11): give the TOTAL licence, change or deactivate a
@@ -89,6 +91,8 @@ PARTNER_FULL = frozenset(
         Perm.EMPLOYEE_SALARY_VIEW,
         Perm.PAYROLL_VIEW,
         Perm.EXPENSES_VIEW_ALL,
+        # a payroll clerk at the firm keeps the employees' schedules that payroll is measured against
+        Perm.SCHEDULES_MANAGE,
         # the admin pages (DOMAIN.md "fullständig": incl. admin pages): users below TOTAL only,
         # because USERS_MANAGE_TOTAL is not here (tenancy.services refuses the rest)
         Perm.USERS_MANAGE,

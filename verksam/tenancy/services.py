@@ -70,7 +70,15 @@ def tenant_create(
         # page installs them on first sight (issue 7 item 13: reads never write).
         for path in settings.TENANT_INITIALIZERS:
             import_string(path)(tenant_id=tenant.pk)
+        _membership_initialize(membership)
     return tenant
+
+
+def _membership_initialize(membership: Membership) -> None:
+    # A new member gets what the apps above tenancy give every member (their work schedule from
+    # today): settings, not imports, as for TENANT_INITIALIZERS.
+    for path in settings.MEMBERSHIP_INITIALIZERS:
+        import_string(path)(membership=membership, valid_from=timezone.localdate())
 
 
 def _lock_totals(tenant_id: int) -> list[int]:
@@ -534,6 +542,7 @@ def _invitation_join(invitation: Invitation, user) -> Membership:
     )
     membership.full_clean()
     membership.save()
+    _membership_initialize(membership)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.answered_at = timezone.now()
     invitation.user = user
