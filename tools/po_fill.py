@@ -2,6 +2,9 @@
 
 Usage: python tools/po_fill.py FILE.tsv   (each line: English msgid <TAB> Swedish text)
 
+Run tools/translate.py after makemessages and before this: it clears makemessages' fuzzy guesses,
+which would otherwise count as filled.
+
 Only entries whose msgstr is empty (and single, not plural) are filled; everything else in the
 catalogue is left byte for byte (polib would rewrap it). Run tools/translate.py afterwards."""
 

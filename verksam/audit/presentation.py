@@ -126,7 +126,11 @@ FIELD_LABELS = {
     "prefix": _("Starts with"),
     "expires": _("Expires"),
     "revocation": _("Revoked because"),
+    "withdrawn_because": _("Withdrawn because"),
 }
+
+# stored codes of `withdrawn_because` (an invitation withdrawn by the system)
+WITHDRAWN_BECAUSE = {"partner_grant_revoked": _("the accounting firm's access was revoked")}
 
 
 def action_label(action: str) -> str:
@@ -149,6 +153,8 @@ def _value(key: str, value: Any) -> str:
         return "–"
     if key == "revocation":
         return str(RevokedReason(value).label) if value in RevokedReason.values else str(value)
+    if key == "withdrawn_because":
+        return str(WITHDRAWN_BECAUSE.get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if key.endswith(("minutes", "_ore")) and _is_integer(value):

@@ -324,7 +324,30 @@ def partner_grant_revoke(*, actor: Actor, grant: PartnerGrant) -> PartnerGrant:
             label=str(grant.user),
             data={"level": grant.level},
         )
+        _withdraw_invitations_sent_through(grant, actor=actor)
     return grant
+
+
+def _withdraw_invitations_sent_through(grant: PartnerGrant, *, actor: Actor) -> None:
+    # An invitation a partner sent in the customer's name was backed by the grant alone: once the
+    # grant is revoked nobody who may still invite stands behind it, so its link stops working. A
+    # partner who is also an active member of the customer invited as a member: those stay.
+    if Membership.objects.filter(user_id=grant.user_id, is_active=True).exists():
+        return
+    pending = Invitation.objects.select_for_update().filter(
+        invited_by_id=grant.user_id, status=InvitationStatus.PENDING
+    )
+    for invitation in pending:
+        invitation.status = InvitationStatus.REVOKED
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["status", "answered_at"])
+        record(
+            actor=actor,
+            action="invitation.revoke",
+            target=invitation,
+            data={"email": invitation.email, "withdrawn_because": "partner_grant_revoked"},
+        )
+        invitation_mail_drop(invitation=invitation)
 
 
 # --- the personnummer, an identity -------------------------------------------------------------------

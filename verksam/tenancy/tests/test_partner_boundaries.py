@@ -2,6 +2,7 @@
 administer users below TOTAL, but never the customer's own access."""
 
 import pytest
+from django.utils import translation
 
 from verksam.core.errors import Forbidden
 from verksam.tenancy import services
@@ -229,3 +230,27 @@ def test_full_partner_cannot_invite_a_colleague_of_its_firm(tenant, owner, partn
     with tenant_scope(tenant.pk), pytest.raises(Forbidden) as exc:
         services.membership_invite(actor=_actor(partner_full, tenant), email=colleague.email.upper())
     assert exc.value.code == "partner_own_firm"
+
+
+def test_revoking_a_grant_withdraws_the_invitations_the_partner_sent(tenant, owner, partner_full, mailoutbox):
+    # given a FULL partner who invited a worker, and the owner who invited another
+    from verksam.tenancy.models import Invitation, InvitationStatus
+
+    with tenant_scope(tenant.pk):
+        by_partner = services.membership_invite(actor=_actor(partner_full, tenant), email="arbetare@example.se")
+        by_owner = services.membership_invite(actor=_actor(owner, tenant), email="annan@example.se")
+        grant = PartnerGrant.objects.get(user=partner_full)
+        # when the customer revokes the partner's access
+        services.partner_grant_revoke(actor=_actor(owner, tenant), grant=grant)
+        # then what the partner offered in the customer's name is withdrawn (its link stops working),
+        # and the owner's own invitation still stands
+        assert Invitation.objects.get(pk=by_partner.pk).status == InvitationStatus.REVOKED
+        assert Invitation.objects.get(pk=by_owner.pk).status == InvitationStatus.PENDING
+        from verksam.audit.models import AuditEvent
+
+        withdrawn = AuditEvent.objects.get(action="invitation.revoke")
+        assert withdrawn.data["withdrawn_because"] == "partner_grant_revoked"
+    from verksam.audit.presentation import details
+
+    with translation.override("sv"):
+        assert ("Återkallad eftersom", "byråns åtkomst togs bort") in details(withdrawn.data)
