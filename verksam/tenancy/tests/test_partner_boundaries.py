@@ -237,7 +237,9 @@ def test_revoking_a_grant_withdraws_the_invitations_the_partner_sent(tenant, own
     from verksam.tenancy.models import Invitation, InvitationStatus
 
     with tenant_scope(tenant.pk):
-        by_partner = services.membership_invite(actor=_actor(partner_full, tenant), email="arbetare@example.se")
+        by_partner = services.membership_invite(
+            actor=_actor(partner_full, tenant), email="arbetare@example.se"
+        )
         by_owner = services.membership_invite(actor=_actor(owner, tenant), email="annan@example.se")
         grant = PartnerGrant.objects.get(user=partner_full)
         # when the customer revokes the partner's access
