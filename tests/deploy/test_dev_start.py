@@ -25,7 +25,10 @@ def _run(**env: str) -> tuple[str, str]:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL"}
     }
-    environment |= {"DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": "sqlite://:memory:"} | env
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": "sqlite://:memory:",
+    } | env
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
