@@ -14,3 +14,10 @@ document.addEventListener("DOMContentLoaded", () => {
     nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
   }
 });
+
+// The installable web app: the service worker shows a Swedish offline page when there is no coverage.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  });
+}

@@ -1,6 +1,7 @@
 """The web UI: one folder per domain (verksam/web/<domain>/{views,urls,forms}.py), each listing its
 own paths (company pages under "t/<slug:slug>/…"), all named web:<name>."""
 
+from .app import urls as app_urls
 from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
@@ -15,6 +16,7 @@ from .timereporting import urls as timereporting_urls
 app_name = "web"
 
 urlpatterns = [
+    *app_urls.urlpatterns,
     *home_urls.urlpatterns,
     *members_urls.urlpatterns,
     *invitations_urls.urlpatterns,
