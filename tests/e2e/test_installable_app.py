@@ -3,9 +3,9 @@ shows the Swedish offline page when there is no coverage (issue 12 item 1)."""
 
 import pytest
 
-pytestmark = [pytest.mark.e2e]
-
 from .conftest import login
+
+pytestmark = [pytest.mark.e2e]
 
 
 @pytest.mark.django_db(transaction=True)
