@@ -21,3 +21,42 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(() => {});
   });
 }
+
+// Confirmation before a destructive action: <form data-confirm="What will happen" data-confirm-button="Ta bort">.
+// Without JavaScript the form submits at once; the server-side rules stay the same either way.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.dataset.confirmed === "yes") {
+    return;
+  }
+  event.preventDefault();
+  const dialog = document.createElement("dialog");
+  dialog.className = "confirm";
+  dialog.setAttribute("data-testid", "confirm-dialog");
+  const text = document.createElement("p");
+  text.textContent = form.dataset.confirm;
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "secondary";
+  cancel.textContent = document.documentElement.lang === "sv" ? "Avbryt" : "Cancel";
+  const ok = document.createElement("button");
+  ok.type = "button";
+  ok.className = form.dataset.confirmDanger === "no" ? "" : "danger";
+  ok.textContent = form.dataset.confirmButton || (document.documentElement.lang === "sv" ? "Ja, fortsätt" : "Yes, continue");
+  actions.append(cancel, ok);
+  dialog.append(text, actions);
+  document.body.append(dialog);
+  const submitter = event.submitter;
+  cancel.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  ok.addEventListener("click", () => {
+    form.dataset.confirmed = "yes";
+    dialog.close();
+    form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+    delete form.dataset.confirmed;
+  });
+  dialog.showModal();
+  ok.focus();
+});
