@@ -127,7 +127,28 @@ FIELD_LABELS = {
     "expires": _("Expires"),
     "revocation": _("Revoked because"),
     "withdrawn_because": _("Withdrawn because"),
+    "manager": _("Project manager"),
+    "variant": _("Variant"),
+    "employment_number": _("Employment number"),
+    "salary_form": _("Salary form"),
+    "time_codes": _("Time codes"),
+    "absence_types": _("Absence types"),
+    "activities": _("Activities"),
+    "valid_from": _("Valid from"),
+    "template": _("Template"),
+    "percent": _("Part-time percentage"),
+    "monday_minutes": _("Monday"),
+    "tuesday_minutes": _("Tuesday"),
+    "wednesday_minutes": _("Wednesday"),
+    "thursday_minutes": _("Thursday"),
+    "friday_minutes": _("Friday"),
+    "saturday_minutes": _("Saturday"),
+    "sunday_minutes": _("Sunday"),
 }
+
+# Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the
+# apps above audit (projects' pricing types…) through details(choices=…).
+Choices = dict[str, dict[str, Any]]
 
 # stored codes of `withdrawn_because` (an invitation withdrawn by the system)
 WITHDRAWN_BECAUSE = {"partner_grant_revoked": _("the accounting firm's access was revoked")}
@@ -148,9 +169,12 @@ def _field(key: str) -> str:
     return str(FIELD_LABELS.get(key, key))
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, choices: Choices | None = None) -> str:
     if value is None or value == "":
         return "–"
+    labels = (choices or {}).get(key)
+    if labels and isinstance(value, str) and value in labels:
+        return str(labels[value])
     if key == "revocation":
         return str(RevokedReason(value).label) if value in RevokedReason.values else str(value)
     if key == "withdrawn_because":
@@ -161,24 +185,35 @@ def _value(key: str, value: Any) -> str:
         # services store some numbers as text (str(value) of a form's field)
         return hm(int(value)) if key.endswith("minutes") else Money(int(value)).format_sv()
     if isinstance(value, list):
-        return ", ".join(_value(key, item) for item in value)
+        return ", ".join(_value(key, item, choices) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_value(k, v)}" for k, v in value.items())
+        return ", ".join(f"{_field(k)}: {_value(k, v, choices)}" for k, v in value.items() if _shown(k))
     return str(value)
 
 
-def details(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """(what, value) lines for an event's data: a change reads "before → after", and empty values
-    of a created object are left out."""
+def _shown(key: str) -> bool:
+    # `…_id` keys are references for machines (the log shows the name stored beside them)
+    return not key.endswith("_id")
+
+
+def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[str, str]]:
+    """(what, value) lines for an event's data: a change reads "before → after" for the fields that
+    changed only, stored codes read as words, and empty values of a created object are left out."""
     before, after = data.get("before"), data.get("after")
     if isinstance(before, dict) and isinstance(after, dict):
-        # `before` holds the changed fields (`after` may hold the whole object)
         lines = [
-            (_field(key), f"{_value(key, value)} → {_value(key, after.get(key))}")
+            (_field(key), f"{_value(key, value, choices)} → {_value(key, after.get(key), choices)}")
             for key, value in before.items()
+            if _shown(key) and value != after.get(key)
         ]
         rest = {k: v for k, v in data.items() if k not in ("before", "after")}
-        return lines + details(rest)
+        return lines + details(rest, choices)
+    if isinstance(after, dict):
+        # created: no "before", the new values are the details
+        rest = {k: v for k, v in data.items() if k not in ("before", "after")}
+        return details(after, choices) + details(rest, choices)
     return [
-        (_field(key), _value(key, value)) for key, value in data.items() if value not in (None, "", [], {})
+        (_field(key), _value(key, value, choices))
+        for key, value in data.items()
+        if _shown(key) and value not in (None, "", [], {})
     ]

@@ -127,7 +127,8 @@ def _check_rules(project: Project) -> None:
 def _snapshot(project: Project, fields) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for field in sorted(fields):
-        value = getattr(project, "manager_id" if field == "manager" else field)
+        # the manager by name, as the audit log shows people (issue 12 item 3: names, not ids)
+        value = getattr(project, field)
         out[field] = None if value is None else str(value)
     return out
 
