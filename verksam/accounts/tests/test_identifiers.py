@@ -97,4 +97,4 @@ def test_tenant_create_stores_orgnr_and_first_total_user(db):
     membership = in_scope(tenant, lambda: Membership.objects.get(user=owner))
     assert membership.licence == "TOTAL"
     actions = in_scope(tenant, lambda: list(AuditEvent.objects.values_list("action", flat=True)))
-    assert sorted(actions) == ["tenant.create", "timecodes.install_defaults"]
+    assert sorted(actions) == ["schedules.install_defaults", "tenant.create", "timecodes.install_defaults"]
