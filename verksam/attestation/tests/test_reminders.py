@@ -101,13 +101,18 @@ def test_pending_days_go_to_the_substitute_while_delegated(company, tenant, atte
     assert {m.to[0] for m in mail.outbox} == {employee.email, "sub@snickeri.se"}
 
 
-def test_inactive_members_and_other_tenants_are_not_reminded(company, tenant, other_tenant, employee):
+def test_inactive_members_and_other_tenants_are_not_reminded(
+    company, tenant, other_tenant, employee, attestant
+):
     with tenant_scope(tenant.pk):
         m = member(tenant, employee)
         m.is_active = False
         m.save()
     _run(NOV_27, tenant)
-    assert mail.outbox == []  # the employee is inactive; the others locked everything; nothing pending
+    # the employee is inactive and is not reminded; their 10 locked days still wait in the approver's
+    # queue (issue 8 item 7: payroll needs their last period), so the approver is reminded of them
+    assert [m.to[0] for m in mail.outbox] == [attestant.email]
+    assert "Erik Anställd: 10" in mail.outbox[0].body
 
 
 def test_management_command_runs_every_tenant_idempotently(
