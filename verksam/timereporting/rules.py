@@ -177,7 +177,7 @@ def _check_day(entry: TimeEntry) -> None:
         )
 
 
-def _reporter(actor: Actor, membership: Membership) -> Actor:
+def reporting_actor(actor: Actor, membership: Membership) -> Actor:
     """The employee as the project rules see them: time written on their behalf may go only where
     they may report themselves (a LIGHT user's assigned and internal projects), whoever writes it."""
     if actor.membership is not None and actor.membership.pk == membership.pk:
@@ -201,7 +201,7 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
                 "project_completed",
                 "project",
             )
-        if not project_can_report(actor=_reporter(actor, entry.membership), project=project):
+        if not project_can_report(actor=reporting_actor(actor, entry.membership), project=project):
             raise error(_("You are not assigned to this project."), "not_assigned", "project")
     if entry.time_code is None:
         entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()

@@ -60,7 +60,7 @@ def test_total_user_full_partner_and_the_approver_report_for_the_employee(
     event = AuditEvent.objects.get(action="time.entry_create")
     assert event.data["reported_by"] == user.name
     assert event.data["reported_for"] == "Erik Anställd"
-    assert ("On behalf", f"reported by {user.name} for Erik Anställd") in details(event.data)
+    assert ("För annans räkning", f"rapporterad av {user.name} för Erik Anställd") in details(event.data)
     # and the employee is told by e-mail (queued in the transaction, sent after commit)
     mail = OutgoingMail.objects.get()
     assert mail.to == employee.email and user.name in mail.body
