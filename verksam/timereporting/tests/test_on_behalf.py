@@ -133,9 +133,7 @@ def test_a_substitute_attests_but_does_not_report_on_behalf(
 def test_another_tenants_employee_answers_not_found(
     scope, tenant, owner, stranger, other_tenant, codes, projects
 ):
-    from verksam.tenancy.models import Membership
-
-    foreign = Membership.all_tenants.get(tenant=other_tenant)
+    foreign = membership_of(other_tenant, stranger)  # read in its own tenant's scope (RLS)
     before = _state()
     with pytest.raises(NotFound):
         _report(actor_for(tenant, owner), foreign, codes, projects)

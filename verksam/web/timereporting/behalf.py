@@ -63,6 +63,8 @@ def time_behalf(request: TenantRequest, slug: str, member_id: int) -> HttpRespon
     """One employee's week and chosen day, with forms to report time or absence for them."""
     member = _employee(request, member_id)
     day = _day(request)
+    if member.user_id == request.user.pk:
+        return redirect("web:time_day", slug, day.isoformat())  # one's own time is reported as such
     kind = request.POST.get("kind") if request.method == "POST" else None
     if kind not in (None, "work", "absence"):
         kind = "work"
