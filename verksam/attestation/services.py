@@ -359,7 +359,9 @@ def period_close(*, actor: Actor, period_key: str) -> PeriodClose:
 
 
 def _all_ids() -> list[int]:
-    return list(Membership.objects.values_list("pk", flat=True))
+    # Locked like every writer of time locks its employee (timereporting.rules.lock_membership): a
+    # write in flight finishes before the period closes, and a later one sees the closing.
+    return list(Membership.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic
