@@ -191,6 +191,10 @@ TENANT_INITIALIZERS = [
 # Called with (membership=, valid_from=) when a user joins a company (the owner at creation, an
 # invited person on accepting): a new member gets the company's default work schedule.
 MEMBERSHIP_INITIALIZERS = ["verksam.schedules.services.work_schedule_install_default"]
+# The port through which time reporting refuses writes in a closed deviation period (issue 8 item 8):
+# closing is attestation's, which sits above timereporting (DESIGN.md layers), so the check is named
+# here rather than imported. Takes the days about to change; raises a DomainError when one is closed.
+TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see

@@ -36,3 +36,19 @@ def rejection_mail_send(
         "link": settings.SITE_URL + reverse("web:time_week", args=[membership.tenant.slug]),
     }
     mail_to_member("rejected", context, membership, "time_rejected")
+
+
+def reopen_mail_send(*, membership: Membership, dates: list[dt.date], reason: str, reopened_by: str) -> None:
+    """Queue the e-mail telling the employee their attested days were reopened, by whom and why
+    (issue 8 item 6: a reopening is never silent)."""
+    if not membership.user.email:
+        return
+    context = {
+        "user": membership.user,
+        "tenant": membership.tenant,
+        "dates": dates,
+        "reason": reason,
+        "reopened_by": reopened_by,
+        "link": settings.SITE_URL + reverse("web:time_month", args=[membership.tenant.slug]),
+    }
+    mail_to_member("reopened", context, membership, "time_reopened")

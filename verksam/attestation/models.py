@@ -71,3 +71,52 @@ class ReminderLog(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.kind} {self.sent_on}"
+
+
+class PeriodClose(TenantOwned):
+    """A deviation period (avvikelseperiod) closed after payroll: its time refuses every change
+    (entries, lock, unlock, attest, reject, reopen, time-bank adjustments) until it is reopened
+    with a reason (issue 8 item 8). Closing again after a reopening writes a new row, so the rows
+    are the period's history; a reopened row is what the payroll correction file reads
+    (`selectors.period_corrections_pending`) until payroll marks it handled."""
+
+    period_key = models.CharField(_("deviation period"), max_length=7)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    # Set by the payroll export once a correction file has carried what changed after the reopening.
+    correction_handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "period_key"],
+                condition=Q(reopened_at__isnull=True),
+                name="attestation_periodclose_one_closed",
+                violation_error_message=_("The period is already closed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="attestation_periodclose_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="attestation_periodclose_reopen_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "start", "end"], name="attestation_periodclose_span")]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {'reopened' if self.reopened_at else 'closed'}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.reopened_at is None

@@ -12,22 +12,25 @@ Every read here runs a constant number of queries, whatever the number of employ
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
 from verksam.core.duration import hm
+from verksam.core.errors import Conflict
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timecodes.models import TimeSettings
-from verksam.timecodes.periods import Period, period_by_key, period_for
+from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
 from verksam.timereporting import selectors as time_selectors
 
-from .models import Delegation
+from .models import Delegation, PeriodClose
 
 # Licences whose holders may be approvers (attestansvarig).
 APPROVER_LICENCES = sorted(lic for lic, perms in LICENCE_PERMS.items() if Perm.TIME_ATTEST in perms)
@@ -218,7 +221,9 @@ def attestation_queue(
     type, the time bank at the period's end, and the status. Seven queries whatever the number of
     employees."""
     today = today or timezone.localdate()
-    routes = attestable_members(actor=actor, today=today)
+    # Inactive employees too: their time stays in the queue until it is attested, because payroll
+    # needs their last period (issue 8 item 7); below, they show only while something is unattested.
+    routes = attestable_members(actor=actor, today=today, active_only=False)
     rows = {r.membership.pk: QueueRow(membership=r.membership, on_behalf_of=r.on_behalf_of) for r in routes}
     if not rows:
         return []
@@ -266,6 +271,10 @@ def attestation_queue(
         row.days_attested = counted.count(ATTESTED)
         row.days_open = sum(1 for d in days if d not in states)
         row.days_missing = sum(1 for d in due if d not in days and d not in states)
+        if not row.membership.is_active:
+            if not (row.days_open or row.days_locked):
+                continue  # a former employee whose period is attested (or empty) leaves the queue
+            row.days_missing = 0  # nothing more is expected from someone who has left
         row.time_codes.sort(key=lambda c: (c.code, c.name))
         row.absence_types.sort(key=lambda c: (c.code, c.name))
         row.status = _status(row)
@@ -428,3 +437,102 @@ def substitute_candidates(*, exclude: Membership | None = None) -> QuerySet[Memb
 
 def approver_candidates() -> QuerySet[Membership]:
     return substitute_candidates()
+
+
+# --- closed periods (issue 8 item 8) -----------------------------------------------------------------
+
+
+class PeriodClosed(Conflict):
+    code = "period_closed"
+
+
+def period_close_get(key: str) -> PeriodClose | None:
+    """The closing of the period named `key` while it stands (None when open or reopened)."""
+    return (
+        PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True)
+        .select_related("closed_by")
+        .first()
+    )
+
+
+def period_close_history(key: str) -> QuerySet[PeriodClose]:
+    """Every closing of the period named `key`, newest first (the reopened ones carry their reason)."""
+    return PeriodClose.objects.filter(period_key=key).select_related("closed_by", "reopened_by")
+
+
+def period_closed_days(days: Iterable[dt.date]) -> tuple[PeriodClose, list[dt.date]] | None:
+    """The first closed period holding one of `days`, with those days; None when all are open (one
+    query)."""
+    wanted = set(days)
+    if not wanted:
+        return None
+    closes = PeriodClose.objects.filter(
+        reopened_at__isnull=True, start__lte=max(wanted), end__gte=min(wanted)
+    ).order_by("start")
+    for close in closes:
+        hit = sorted(d for d in wanted if close.start <= d <= close.end)
+        if hit:
+            return close, hit
+    return None
+
+
+def period_guard(days: Iterable[dt.date]) -> None:
+    """Refuse a change of time on a day of a closed period (settings.TIME_PERIOD_GUARD): nothing in
+    it changes until a TOTAL user or a FULL partner reopens it with a reason."""
+    found = period_closed_days(days)
+    if found is None:
+        return
+    close, hit = found
+    raise PeriodClosed(
+        _(
+            "The period %(period)s is closed after payroll. It must be reopened, with a reason, "
+            "before its time can be changed."
+        )
+        % {"period": close.period_key},
+        extra={"period": close.period_key, "dates": [d.isoformat() for d in hit]},
+    )
+
+
+def period_corrections_pending() -> QuerySet[PeriodClose]:
+    """Closed periods that were reopened and whose changes no payroll correction file has carried
+    yet: what the payroll export reads for its correction file (issue 8 item 8)."""
+    return PeriodClose.objects.filter(
+        reopened_at__isnull=False, correction_handled_at__isnull=True
+    ).select_related("reopened_by")
+
+
+@dataclass(frozen=True)
+class UnattestedDay:
+    date: dt.date
+    status: str  # "open" | "locked"
+    minutes: int
+
+    @property
+    def hours(self) -> str:
+        return hm(self.minutes)
+
+
+def unattested_days(*, membership: Membership, today: dt.date | None = None) -> list[UnattestedDay]:
+    """The employee's days with reported time that is not attested, from the start of the previous
+    deviation period on and outside closed periods: what payroll still waits for when they leave
+    (issue 8 item 7). Four queries."""
+    today = today or timezone.localdate()
+    start_day = attestation_settings().period_start_day
+    since = period_previous(period_for(today, start_day), start_day).start
+    totals = dict(
+        time_selectors.time_entries(membership_ids=[membership.pk], start=since, end=dt.date.max)
+        .order_by()
+        .values("date")
+        .annotate(total=Sum("minutes"))
+        .values_list("date", "total")
+    )
+    if not totals:
+        return []
+    statuses = time_selectors.day_status_map(membership_id=membership.pk, start=since, end=max(totals))
+    closed = PeriodClose.objects.filter(reopened_at__isnull=True, end__gte=since).values_list("start", "end")
+    spans = list(closed)
+    return [
+        UnattestedDay(day, statuses.get(day, "open"), minutes or 0)
+        for day, minutes in sorted(totals.items())
+        if statuses.get(day) != ATTESTED and not any(a <= day <= b for a, b in spans)
+    ]

@@ -8,13 +8,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core import bounds
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.tenancy import services as tenancy_services
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -22,9 +23,9 @@ from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
 
 from . import selectors
-from .mails import rejection_mail_send
-from .models import Delegation
-from .selectors import LOCKED, Route
+from .mails import rejection_mail_send, reopen_mail_send
+from .models import Delegation, PeriodClose
+from .selectors import ATTESTED, LOCKED, Route
 
 
 def _route(actor: Actor, membership: Membership) -> Route:
@@ -92,7 +93,23 @@ def time_reopen(*, actor: Actor, membership: Membership, dates: Iterable[dt.date
         raise NotFound(_("The employee does not exist."))
     if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
         raise Forbidden(_("You cannot reopen your own attested time."), code="own_time")
-    return time_services.attested_days_reopen(actor=actor, membership=membership, dates=dates, reason=reason)
+    chosen = set(dates)
+    states = (
+        time_selectors.day_status_map(membership_id=membership.pk, start=min(chosen), end=max(chosen))
+        if chosen
+        else {}
+    )
+    count = time_services.attested_days_reopen(
+        actor=actor, membership=membership, dates=chosen, reason=reason
+    )
+    # The employee is told, after commit, that attested time was reopened (issue 8 item 6).
+    reopen_mail_send(
+        membership=membership,
+        dates=sorted(d for d in chosen if states.get(d) == ATTESTED),
+        reason=reason.strip(),
+        reopened_by=str(actor.user),
+    )
+    return count
 
 
 @transaction.atomic
@@ -115,7 +132,8 @@ def time_attest_bulk(
         start, end = period.start, period.end
     if start is None or end is None or end < start:
         raise DomainError(_("Choose a period."), code="invalid_period", extra={"field": "period"})
-    routes = {r.membership.pk: r for r in selectors.attestable_members(actor=actor)}
+    # inactive employees too: their locked time still waits for attestation (issue 8 item 7)
+    routes = {r.membership.pk: r for r in selectors.attestable_members(actor=actor, active_only=False)}
     if membership_ids is not None:
         wanted = set(membership_ids)
         known = set(Membership.objects.filter(pk__in=wanted).values_list("pk", flat=True))
@@ -270,3 +288,150 @@ def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
         label=f"{delegation.approver.user} → {delegation.substitute.user}",
     )
     return delegation
+
+
+# --- closing a deviation period (issue 8 item 8) ----------------------------------------------------
+
+
+def _period_or_error(period_key: str):
+    config = selectors.attestation_settings()
+    period = selectors.period_get(period_key, start_day=config.period_start_day) if period_key else None
+    if period is None:
+        raise DomainError(_("Unknown period."), code="invalid_period", extra={"field": "period"})
+    return period
+
+
+@transaction.atomic
+def period_close(*, actor: Actor, period_key: str) -> PeriodClose:
+    """Close a deviation period after payroll: nothing in it changes until it is reopened with a
+    reason. Only an ended period with no day still waiting for attestation can be closed."""
+    actor.require(Perm.PERIOD_CLOSE)
+    period = _period_or_error(period_key)
+    if period.end >= timezone.localdate():
+        raise DomainError(
+            _("A period can be closed only after it has ended (%(end)s).") % {"end": period.end.isoformat()},
+            code="period_not_ended",
+        )
+    if selectors.period_closed_days(period.days) is not None:
+        raise Conflict(_("The period is already closed."), code="period_already_closed")
+    waiting = sorted(
+        {
+            str(lock.membership.user)
+            for lock in time_selectors.day_locks(
+                membership_ids=_all_ids(), start=period.start, end=period.end
+            )
+            .filter(status=LOCKED)
+            .select_related("membership__user")
+        }
+    )
+    if waiting:
+        raise Conflict(
+            _("Days are still waiting for attestation (%(names)s). Attest them before closing the period.")
+            % {"names": ", ".join(waiting)},
+            code="period_has_waiting_days",
+            extra={"employees": waiting},
+        )
+    close = PeriodClose(
+        tenant_id=actor.tenant_id,
+        period_key=period.key,
+        start=period.start,
+        end=period.end,
+        closed_by=actor.user,
+    )
+    close.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            close.save()
+    except IntegrityError as exc:  # a simultaneous close of the same period won
+        raise Conflict(_("The period is already closed."), code="period_already_closed") from exc
+    record(
+        actor=actor,
+        action="period.close",
+        target=close,
+        label=period.key,
+        data={
+            "period": period.key,
+            "start_date": period.start.isoformat(),
+            "end_date": period.end.isoformat(),
+        },
+    )
+    return close
+
+
+def _all_ids() -> list[int]:
+    # Locked like every writer of time locks its employee (timereporting.rules.lock_membership): a
+    # write in flight finishes before the period closes, and a later one sees the closing.
+    return list(Membership.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def period_reopen(*, actor: Actor, period_key: str, reason: str) -> PeriodClose:
+    """Reopen a closed deviation period with a reason (audited); the reopening is flagged for the
+    payroll correction file (selectors.period_corrections_pending) until payroll has carried it."""
+    actor.require(Perm.PERIOD_CLOSE)
+    period = _period_or_error(period_key)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give a reason for reopening the closed period."),
+            code="reason_required",
+            extra={"field": "reason"},
+        )
+    close = (
+        PeriodClose.objects.select_for_update()
+        .filter(period_key=period.key, reopened_at__isnull=True)
+        .first()
+    )
+    if close is None:
+        raise Conflict(_("The period is not closed."), code="period_not_closed")
+    close.reopened_at = timezone.now()
+    close.reopened_by = actor.user
+    close.reopen_reason = reason[:500]
+    close.full_clean(validate_constraints=False)
+    close.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    record(
+        actor=actor,
+        action="period.reopen",
+        target=close,
+        label=period.key,
+        data={"period": period.key, "reason": close.reopen_reason},
+    )
+    return close
+
+
+# --- users who approve, and employees who leave (issue 8 item 7) ---------------------------------
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Actor,
+    membership: Membership,
+    confirm_open_time: bool = False,
+    new_approver: Membership | None = None,
+    **changes,
+) -> Membership:
+    """Change a user (tenancy.membership_update); deactivating one with time not yet attested in an
+    open period is refused until confirmed, with the days listed. Their time stays in the approver's
+    queue until it is attested (selectors.attestable_members), because payroll needs their last period."""
+    if changes.get("is_active") is False and membership.is_active and not confirm_open_time:
+        actor.require(Perm.USERS_MANAGE)
+        days = selectors.unattested_days(membership=membership)
+        if days:
+            raise Conflict(
+                _(
+                    "%(name)s has time that is not yet attested on %(count)d days in an open period. "
+                    "It stays in the approver's queue after the deactivation. Confirm to deactivate."
+                )
+                % {"name": membership.user, "count": len(days)},
+                code="open_time",
+                extra={
+                    "field": "confirm_open_time",
+                    "days": [
+                        {"date": d.date.isoformat(), "status": d.status, "minutes": d.minutes} for d in days
+                    ],
+                },
+            )
+    return tenancy_services.membership_update(
+        actor=actor, membership=membership, new_approver=new_approver, **changes
+    )

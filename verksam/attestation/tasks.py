@@ -55,11 +55,16 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     if not config.reminders_enabled or not _is_reminder_day(day, config):
         return sent
     period = period_for(day, config.period_start_day)
-    members = {m.pk: m for m in Membership.objects.filter(is_active=True).select_related("user", "tenant")}
+    everyone = {m.pk: m for m in Membership.objects.select_related("user", "tenant")}
+    members = {pk: m for pk, m in everyone.items() if m.is_active}
+    # Reminders go only to someone who can act (issue 8 item 7): an approver or substitute who is
+    # active and whose licence allows attestation.
+    can_attest = {pk for pk, m in members.items() if m.licence in selectors.APPROVER_LICENCES}
     if not members:
         return sent
     states: dict[int, dict[dt.date, str]] = defaultdict(dict)
-    locks = time_selectors.day_locks(membership_ids=list(members), start=period.start, end=period.end)
+    # Every employee's locks, a former one's too: their locked time still waits for the approver.
+    locks = time_selectors.day_locks(membership_ids=list(everyone), start=period.start, end=period.end)
     for membership_id, date, status in locks.order_by().values_list("membership_id", "date", "status"):
         states[membership_id][date] = status
     # Weekends and röda dagar are never chased (timeutil.workdays), even when nothing is locked.
@@ -72,12 +77,13 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     ).values_list("approver_id", "substitute_id"):
         substitutes[approver_id].append(substitute_id)
     waiting: dict[int, list[tuple[Membership, int]]] = defaultdict(list)
-    for pk, member in members.items():
+    for pk, member in everyone.items():
         locked = sum(1 for s in states[pk].values() if s == selectors.LOCKED)
         if not locked or member.approver_id is None:
             continue
-        for approver_id in substitutes.get(member.approver_id) or [member.approver_id]:
-            if approver_id in members and approver_id != pk:
+        acting = [a for a in substitutes.get(member.approver_id, []) if a in can_attest]
+        for approver_id in acting or [member.approver_id]:
+            if approver_id in can_attest and approver_id != pk:
                 waiting[approver_id].append((member, locked))
     already = set(ReminderLog.objects.filter(sent_on=day).values_list("membership_id", "kind"))
     tenant = next(iter(members.values())).tenant

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "tenant.create": _("Company created"),
     "membership.invite": _("User invited"),
     "membership.update": _("User changed"),
+    "membership.approver_reassign": _("Employees moved to a new approver"),
     "invitation.accept": _("Invitation accepted"),
     "invitation.decline": _("Invitation declined"),
     "invitation.resend": _("Invitation sent again"),
@@ -44,6 +45,8 @@ ACTION_LABELS = {
     "time.reject": _("Time rejected"),
     "time.reopen": _("Attested time reopened"),
     "time.bank_adjust": _("Time bank adjusted"),
+    "period.close": _("Deviation period closed"),
+    "period.reopen": _("Closed deviation period reopened"),
     "delegation.create": _("Substitute approver appointed"),
     "delegation.revoke": _("Substitute approver removed"),
     "time_settings.update": _("Time settings changed"),
@@ -73,7 +76,7 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     ),
     "balances": (_("Balances"), ("balance.",)),
     "projects": (_("Projects"), ("project.",)),
-    "time": (_("Time reporting and attestation"), ("time.", "delegation.")),
+    "time": (_("Time reporting and attestation"), ("time.", "delegation.", "period.")),
     "settings": (
         _("Time settings"),
         (
@@ -144,6 +147,8 @@ FIELD_LABELS = {
     "friday_minutes": _("Friday"),
     "saturday_minutes": _("Saturday"),
     "sunday_minutes": _("Sunday"),
+    "employees": _("Employees"),
+    "period": _("Deviation period"),
 }
 
 # Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the
@@ -199,6 +204,14 @@ def _shown(key: str) -> bool:
 def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[str, str]]:
     """(what, value) lines for an event's data: a change reads "before → after" for the fields that
     changed only, stored codes read as words, and empty values of a created object are left out."""
+    if "reported_by" in data and "reported_for" in data:
+        # time written on someone's behalf (issue 8 item 6): "reported by X for Y", both by name
+        rest = {k: v for k, v in data.items() if k not in ("reported_by", "reported_for")}
+        behalf = _("reported by %(by)s for %(for)s") % {
+            "by": data["reported_by"],
+            "for": data["reported_for"],
+        }
+        return [(str(_("On behalf")), str(behalf)), *details(rest, choices)]
     before, after = data.get("before"), data.get("after")
     if isinstance(before, dict) and isinstance(after, dict):
         lines = [

@@ -19,6 +19,12 @@ class Perm(StrEnum):
     TIME_ATTEST_OWN = "time.attest_own"  # may attest their own time
     TIME_REOPEN = "time.reopen"  # may reopen attested time, with a reason
     TIME_VIEW_ALL = "time.view_all"  # may read everyone's time entries
+    # Report, correct and lock anyone's time on their behalf (issue 8 item 6: a payroll clerk). An
+    # approver does the same for their own employees through the approver relation (data, as
+    # attestation), not through this permission; a substitute does not (timereporting.rules).
+    TIME_REPORT_OTHERS = "time.report_others"
+    # Close a deviation period after payroll, and reopen a closed one with a reason (issue 8 item 8).
+    PERIOD_CLOSE = "payroll.period_close"
     # projects and customers
     PROJECTS_VIEW = "projects.view"
     PROJECTS_CREATE = "projects.create"
@@ -78,6 +84,11 @@ PARTNER_FULL = frozenset(
         Perm.TIME_ATTEST_ALL,
         Perm.TIME_REOPEN,
         Perm.TIME_VIEW_ALL,
+        # A FULL partner acting for the customer is its payroll clerk (issue 8 items 6 and 8): it
+        # corrects employees' time on their behalf (never its own: rules.target_membership) and
+        # closes the deviation period after payroll, as DOMAIN.md "Working time" lets a payroll clerk.
+        Perm.TIME_REPORT_OTHERS,
+        Perm.PERIOD_CLOSE,
         # projects and customers
         Perm.PROJECTS_VIEW,
         Perm.PROJECTS_CREATE,

@@ -32,7 +32,7 @@ from .models import (
     Tenant,
     Variant,
 )
-from .permissions import Perm
+from .permissions import LICENCE_PERMS, Perm
 from .scope import tenant_scope, user_scope
 
 User = get_user_model()
@@ -114,6 +114,85 @@ def _check_work_day(minutes: object) -> int:
     return minutes
 
 
+def may_approve(membership: Membership, *, licence: str | None = None, is_active: bool | None = None) -> bool:
+    """Whether the member (with `licence` / `is_active` as they are about to be) can attest time:
+    active, with a licence that holds TIME_ATTEST (issue 8 item 7)."""
+    licence = membership.licence if licence is None else licence
+    is_active = membership.is_active if is_active is None else is_active
+    return bool(is_active) and Perm.TIME_ATTEST in LICENCE_PERMS.get(licence, frozenset())
+
+
+def _check_approver(approver: Membership | None, tenant_id: int, field: str = "approver") -> None:
+    """Only a member whose licence allows attestation can be named approver (issue 8 item 7). Another
+    tenant's member is left to TenantOwned.clean(), which refuses it without naming them."""
+    if approver is None or approver.tenant_id != tenant_id:
+        return
+    if not may_approve(approver):
+        raise DomainError(
+            _(
+                "%(name)s cannot be an approver: only an active user with the STANDARD or TOTAL "
+                "licence can attest time."
+            )
+            % {"name": approver.user},
+            code="approver_cannot_attest",
+            extra={"field": field},
+        )
+
+
+def _reassign_employees(
+    actor: Actor, membership: Membership, *, licence: str, is_active: bool, new_approver: Membership | None
+) -> list[int]:
+    """An approver who is demoted below STANDARD or deactivated hands their employees to
+    `new_approver` first (issue 8 item 7): without one, refuse and list the employees. Returns the
+    ids of the employees moved."""
+    if may_approve(membership, licence=licence, is_active=is_active):
+        return []
+    employees = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(approver_id=membership.pk)
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )
+    if not employees:
+        return []
+    if new_approver is None:
+        raise Conflict(
+            _(
+                "%(name)s is the approver of %(count)d employees. Choose a new approver for them "
+                "first: a user with the STANDARD or TOTAL licence."
+            )
+            % {"name": membership.user, "count": len(employees)},
+            code="approver_has_employees",
+            extra={
+                "field": "new_approver",
+                "employees": [{"id": m.pk, "name": str(m.user)} for m in employees],
+            },
+        )
+    if new_approver.pk == membership.pk:
+        raise DomainError(
+            _("Choose someone else as the new approver."),
+            code="approver_cannot_attest",
+            extra={"field": "new_approver"},
+        )
+    if new_approver.tenant_id != actor.tenant_id:
+        raise NotFound(_("The user does not exist."))
+    _check_approver(new_approver, actor.tenant_id, "new_approver")
+    moved = [m.pk for m in employees if m.pk != new_approver.pk]
+    # The new approver, if one of the employees, cannot approve themselves: their approver is cleared.
+    Membership.objects.filter(pk__in=moved).update(approver=new_approver)
+    Membership.objects.filter(pk=new_approver.pk, approver_id=membership.pk).update(approver=None)
+    record(
+        actor=actor,
+        action="membership.approver_reassign",
+        target=membership,
+        data={
+            "approver": str(new_approver.user),
+            "employees": [str(m.user) for m in employees],
+        },
+    )
+    return [m.pk for m in employees]
+
+
 def _require_customer_admin(actor: Actor, message: str) -> None:
     """Refuse what only the company's own TOTAL users may do (DESIGN.md rule 11): give the TOTAL
     licence or change a TOTAL user. A FULL partner administers the users below TOTAL, never the
@@ -171,6 +250,7 @@ def membership_invite(
 ) -> Invitation:
     """Invite a person by e-mail; they become a member only when they accept (see _invitation_create)."""
     actor.require(Perm.USERS_MANAGE)
+    _check_approver(approver, actor.tenant_id)
     if licence == Licence.TOTAL:
         _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
     _check_work_day(work_day_minutes)
@@ -189,8 +269,12 @@ def membership_invite(
 
 
 @transaction.atomic
-def membership_update(*, actor: Actor, membership: Membership, **changes) -> Membership:
-    """Change licence, approver, employment data, working day or active flag; keep a TOTAL user.
+def membership_update(
+    *, actor: Actor, membership: Membership, new_approver: Membership | None = None, **changes
+) -> Membership:
+    """Change licence, approver, employment data, working day or active flag; keep a TOTAL user; name
+    only an approver who can attest; hand a demoted or deactivated approver's employees to
+    `new_approver` (issue 8 item 7).
 
     A FULL partner (USERS_MANAGE without USERS_MANAGE_TOTAL) may change every field of a user below
     TOTAL, incl. deactivating them, but may neither give TOTAL nor change a TOTAL user in any way."""
@@ -222,6 +306,15 @@ def membership_update(*, actor: Actor, membership: Membership, **changes) -> Mem
     approver = changes.get("approver", membership.approver)
     if approver is not None and approver.pk == membership.pk:
         raise DomainError(_("A user cannot be their own approver."), code="own_approver")
+    if "approver" in changes:
+        _check_approver(approver, actor.tenant_id)
+    _reassign_employees(
+        actor,
+        membership,
+        licence=licence,
+        is_active=changes.get("is_active", membership.is_active),
+        new_approver=new_approver,
+    )
     before = {k: _audit_value(membership, k) for k in changes}
     for key, value in changes.items():
         setattr(membership, key, value)

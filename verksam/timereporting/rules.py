@@ -5,18 +5,20 @@ Called by the services only, inside their transaction."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds
 from verksam.core.duration import format_minutes, wall_clock_minutes
-from verksam.core.errors import DomainError, Forbidden
+from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.core.identifiers import normalize_personnummer
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.projects.selectors import project_can_report
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
-from verksam.tenancy.permissions import Perm
+from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timecodes.models import TimeCode
 
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
@@ -44,6 +46,41 @@ def own_membership(actor: Actor) -> Membership:
     return actor.membership
 
 
+def target_membership(actor: Actor, membership: Membership | None = None) -> Membership:
+    """Whose time a write changes (issue 8 item 6): the actor's own when `membership` is None or
+    theirs; else the employee's, when the actor holds TIME_REPORT_OTHERS (TOTAL, partner FULL: a
+    payroll clerk) or is the employee's named approver with TIME_ATTEST.
+
+    A substitute (attestation Delegation) does not report on behalf: the delegation lets them attest
+    or send days back while the approver is away, and the employee corrects their own time; a wider
+    power than the approver gave is not implied. Nobody writes their own time "on behalf"."""
+    if membership is None or (actor.membership is not None and membership.pk == actor.membership.pk):
+        return own_membership(actor)
+    if membership.tenant_id != actor.tenant_id:
+        raise NotFound(_("The employee does not exist."))
+    if membership.user_id == actor.user.pk:
+        # by person: a partner's own (inactive) membership of the customer is still its own time
+        raise Forbidden(_("You cannot report your own time on someone else's behalf."), code="own_time")
+    if actor.has(Perm.TIME_REPORT_OTHERS):
+        return membership
+    own = actor.membership
+    if actor.has(Perm.TIME_ATTEST) and own is not None and membership.approver_id == own.pk:
+        return membership
+    raise Forbidden(
+        _("You can only report time for the employees whose approver you are."), code="not_approver"
+    )
+
+
+def behalf_audit(actor: Actor, membership: Membership) -> dict[str, str]:
+    """The audit data of a write on someone else's time: "reported by X for Y", both by name."""
+    if membership.user_id == actor.user.pk:
+        return {}
+    return {
+        "reported_by": str(getattr(actor.user, "name", "") or actor.user),
+        "reported_for": str(membership.user.name or membership.user),
+    }
+
+
 def normal_day_minutes(membership: Membership | None) -> int:
     """The employee's normal working day in minutes: what a whole-day absence counts as."""
     return getattr(membership, "work_day_minutes", None) or NORMAL_DAY_MINUTES
@@ -57,8 +94,17 @@ def lock_membership(membership: Membership) -> None:
     ).first()
 
 
+def check_periods_open(days: Iterable[dt.date]) -> None:
+    """Refuse any change of time on a day of a deviation period closed after payroll (issue 8 item 8).
+    Closing belongs to attestation, a layer above, so the check is the port settings name."""
+    import_string(settings.TIME_PERIOD_GUARD)(days)
+
+
 def check_days_open(membership: Membership, days: Iterable[dt.date]) -> None:
-    """Refuse writes on a locked day (unlock first) or an attested day (immutable for the employee)."""
+    """Refuse writes in a closed period, on a locked day (unlock first) or an attested day (immutable
+    for the employee)."""
+    days = set(days)
+    check_periods_open(days)
     statuses = dict(
         DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
     )
@@ -131,6 +177,19 @@ def _check_day(entry: TimeEntry) -> None:
         )
 
 
+def reporting_actor(actor: Actor, membership: Membership) -> Actor:
+    """The employee as the project rules see them: time written on their behalf may go only where
+    they may report themselves (a LIGHT user's assigned and internal projects), whoever writes it."""
+    if actor.membership is not None and actor.membership.pk == membership.pk:
+        return actor
+    return Actor(
+        user=membership.user,
+        tenant=actor.tenant,
+        perms=LICENCE_PERMS[membership.licence],
+        membership=membership,
+    )
+
+
 def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None:
     project = entry.project
     if project is None:
@@ -142,7 +201,7 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
                 "project_completed",
                 "project",
             )
-        if not project_can_report(actor=actor, project=project):
+        if not project_can_report(actor=reporting_actor(actor, entry.membership), project=project):
             raise error(_("You are not assigned to this project."), "not_assigned", "project")
     if entry.time_code is None:
         entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()

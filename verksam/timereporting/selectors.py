@@ -6,10 +6,30 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
+from verksam.core.errors import NotFound
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
 from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
 
 from .models import DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
+from .rules import reporting_actor, target_membership
+
+
+def report_target_get(*, actor: Actor, membership_id: int) -> Membership:
+    """The employee whose time the actor reports on their behalf (issue 8 item 6): NotFound for a
+    missing or another tenant's id, Forbidden unless the actor may (rules.target_membership)."""
+    membership = Membership.objects.select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(_("The employee does not exist."))
+    return target_membership(actor, membership)
+
+
+def report_choices_actor(*, actor: Actor, membership: Membership) -> Actor:
+    """The employee as the project choices see them: time on their behalf goes only where they may
+    report themselves."""
+    return reporting_actor(actor, membership)
 
 
 def time_entries(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[TimeEntry]:

@@ -1,11 +1,13 @@
 """Writes of time reporting: entries, locking, and the state changes attestation makes.
 
-The employee-side services (`time_entry_*`, `day_lock`, `week_lock`, `day_unlock`) write only the
-actor's own time (Perm.TIME_REPORT_OWN, `actor.membership`) and check every rule in `rules.py`
-first, so a refused write changes nothing. The approver-side transitions at the end
-(`locked_days_attest`, `locked_days_reject`, `attested_days_reopen`) record state only;
-`verksam.attestation.services` decides who may call them (the employee's approver, a substitute, a
-TOTAL user) and calls them after its checks.
+The employee-side services (`time_entry_*`, `day_lock`, `week_lock`, `day_unlock`) write the actor's
+own time (Perm.TIME_REPORT_OWN, `actor.membership`), or with `employee=` an employee's time on their
+behalf (issue 8 item 6; who may: `rules.target_membership`; audited "reported by X for Y", and the
+employee is mailed about changed entries), and check every rule in `rules.py` first, so a refused
+write changes nothing. No day of a closed deviation period changes (`rules.check_periods_open`).
+The approver-side transitions at the end (`locked_days_attest`, `locked_days_reject`,
+`attested_days_reopen`) record state only; `verksam.attestation.services` decides who may call them
+(the employee's approver, a substitute, a TOTAL user) and calls them after its checks.
 """
 
 import datetime as dt
@@ -30,8 +32,16 @@ from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
+from .mails import behalf_mail_send
 from .models import DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
-from .rules import check_days_open, lock_membership, own_membership, prepare_entry
+from .rules import (
+    behalf_audit,
+    check_days_open,
+    check_periods_open,
+    lock_membership,
+    prepare_entry,
+    target_membership,
+)
 
 # What `time_entry_update` may change (never the owner, the client's id or the audit fields).
 ENTRY_FIELDS = {
@@ -115,6 +125,7 @@ def time_entry_create_or_get(
     *,
     actor: Actor,
     date: dt.date,
+    employee: Membership | None = None,
     client_uuid: uuid.UUID | None = None,
     kind: str = EntryKind.WORK,
     project: Project | None = None,
@@ -135,8 +146,9 @@ def time_entry_create_or_get(
 
     Returns `(entry, created)`: offline clients retry a POST with the same id and must never get a
     duplicate (issue 3 item 7), so a retry answers with the first entry and `created=False`. The
-    same id with other data is refused (`ClientUuidReused`, issue 7 item 4)."""
-    membership = own_membership(actor)
+    same id with other data is refused (`ClientUuidReused`, issue 7 item 4). With `membership`, the
+    employee's time on their behalf (rules.target_membership)."""
+    membership = target_membership(actor, employee)
     fingerprint = ""
     if client_uuid is not None:
         fingerprint = _fingerprint(
@@ -194,12 +206,18 @@ def time_entry_create_or_get(
     try:
         with transaction.atomic():
             entry.save()
-            record(actor=actor, action="time.entry_create", target=entry, data=_entry_audit(entry))
+            record(
+                actor=actor,
+                action="time.entry_create",
+                target=entry,
+                data={**_entry_audit(entry), **behalf_audit(actor, membership)},
+            )
     except IntegrityError:
         existing = _existing_for_uuid(entry.client_uuid, membership) if client_uuid else None
         if existing is None:
             raise
         return _same_request(existing, fingerprint), False
+    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])
     return entry, True
 
 
@@ -222,9 +240,12 @@ def _own_entry_for_update(entry: TimeEntry, membership: Membership) -> TimeEntry
 
 
 @transaction.atomic
-def time_entry_update(*, actor: Actor, entry: TimeEntry, **changes: Any) -> TimeEntry:
-    """Change an own entry on an open day; every rule of a new entry applies to the result."""
-    membership = own_membership(actor)
+def time_entry_update(
+    *, actor: Actor, entry: TimeEntry, employee: Membership | None = None, **changes: Any
+) -> TimeEntry:
+    """Change an own entry (or, with `employee`, the employee's) on an open day; every rule of a
+    new entry applies to the result."""
+    membership = target_membership(actor, employee)
     unknown = set(changes) - ENTRY_FIELDS
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -232,6 +253,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, **changes: Any) -> Time
     entry = _own_entry_for_update(entry, membership)
     check_days_open(membership, {entry.date, changes.get("date", entry.date)})
     before = _entry_audit(entry)
+    before_date = entry.date
     minutes = changes.pop("minutes", None)
     invoiceable = changes.pop("invoiceable_minutes", None)
     fields = set(changes) | ({"minutes"} if minutes is not None else set())
@@ -255,28 +277,35 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, **changes: Any) -> Time
         actor=actor,
         action="time.entry_update",
         target=entry,
-        data={"before": {k: v for k, v in before.items() if after[k] != v}, "after": after},
+        data={
+            "before": {k: v for k, v in before.items() if after[k] != v},
+            "after": after,
+            **behalf_audit(actor, membership),
+        },
     )
+    behalf_mail_send(actor=actor, membership=membership, dates=sorted({before_date, entry.date}))
     return entry
 
 
 @transaction.atomic
-def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
-    """Delete an own entry on an open day."""
-    membership = own_membership(actor)
+def time_entry_delete(*, actor: Actor, entry: TimeEntry, employee: Membership | None = None) -> None:
+    """Delete an own entry (or, with `employee`, the employee's) on an open day."""
+    membership = target_membership(actor, employee)
     lock_membership(membership)
     entry = _own_entry_for_update(entry, membership)
     check_days_open(membership, [entry.date])
-    data = _entry_audit(entry)
+    data = {**_entry_audit(entry), **behalf_audit(actor, membership)}
     record(actor=actor, action="time.entry_delete", target=entry, data=data)
+    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])
     entry.delete()
 
 
 @transaction.atomic
 def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.date) -> list[TimeEntry]:
-    """Copy the work entries of one week into another, skipping absence, locked or attested days
-    and entries a rule refuses (a completed project, an overlap…); return the new entries."""
-    membership = own_membership(actor)
+    """Copy the work entries of one week into another, skipping absence, locked or attested days,
+    days of a closed period and entries a rule refuses (a completed project, an overlap…); return
+    the new entries."""
+    membership = target_membership(actor)
     if from_monday.weekday() != 0 or to_monday.weekday() != 0:
         raise DomainError(_("Choose the Monday of each week."), code="not_monday")
     if from_monday == to_monday:
@@ -299,6 +328,11 @@ def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.da
     for old in source:
         day = old.date + shift
         if day in closed:
+            skipped += 1
+            continue
+        try:
+            check_periods_open([day])
+        except DomainError:
             skipped += 1
             continue
         new = TimeEntry(
@@ -343,15 +377,17 @@ def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.da
 
 
 @transaction.atomic
-def day_lock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
-    """Lock own days, which sends them to the approver; days already locked or attested stay as they are."""
-    membership = own_membership(actor)
+def day_lock(*, actor: Actor, dates: Iterable[dt.date], employee: Membership | None = None) -> int:
+    """Lock own days (or, with `employee`, the employee's), which sends them to the approver; days
+    already locked or attested stay as they are."""
+    membership = target_membership(actor, employee)
     days = _dates(dates)
     lock_membership(membership)
     taken = set(DayLock.objects.filter(membership=membership, date__in=days).values_list("date", flat=True))
     new_days = [d for d in days if d not in taken]
     if not new_days:
         return 0
+    check_periods_open(new_days)
     locks = []
     for day in new_days:
         lock = DayLock(tenant_id=actor.tenant_id, membership=membership, date=day, locked_by=actor.user)
@@ -366,24 +402,25 @@ def day_lock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
         actor=actor,
         action="time.lock",
         target=membership,
-        data={"dates": [d.isoformat() for d in new_days]},
+        data={"dates": [d.isoformat() for d in new_days], **behalf_audit(actor, membership)},
     )
     return len(new_days)
 
 
-def week_lock(*, actor: Actor, year: int, week: int) -> int:
-    """Lock every day of an own ISO week."""
+def week_lock(*, actor: Actor, year: int, week: int, employee: Membership | None = None) -> int:
+    """Lock every day of an own ISO week (or, with `employee`, the employee's)."""
     try:
         days = iso_week_dates(year, week)
     except ValueError as exc:
         raise DomainError(_("There is no such week."), code="invalid_week") from exc
-    return day_lock(actor=actor, dates=days)
+    return day_lock(actor=actor, dates=days, employee=employee)
 
 
 @transaction.atomic
-def day_unlock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
-    """Unlock own locked days so they can be changed again; attested days cannot be unlocked."""
-    membership = own_membership(actor)
+def day_unlock(*, actor: Actor, dates: Iterable[dt.date], employee: Membership | None = None) -> int:
+    """Unlock own locked days (or, with `employee`, the employee's) so they can be changed again;
+    attested days cannot be unlocked."""
+    membership = target_membership(actor, employee)
     days = _dates(dates)
     lock_membership(membership)
     locks = list(DayLock.objects.select_for_update().filter(membership=membership, date__in=days))
@@ -396,12 +433,13 @@ def day_unlock(*, actor: Actor, dates: Iterable[dt.date]) -> int:
         )
     if not locks:
         return 0
+    check_periods_open([lock.date for lock in locks])
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()
     record(
         actor=actor,
         action="time.unlock",
         target=membership,
-        data={"dates": [lock.date.isoformat() for lock in locks]},
+        data={"dates": [lock.date.isoformat() for lock in locks], **behalf_audit(actor, membership)},
     )
     return len(locks)
 
@@ -435,6 +473,7 @@ def time_bank_adjust(
             extra={"field": "minutes"},
         )
     bounds.check_business_date(date)
+    check_periods_open([date])
     adjustment = TimeBankAdjustment(
         tenant_id=actor.tenant_id,
         membership=membership,
@@ -476,6 +515,7 @@ def locked_days_attest(
     )
     if not locks:
         return 0
+    check_periods_open([lock.date for lock in locks])
     now = timezone.now()
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).update(
         status=DayStatus.ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of=on_behalf_of
@@ -503,6 +543,7 @@ def locked_days_attest_many(
 ) -> int:
     """Mark every locked day of `membership_ids` from `start` to `end` attested in one UPDATE (bulk
     attestation; the caller has checked that `actor` may attest them all and writes the audit row)."""
+    check_periods_open(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
     return DayLock.objects.filter(
         membership_id__in=list(membership_ids), date__gte=start, date__lte=end, status=DayStatus.LOCKED
     ).update(
@@ -532,6 +573,7 @@ def locked_days_reject(
     if not locks:
         return 0
     rejected = [lock.date for lock in locks]
+    check_periods_open(rejected)
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()
     for day in rejected:
         rejection = DayRejection(
@@ -572,6 +614,7 @@ def attested_days_reopen(
     if membership.user_id == actor.user.pk and not actor.has(Perm.TIME_ATTEST_OWN):  # own, by person
         raise Forbidden(_("You cannot reopen your own attested time."))
     reopened = [lock.date for lock in locks]
+    check_periods_open(reopened)
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()
     record(
         actor=actor,

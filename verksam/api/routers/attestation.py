@@ -2,11 +2,11 @@
 delegations (issue 3, items 4, 5 and 7)."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 from pydantic import Field
 
 from verksam.attestation import selectors, services
@@ -25,6 +25,8 @@ from ..schemas.attestation import (
     DelegationIn,
     DelegationOut,
     EmployeePeriodOut,
+    PeriodReopenIn,
+    PeriodStatusOut,
     QueueOut,
     RejectIn,
     ReopenIn,
@@ -33,6 +35,7 @@ from ..tenant import tenant_endpoint
 from ..types import Id, QueryIn
 
 router = Router(tags=["attestation"])
+PeriodKey = Annotated[str, Path(max_length=7, description="YYYY-MM: the month the period ends in")]
 
 
 class PeriodParams(QueryIn):
@@ -250,3 +253,59 @@ def delegation_revoke(request, tenant_id: Id, delegation_id: Id):
     if delegation is None:
         raise Http404
     return services.delegation_revoke(actor=request.actor, delegation=delegation)
+
+
+# --- closing a deviation period (issue 8 item 8) ----------------------------------------------------
+
+
+def _period_status(period: Period) -> dict:
+    history = list(selectors.period_close_history(period.key))
+    return {
+        "period": _period_out(period),
+        "closed": any(c.is_closed for c in history),
+        "history": [
+            {
+                "closed_at": c.closed_at,
+                "closed_by": str(c.closed_by) if c.closed_by else None,
+                "reopened_at": c.reopened_at,
+                "reopened_by": str(c.reopened_by) if c.reopened_by else None,
+                "reopen_reason": c.reopen_reason,
+                "correction_pending": c.reopened_at is not None and c.correction_handled_at is None,
+            }
+            for c in history
+        ],
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/attestation/periods/{period_key}",
+    response=PeriodStatusOut,
+    summary="Whether a deviation period is closed after payroll, and its closings",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def attestation_period(request, tenant_id: Id, period_key: PeriodKey):
+    return _period_status(_period(period_key))
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/periods/{period_key}/close",
+    response=PeriodStatusOut,
+    summary="Close a deviation period after payroll (TOTAL, FULL partner)",
+)
+@tenant_endpoint(Perm.PERIOD_CLOSE)
+def attestation_period_close(request, tenant_id: Id, period_key: PeriodKey):
+    period = _period(period_key)
+    services.period_close(actor=request.actor, period_key=period.key)
+    return _period_status(period)
+
+
+@router.post(
+    "/tenants/{tenant_id}/attestation/periods/{period_key}/reopen",
+    response=PeriodStatusOut,
+    summary="Reopen a closed deviation period with a reason (flagged for the payroll correction file)",
+)
+@tenant_endpoint(Perm.PERIOD_CLOSE)
+def attestation_period_reopen(request, tenant_id: Id, period_key: PeriodKey, payload: PeriodReopenIn):
+    period = _period(period_key)
+    services.period_reopen(actor=request.actor, period_key=period.key, reason=payload.reason)
+    return _period_status(period)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from verksam.attestation import services as attestation_services
 from verksam.tenancy import selectors, services
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.scope import tenant_scope
@@ -179,8 +180,17 @@ def member_update(request, tenant_id: Id, member_id: Id, payload: MemberPatch):
     changes = payload.dict(exclude_unset=True)
     if "approver_id" in changes:
         changes["approver"] = _approver(changes.pop("approver_id"))
+    new_approver = _approver(changes.pop("new_approver_id", None))
+    confirm = bool(changes.pop("confirm_open_time", False))
     changes = {k: v for k, v in changes.items() if v is not None or k == "approver"}
-    return services.membership_update(actor=request.actor, membership=membership, **changes)
+    # through attestation: deactivating someone with unattested time is confirmed first (issue 8 item 7)
+    return attestation_services.member_update(
+        actor=request.actor,
+        membership=membership,
+        new_approver=new_approver,
+        confirm_open_time=confirm,
+        **changes,
+    )
 
 
 def _member(member_id: int):

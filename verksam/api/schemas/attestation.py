@@ -129,3 +129,24 @@ class DelegationOut(Schema):
     @staticmethod
     def resolve_substitute_name(obj) -> str:
         return obj.substitute.user.name
+
+
+class PeriodReopenIn(StrictIn):
+    reason: str = Field(max_length=500, description="Why the closed period is reopened (audit log; required)")
+
+
+class PeriodCloseOut(Schema):
+    closed_at: dt.datetime
+    closed_by: str | None
+    reopened_at: dt.datetime | None
+    reopened_by: str | None
+    reopen_reason: str
+    correction_pending: bool = Field(
+        description="Reopened, and no payroll correction file has carried it yet"
+    )
+
+
+class PeriodStatusOut(Schema):
+    period: PeriodOut
+    closed: bool = Field(description="Closed after payroll: nothing in it changes until it is reopened")
+    history: list[PeriodCloseOut] = Field(description="Every closing, newest first")

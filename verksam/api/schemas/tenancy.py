@@ -88,6 +88,16 @@ class MemberPatch(StrictIn):
     salary_form: str | None = Field(None, max_length=20)
     approver_id: StrictId | None = None
     work_day_minutes: int | None = Field(None, description="Normal working day in minutes, 1–1440")
+    new_approver_id: StrictId | None = Field(
+        None,
+        description="When an approver is demoted below STANDARD or deactivated: who approves their "
+        "employees from now on (else 409 approver_has_employees lists them)",
+    )
+    confirm_open_time: bool = Field(
+        False,
+        description="Deactivate although the user has time not yet attested in an open period (else 409 "
+        "open_time lists the days; the time stays in the approver's queue)",
+    )
 
 
 class TimeBankAdjustmentIn(StrictIn):

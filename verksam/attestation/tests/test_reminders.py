@@ -101,13 +101,18 @@ def test_pending_days_go_to_the_substitute_while_delegated(company, tenant, atte
     assert {m.to[0] for m in mail.outbox} == {employee.email, "sub@snickeri.se"}
 
 
-def test_inactive_members_and_other_tenants_are_not_reminded(company, tenant, other_tenant, employee):
+def test_inactive_members_and_other_tenants_are_not_reminded(
+    company, tenant, other_tenant, employee, attestant
+):
     with tenant_scope(tenant.pk):
         m = member(tenant, employee)
         m.is_active = False
         m.save()
     _run(NOV_27, tenant)
-    assert mail.outbox == []  # the employee is inactive; the others locked everything; nothing pending
+    # the employee is inactive and is not reminded; their 10 locked days still wait in the approver's
+    # queue (issue 8 item 7: payroll needs their last period), so the approver is reminded of them
+    assert [m.to[0] for m in mail.outbox] == [attestant.email]
+    assert "Erik Anställd: 10" in mail.outbox[0].body
 
 
 def test_management_command_runs_every_tenant_idempotently(
@@ -134,3 +139,25 @@ def test_a_refused_address_does_not_stop_the_other_reminders(company, tenant, em
         failed = OutgoingMail.objects.get(status=MailStatus.FAILED)
         assert failed.to == employee.email and "550" in failed.last_error
         assert OutgoingMail.objects.get(status=MailStatus.SENT).to == attestant.email
+
+
+def test_reminders_never_go_to_an_approver_who_cannot_act(company, tenant, employee, attestant):
+    # given an approver demoted to LIGHT before the rule existed (issue 8 item 7)
+    with tenant_scope(tenant.pk):
+        member(tenant, attestant).__class__.objects.filter(user=attestant).update(licence=Licence.LIGHT)
+    _run(NOV_27, tenant)
+    # then only the employee is reminded of their open days; the approver cannot attest
+    assert [m.to[0] for m in mail.outbox] == [employee.email]
+
+
+def test_a_substitute_who_cannot_act_leaves_the_reminder_with_the_approver(
+    company, tenant, attestant, employee
+):
+    sub = MembershipFactory(tenant=tenant, user=UserFactory(email="sub@snickeri.se"), licence=Licence.LIGHT)
+    delegate(member(tenant, attestant), sub, dt.date(2026, 11, 23), dt.date(2026, 12, 4))
+    _run(NOV_27, tenant)
+    with tenant_scope(tenant.pk):
+        approver_reminders = set(
+            ReminderLog.objects.filter(kind="approver").values_list("membership__user__email", flat=True)
+        )
+    assert approver_reminders == {attestant.email}  # the LIGHT substitute only hears of its own days

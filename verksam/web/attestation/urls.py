@@ -13,5 +13,7 @@ urlpatterns = [
         views.attest_delegation_revoke,
         name="attest_delegation_revoke",
     ),
+    path("t/<slug:slug>/attestation/period/close/", views.attest_period_close, name="attest_period_close"),
+    path("t/<slug:slug>/attestation/period/reopen/", views.attest_period_reopen, name="attest_period_reopen"),
     path("t/<slug:slug>/attestation/<int:member_id>/", views.attest_employee, name="attest_employee"),
 ]

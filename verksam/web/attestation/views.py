@@ -14,6 +14,7 @@ from verksam.core.errors import DomainError
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import membership_get
 from verksam.timecodes.periods import Period, period_next, period_previous
+from verksam.timereporting import selectors as time_selectors
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -44,11 +45,60 @@ def attest_queue(request: TenantRequest, slug: str) -> HttpResponse:
     rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=waiting_only)
     context = {
         **_nav(period, start_day),
+        **_closing(request, period),
         "rows": rows,
         "waiting_only": waiting_only,
         "locked_days": sum(r.days_locked for r in rows),
     }
     return render(request, "web/attestation/queue.html", context)
+
+
+def _closing(request: TenantRequest, period: Period) -> dict:
+    """Whether the period is closed after payroll, and whether the actor may close or reopen it."""
+    return {
+        "period_close": selectors.period_close_get(period.key),
+        "may_close_period": request.actor.has(Perm.PERIOD_CLOSE),
+    }
+
+
+def _may_report_for(request: TenantRequest, membership) -> bool:
+    try:
+        time_selectors.report_target_get(actor=request.actor, membership_id=membership.pk)
+    except DomainError:
+        return False
+    return True
+
+
+@tenant_view(Perm.PERIOD_CLOSE)
+@require_POST
+def attest_period_close(request: TenantRequest, slug: str) -> HttpResponse:
+    """Close the deviation period after payroll (issue 8 item 8)."""
+    period, _start_day = _period(request)
+    try:
+        services.period_close(actor=request.actor, period_key=period.key)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The period is closed. Its time can no longer be changed."))
+    return redirect(reverse("web:attest_queue", args=[slug]) + f"?period={period.key}")
+
+
+@tenant_view(Perm.PERIOD_CLOSE)
+@require_POST
+def attest_period_reopen(request: TenantRequest, slug: str) -> HttpResponse:
+    """Reopen a closed deviation period with a reason (audited, flagged for the correction file)."""
+    period, _start_day = _period(request)
+    try:
+        services.period_reopen(
+            actor=request.actor, period_key=period.key, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The period is reopened. The reopening is noted for the payroll correction.")
+        )
+    return redirect(reverse("web:attest_queue", args=[slug]) + f"?period={period.key}")
 
 
 def _member_or_404(request: TenantRequest, member_id: int):
@@ -105,6 +155,8 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
         "detail": detail,
         "form": form,
         "may_reopen": request.actor.has(Perm.TIME_REOPEN),
+        "may_report_for": _may_report_for(request, membership),
+        **_closing(request, period),
     }
     return render(request, "web/attestation/employee.html", context, status=status)
 

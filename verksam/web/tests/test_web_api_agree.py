@@ -32,6 +32,11 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     "/tenants/{tenant_id}/payroll-codes": {Perm.SETTINGS_MANAGE},
     "/tenants/{tenant_id}/time-settings": {Perm.TIME_REPORT_OWN, Perm.TIME_ATTEST, Perm.SETTINGS_MANAGE},
     "/tenants/{tenant_id}/periods/current": {Perm.TIME_REPORT_OWN, Perm.TIME_ATTEST, Perm.SETTINGS_MANAGE},
+    # Reporting on behalf (issue 8 item 6): who may act for whom is data (the approver relation) and
+    # TIME_REPORT_OTHERS, checked per employee after the lookup, so a missing employee answers 404 to
+    # everyone (as the page does); the pairs below check that an existing one answers 403 alike.
+    "/tenants/{tenant_id}/employees/{member_id}/time-entries": set(),
+    "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -54,6 +59,9 @@ PAIRS = [
     ("web:attest_queue", "/tenants/{tenant_id}/attestation/queue"),
     ("web:attest_employee {member}", "/tenants/{tenant_id}/attestation/employees/{member_id}"),
     ("web:attest_delegations", "/tenants/{tenant_id}/attestation/delegations"),
+    ("web:attest_queue", "/tenants/{tenant_id}/attestation/periods/{period_key}"),
+    ("web:time_behalf {member}", "/tenants/{tenant_id}/employees/{member_id}/time-entries"),
+    ("web:time_behalf {member}", "/tenants/{tenant_id}/employees/{member_id}/time/days"),
 ]
 WEB_ONLY = {
     "web:dashboard": "the start page (every actor)",
@@ -64,6 +72,8 @@ WEB_ONLY = {
 WRITE_PAGES = {
     "web:attest_bulk",
     "web:attest_delegation_revoke",
+    "web:attest_period_close",
+    "web:attest_period_reopen",
     "web:balances_return",
     "web:balances_topup",
     "web:balances_topup_detail",
@@ -86,6 +96,9 @@ WRITE_PAGES = {
     "web:time_grid_save",
     "web:time_lock",
     "web:time_unlock",
+    "web:time_behalf_entry_delete",
+    "web:time_behalf_entry_edit",
+    "web:time_behalf_lock",
     "web:timecodes_absence_type_create",
     "web:timecodes_absence_type_edit",
     "web:timecodes_activity_create",
@@ -136,6 +149,7 @@ def _query(path: str) -> str:
 
 def _api_url(tenant, path: str, **ids) -> str:
     url = path.replace("{tenant_id}", str(tenant.pk))
+    ids.setdefault("period_key", "2026-01")
     url = re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), MISSING_ID)), url)
     return "/api/v1" + url + _query(path)
 

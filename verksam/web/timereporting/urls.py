@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import behalf, views
 
 urlpatterns = [
     path("t/<slug:slug>/time/", views.time_week, name="time_week"),
@@ -18,4 +18,19 @@ urlpatterns = [
     path("t/<slug:slug>/time/lock/", views.time_lock, name="time_lock"),
     path("t/<slug:slug>/time/unlock/", views.time_unlock, name="time_unlock"),
     path("t/<slug:slug>/time/copy-week/", views.time_copy_week, name="time_copy_week"),
+    # reporting on behalf of an employee (issue 8 item 6)
+    path("t/<slug:slug>/time/employees/<int:member_id>/", behalf.time_behalf, name="time_behalf"),
+    path(
+        "t/<slug:slug>/time/employees/<int:member_id>/entries/<int:entry_id>/",
+        behalf.time_behalf_entry_edit,
+        name="time_behalf_entry_edit",
+    ),
+    path(
+        "t/<slug:slug>/time/employees/<int:member_id>/entries/<int:entry_id>/delete/",
+        behalf.time_behalf_entry_delete,
+        name="time_behalf_entry_delete",
+    ),
+    path(
+        "t/<slug:slug>/time/employees/<int:member_id>/lock/", behalf.time_behalf_lock, name="time_behalf_lock"
+    ),
 ]

@@ -1,0 +1,108 @@
+"""Reporting on behalf of an employee (issue 8 item 6): a TOTAL user, a FULL partner (the payroll
+clerk) or the employee's approver reads, reports, corrects and locks the employee's time under
+`/employees/{member_id}/…`. Another tenant's or a missing employee answers 404; an employee the actor
+may not act for answers 403 (`timereporting.rules.target_membership`), before anything is written.
+The writes are the employee's own services with `employee=`: the same rules, audited "reported by X
+for Y", the employee mailed about changed entries."""
+
+from django.http import Http404
+from ninja import Query, Router, Status
+
+from verksam.tenancy.models import Membership
+from verksam.timereporting import selectors, services
+
+from ..paging import Page, paginate
+from ..schemas.timereporting import DatesIn, DayOut, DaysChangedOut, TimeEntryIn, TimeEntryOut, TimeEntryPatch
+from ..tenant import tenant_endpoint
+from ..types import Id
+from .timereporting import NULLABLE, EntryListParams, RangeParams, _check_range, _day, _resolve_ids
+
+router = Router(tags=["time on behalf"])
+BASE = "/tenants/{tenant_id}/employees/{member_id}"
+
+
+def _employee(request, member_id: int) -> Membership:
+    # NotFound (404) / Forbidden (403) as DomainErrors: the API's {code, message, extra}
+    return selectors.report_target_get(actor=request.actor, membership_id=member_id)
+
+
+def _entry(member: Membership, entry_id: int):
+    entry = selectors.time_entry_get(entry_id=entry_id, membership_id=member.pk)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _days(member: Membership, dates) -> list[DayOut]:
+    summaries = selectors.day_summaries(membership_id=member.pk, start=min(dates), end=max(dates))
+    wanted = set(dates)
+    return [DayOut(**_day(s)) for s in summaries if s.date in wanted]
+
+
+# No permission on the decorator: who may act for whom is data (the approver relation) as well as
+# TIME_REPORT_OTHERS; `_employee` checks it first in every operation.
+@router.get(BASE + "/time-entries", response=Page[TimeEntryOut], summary="An employee's time entries")
+@tenant_endpoint()
+def behalf_entry_list(request, tenant_id: Id, member_id: Id, params: Query[EntryListParams]):
+    member = _employee(request, member_id)
+    _check_range(params.from_, params.to)
+    entries = selectors.own_time_entries(membership_id=member.pk, start=params.from_, end=params.to)
+    return paginate(entries, params.page, params.page_size)
+
+
+@router.post(
+    BASE + "/time-entries",
+    response={200: TimeEntryOut, 201: TimeEntryOut},
+    summary="Report time or absence on an employee's behalf (idempotent on client_uuid)",
+)
+@tenant_endpoint()
+def behalf_entry_create(request, tenant_id: Id, member_id: Id, payload: TimeEntryIn):
+    member = _employee(request, member_id)
+    data = _resolve_ids(payload.dict())
+    entry, created = services.time_entry_create_or_get(actor=request.actor, employee=member, **data)
+    return Status(201 if created else 200, entry)
+
+
+@router.patch(BASE + "/time-entries/{entry_id}", response=TimeEntryOut, summary="Correct an employee's entry")
+@tenant_endpoint()
+def behalf_entry_update(request, tenant_id: Id, member_id: Id, entry_id: Id, payload: TimeEntryPatch):
+    member = _employee(request, member_id)
+    entry = _entry(member, entry_id)
+    changes = _resolve_ids(payload.dict(exclude_unset=True))
+    changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
+    return services.time_entry_update(actor=request.actor, entry=entry, employee=member, **changes)
+
+
+@router.delete(BASE + "/time-entries/{entry_id}", response={204: None}, summary="Delete an employee's entry")
+@tenant_endpoint()
+def behalf_entry_delete(request, tenant_id: Id, member_id: Id, entry_id: Id):
+    member = _employee(request, member_id)
+    services.time_entry_delete(actor=request.actor, entry=_entry(member, entry_id), employee=member)
+    return Status(204, None)
+
+
+@router.post(BASE + "/time/lock", response=DaysChangedOut, summary="Lock an employee's days")
+@tenant_endpoint()
+def behalf_lock(request, tenant_id: Id, member_id: Id, payload: DatesIn):
+    member = _employee(request, member_id)
+    changed = services.day_lock(actor=request.actor, dates=payload.dates, employee=member)
+    return {"changed": changed, "days": _days(member, payload.dates)}
+
+
+@router.post(BASE + "/time/unlock", response=DaysChangedOut, summary="Unlock an employee's days")
+@tenant_endpoint()
+def behalf_unlock(request, tenant_id: Id, member_id: Id, payload: DatesIn):
+    member = _employee(request, member_id)
+    changed = services.day_unlock(actor=request.actor, dates=payload.dates, employee=member)
+    return {"changed": changed, "days": _days(member, payload.dates)}
+
+
+@router.get(
+    BASE + "/time/days", response=list[DayOut], summary="Each day's total and status, for an employee"
+)
+@tenant_endpoint()
+def behalf_days(request, tenant_id: Id, member_id: Id, params: Query[RangeParams]):
+    member = _employee(request, member_id)
+    _check_range(params.from_, params.to)
+    summaries = selectors.day_summaries(membership_id=member.pk, start=params.from_, end=params.to)
+    return [_day(s) for s in summaries]
