@@ -113,7 +113,8 @@ def test_production_serves_no_admin_site_unless_enabled(tmp_path):
 
 
 def test_development_start_is_unchanged(tmp_path):
-    # `make run`: manage.py without any environment chooses development, SQLite and DEBUG on
+    # `make run`: manage.py without any environment chooses development and SQLite, with DEBUG off
+    # (the site's own Swedish error pages, issue 12 item 3; `DEBUG=true make run` for the debug page)
     env = prod_env(tmp_path)
     for name in list(env):
         if name not in {"PATH", "HOME", "VERKSAM_ENV_FILE", "LANG", "LC_ALL", "VIRTUAL_ENV"}:
@@ -123,6 +124,6 @@ def test_development_start_is_unchanged(tmp_path):
         "print(settings.SETTINGS_MODULE, settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
     )
     result = run(env, "manage.py", "shell", "--no-imports", "-c", probe)
-    assert result.stdout.split() == ["config.settings.dev", "True", "django.db.backends.sqlite3"], (
+    assert result.stdout.split() == ["config.settings.dev", "False", "django.db.backends.sqlite3"], (
         result.stderr
     )
