@@ -231,3 +231,15 @@ def range_day_minutes(tx: TimeTransaction, schedule: dict[dt.date, int]) -> list
             days.append((day, int(minutes)))
         day += dt.timedelta(days=1)
     return days
+
+
+# PAXml codes by what they are (DOMAIN.md "PAXml 2.0"; spec pp. 17–20).
+ABSENCE_CODES = frozenset(
+    {"SJK", "SJK_KAR", "SJK_LÖN", "SJK_ERS", "SJK_PEN", "ASK", "HAV", "FPE", "VAB", "SMB", "UTB", "MIL"}
+    | {"SVE", "NÄR", "TJL", "SEM", "SEM_BET", "SEM_SPA", "SEM_OBE", "SEM_FÖR", "KOM", "PEM", "PER"}
+    | {"FAC", "ATK", "KON", "PAP", "ATF"}
+    | {f"FR{n}" for n in range(1, 10)}
+)
+FLEX_CODE = "FLX"
+BALANCE_CODES = frozenset({FLEX_CODE} | {f"TS{n}" for n in range(1, 10)})
+ORDINARY_CODES = frozenset({"TID", "ARB"})

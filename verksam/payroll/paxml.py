@@ -105,6 +105,23 @@ def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
 
 
+@cache
+def paxml_codes(type_name: str) -> frozenset[str]:
+    """The closed list of a PAXml simple type (`tidkodTYPE`, `lonekodTYPE`) read from the XSD."""
+    xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    tree = etree.parse(str(SCHEMA_PATH))
+    values = tree.xpath(f"//xs:simpleType[@name='{type_name}']//xs:enumeration/@value", namespaces=xs)
+    return frozenset(str(v) for v in values)
+
+
+def time_codes() -> frozenset[str]:
+    return paxml_codes("tidkodTYPE")
+
+
+def pay_codes() -> frozenset[str]:
+    return paxml_codes("lonekodTYPE")
+
+
 def validation_errors(content: bytes) -> list[str]:
     """The XSD's complaints about a PAXml file (empty when it is valid)."""
     try:
@@ -169,7 +186,8 @@ def _time(parent: etree._Element, variant: Variant, employee: Employee) -> None:
             except KeyError as exc:
                 raise PayrollFileRefused(
                     _(
-                        "%(employee)s: the schedule does not cover %(day)s, so %(code)s cannot be spread over the working days."
+                        "%(employee)s: the schedule does not cover %(day)s, so %(code)s cannot be spread "
+                        "over the working days."
                     )
                     % {"employee": employee.name, "day": exc.args[0].isoformat(), "code": tx.paxml_code},
                     code="range_without_schedule",
@@ -182,7 +200,7 @@ def _time(parent: etree._Element, variant: Variant, employee: Employee) -> None:
 
 def _lonetrans(parent: etree._Element, ids: dict[str, str], line: PayLine) -> None:
     element = _sub(parent, "lonetrans", **ids)
-    if line.paxml_code:
+    if line.paxml_code in pay_codes():
         _sub(element, "lonkod", line.paxml_code)
     if line.payroll_code:
         _sub(element, "lonart", line.payroll_code)
