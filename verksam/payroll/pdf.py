@@ -139,7 +139,8 @@ class _Document(FPDF):
         self.set_y(-13)
         self.set_font(FONT, "", 8)
         generated = sv_date(basis.generated_at.astimezone(STOCKHOLM).date())
-        left = f"{basis.company.name} - {sv_period(basis.period_start, basis.period_end)} - {_('Printed')} {generated}"
+        period = sv_period(basis.period_start, basis.period_end)
+        left = f"{basis.company.name} - {period} - {_('Printed')} {generated}"
         if basis.preliminary:
             left += f" - {_('PRELIMINARY')}"
         self.cell(130, 5, pdf_text(left))
