@@ -13,9 +13,14 @@ class PayrollFileRefused(DomainError):
     code = "payroll_file_refused"
 
     def __init__(
-        self, message: str, *, problems: list[Any] | None = None, extra: dict[str, Any] | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        problems: list[Any] | None = None,
+        extra: dict[str, Any] | None = None,
     ):
-        super().__init__(message, extra=extra)
+        super().__init__(message, code=code, extra=extra)
         self.problems = list(problems or [])
 
 

@@ -129,7 +129,8 @@ class _Document(FPDF):
         self.cell(0, 6, pdf_text(basis.company.name), new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, "", 9)
         orgnr = format_orgnr(basis.company.orgnr)
-        line = f"{self.doc_title} - {_('Period')} {sv_period(basis.period_start, basis.period_end)} - {orgnr}"
+        period = _("Period %(period)s") % {"period": sv_period(basis.period_start, basis.period_end)}
+        line = f"{self.doc_title} - {period} - {orgnr}"
         self.cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
         self.line(15, self.get_y() + 1, 195, self.get_y() + 1)
         self.ln(4)
@@ -140,9 +141,10 @@ class _Document(FPDF):
         self.set_font(FONT, "", 8)
         generated = sv_date(basis.generated_at.astimezone(STOCKHOLM).date())
         period = sv_period(basis.period_start, basis.period_end)
-        left = f"{basis.company.name} - {period} - {_('Printed')} {generated}"
+        printed = _("Printed %(date)s") % {"date": generated}
+        left = f"{basis.company.name} - {period} - {printed}"
         if basis.preliminary:
-            left += f" - {_('PRELIMINARY')}"
+            left += " - " + _("PRELIMINARY")
         self.cell(130, 5, pdf_text(left))
         page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
         self.cell(0, 5, pdf_text(page), align="R")
