@@ -10,10 +10,12 @@ only at the edge, by `hours_2dp` (files) and `verksam.payroll.pdf` (print), with
 """
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Protocol
 
 SALARY_MONTHLY = "monthly"  # verksam.tenancy.models.SalaryForm.MONTHLY
 SALARY_HOURLY = "hourly"  # verksam.tenancy.models.SalaryForm.HOURLY
@@ -134,6 +136,7 @@ class Balance:
     period_minutes: int
     closing_minutes: int
     payroll_code: str = ""
+    name: str = ""  # "Flex", "Komptid"
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,15 @@ class PayrollBasis:
         while day <= self.period_end:
             yield day
             day += dt.timedelta(days=1)
+
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot hold (control characters other than tab and
+    line ends, U+FFFE/U+FFFF): invisible in a name or a note, and a file must not fail on them."""
+    return _NOT_XML.sub("", value)
 
 
 def hours_2dp(minutes: int, *, decimal_mark: str = ".") -> str:
@@ -243,3 +255,39 @@ ABSENCE_CODES = frozenset(
 FLEX_CODE = "FLX"
 BALANCE_CODES = frozenset({FLEX_CODE} | {f"TS{n}" for n in range(1, 10)})
 ORDINARY_CODES = frozenset({"TID", "ARB"})
+
+
+class PayrollLineLike(Protocol):
+    """What the payroll basis reads of a day's payroll line: issue 8's
+    `verksam.timereporting.worktime.PayrollLine` (`DayResult.lines`), kept structural so this module
+    does not depend on how that one is built."""
+
+    paxml_code: str
+    minutes: int
+    is_deviation: bool
+
+
+def day_transactions(
+    day: dt.date,
+    lines: Iterable[PayrollLineLike],
+    *,
+    flex_minutes: int = 0,
+    codes: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[TimeTransaction, ...]:
+    """One day's time transactions from its classified payroll lines (DOMAIN.md "Working time"):
+    only deviations (a monthly employee's TID within the schedule is paid by the monthly salary and
+    not exported; an hourly employee's every line is a deviation), one transaction per code with the
+    minutes summed, the day's flex as FLX when it is not zero. `codes` maps a PAXml code to the
+    target system's (payroll code, name) where the company mapped one."""
+    codes = codes or {}
+    minutes: dict[str, int] = {}
+    for line in lines:
+        if line.is_deviation and line.minutes:
+            minutes[line.paxml_code] = minutes.get(line.paxml_code, 0) + line.minutes
+    if flex_minutes:
+        minutes[FLEX_CODE] = minutes.get(FLEX_CODE, 0) + flex_minutes
+    result = []
+    for code, total in minutes.items():
+        payroll_code, name = codes.get(code, ("", ""))
+        result.append(TimeTransaction(code, date=day, minutes=total, payroll_code=payroll_code, name=name))
+    return tuple(result)

@@ -59,6 +59,7 @@ from .dto import (
     hours_2dp,
     ore_2dp,
     range_day_minutes,
+    xml_safe,
 )
 from .errors import PayrollFileInvalid, PayrollFileRefused
 
@@ -135,9 +136,9 @@ def validation_errors(content: bytes) -> list[str]:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, attrib)
+    element = etree.SubElement(parent, tag, {key: xml_safe(value) for key, value in attrib.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -242,14 +243,19 @@ def build_tree(basis: PayrollBasis, target: Target = Target.PAXML) -> etree._Ele
             ids = _ids(variant, employee, persnr=variant.persnr_on_transactions)
             for line in employee.pay_lines:
                 _lonetrans(section, ids, line)
-    with_schedule = [e for e in basis.employees if e.schedule] if basis.keeps_schedules else []
-    if with_schedule:
+    schedules = []
+    if basis.keeps_schedules:
+        for employee in basis.employees:
+            in_period = (d for d in employee.schedule if basis.period_start <= d.date <= basis.period_end)
+            days = sorted(in_period, key=lambda d: d.date)
+            if days:  # an empty <schema> is invalid: an employee without schedule days has none
+                schedules.append((employee, days))
+    if schedules:
         section = _sub(root, "schematransaktioner")
-        for employee in with_schedule:
+        for employee, days in schedules:
             schema = _sub(section, "schema", **_ids(variant, employee, persnr=variant.persnr_on_transactions))
-            for day in sorted(employee.schedule, key=lambda d: d.date):
-                if basis.period_start <= day.date <= basis.period_end:
-                    _sub(schema, "dag", datum=day.date.isoformat(), timmar=hours_2dp(day.minutes))
+            for day in days:
+                _sub(schema, "dag", datum=day.date.isoformat(), timmar=hours_2dp(day.minutes))
     if variant.personal_section and basis.employees:
         section = _sub(root, "personal")
         for employee in basis.employees:

@@ -155,7 +155,7 @@ class _Document(FPDF):
         self.set_font(FONT, "B", 10)
         self.cell(0, 6, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
-    def table(self, headings: list[str], widths: list[int], rows: list[list[str]], right: set[int]) -> None:
+    def grid(self, headings: list[str], widths: list[int], rows: list[list[str]], right: set[int]) -> None:
         self.set_font(FONT, "B", 8)
         for i, (text, width) in enumerate(zip(headings, widths, strict=True)):
             self.cell(width, 5, pdf_text(text), border="B", align="R" if i in right else "L")
@@ -198,7 +198,7 @@ class _Document(FPDF):
         rows = [
             [code, name, sv_hours(minutes), str(days)] for code, name, minutes, days in code_totals(employee)
         ]
-        self.table([_("Code"), _("Name"), _("Hours"), _("Days")], [25, 85, 40, 30], rows, right={2, 3})
+        self.grid([_("Code"), _("Name"), _("Hours"), _("Days")], [25, 85, 40, 30], rows, right={2, 3})
 
         self.heading(_("Time and absence"))
         rows = []
@@ -213,7 +213,7 @@ class _Document(FPDF):
             minutes = _tx_minutes(employee, tx)
             hours = "" if minutes is None else sv_hours(minutes)
             rows.append([when, tx.paxml_code, tx.name or tx.paxml_code, extent, hours])
-        self.table(
+        self.grid(
             [_("Date"), _("Code"), _("Name"), _("Extent"), _("Hours")],
             [50, 20, 65, 20, 25],
             rows,
@@ -226,7 +226,7 @@ class _Document(FPDF):
                 [b.paxml_code, sv_hours(b.period_minutes), sv_hours(b.closing_minutes)]
                 for b in employee.balances
             ]
-            self.table(
+            self.grid(
                 [_("Balance"), _("Change in the period"), _("Balance at the end")], [40, 70, 70], rows, {1, 2}
             )
 
@@ -246,7 +246,7 @@ class _Document(FPDF):
         total = sum(line.amount_ore or 0 for line in employee.pay_lines)
         if rows:
             rows.append(["", "", _("Total"), "", sv_money(total)])
-        self.table(
+        self.grid(
             [_("Date"), _("Code"), _("Text"), _("Quantity"), _("Amount")], [30, 25, 75, 20, 30], rows, {3, 4}
         )
 
@@ -286,7 +286,7 @@ def summary_pdf(basis: PayrollBasis, *, language: str = "sv") -> bytes:
                     sv_money(amount),
                 ]
             )
-        document.table(
+        document.grid(
             [_("Employee"), _("Employment number"), _("Time"), _("Absence"), _("Pay lines")],
             [60, 30, 30, 30, 30],
             rows,
@@ -302,7 +302,7 @@ def summary_pdf(basis: PayrollBasis, *, language: str = "sv") -> bytes:
         rows = [
             [code, name, sv_hours(minutes), str(days)] for code, (name, minutes, days) in per_code.items()
         ]
-        document.table([_("Code"), _("Name"), _("Hours"), _("Days")], [25, 85, 40, 30], rows, right={2, 3})
+        document.grid([_("Code"), _("Name"), _("Hours"), _("Days")], [25, 85, 40, 30], rows, right={2, 3})
         total = sum(line.amount_ore or 0 for e in basis.employees for line in e.pay_lines)
         document.heading(_("Pay lines in total: %(amount)s") % {"amount": sv_money(total)})
         for employee in basis.employees:

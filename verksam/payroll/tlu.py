@@ -58,6 +58,7 @@ from .dto import (
     hours_2dp,
     ore_2dp,
     range_day_minutes,
+    xml_safe,
 )
 from .errors import PayrollFileInvalid, PayrollFileRefused
 from .latin1 import TRANSLITERATE, to_latin1
@@ -109,7 +110,7 @@ class _Writer:
         self.codes: dict[str, tuple[str, str]] = {}  # Visma code → (name, PAXml code)
 
     def text(self, value: str, employee: str, field: str) -> str:
-        return to_latin1(value, employee=employee, field=field, mode=self.mode)
+        return to_latin1(xml_safe(value), employee=employee, field=field, mode=self.mode)
 
     def use_code(self, code: str, name: str, paxml_code: str, who: str) -> str:
         code = self.text(code, who, _("payroll code"))
@@ -197,7 +198,7 @@ class _Writer:
             if balance.paxml_code != FLEX_CODE:
                 comp_period += balance.period_minutes
                 comp_closing += balance.closing_minutes
-            code = self.use_code(balance.payroll_code, "", balance.paxml_code, who)
+            code = self.use_code(balance.payroll_code, balance.name, balance.paxml_code, who)
             _sub(
                 balances,
                 "TimeBalance",

@@ -95,7 +95,7 @@ def basis(**changes) -> PayrollBasis:
                 name="Milersättning",
             ),
         ),
-        balances=(Balance("FLX", 30, 150, "Flex"), Balance("TS1", 0, -120, "080")),
+        balances=(Balance("FLX", 30, 150, "Flex", "Flex"), Balance("TS1", 0, -120, "080", "Komptid")),
     )
     lukasz = Employee(
         "Łukasz",
