@@ -40,6 +40,7 @@ The variants (`VARIANTS`), and why:
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -283,3 +284,73 @@ def file_name(basis: PayrollBasis, target: Target) -> str:
     """`lonefil_<target>_<start>_<end>.xml` (TLU files: `.tlu`)."""
     suffix = "tlu" if target is Target.VISMA else "xml"
     return f"lonefil_{target.value}_{basis.period_start:%Y%m%d}_{basis.period_end:%Y%m%d}.{suffix}"
+
+
+@dataclass(frozen=True)
+class ReadLine:
+    """A transaction read back from a PAXml file, with the ids it carried."""
+
+    anstid: str
+    persnr: str
+    line: TimeTransaction | PayLine
+
+
+def _minutes(hours: str) -> int:
+    """Hours as written ("7.50", "6.01666666666667") to whole minutes, half up."""
+    return int((Decimal(hours) * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _ore(kronor: str) -> int:
+    return int((Decimal(kronor) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def read_paxml(content: bytes) -> list[ReadLine]:
+    """The time and pay transactions of a PAXml 2.0 file (ours or another system's), in file order:
+    what a correction file compares against and what the round-trip tests read back. The file must
+    be valid against the XSD (ValueError otherwise)."""
+    errors = validation_errors(content)
+    if errors:
+        raise ValueError("not a valid PAXml 2.0 file: " + "; ".join(errors[:3]))
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    lines: list[ReadLine] = []
+    for element in root.iterfind("tidtransaktioner/tidtrans"):
+        hours = element.findtext("timmar")
+        day = _date(element.findtext("datum"))
+        extent = element.findtext("omfattning")
+        if day is not None or element.findtext("datumfrom") is None:
+            # a day; a day with no date of its own (start/stop times only) is not something Verksam writes
+            tx = TimeTransaction(
+                element.findtext("tidkod", ""),
+                date=day or _date(element.findtext("starttid")),
+                minutes=_minutes(hours) if hours else 0,
+                child_personnummer=element.findtext("barn", ""),
+                text=element.findtext("info", ""),
+            )
+        else:
+            tx = TimeTransaction(
+                element.findtext("tidkod", ""),
+                date_from=_date(element.findtext("datumfrom")),
+                date_to=_date(element.findtext("datumtom")),
+                extent_percent=Decimal(extent) if extent else None,
+                child_personnummer=element.findtext("barn", ""),
+                text=element.findtext("info", ""),
+            )
+        lines.append(ReadLine(element.get("anstid", ""), element.get("persnr", ""), tx))
+    for element in root.iterfind("lonetransaktioner/lonetrans"):
+        quantity, price, amount = (element.findtext(tag) for tag in ("antal", "apris", "belopp"))
+        pay = PayLine(
+            element.findtext("lonkod", ""),
+            element.findtext("lonart", ""),
+            date=_date(element.findtext("datum")),
+            quantity=Decimal(quantity) if quantity else None,
+            unit_price_ore=_ore(price) if price else None,
+            amount_ore=_ore(amount) if amount else None,
+            text=element.findtext("kommentar", ""),
+            name=element.findtext("benamning", ""),
+        )
+        lines.append(ReadLine(element.get("anstid", ""), element.get("persnr", ""), pay))
+    return lines

@@ -5,12 +5,14 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from verksam.payroll import paxml
 from verksam.payroll.dto import Target, TimeTransaction
 from verksam.payroll.errors import PayrollFileInvalid
-from verksam.payroll.paxml import VARIANTS, validation_errors, write_paxml
+from verksam.payroll.paxml import VARIANTS, read_paxml, validation_errors, write_paxml
 
 from .builders import ASA, basis, reference, with_employee
 
@@ -190,3 +192,60 @@ def test_our_element_structure_is_the_one_real_files_use():
     # every element path we write occurs in a file another system wrote, except VAB's child, which
     # the XSD has and the samples happen not to use
     assert ours - sample_paths == {"paxml/tidtransaktioner/tidtrans/barn"}
+
+
+def test_round_trip_through_our_reader():
+    b = basis()
+    read = read_paxml(write_paxml(b))
+    written = [(e.employment_number, e.personnummer, t) for e in b.employees for t in e.time]
+    written += [(e.employment_number, e.personnummer, p) for e in b.employees for p in e.pay_lines]
+    # the file carries the PAXml code and the lönart of pay lines, not the company's names or time
+    # codes' lönart (those are the payroll system's business)
+    expected = [
+        (n, p, dataclasses.replace(line, payroll_code="", name=""))
+        if isinstance(line, TimeTransaction)
+        else (n, p, line)
+        for n, p, line in written
+    ]
+    assert [(r.anstid, r.persnr, r.line) for r in read] == expected
+
+
+@given(st.integers(min_value=-(10**6), max_value=10**6))
+def test_every_minute_count_survives_the_file(minutes):
+    # hundredths of an hour are off by at most 0.3 minutes, so whole minutes always come back
+    b = with_employee(
+        basis(), "1001", time=(TimeTransaction("TID", date=dt.date(2027, 1, 4), minutes=minutes),)
+    )
+    read = [
+        r.line
+        for r in read_paxml(write_paxml(b))
+        if r.anstid == "1001" and isinstance(r.line, TimeTransaction)
+    ]
+    assert read[0].minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("name", "count"), [(SAMPLES[0], 3), (SAMPLES[1], 10), (SAMPLES[2], None), (SAMPLES[3], None)]
+)
+def test_our_reader_reads_the_real_files(name, count):
+    path = reference("paxml", name)
+    if path is None:
+        pytest.skip("shared/ref is not beside this checkout")
+    lines = read_paxml(path.read_bytes())
+    tree = etree.parse(str(path)).getroot()
+    assert len(lines) == len(tree.findall("tidtransaktioner/tidtrans")) + len(
+        tree.findall("lonetransaktioner/lonetrans")
+    )
+    if count is not None:
+        assert len(lines) == count
+    if name.startswith("workify"):
+        first = lines[7].line  # 6.01666666666667 h
+        assert first.minutes == 361
+    if name.startswith("example"):
+        assert lines[0].line.date_from == dt.date(2012, 6, 2) and lines[0].line.extent_percent == 100
+        assert lines[2].persnr == "198210101237" and lines[2].line.payroll_code == "145"
+
+
+def test_reader_refuses_an_invalid_file():
+    with pytest.raises(ValueError, match="not a valid PAXml"):
+        read_paxml(b"<paxml><header/></paxml>")
