@@ -178,6 +178,7 @@ class PayrollBasis:
     keeps_schedules: bool = False
     preliminary: bool = False
     program_name: str = "Verksam"
+    is_correction: bool = False  # only the differences to a file already exported (corrections.py)
 
     def __post_init__(self) -> None:
         if self.period_end < self.period_start:

@@ -42,6 +42,11 @@ def make_file(basis: PayrollBasis, target: Target, *, on_unencodable: str = TRAN
     problems = check_basis(basis, target)
     if problems:
         raise refusal(problems)
+    if not basis.employees and basis.is_correction:
+        raise PayrollFileRefused(
+            _("Nothing has changed since the file was exported: there is no correction to make."),
+            code="no_corrections",
+        )
     if not basis.employees:
         raise PayrollFileRefused(_("Choose at least one employee for the payroll file."), code="no_employees")
     if target is Target.VISMA:

@@ -281,9 +281,11 @@ def write_paxml(basis: PayrollBasis, target: Target = Target.PAXML) -> bytes:
 
 
 def file_name(basis: PayrollBasis, target: Target) -> str:
-    """`lonefil_<target>_<start>_<end>.xml` (TLU files: `.tlu`)."""
+    """`lonefil_<target>_<start>_<end>.xml` (TLU files: `.tlu`); a correction file is
+    `lonefil_korrigering_<target>_…` so nobody imports it as the period's first file."""
     suffix = "tlu" if target is Target.VISMA else "xml"
-    return f"lonefil_{target.value}_{basis.period_start:%Y%m%d}_{basis.period_end:%Y%m%d}.{suffix}"
+    kind = "lonefil_korrigering" if basis.is_correction else "lonefil"
+    return f"{kind}_{target.value}_{basis.period_start:%Y%m%d}_{basis.period_end:%Y%m%d}.{suffix}"
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,8 @@ def _output(document: FPDF) -> bytes:
 def employee_pdf(basis: PayrollBasis, employee: Employee, *, language: str = "sv") -> bytes:
     """One employee's payroll basis for the period."""
     with translation.override(language):
-        document = _Document(basis, _("Payroll basis"))
+        title = _("Payroll basis, correction") if basis.is_correction else _("Payroll basis")
+        document = _Document(basis, title)
         document.add_page()
         document.employee_section(employee)
         return _output(document)
@@ -267,7 +268,8 @@ def employee_pdf(basis: PayrollBasis, employee: Employee, *, language: str = "sv
 def summary_pdf(basis: PayrollBasis, *, language: str = "sv") -> bytes:
     """The period's summary: one row per employee, the totals per code, then each employee."""
     with translation.override(language):
-        document = _Document(basis, _("Payroll basis, summary"))
+        title = _("Payroll basis, correction") if basis.is_correction else _("Payroll basis, summary")
+        document = _Document(basis, title)
         document.add_page()
         document.notice_preliminary()
         document.heading(_("Employees"))

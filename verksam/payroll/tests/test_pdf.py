@@ -93,3 +93,9 @@ def test_language(language):
     text = text_of(employee_pdf(b, employee(b, "1001"), language=language))
     assert (b"L\xf6neunderlag" in text) == (language == "sv")
     assert (b"Payroll basis" in text) == (language == "en")
+
+
+def test_a_correction_says_so_on_every_page(swedish):
+    b = basis(is_correction=True)
+    text = text_of(summary_pdf(b))
+    assert text.count(latin1("Löneunderlag, korrigering")) == 1 + len(b.employees)
