@@ -37,8 +37,6 @@ naming the employee and the field (`latin1.to_latin1`). Line ends are CRLF like 
 """
 
 from collections import defaultdict
-from functools import cache
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -62,27 +60,17 @@ from .dto import (
 )
 from .errors import PayrollFileInvalid, PayrollFileRefused
 from .latin1 import TRANSLITERATE, to_latin1
+from .xsd import Validator
 
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "visma-lon-300-600-import.xsd"
+VALIDATOR = Validator("visma-lon-300-600-import.xsd")
+SCHEMA_PATH = VALIDATOR.path
 SUM_COMP = "##SumComp##"
 NOTE_MAX = 50
 
 
-@cache
-def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
-
-
 def validation_errors(content: bytes) -> list[str]:
-    """The XSD's complaints about a TLU file (empty when it is valid)."""
-    try:
-        doc = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        return [str(exc)]
-    schema = _schema()
-    if schema.validate(doc):
-        return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+    """The XSD's complaints about a file (empty when it is valid)."""
+    return VALIDATOR.errors(content)
 
 
 def _sub(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:

@@ -249,3 +249,23 @@ def test_our_reader_reads_the_real_files(name, count):
 def test_reader_refuses_an_invalid_file():
     with pytest.raises(ValueError, match="not a valid PAXml"):
         read_paxml(b"<paxml><header/></paxml>")
+
+
+def test_validation_from_many_threads_keeps_each_file_s_errors():
+    from concurrent.futures import ThreadPoolExecutor
+
+    good = write_paxml(basis())
+    bad = good.replace(b"<tidkod>SJK</tidkod>", b"<tidkod>XYZ</tidkod>")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(validation_errors, [good, bad] * 20))
+    assert all(r == [] for r in results[::2])
+    assert all(r and "XYZ" in r[0] for r in results[1::2])
+
+
+def test_the_reader_resolves_no_entities():
+    evil = (
+        b'<?xml version="1.0"?><!DOCTYPE paxml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<paxml><header><version>2.0</version><info>&x;</info></header></paxml>"
+    )
+    with pytest.raises(ValueError, match="not a valid PAXml"):
+        read_paxml(evil)
