@@ -223,7 +223,7 @@ class _Document(FPDF):
         if employee.balances:
             self.heading(_("Flex and time bank"))
             rows = [
-                [b.paxml_code, sv_hours(b.period_minutes), sv_hours(b.closing_minutes)]
+                [b.name or b.paxml_code, sv_hours(b.period_minutes), sv_hours(b.closing_minutes)]
                 for b in employee.balances
             ]
             self.grid(
