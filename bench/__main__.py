@@ -96,6 +96,9 @@ def main() -> int:
         from bench import timereporting
 
         timereporting.run(tenant, owner)
+        from bench import payroll_files
+
+        payroll_files.run()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "verksam.schedules",
     "verksam.timereporting",
     "verksam.attestation",
+    "verksam.payroll",
     "verksam.demo",
     "verksam.api",
     "verksam.web",
