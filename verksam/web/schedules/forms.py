@@ -90,7 +90,7 @@ class WorkScheduleForm(WeekdayHoursForm):
     )
     template = forms.ModelChoiceField(
         label=gettext_lazy("Template"),
-        queryset=ScheduleTemplate.all_tenants.none(),
+        queryset=None,
         required=False,
         empty_label=gettext_lazy("– type the hours below –"),
         help_text=gettext_lazy("A template fills in the hours and the percentage."),
@@ -109,15 +109,13 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ScheduleAssignForm(TenantForm):
-    template = forms.ModelChoiceField(
-        label=gettext_lazy("Template"), queryset=ScheduleTemplate.all_tenants.none()
-    )
+    template = forms.ModelChoiceField(label=gettext_lazy("Template"), queryset=None)
     valid_from = forms.DateField(
         label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     memberships = MemberChoiceField(
         label=gettext_lazy("Users"),
-        queryset=Membership.all_tenants.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose at least one user.")},
     )
