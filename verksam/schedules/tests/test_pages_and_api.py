@@ -381,3 +381,24 @@ def test_query_count_is_constant(tenant, owner, employee, page):
     large, second = count_queries(get)
     assert first.status_code == second.status_code == 200
     assert small == large
+
+
+def test_api_invitation_with_a_schedule_template(tenant, other_tenant, owner):
+    from verksam.tenancy.models import Invitation
+
+    with tenant_scope(tenant.pk):
+        template = _template(tenant)
+    with tenant_scope(other_tenant.pk):
+        foreign = _template(other_tenant, name="Främmande")
+    client = api_client(owner)
+    url = f"{_base(tenant)}/members"
+    response = client.post(
+        url, {"email": "ny@example.se", "schedule_template_id": foreign.pk}, content_type=JSON
+    )
+    assert response.status_code == 404
+    response = client.post(
+        url, {"email": "ny@example.se", "schedule_template_id": template.pk}, content_type=JSON
+    )
+    assert response.status_code == 201
+    with tenant_scope(tenant.pk):
+        assert Invitation.objects.get(email="ny@example.se").schedule_template_id == template.pk

@@ -11,9 +11,9 @@ urlpatterns = [
     path(P + "templates/new/", views.schedule_template_create, name="schedule_template_create"),
     path(P + "templates/<int:template_id>/", views.schedule_template_edit, name="schedule_template_edit"),
     path(P + "assign/", views.schedule_assign, name="schedule_assign"),
-    path("t/<slug:slug>/users/<int:membership_id>/schedule/", views.member_schedule, name="member_schedule"),
+    path("t/<slug:slug>/schedules/<int:membership_id>/", views.member_schedule, name="member_schedule"),
     path(
-        "t/<slug:slug>/users/<int:membership_id>/schedule/<int:schedule_id>/delete/",
+        "t/<slug:slug>/schedules/<int:membership_id>/<int:schedule_id>/delete/",
         views.member_schedule_delete,
         name="member_schedule_delete",
     ),
