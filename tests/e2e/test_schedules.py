@@ -36,7 +36,7 @@ def test_office_manager_gives_a_75_percent_schedule_and_the_week_reads_6_of_6(
 ):
     monday = a_week_without_roda_dagar()
     code = TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
-    AbsenceTypeFactory(tenant=tenant, code="SJK", name="Sjuk", paxml_code="SJK")
+    sick = AbsenceTypeFactory(tenant=tenant, code="SJK", name="Sjuk", paxml_code="SJK")
     site = ProjectFactory(tenant=tenant, number="P1", name="Villa Ek")
     with tenant_scope(tenant.pk):
         member = Membership.objects.get(user=employee)
@@ -86,7 +86,7 @@ def test_office_manager_gives_a_75_percent_schedule_and_the_week_reads_6_of_6(
     page.locator("details.entry-form summary", has_text="frånvaro").or_(
         page.locator("details.entry-form summary", has_text="Frånvaro")
     ).first.click()
-    page.locator("#id_absence-absence_type").select_option(label="Sjuk")
+    page.locator("#id_absence-absence_type").select_option(str(sick.pk))
     page.locator("#id_absence-whole_day").check()
     page.get_by_test_id("save-absence").click()
     page.goto(tenant_url(live_server, tenant.slug, f"time/?week={week}"))
