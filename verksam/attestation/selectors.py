@@ -261,8 +261,8 @@ def attestation_queue(
             row.time_codes.append(CodeTotal(t["time_code__code"] or "", t["time_code__name"] or "", minutes))
     reported: dict[int, dict[dt.date, int]] = defaultdict(dict)
     per_day = entries.order_by().values("membership_id", "date").annotate(total=Sum("minutes"))
-    for t in per_day.values_list("membership_id", "date", "total"):
-        reported[t[0]][t[1]] = t[2] or 0
+    for membership_id, day, minutes in per_day.values_list("membership_id", "date", "total"):
+        reported[membership_id][day] = minutes or 0
     status: dict[int, dict[dt.date, str]] = defaultdict(dict)
     confirmed: dict[int, set[dt.date]] = defaultdict(set)
     locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)

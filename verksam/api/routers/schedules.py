@@ -111,7 +111,7 @@ def schedule_template_create(request, tenant_id: Id, payload: ScheduleTemplateIn
 def schedule_template_update(request, tenant_id: Id, template_id: Id, payload: ScheduleTemplatePatch):
     template = _template(template_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    data = {
+    data: dict[str, Any] = {
         "name": template.name,
         "weekday_minutes": template.weekday_minutes,
         "percent": template.percent,

@@ -90,7 +90,7 @@ class InviteForm(MemberFieldsForm):
     )
     # The work schedule they get when they accept (whole-day absence, missing days and flex follow
     # it); empty: the company's default template.
-    schedule_template = forms.ModelChoiceField(
+    schedule_template: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Work schedule"),
         queryset=None,
         required=False,

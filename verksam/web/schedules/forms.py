@@ -88,7 +88,7 @@ class WorkScheduleForm(WeekdayHoursForm):
     valid_from = forms.DateField(
         label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    template = forms.ModelChoiceField(
+    template: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Template"),
         queryset=None,
         required=False,
@@ -109,7 +109,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ScheduleAssignForm(TenantForm):
-    template = forms.ModelChoiceField(label=gettext_lazy("Template"), queryset=None)
+    template: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("Template"), queryset=None)
     valid_from = forms.DateField(
         label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
