@@ -24,7 +24,7 @@ from verksam.tenancy.access import resolve
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory
-from verksam.tenancy.tests.helpers import count_queries, membership_of
+from verksam.tenancy.tests.helpers import count_queries, membership_of, sv
 from verksam.timecodes.periods import period_by_key
 from verksam.timecodes.tests.factories import AbsenceTypeFactory, TimeCodeFactory
 from verksam.timereporting import selectors as time_selectors
@@ -128,7 +128,9 @@ def test_whole_day_absence_on_a_day_without_schedule_is_refused(scope, tenant, o
     _schedule(tenant, owner, membership_of(tenant, employee), FOUR_DAYS, 80)
     error = _refused("no_scheduled_time", _absence, actor=_actor(tenant, employee), kit=kit, day=day)
     assert error.extra["field"] == "date"
-    assert "no scheduled time" in error.message
+    assert error.message == sv(
+        "There is no scheduled time on that day, so a whole-day absence counts 0 hours."
+    )
 
 
 def test_absence_with_hours_on_a_day_off_is_still_possible(scope, tenant, employee, kit):
@@ -151,7 +153,7 @@ def test_locking_a_future_week_or_day_is_refused(scope, tenant, employee, kit):
         error = _refused(
             "future_week", services.week_lock, actor=actor, year=2026, week=48, nothing_to_report=True
         )
-        assert "not begun" in error.message
+        assert error.message == sv("The week has not begun yet; lock it when its days have happened.")
         _refused(
             "future_day",
             services.day_lock,
@@ -245,9 +247,9 @@ def test_copy_last_week_skips_roda_dagar_and_days_off(scope, tenant, owner, empl
 @pytest.mark.parametrize(
     ("start", "end", "day", "words"),
     [
-        (dt.date(2026, 11, 17), None, MON, "starts on 2026-11-17"),
-        (None, dt.date(2026, 11, 13), MON, "ended on 2026-11-13"),
-        (dt.date(2026, 10, 1), dt.date(2026, 11, 13), MON, "runs from 2026-10-01 to 2026-11-13"),
+        (dt.date(2026, 11, 17), None, MON, "startar 2026-11-17"),
+        (None, dt.date(2026, 11, 13), MON, "slutade 2026-11-13"),
+        (dt.date(2026, 10, 1), dt.date(2026, 11, 13), MON, "från 2026-10-01 till 2026-11-13"),
     ],
 )
 def test_work_outside_the_projects_dates_is_refused(scope, tenant, employee, kit, start, end, day, words):
