@@ -402,3 +402,65 @@ def test_api_invitation_with_a_schedule_template(tenant, other_tenant, owner):
     assert response.status_code == 201
     with tenant_scope(tenant.pk):
         assert Invitation.objects.get(email="ny@example.se").schedule_template_id == template.pk
+
+
+# --- the week view and locking, in the web and the API ----------------------------------------------
+
+
+def test_week_view_reads_reported_of_scheduled_and_locking_explains_refusals(tenant, employee):
+    import time_machine
+
+    from verksam.timereporting.models import DayLock
+    from verksam.timereporting.tests.factories import TimeEntryFactory
+
+    member = membership_of(tenant, employee)
+    with tenant_scope(tenant.pk):
+        row = WorkSchedule(tenant=tenant, membership=member, valid_from=dt.date(2026, 1, 1), percent=75)
+        row.set_weekday_minutes(PART)
+        row.save()
+        TimeEntryFactory(membership=member, date=dt.date(2026, 11, 16), minutes=360)
+        TimeEntryFactory(membership=member, date=dt.date(2026, 11, 17), minutes=240)
+    client = login_client(employee)
+    week_url = _web("time_week", tenant) + "?week=2026-W47"
+    with time_machine.travel(dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC), tick=False):
+        html = client.get(week_url).content.decode()
+        assert "6:00 av 6:00" in html and "4:00 av 6:00" in html and "10:00 av 30:00" in html
+        assert 'data-testid="nothing-to-report"' in html  # Tuesday is short, Wednesday empty
+        # locking the week without confirming: refused, in Swedish, nothing locked
+        response = client.post(_web("time_lock", tenant), {"week": "2026-W47"}, follow=True)
+        assert (
+            sv("Nothing is reported on %(days)s. Confirm that there is nothing to report to lock it.")
+            % {"days": "2026-11-18"}
+            in response.content.decode()
+        )
+        # a future week: refused
+        response = client.post(_web("time_lock", tenant), {"week": "2026-W48"}, follow=True)
+        assert (
+            sv("The week has not begun yet; lock it when its days have happened.")
+            in response.content.decode()
+        )
+        api = api_client(employee)
+        refused = api.post(f"{_base(tenant)}/time/lock", {"dates": ["2026-11-19"]}, content_type=JSON)
+        assert refused.status_code == 400 and refused.json()["code"] == "future_day"
+        refused = api.post(f"{_base(tenant)}/time/lock", {"dates": ["2026-11-18"]}, content_type=JSON)
+        assert refused.json()["code"] == "nothing_reported" and refused.json()["extra"]["dates"] == [
+            "2026-11-18"
+        ]
+        with tenant_scope(tenant.pk):
+            assert not DayLock.objects.exists()
+        # confirmed: Monday–Wednesday are locked, Thursday and Friday stay open
+        client.post(_web("time_lock", tenant), {"week": "2026-W47", "nothing_to_report": "1"})
+        with tenant_scope(tenant.pk):
+            assert sorted(DayLock.objects.values_list("date", flat=True)) == [
+                dt.date(2026, 11, 16),
+                dt.date(2026, 11, 17),
+                dt.date(2026, 11, 18),
+            ]
+        days = api.get(f"{_base(tenant)}/time/days?from=2026-11-16&to=2026-11-20").json()
+    assert [(d["scheduled_minutes"], d["reported"]) for d in days] == [
+        (360, True),
+        (360, True),  # confirmed at locking
+        (360, True),
+        (360, False),
+        (360, False),
+    ]
