@@ -267,7 +267,12 @@ def time_entry_update(
         if key == "break_minutes":
             value = value or 0
         setattr(entry, key, value)
-    if minutes is None and entry.start_time is None:
+    # A whole-day absence moved to another day (or made whole-day) takes that day's scheduled time
+    # again (DOMAIN.md "Working time"); otherwise the stored time stays.
+    rescheduled = (
+        entry.kind == EntryKind.ABSENCE and entry.whole_day and bool({"date", "whole_day"} & set(changes))
+    )
+    if minutes is None and entry.start_time is None and not rescheduled:
         minutes = entry.minutes
     prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable, fields=fields)
     entry.updated_at = timezone.now()

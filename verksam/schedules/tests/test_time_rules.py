@@ -133,6 +133,20 @@ def test_whole_day_absence_on_a_day_without_schedule_is_refused(scope, tenant, o
     )
 
 
+def test_moving_a_whole_day_absence_takes_the_new_days_schedule(scope, tenant, owner, employee, kit):
+    _schedule(tenant, owner, membership_of(tenant, employee), (480, 480, 480, 480, 240, 0, 0), 90)
+    actor = _actor(tenant, employee)
+    entry = _absence(actor, kit, MON)
+    assert entry.minutes == 480
+    moved = services.time_entry_update(actor=actor, entry=entry, date=dt.date(2026, 11, 20))  # a Friday: 4 h
+    assert moved.minutes == 240
+    _refused(
+        "no_scheduled_time", services.time_entry_update, actor=actor, entry=moved, date=dt.date(2026, 11, 21)
+    )
+    # a comment alone keeps the time
+    assert services.time_entry_update(actor=actor, entry=moved, comment="Feber").minutes == 240
+
+
 def test_absence_with_hours_on_a_day_off_is_still_possible(scope, tenant, employee, kit):
     entry = services.time_entry_create(
         actor=_actor(tenant, employee),
