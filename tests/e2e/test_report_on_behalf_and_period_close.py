@@ -45,7 +45,9 @@ def test_report_on_behalf_then_close_and_reopen_the_period(page, live_server, te
     with tenant_scope(tenant.pk):
         assert TimeEntry.objects.get().membership_id == member.pk
 
-    # …locks the day's week for them, and attests the period's locked days.
+    # …locks the day's week for them, confirming the other days have nothing to report (issue 8
+    # item 5), and attests the period's locked days.
+    page.get_by_test_id("behalf-nothing-to-report").check()
     page.get_by_test_id("behalf-lock-week").click()
     expect(page.get_by_test_id("day-status")).to_have_text("Låst")
     page.goto(tenant_url(live_server, tenant.slug, f"attestation/{member.pk}/?period={period.key}"))

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from verksam.core import timeutil
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
+from verksam.schedules.dto import ScheduleHistory
+from verksam.schedules.selectors import schedule_histories, schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
@@ -183,6 +185,11 @@ class QueueRow:
     absence_types: list[CodeTotal] = field(default_factory=list)
     status: str = STATUS_INCOMPLETE
     time_bank_minutes: int = 0  # the balance at the end of the period (tidsbank/flex)
+    # The work schedule's time over the whole period, and over its days up to yesterday (what the
+    # reported time is measured against: "120:00 av 128:00").
+    scheduled_minutes: int = 0
+    scheduled_due_minutes: int = 0
+    days_short: int = 0  # days up to yesterday with some time, but less than the schedule
 
     @property
     def name(self) -> str:
@@ -204,6 +211,10 @@ class QueueRow:
     def time_bank_hours(self) -> str:
         return hm(self.time_bank_minutes)
 
+    @property
+    def scheduled_hours(self) -> str:
+        return hm(self.scheduled_minutes)
+
 
 def _status(row: QueueRow) -> str:
     if row.days_locked:
@@ -216,10 +227,10 @@ def _status(row: QueueRow) -> str:
 def attestation_queue(
     *, actor: Actor, period: Period, today: dt.date | None = None, waiting_only: bool = False
 ) -> list[QueueRow]:
-    """One row per employee the actor may attest: days reported, missing (workdays before today with
-    nothing reported and not locked), open, locked and attested, minutes per time code and absence
-    type, the time bank at the period's end, and the status. Seven queries whatever the number of
-    employees."""
+    """One row per employee the actor may attest: days reported, missing (scheduled days before today
+    with nothing reported and not locked), short, open, locked and attested, minutes per time code and
+    absence type, the scheduled time, the time bank at the period's end, and the status. Eight
+    queries whatever the number of employees."""
     today = today or timezone.localdate()
     # Inactive employees too: their time stays in the queue until it is attested, because payroll
     # needs their last period (issue 8 item 7); below, they show only while something is unattested.
@@ -248,33 +259,46 @@ def attestation_queue(
             row.absence_types.append(CodeTotal(t["absence_type__code"], t["absence_type__name"], minutes))
         else:
             row.time_codes.append(CodeTotal(t["time_code__code"] or "", t["time_code__name"] or "", minutes))
-    reported: dict[int, set[dt.date]] = defaultdict(set)
-    for membership_id, day in entries.order_by().values_list("membership_id", "date").distinct():
-        reported[membership_id].add(day)
+    reported: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    per_day = entries.order_by().values("membership_id", "date").annotate(total=Sum("minutes"))
+    for membership_id, day, minutes in per_day.values_list("membership_id", "date", "total"):
+        reported[membership_id][day] = minutes or 0
     status: dict[int, dict[dt.date, str]] = defaultdict(dict)
+    confirmed: dict[int, set[dt.date]] = defaultdict(set)
     locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
-    for membership_id, day, state in locks.order_by().values_list("membership_id", "date", "status"):
+    for membership_id, day, state, is_confirmed in locks.order_by().values_list(
+        "membership_id", "date", "status", "confirmed_short"
+    ):
         status[membership_id][day] = state
-    # Today is not missing yet: the employee reports it when the day's work is done. Weekends and
-    # röda dagar (incl. midsommarafton, julafton, nyårsafton) are never missing (timeutil.workdays).
-    due = timeutil.workdays(period.start, min(period.end, today - dt.timedelta(days=1)))
+        if is_confirmed:
+            confirmed[membership_id].add(day)
+    # A day is due when the employee's work schedule has time on it (weekends, röda dagar incl.
+    # midsommarafton, julafton, nyårsafton, and the schedule's days off never are), and today is not
+    # missing yet: the employee reports it when the day's work is done.
+    histories = schedule_histories(membership_ids=ids)
+    last_due = min(period.end, today - dt.timedelta(days=1))
     result = []
     bank = time_selectors.time_bank_balance(membership_ids=ids, until=period.end)
     for pk, row in rows.items():
         days, states = reported[pk], status[pk]
+        scheduled = histories[pk].minutes_between(period.start, period.end)
+        due = [d for d, minutes in scheduled.items() if minutes and d <= last_due]
+        row.scheduled_minutes = sum(scheduled.values())
+        row.scheduled_due_minutes = sum(scheduled[d] for d in due)
         row.time_bank_minutes = bank.get(pk, 0)
         row.days_reported = len(days)
-        # A locked week also locks its empty weekend; such days are not work to attest, so locked
-        # and attested count the days with time and the workdays, in the same unit as reported.
-        counted = [s for d, s in states.items() if d in days or timeutil.is_workday(d)]
+        # A locked week also locks its empty days off; such days are not work to attest, so locked
+        # and attested count the days with time and the scheduled days, in the same unit as reported.
+        counted = [s for d, s in states.items() if d in days or scheduled.get(d)]
         row.days_locked = counted.count(LOCKED)
         row.days_attested = counted.count(ATTESTED)
         row.days_open = sum(1 for d in days if d not in states)
         row.days_missing = sum(1 for d in due if d not in days and d not in states)
+        row.days_short = sum(1 for d in due if 0 < days.get(d, 0) < scheduled[d] and d not in confirmed[pk])
         if not row.membership.is_active:
             if not (row.days_open or row.days_locked):
                 continue  # a former employee whose period is attested (or empty) leaves the queue
-            row.days_missing = 0  # nothing more is expected from someone who has left
+            row.days_missing = row.days_short = 0  # nothing more is expected from someone who has left
         row.time_codes.sort(key=lambda c: (c.code, c.name))
         row.absence_types.sort(key=lambda c: (c.code, c.name))
         row.status = _status(row)
@@ -327,6 +351,17 @@ class DayRow:
     minutes: int = 0
     lock: Any = None  # the DayLock (attested_by, attested_on_behalf_of loaded)
     rejection: Any = None  # the open DayRejection, if the day was sent back
+    scheduled_minutes: int = 0  # the work schedule's time that day
+
+    @property
+    def scheduled_hours(self) -> str:
+        return hm(self.scheduled_minutes)
+
+    @property
+    def is_short(self) -> bool:
+        """Less time than the schedule, not confirmed at locking ("6:00 av 8:00")."""
+        confirmed = bool(self.lock is not None and self.lock.confirmed_short)
+        return self.minutes < self.scheduled_minutes and not confirmed
 
     @property
     def hours(self) -> str:
@@ -343,8 +378,8 @@ class DayRow:
 
     @property
     def is_day_off(self) -> bool:
-        """A weekend day or a holiday: nothing is expected to be reported."""
-        return not timeutil.is_workday(self.date)
+        """No scheduled time (weekend, röd dag, the schedule's day off): nothing is expected."""
+        return not self.scheduled_minutes
 
     @property
     def is_open(self) -> bool:
@@ -367,6 +402,14 @@ class EmployeePeriod:
     total_minutes: int
 
     @property
+    def scheduled_minutes(self) -> int:
+        return sum(d.scheduled_minutes for d in self.days)
+
+    @property
+    def scheduled_hours(self) -> str:
+        return hm(self.scheduled_minutes)
+
+    @property
     def locked_dates(self) -> list[dt.date]:
         return [d.date for d in self.days if d.is_locked]
 
@@ -376,9 +419,13 @@ class EmployeePeriod:
 
 
 def employee_period(*, membership: Membership, period: Period) -> EmployeePeriod:
-    """Every day of `membership`'s period with its entries, status and open rejection (three queries)."""
+    """Every day of `membership`'s period with its entries, scheduled time, status and open rejection
+    (four queries)."""
     ids = [membership.pk]
-    by_day: dict[dt.date, DayRow] = {day: DayRow(date=day, status="open") for day in period.days}
+    history: ScheduleHistory = schedule_history(membership_id=membership.pk)
+    by_day: dict[dt.date, DayRow] = {
+        day: DayRow(date=day, status="open", scheduled_minutes=history.minutes_on(day)) for day in period.days
+    }
     for entry in time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end):
         row = by_day[entry.date]
         row.entries.append(EntryLine(entry))

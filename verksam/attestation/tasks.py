@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from verksam.core import timeutil
 from verksam.jobs.services import job_run_for_tenant
+from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_task
 from verksam.timecodes.periods import period_for
@@ -67,9 +67,14 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     locks = time_selectors.day_locks(membership_ids=list(everyone), start=period.start, end=period.end)
     for membership_id, date, status in locks.order_by().values_list("membership_id", "date", "status"):
         states[membership_id][date] = status
-    # Weekends and röda dagar are never chased (timeutil.workdays), even when nothing is locked.
-    due = timeutil.workdays(period.start, min(period.end, day))
-    open_days = {pk: [d for d in due if d not in states[pk]] for pk in members}
+    # Only days with time in the employee's work schedule are chased: never weekends, röda dagar or
+    # the schedule's days off (a part-timer free on Fridays is not reminded of Fridays).
+    histories = schedule_histories(membership_ids=list(members))
+    last = min(period.end, day)
+    open_days = {
+        pk: [d for d in histories[pk].working_days(period.start, last) if d not in states[pk]]
+        for pk in members
+    }
     # Locked days route to the approver, or to the substitutes who stand in for them today.
     substitutes: dict[int, list[int]] = defaultdict(list)
     for approver_id, substitute_id in Delegation.objects.filter(

@@ -208,12 +208,18 @@ def schedules_install_defaults(*, tenant_id: int) -> None:
     return None
 
 
-def work_schedule_install_default(*, membership: Membership, valid_from: dt.date) -> WorkSchedule | None:
-    """Give a member who joins the company's default schedule from the day they join
-    (settings.MEMBERSHIP_INITIALIZERS); a member who has a schedule keeps it."""
+def work_schedule_install_default(
+    *, membership: Membership, valid_from: dt.date, template_id: int | None = None
+) -> WorkSchedule | None:
+    """Give a member who joins the template chosen at invitation (or the company's default) from the
+    day they join (settings.MEMBERSHIP_INITIALIZERS); a member who has a schedule keeps it."""
     if WorkSchedule.objects.filter(membership=membership).exists():
         return None
-    template = ScheduleTemplate.objects.filter(is_default=True, is_active=True).first()
+    template = None
+    if template_id is not None:  # an inactive or removed template falls back to the default
+        template = ScheduleTemplate.objects.filter(pk=template_id, is_active=True).first()
+    if template is None:
+        template = ScheduleTemplate.objects.filter(is_default=True, is_active=True).first()
     row = WorkSchedule(tenant_id=membership.tenant_id, membership=membership, valid_from=valid_from)
     if template is not None:
         row.set_weekday_minutes(template.weekday_minutes)

@@ -253,6 +253,10 @@ class Invitation(TenantOwned):
     work_day_minutes = models.PositiveIntegerField(
         _("normal working day (minutes)"), default=DEFAULT_WORK_DAY_MINUTES
     )
+    # The work schedule template (schedules.ScheduleTemplate) the member gets when they accept; empty:
+    # the company's default. An id, not a foreign key: tenancy sits below schedules (DESIGN.md
+    # import direction); the schedules app checks it when the member joins.
+    schedule_template_id = models.PositiveBigIntegerField(null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )

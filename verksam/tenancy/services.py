@@ -74,11 +74,12 @@ def tenant_create(
     return tenant
 
 
-def _membership_initialize(membership: Membership) -> None:
+def _membership_initialize(membership: Membership, template_id: int | None = None) -> None:
     # A new member gets what the apps above tenancy give every member (their work schedule from
-    # today): settings, not imports, as for TENANT_INITIALIZERS.
+    # today, from the template chosen at invitation or the company's default): settings, not
+    # imports, as for TENANT_INITIALIZERS.
     for path in settings.MEMBERSHIP_INITIALIZERS:
-        import_string(path)(membership=membership, valid_from=timezone.localdate())
+        import_string(path)(membership=membership, valid_from=timezone.localdate(), template_id=template_id)
 
 
 def _lock_totals(tenant_id: int) -> list[int]:
@@ -247,6 +248,7 @@ def membership_invite(
     salary_form: str = SalaryForm.MONTHLY,
     approver: Membership | None = None,
     work_day_minutes: int = DEFAULT_WORK_DAY_MINUTES,
+    schedule_template_id: int | None = None,
 ) -> Invitation:
     """Invite a person by e-mail; they become a member only when they accept (see _invitation_create)."""
     actor.require(Perm.USERS_MANAGE)
@@ -265,6 +267,7 @@ def membership_invite(
         salary_form=salary_form,
         approver=approver,
         work_day_minutes=work_day_minutes,
+        schedule_template_id=schedule_template_id,
     )
 
 
@@ -576,6 +579,7 @@ def _invitation_create(
     salary_form: str,
     approver: Membership | None,
     work_day_minutes: int,
+    schedule_template_id: int | None = None,
 ) -> Invitation:
     """Store and mail an invitation to `email`. Whether the address already has an account (here or
     elsewhere) changes neither the answer nor the work done: the same queries run and the same row is
@@ -596,6 +600,7 @@ def _invitation_create(
         salary_form=salary_form,
         approver=approver,
         work_day_minutes=work_day_minutes,
+        schedule_template_id=schedule_template_id,
         # The account behind the address, so that person sees the invitation on their start page.
         user_id=User.objects.filter(email=email).values_list("pk", flat=True).first(),
         invited_by=actor.user,
@@ -614,7 +619,8 @@ def _invitation_create(
         action="membership.invite",
         target=invitation,
         label=email,
-        data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes},
+        data={"email": email, "licence": licence, "work_day_minutes": work_day_minutes}
+        | ({"schedule_template_id": schedule_template_id} if schedule_template_id else {}),
     )
     _invitation_send(invitation)
     return invitation
@@ -658,7 +664,7 @@ def _invitation_join(invitation: Invitation, user) -> Membership:
     )
     membership.full_clean()
     membership.save()
-    _membership_initialize(membership)
+    _membership_initialize(membership, template_id=invitation.schedule_template_id)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.answered_at = timezone.now()
     invitation.user = user

@@ -145,6 +145,10 @@ class DayLock(TenantOwned):
     attested_on_behalf_of = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The employee confirmed at locking that the day holds less than its schedule ("inget att
+    # rapportera" on a scheduled day without time): the day counts as reported, not as short
+    # (issue 8 item 5).
+    confirmed_short = models.BooleanField(_("confirmed as reported"), default=False)
 
     class Meta:
         ordering = ["date"]

@@ -16,6 +16,7 @@ from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.core.identifiers import normalize_personnummer
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.projects.selectors import project_can_report
+from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
@@ -23,8 +24,9 @@ from verksam.timecodes.models import TimeCode
 
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
 
-# Whole-day absence without a stated time counts as the employee's normal working day
-# (Membership.work_day_minutes: 360 for a 75 % part-timer); a full day (8 h) is the fallback.
+# Whole-day absence without a stated time counts as the scheduled time of that day in the employee's
+# work schedule (DOMAIN.md "Working time": 360 for a 75 % part-timer, 0 on a day off or a röd dag);
+# a full day (8 h) is the fallback of an employee without any schedule.
 NORMAL_DAY_MINUTES = DEFAULT_WORK_DAY_MINUTES
 
 # Changing one of these re-checks the project rules (completed, assigned) of an existing entry.
@@ -81,9 +83,12 @@ def behalf_audit(actor: Actor, membership: Membership) -> dict[str, str]:
     }
 
 
-def normal_day_minutes(membership: Membership | None) -> int:
-    """The employee's normal working day in minutes: what a whole-day absence counts as."""
-    return getattr(membership, "work_day_minutes", None) or NORMAL_DAY_MINUTES
+def normal_day_minutes(membership: Membership | None, day: dt.date | None = None) -> int:
+    """The employee's scheduled minutes on `day`: what a whole-day absence counts as (0 on a day off
+    in the schedule, a weekend or a röd dag). Without a day: the full-time fallback."""
+    if membership is None or getattr(membership, "pk", None) is None or day is None:
+        return NORMAL_DAY_MINUTES
+    return schedule_history(membership_id=membership.pk).minutes_on(day)
 
 
 def lock_membership(membership: Membership) -> None:
@@ -141,7 +146,15 @@ def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
     else:
         entry.break_minutes = 0  # a break only means something between a start and an end
         if minutes is None and entry.kind == EntryKind.ABSENCE and entry.whole_day:
-            minutes = normal_day_minutes(entry.membership)
+            minutes = normal_day_minutes(entry.membership, entry.date)
+            if not minutes:
+                # DOMAIN.md: whole-day absence on a day off, a weekend or a röd dag counts 0 h, and
+                # an entry of 0 h is no entry: refuse it clearly instead of storing nothing.
+                raise error(
+                    _("There is no scheduled time on that day, so a whole-day absence counts 0 hours."),
+                    "no_scheduled_time",
+                    "date",
+                )
         if minutes is None:
             raise error(_("Give the time as hours, or as start and end."), "minutes_required", "minutes")
     if minutes <= 0:
@@ -203,6 +216,7 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
             )
         if not project_can_report(actor=reporting_actor(actor, entry.membership), project=project):
             raise error(_("You are not assigned to this project."), "not_assigned", "project")
+        _check_project_dates(entry)
     if entry.time_code is None:
         entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()
         if entry.time_code is None:
@@ -218,6 +232,30 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
     entry.absence_type = None
     entry.whole_day = False
     entry.child_personnummer = ""
+
+
+def _check_project_dates(entry: TimeEntry) -> None:
+    """Work is reported only within the project's start and end dates (issue 8 item 5)."""
+    project = entry.project
+    assert project is not None
+    start, end = project.start_date, project.end_date
+    if (start is not None and entry.date < start) or (end is not None and entry.date > end):
+        if start is not None and end is not None:
+            message = _("The project runs from %(start)s to %(end)s; time on %(day)s is outside it.")
+        elif start is not None:
+            message = _("The project starts on %(start)s; time on %(day)s is before it.")
+        else:
+            message = _("The project ended on %(end)s; time on %(day)s is after it.")
+        raise error(
+            message
+            % {
+                "start": start.isoformat() if start else "",
+                "end": end.isoformat() if end else "",
+                "day": entry.date.isoformat(),
+            },
+            "outside_project_dates",
+            "date",
+        )
 
 
 def _check_absence(entry: TimeEntry, fields: set[str] | None) -> None:

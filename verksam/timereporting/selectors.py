@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import NotFound
+from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
@@ -73,13 +74,24 @@ def own_time_entries(*, membership_id: int, start: dt.date, end: dt.date) -> Que
 
 @dataclass(frozen=True)
 class DaySummary:
-    """One day of one employee: reported minutes and where the day stands."""
+    """One day of one employee: reported minutes, scheduled minutes and where the day stands."""
 
     date: dt.date
     minutes: int
     status: str  # DayState
     rejection_comment: str = ""
     rejected_by: str = ""
+    scheduled_minutes: int = 0  # the work schedule's time that day (0 on a day off or a röd dag)
+    confirmed: bool = False  # locked with "inget att rapportera" confirmed
+
+    @property
+    def is_reported(self) -> bool:
+        """The day's time reaches its schedule, or the employee confirmed it as it is (issue 8 item 5)."""
+        return self.minutes >= self.scheduled_minutes or self.confirmed
+
+    @property
+    def is_short(self) -> bool:
+        return not self.is_reported
 
 
 class DayState:
@@ -90,14 +102,23 @@ class DayState:
 
 
 def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[DaySummary]:
-    """Every day from `start` to `end` with its total and status (three queries, whatever the range)."""
+    """Every day from `start` to `end` with its total, its scheduled time and status (four queries,
+    whatever the range)."""
     totals = dict(
         TimeEntry.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
         .values("date")
         .annotate(total=Sum("minutes"))
         .values_list("date", "total")
     )
-    statuses = day_status_map(membership_id=membership_id, start=start, end=end)
+    statuses: dict[dt.date, str] = {}
+    confirmed: set[dt.date] = set()
+    for day, state, is_confirmed in day_locks(
+        membership_ids=[membership_id], start=start, end=end
+    ).values_list("date", "status", "confirmed_short"):
+        statuses[day] = state
+        if is_confirmed:
+            confirmed.add(day)
+    scheduled = schedule_history(membership_id=membership_id).minutes_between(start, end)
     rejections: dict[dt.date, DayRejection] = {}
     for open_rejection in open_rejections(membership_ids=[membership_id], start=start, end=end):
         rejections.setdefault(open_rejection.date, open_rejection)  # newest first (model ordering)
@@ -113,6 +134,8 @@ def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[D
                 status=status,
                 rejection_comment=rejection.comment if rejection and status == DayState.REJECTED else "",
                 rejected_by=str(rejection.rejected_by or "") if rejection else "",
+                scheduled_minutes=scheduled[day],
+                confirmed=day in confirmed,
             )
         )
         day += dt.timedelta(days=1)

@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
-from verksam.core import bounds
+from verksam.core import bounds, timeutil
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
 from verksam.projects.models import Project
+from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -266,7 +267,12 @@ def time_entry_update(
         if key == "break_minutes":
             value = value or 0
         setattr(entry, key, value)
-    if minutes is None and entry.start_time is None:
+    # A whole-day absence moved to another day (or made whole-day) takes that day's scheduled time
+    # again (DOMAIN.md "Working time"); otherwise the stored time stays.
+    rescheduled = (
+        entry.kind == EntryKind.ABSENCE and entry.whole_day and bool({"date", "whole_day"} & set(changes))
+    )
+    if minutes is None and entry.start_time is None and not rescheduled:
         minutes = entry.minutes
     prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable, fields=fields)
     entry.updated_at = timezone.now()
@@ -323,11 +329,16 @@ def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.da
         date__gte=from_monday,
         date__lte=from_monday + dt.timedelta(days=6),
     ).select_related("project", "activity", "time_code")
+    # Röda dagar and the schedule's days off get nothing copied onto them (issue 8 item 5): last
+    # week's Monday is not this week's annandag påsk.
+    scheduled = schedule_history(membership_id=membership.pk).minutes_between(
+        to_monday, to_monday + dt.timedelta(days=6)
+    )
     created: list[TimeEntry] = []
     skipped = 0
     for old in source:
         day = old.date + shift
-        if day in closed:
+        if day in closed or not scheduled[day]:
             skipped += 1
             continue
         try:
@@ -377,20 +388,56 @@ def time_entry_copy_week(*, actor: Actor, from_monday: dt.date, to_monday: dt.da
 
 
 @transaction.atomic
-def day_lock(*, actor: Actor, dates: Iterable[dt.date], employee: Membership | None = None) -> int:
-    """Lock own days (or, with `employee`, the employee's), which sends them to the approver; days
-    already locked or attested stay as they are."""
+def day_lock(
+    *,
+    actor: Actor,
+    dates: Iterable[dt.date],
+    employee: Membership | None = None,
+    nothing_to_report: bool = False,
+) -> int:
+    """Lock own days (or, with `employee`, the employee's) up to today, which sends them to the
+    approver; days already locked or attested stay as they are. A future day is refused (only what
+    has happened is attested), and so is a scheduled day without any time unless "inget att
+    rapportera" is confirmed (`nothing_to_report`)."""
     membership = target_membership(actor, employee)
     days = _dates(dates)
+    today = timeutil.today()
+    future = [d for d in days if d > today]
+    if future:
+        raise DomainError(
+            _("Days after today cannot be locked; lock them when they have happened."),
+            code="future_day",
+            extra={"field": "dates", "dates": [d.isoformat() for d in future]},
+        )
     lock_membership(membership)
     taken = set(DayLock.objects.filter(membership=membership, date__in=days).values_list("date", flat=True))
     new_days = [d for d in days if d not in taken]
     if not new_days:
         return 0
     check_periods_open(new_days)
+    scheduled = schedule_history(membership_id=membership.pk).minutes_between(new_days[0], new_days[-1])
+    reported: dict[dt.date, int] = dict.fromkeys(new_days, 0)
+    for day, minutes in TimeEntry.objects.filter(membership=membership, date__in=new_days).values_list(
+        "date", "minutes"
+    ):
+        reported[day] += minutes
+    empty = [d for d in new_days if scheduled[d] and not reported[d]]
+    if empty and not nothing_to_report:
+        raise DomainError(
+            _("Nothing is reported on %(days)s. Confirm that there is nothing to report to lock it.")
+            % {"days": ", ".join(d.isoformat() for d in empty)},
+            code="nothing_reported",
+            extra={"field": "nothing_to_report", "dates": [d.isoformat() for d in empty]},
+        )
     locks = []
     for day in new_days:
-        lock = DayLock(tenant_id=actor.tenant_id, membership=membership, date=day, locked_by=actor.user)
+        lock = DayLock(
+            tenant_id=actor.tenant_id,
+            membership=membership,
+            date=day,
+            locked_by=actor.user,
+            confirmed_short=nothing_to_report and reported[day] < scheduled[day],
+        )
         lock.full_clean(validate_constraints=False)  # the only constraint (once per day) was checked above
         locks.append(lock)
     DayLock.objects.bulk_create(locks)
@@ -402,18 +449,44 @@ def day_lock(*, actor: Actor, dates: Iterable[dt.date], employee: Membership | N
         actor=actor,
         action="time.lock",
         target=membership,
-        data={"dates": [d.isoformat() for d in new_days], **behalf_audit(actor, membership)},
+        data={"dates": [d.isoformat() for d in new_days], **behalf_audit(actor, membership)}
+        | (
+            {"nothing_to_report": [d.isoformat() for d in new_days if scheduled[d] > reported[d]]}
+            if nothing_to_report
+            else {}
+        ),
     )
     return len(new_days)
 
 
-def week_lock(*, actor: Actor, year: int, week: int, employee: Membership | None = None) -> int:
-    """Lock every day of an own ISO week (or, with `employee`, the employee's)."""
+def week_lock(
+    *,
+    actor: Actor,
+    year: int,
+    week: int,
+    employee: Membership | None = None,
+    nothing_to_report: bool = False,
+) -> int:
+    """Lock the days of an own ISO week (or, with `employee`, the employee's) up to today ("Lås
+    veckan"): the rest of the week stays open until it has happened, and a week that has not begun
+    is refused."""
     try:
         days = iso_week_dates(year, week)
     except ValueError as exc:
         raise DomainError(_("There is no such week."), code="invalid_week") from exc
-    return day_lock(actor=actor, dates=days, employee=employee)
+    today = timeutil.today()
+    if days[0] > today:
+        raise DomainError(
+            _("The week has not begun yet; lock it when its days have happened."),
+            code="future_week",
+            extra={"field": "week"},
+        )
+    return day_lock(
+        actor=actor,
+        dates=[d for d in days if d <= today],
+        employee=employee,
+        nothing_to_report=nothing_to_report,
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     # the employees' contact and salary data: read-only for a LIMITED partner (same perm as the API)
     NavItem(_("Users"), "web:members", Perm.EMPLOYEES_VIEW, "admin"),
     NavItem(_("Time settings"), "web:timecodes_settings", Perm.SETTINGS_MANAGE, "admin"),
+    NavItem(_("Work schedules"), "web:schedules", Perm.SCHEDULES_MANAGE, "admin"),
     NavItem(_("Accounting firms"), "web:partner_grants", Perm.PARTNER_GRANTS_MANAGE, "admin"),
     NavItem(_("Balances"), "web:balances", Perm.BALANCES_VIEW, "admin"),
     NavItem(_("Licences and prices"), "web:pricing", Perm.BILLING_VIEW, "admin"),

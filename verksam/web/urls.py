@@ -10,6 +10,7 @@ from .invitations import urls as invitations_urls
 from .members import urls as members_urls
 from .partners import urls as partners_urls
 from .projects import urls as projects_urls
+from .schedules import urls as schedules_urls
 from .styleguide import urls as styleguide_urls
 from .timecodes import urls as timecodes_urls
 from .timereporting import urls as timereporting_urls
@@ -26,6 +27,7 @@ urlpatterns = [
     *billing_urls.urlpatterns,
     *projects_urls.urlpatterns,
     *timecodes_urls.urlpatterns,
+    *schedules_urls.urlpatterns,
     *timereporting_urls.urlpatterns,
     *attestation_urls.urlpatterns,
     *styleguide_urls.urlpatterns,

@@ -104,6 +104,8 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
                 "days_attested": r.days_attested,
                 "total_minutes": r.total_minutes,
                 "time_bank_minutes": r.time_bank_minutes,
+                "scheduled_minutes": r.scheduled_minutes,
+                "days_short": r.days_short,
                 "time_codes": [vars(c) for c in r.time_codes],
                 "absence_types": [vars(c) for c in r.absence_types],
                 "via_delegation": r.via_delegation,
@@ -133,11 +135,14 @@ def attestation_employee(request, tenant_id: Id, member_id: Id, params: Query[Pe
         "on_behalf_of_id": route.on_behalf_of.pk if route.on_behalf_of else None,
         "period": _period_out(period),
         "total_minutes": detail.total_minutes,
+        "scheduled_minutes": detail.scheduled_minutes,
         "days": [
             {
                 "date": day.date,
                 "status": day.status,
                 "minutes": day.minutes,
+                "scheduled_minutes": day.scheduled_minutes,
+                "short": day.is_short,
                 "attested_by": (
                     day.lock.attested_by.name if day.is_attested and day.lock.attested_by else None
                 ),

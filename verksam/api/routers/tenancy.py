@@ -5,6 +5,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from verksam.attestation import services as attestation_services
+from verksam.schedules import selectors as schedule_selectors
 from verksam.tenancy import selectors, services
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.scope import tenant_scope
@@ -76,7 +77,12 @@ def _approver(approver_id):
 def member_invite(request, tenant_id: Id, payload: MemberIn):
     data = payload.dict()
     approver = _approver(data.pop("approver_id"))
-    invitation = services.membership_invite(actor=request.actor, approver=approver, **data)
+    template_id = data.pop("schedule_template_id")
+    if template_id is not None and schedule_selectors.schedule_template_get(template_id=template_id) is None:
+        raise Http404  # another company's or a missing template
+    invitation = services.membership_invite(
+        actor=request.actor, approver=approver, schedule_template_id=template_id, **data
+    )
     return Status(201, invitation)
 
 

@@ -12,7 +12,15 @@ from verksam.tenancy.models import Membership
 from verksam.timereporting import selectors, services
 
 from ..paging import Page, paginate
-from ..schemas.timereporting import DatesIn, DayOut, DaysChangedOut, TimeEntryIn, TimeEntryOut, TimeEntryPatch
+from ..schemas.timereporting import (
+    DatesIn,
+    DayOut,
+    DaysChangedOut,
+    LockIn,
+    TimeEntryIn,
+    TimeEntryOut,
+    TimeEntryPatch,
+)
 from ..tenant import tenant_endpoint
 from ..types import Id
 from .timereporting import NULLABLE, EntryListParams, RangeParams, _check_range, _day, _resolve_ids
@@ -83,9 +91,11 @@ def behalf_entry_delete(request, tenant_id: Id, member_id: Id, entry_id: Id):
 
 @router.post(BASE + "/time/lock", response=DaysChangedOut, summary="Lock an employee's days")
 @tenant_endpoint()
-def behalf_lock(request, tenant_id: Id, member_id: Id, payload: DatesIn):
+def behalf_lock(request, tenant_id: Id, member_id: Id, payload: LockIn):
     member = _employee(request, member_id)
-    changed = services.day_lock(actor=request.actor, dates=payload.dates, employee=member)
+    changed = services.day_lock(
+        actor=request.actor, dates=payload.dates, employee=member, nothing_to_report=payload.nothing_to_report
+    )
     return {"changed": changed, "days": _days(member, payload.dates)}
 
 

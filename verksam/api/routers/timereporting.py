@@ -20,6 +20,7 @@ from ..schemas.timereporting import (
     DatesIn,
     DayOut,
     DaysChangedOut,
+    LockIn,
     TimeBankOut,
     TimeEntryIn,
     TimeEntryOut,
@@ -97,6 +98,8 @@ def _day(summary: selectors.DaySummary) -> dict[str, Any]:
         "status": summary.status,
         "minutes": summary.minutes,
         "rejection_comment": summary.rejection_comment,
+        "scheduled_minutes": summary.scheduled_minutes,
+        "reported": summary.is_reported,
     }
 
 
@@ -149,8 +152,10 @@ def time_entry_delete(request, tenant_id: Id, entry_id: Id):
     "/tenants/{tenant_id}/time/lock", response=DaysChangedOut, summary="Lock days (send them for attestation)"
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
-def time_lock(request, tenant_id: Id, payload: DatesIn):
-    changed = services.day_lock(actor=request.actor, dates=payload.dates)
+def time_lock(request, tenant_id: Id, payload: LockIn):
+    changed = services.day_lock(
+        actor=request.actor, dates=payload.dates, nothing_to_report=payload.nothing_to_report
+    )
     return {"changed": changed, "days": _days(request, payload.dates)}
 
 

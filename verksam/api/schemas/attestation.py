@@ -26,6 +26,10 @@ class QueueRowOut(Schema):
     days_attested: int
     total_minutes: int
     time_bank_minutes: int = Field(description="The time bank (tidsbank/flex) at the end of the period")
+    scheduled_minutes: int = Field(0, description="The work schedule's time over the whole period")
+    days_short: int = Field(
+        0, description="Days up to yesterday with some time but less than the schedule (not confirmed)"
+    )
     time_codes: list[CodeTotalOut]
     absence_types: list[CodeTotalOut]
     via_delegation: bool
@@ -58,6 +62,8 @@ class AttestationDayOut(Schema):
     date: dt.date
     status: str = Field(description="open | locked | attested")
     minutes: int
+    scheduled_minutes: int = Field(0, description="The work schedule's time that day (0 on a day off)")
+    short: bool = Field(False, description="Less time than the schedule and not confirmed at locking")
     attested_by: str | None = None
     attested_on_behalf_of_id: int | None = None
     rejection_comment: str | None = None
@@ -71,6 +77,7 @@ class EmployeePeriodOut(Schema):
     on_behalf_of_id: int | None
     period: PeriodOut
     total_minutes: int
+    scheduled_minutes: int = 0
     days: list[AttestationDayOut]
 
 

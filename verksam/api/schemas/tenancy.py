@@ -43,7 +43,9 @@ class MemberOut(Schema):
     salary_form: str
     approver_id: int | None
     work_day_minutes: int = Field(
-        description="Normal working day in minutes (what a whole-day absence counts as)"
+        description="Deprecated, no longer used: whole-day absence, missing days and flex follow the work "
+        "schedule (GET /members/{member_id}/schedules)",
+        json_schema_extra={"deprecated": True},
     )
 
     @staticmethod
@@ -78,7 +80,15 @@ class MemberIn(StrictIn):
     employment_number: str = Field("", max_length=20)
     salary_form: str = Field("monthly", max_length=20)
     approver_id: StrictId | None = None
-    work_day_minutes: StrictInt = Field(480, description="Normal working day in minutes, 1–1440 (480 = 8 h)")
+    work_day_minutes: StrictInt = Field(
+        480,
+        description="Deprecated, no longer used (1–1440): give schedule_template_id instead",
+        json_schema_extra={"deprecated": True},
+    )
+    schedule_template_id: StrictId | None = Field(
+        None,
+        description="The work schedule template the member gets on accepting; empty: the company's default",
+    )
 
 
 class MemberPatch(StrictIn):
@@ -87,7 +97,11 @@ class MemberPatch(StrictIn):
     employment_number: str | None = Field(None, max_length=20)
     salary_form: str | None = Field(None, max_length=20)
     approver_id: StrictId | None = None
-    work_day_minutes: int | None = Field(None, description="Normal working day in minutes, 1–1440")
+    work_day_minutes: int | None = Field(
+        None,
+        description="Deprecated, no longer used: set the work schedule (POST /members/{member_id}/schedules)",
+        json_schema_extra={"deprecated": True},
+    )
     new_approver_id: StrictId | None = Field(
         None,
         description="When an approver is demoted below STANDARD or deactivated: who approves their "

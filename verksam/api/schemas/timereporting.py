@@ -3,7 +3,7 @@ import uuid
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from ..types import UUID as ApiUUID
 from ..types import Date, DayMinutes, StrictId, StrictIn, Time
@@ -81,11 +81,25 @@ class DatesIn(StrictIn):
     dates: list[Date] = Field(min_length=1, max_length=62)
 
 
+class LockIn(DatesIn):
+    nothing_to_report: StrictBool = Field(
+        False,
+        description='Confirm "inget att rapportera": lock scheduled days that hold less time than the '
+        "schedule (or none). Without it a scheduled day without time is refused (nothing_reported).",
+    )
+
+
 class DayOut(Schema):
     date: dt.date
     status: str = Field(description="open, locked, attested or rejected (open again, see rejection_comment)")
     minutes: int
     rejection_comment: str = ""
+    scheduled_minutes: int = Field(
+        0, description="The work schedule's time that day (0 on a day off, a weekend or a röd dag)"
+    )
+    reported: bool = Field(
+        True, description="The day's time reaches its schedule, or it was locked as confirmed (else short)"
+    )
 
 
 class DaysChangedOut(Schema):

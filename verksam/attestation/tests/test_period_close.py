@@ -185,7 +185,12 @@ def test_reopen_needs_a_reason_then_opens_the_period_and_flags_the_correction(
     assert event.data == {"period": "2026-10", "reason": "Sjukdag saknades"}
     assert list(selectors.period_corrections_pending()) == [close]
     assert selectors.period_close_get("2026-10") is None
-    assert time_services.day_lock(actor=actor(tenant, employee), dates=[dt.date(2026, 10, 29)]) == 1
+    assert (
+        time_services.day_lock(
+            actor=actor(tenant, employee), dates=[dt.date(2026, 10, 29)], nothing_to_report=True
+        )
+        == 1
+    )
     # and reopening an open period is refused; closing again writes a new row of the history
     with pytest.raises(Conflict):
         services.period_reopen(actor=boss, period_key="2026-10", reason="Igen")

@@ -145,7 +145,7 @@ def test_employee_period_detail(tenant, attestant, employee, today):
     report(m, [TUE], status="locked", kit=kit)
     absence(m, WED, kit["sick"], minutes=240)
     n, detail = count_queries(lambda: selectors.employee_period(membership=m, period=NOV))
-    assert n == 3
+    assert n == 4  # entries, locks, rejections, the work schedule
     assert len(detail.days) == 30 and detail.total_minutes == 480 * 2 + 240
     by_date = {d.date: d for d in detail.days}
     assert by_date[MON].is_attested and by_date[MON].lock.attested_by == attestant

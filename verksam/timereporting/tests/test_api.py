@@ -238,7 +238,16 @@ def test_lock_unlock_days_and_bank(tenant, owner, employee, codes, projects):
     response = client.post(f"{_base(tenant)}/time/lock", {"dates": [DAY]}, content_type=JSON)
     assert response.json() == {
         "changed": 1,
-        "days": [{"date": DAY, "status": "locked", "minutes": 90, "rejection_comment": ""}],
+        "days": [
+            {
+                "date": DAY,
+                "status": "locked",
+                "minutes": 90,
+                "rejection_comment": "",
+                "scheduled_minutes": 480,
+                "reported": False,
+            }
+        ],
     }
     days = client.get(f"{_base(tenant)}/time/days?from={DAY}&to=2026-11-08").json()
     assert [d["status"] for d in days] == ["locked", "rejected", "open", "open", "open", "open", "open"]
@@ -344,7 +353,9 @@ def test_authorization_matrix(request, tenant, everyone, basic, codes, projects,
     body = _work(projects, codes, project_id=projects.internal.pk)
     response = client.post(f"{_base(tenant)}/time-entries", body, content_type=JSON)
     assert response.status_code == (201 if allowed else 403), response.content
-    response = client.post(f"{_base(tenant)}/time/lock", {"dates": ["2026-11-04"]}, content_type=JSON)
+    response = client.post(
+        f"{_base(tenant)}/time/lock", {"dates": ["2026-11-04"], "nothing_to_report": True}, content_type=JSON
+    )
     assert response.status_code == (200 if allowed else 403)
     for url in (
         f"{_base(tenant)}/time-entries?from={DAY}&to={DAY}",

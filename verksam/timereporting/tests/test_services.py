@@ -196,9 +196,12 @@ def test_whole_day_absence_of_a_part_timer_is_their_working_day(
     scope, tenant, owner, employee, emp_actor, codes, absence
 ):
     # given an employee working 6 hours a day (75 %)
-    from verksam.tenancy.services import membership_update
+    from verksam.schedules.services import work_schedule_set
 
-    membership_update(actor=actor_for(tenant, owner), membership=emp_actor.membership, work_day_minutes=360)
+    work_schedule_set(
+        actor=actor_for(tenant, owner), membership=emp_actor.membership, valid_from=dt.date(2026, 1, 1),
+        weekday_minutes=(360, 360, 360, 360, 360, 0, 0), percent=75,
+    )  # fmt: skip
     actor = actor_for(tenant, employee)
     # when they report a whole day of sickness or VAB without a time
     entry = services.time_entry_create(
@@ -414,7 +417,7 @@ def test_dst_sundays_are_normal_dates_with_wall_clock_minutes(scope, emp_actor, 
     assert TimeEntry.objects.filter(date=day).count() == 2
     # and the week containing the Sunday can be locked as usual
     year, week, _ = day.isocalendar()
-    assert services.week_lock(actor=emp_actor, year=year, week=week) == 7
+    assert services.week_lock(actor=emp_actor, year=year, week=week, nothing_to_report=True) == 7
     assert DayLock.objects.filter(date=day).exists()
 
 
@@ -481,8 +484,10 @@ def test_copy_week_needs_mondays(scope, emp_actor):
 
 
 def test_lock_and_unlock_days(scope, emp_actor):
-    assert services.day_lock(actor=emp_actor, dates=[MONDAY, MONDAY]) == 1
-    assert services.day_lock(actor=emp_actor, dates=[MONDAY]) == 0  # already locked: nothing new
+    assert services.day_lock(actor=emp_actor, dates=[MONDAY, MONDAY], nothing_to_report=True) == 1
+    assert (
+        services.day_lock(actor=emp_actor, dates=[MONDAY], nothing_to_report=True) == 0
+    )  # already locked: nothing new
     lock = DayLock.objects.get()
     assert (lock.status, lock.locked_by_id) == (DayStatus.LOCKED, emp_actor.user.pk)
     assert services.day_unlock(actor=emp_actor, dates=[MONDAY]) == 1
@@ -496,12 +501,12 @@ def test_locking_again_answers_a_rejection(scope, tenant, emp_actor):
     DayRejection.objects.create(
         tenant=tenant, membership=emp_actor.membership, date=MONDAY, comment="Fel projekt"
     )
-    services.day_lock(actor=emp_actor, dates=[MONDAY])
+    services.day_lock(actor=emp_actor, dates=[MONDAY], nothing_to_report=True)
     assert DayRejection.objects.get().resolved_at is not None
 
 
 def test_attested_day_cannot_be_unlocked(scope, emp_actor):
-    services.day_lock(actor=emp_actor, dates=[MONDAY + dt.timedelta(days=1)])
+    services.day_lock(actor=emp_actor, dates=[MONDAY + dt.timedelta(days=1)], nothing_to_report=True)
     DayLockFactory(
         membership=emp_actor.membership,
         date=MONDAY,
@@ -515,7 +520,7 @@ def test_attested_day_cannot_be_unlocked(scope, emp_actor):
 
 
 def test_week_lock(scope, emp_actor):
-    assert services.week_lock(actor=emp_actor, year=2026, week=45) == 7
+    assert services.week_lock(actor=emp_actor, year=2026, week=45, nothing_to_report=True) == 7
     assert sorted(DayLock.objects.values_list("date", flat=True))[0] == MONDAY
     with pytest.raises(DomainError):
         services.week_lock(actor=emp_actor, year=2026, week=54)

@@ -306,7 +306,9 @@ def _message(response) -> str:
 def test_lock_and_unlock_week_and_day(tenant, employee):
     client = login_client(employee)
     week_url = _url("time_week", tenant) + f"?week={WEEK}"
-    response = client.post(_url("time_lock", tenant), {"week": WEEK, "next": week_url})
+    response = client.post(
+        _url("time_lock", tenant), {"week": WEEK, "next": week_url, "nothing_to_report": "1"}
+    )
     assert response.status_code == 302 and response["Location"] == week_url
     assert _message(response) == "Vecka 45 är låst och skickad för attest."
     with tenant_scope(tenant.pk):
@@ -317,9 +319,11 @@ def test_lock_and_unlock_week_and_day(tenant, employee):
         assert DayLock.objects.count() == 6
     response = client.post(_url("time_unlock", tenant), {"week": WEEK})
     assert _message(response) == "Vecka 45 är upplåst."
-    response = client.post(_url("time_lock", tenant), {"date": [DAY]})
+    response = client.post(_url("time_lock", tenant), {"date": [DAY], "nothing_to_report": "1"})
     assert _message(response) == "Låsta dagar skickade för attest: 1."
-    response = client.post(_url("time_lock", tenant), {"date": [DAY], "next": "https://evil.example/"})
+    response = client.post(
+        _url("time_lock", tenant), {"date": [DAY], "next": "https://evil.example/", "nothing_to_report": "1"}
+    )
     assert response["Location"] == _url("time_week", tenant)
     html = client.get(_url("time_day", tenant, DAY)).content.decode()
     assert 'data-testid="unlock-day"' in html
@@ -466,7 +470,10 @@ def test_authorization_matrix(request, tenant, everyone, basic, codes, projects,
             _url("time_grid_save", tenant),
             {"week": WEEK, f"c_{key}_{(MONDAY + dt.timedelta(days=1)).isoformat()}": "1"},
         ),
-        (_url("time_lock", tenant), {"date": [(MONDAY + dt.timedelta(days=3)).isoformat()]}),
+        (
+            _url("time_lock", tenant),
+            {"date": [(MONDAY + dt.timedelta(days=3)).isoformat()], "nothing_to_report": "1"},
+        ),
         (_url("time_copy_week", tenant), {"week": WEEK}),
     ]
     for url, data in writes:

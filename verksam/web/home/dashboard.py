@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from verksam.attestation import selectors as attestation
 from verksam.core.duration import hm
-from verksam.core.timeutil import is_workday
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.periods import Period
@@ -22,7 +21,7 @@ class MyTime:
     week_monday: dt.date
     week_minutes: int
     period: Period
-    days_to_report: int  # past workdays of the period with nothing reported and not locked
+    days_to_report: int  # past scheduled days of the period with nothing reported and not locked
     days_to_lock: int  # past days with time reported but not yet locked
     rejected: list[time.DaySummary]
     time_bank_minutes: int
@@ -57,7 +56,10 @@ def my_time(actor: Actor, today: dt.date, period: Period) -> MyTime | None:
         week_minutes=sum(d.minutes for d in days if monday <= d.date <= monday + dt.timedelta(days=6)),
         period=period,
         days_to_report=sum(
-            1 for d in in_period if not d.minutes and d.status in {"open", "rejected"} and is_workday(d.date)
+            # a day is due when the work schedule has time on it (not a day off, weekend or röd dag)
+            1
+            for d in in_period
+            if not d.minutes and d.status in {"open", "rejected"} and d.scheduled_minutes
         ),
         days_to_lock=sum(1 for d in in_period if d.minutes and d.status in {"open", "rejected"}),
         rejected=[d for d in days if d.status == "rejected"],

@@ -1,6 +1,6 @@
-"""Users and licences (Inställningar > Användare): list, invite, edit, deactivate; the normal
-working day of part-time employees and the time bank (tidsbank) adjustments of each user; in an
-accounting firm, confirming a staff member's personnummer.
+"""Users and licences (Inställningar > Användare): list, invite, edit, deactivate; each user's work
+schedule (shown here, kept on the schedule page of verksam.web.schedules) and the time bank
+(tidsbank) adjustments of each user; in an accounting firm, confirming a staff member's personnummer.
 
 Who sees what (the same permissions as the API): the list is the employees' contact and salary
 data (Perm.EMPLOYEES_VIEW: TOTAL, and FULL and LIMITED partners, read-only without USERS_MANAGE);
@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from verksam.attestation import services as attestation_services
-from verksam.core.duration import hm, parse_hours, typed_hours
+from verksam.core.duration import hm, parse_hours
 from verksam.core.errors import DomainError
 from verksam.mail import selectors as mail_selectors
+from verksam.schedules import selectors as schedule_selectors
 from verksam.tenancy import selectors, services
 from verksam.tenancy.access import Actor
-from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Licence, Membership, SalaryForm
+from verksam.tenancy.models import Licence, Membership, SalaryForm
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timereporting import selectors as time_selectors
 from verksam.timereporting import services as time_services
@@ -34,17 +35,6 @@ from verksam.web.errors import add_error
 from verksam.web.forms import TenantForm
 
 MINUS_SIGNS = ("-", "−", "–")  # people type a hyphen; the UI (and copied text) shows a real minus
-
-
-class WorkDayField(forms.CharField):
-    """The normal working day typed as hours ("8", "6,5", "7:30"); cleaned to minutes."""
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        try:
-            return parse_hours(text)
-        except ValueError as exc:
-            raise ValidationError(_("Type the hours like 8, 6,5 or 7:30."), code="invalid_hours") from exc
 
 
 class SignedHoursField(forms.CharField):
@@ -77,11 +67,6 @@ class MemberFieldsForm(TenantForm):
         label=gettext_lazy("Employment number"), max_length=20, required=False
     )
     salary_form = forms.ChoiceField(label=gettext_lazy("Salary form"), choices=SalaryForm.choices)
-    work_day_minutes = WorkDayField(
-        label=gettext_lazy("Normal working day (hours)"),
-        help_text=gettext_lazy("What a whole day of absence counts as, e.g. 8 or 6,5 for part-time."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 10}),
-    )
 
     def __init__(self, *args, actor: Actor, read_only: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +88,15 @@ class InviteForm(MemberFieldsForm):
         required=False,
         help_text=gettext_lazy("A suggestion for a new account; the person confirms their own name."),
     )
+    # The work schedule they get when they accept (whole-day absence, missing days and flex follow
+    # it); empty: the company's default template.
+    schedule_template: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("Work schedule"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("The company's default"),
+        help_text=gettext_lazy("Can be changed later on the user's schedule page."),
+    )
     field_order = [
         "email",
         "name",
@@ -110,8 +104,13 @@ class InviteForm(MemberFieldsForm):
         "approver",
         "employment_number",
         "salary_form",
-        "work_day_minutes",
+        "schedule_template",
     ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        template = cast(forms.ModelChoiceField, self.fields["schedule_template"])
+        template.queryset = schedule_selectors.schedule_templates(active_only=True)
 
 
 class MemberEditForm(MemberFieldsForm):
@@ -175,8 +174,14 @@ def _may_confirm_personnummer(actor: Actor) -> bool:
 @tenant_view(Perm.EMPLOYEES_VIEW)
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     members = list(selectors.membership_list())
+    # Each user's work schedule today (one query for everyone): "40:00 h/vecka, 100 %".
+    histories = schedule_selectors.schedule_histories(membership_ids=[m.pk for m in members])
+    today = timezone.localdate()
     for m in members:
-        m.work_day_text = typed_hours(m.work_day_minutes)  # type: ignore[attr-defined]
+        schedule = histories[m.pk].on(today)
+        m.schedule_week = hm(schedule.week_minutes)  # type: ignore[attr-defined]
+        m.schedule_percent = schedule.percent  # type: ignore[attr-defined]
+        m.schedule_name = schedule.template_name  # type: ignore[attr-defined]
     actor = request.actor
     may_manage = actor.has(Perm.USERS_MANAGE)
     # Invitations waiting for an answer show by address only: never the name or whether the
@@ -199,11 +204,15 @@ def member_invite(request: TenantRequest, slug: str) -> HttpResponse:
     form = InviteForm(
         request.POST or None,
         actor=request.actor,
-        initial={"licence": Licence.LIGHT, "work_day_minutes": typed_hours(DEFAULT_WORK_DAY_MINUTES)},
+        initial={"licence": Licence.LIGHT},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        template = data.pop("schedule_template", None)
         try:
-            invitation = services.membership_invite(actor=request.actor, **form.cleaned_data)
+            invitation = services.membership_invite(
+                actor=request.actor, schedule_template_id=template.pk if template else None, **data
+            )
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
@@ -250,7 +259,6 @@ def member_edit(request: TenantRequest, slug: str, membership_id: int) -> HttpRe
         "is_active": membership.is_active,
         "employment_number": membership.employment_number,
         "salary_form": membership.salary_form,
-        "work_day_minutes": typed_hours(membership.work_day_minutes),
     }
     read_only = membership.licence == Licence.TOTAL and not request.actor.has(Perm.USERS_MANAGE_TOTAL)
     asked = {name for name in ("new_approver", "confirm_open_time") if posted and posted.get(f"ask_{name}")}

@@ -115,11 +115,12 @@ def test_correct_lock_and_delete_on_behalf(tenant, owner, employee, kit):
     response = client.post(edit, {"project": kit["project"].pk, "time_code": kit["code"].pk, "minutes": "3"})
     assert response.status_code == 302
     lock = reverse("web:time_behalf_lock", args=[tenant.slug, m.pk])
-    client.post(lock, {"day": "2026-11-16", "scope": "week", "action": "lock"})
+    client.post(lock, {"day": "2026-11-16", "scope": "week", "action": "lock", "nothing_to_report": "1"})
     with tenant_scope(tenant.pk):
         assert TimeEntry.objects.get().minutes == 180
-        # the whole week, as the employee's own "Lås veckan" does (issue 8 item 5 narrows both alike)
-        assert DayLock.objects.filter(membership=m).count() == 7
+        # the week up to today (Friday), as the employee's own "Lås veckan" does, with "inget att
+        # rapportera" confirmed for the empty days (issue 8 item 5)
+        assert DayLock.objects.filter(membership=m).count() == 5
     client.post(lock, {"day": "2026-11-16", "scope": "week", "action": "unlock"})
     client.post(reverse("web:time_behalf_entry_delete", args=[tenant.slug, m.pk, entry.pk]))
     with tenant_scope(tenant.pk):

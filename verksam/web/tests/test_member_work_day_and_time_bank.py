@@ -1,6 +1,6 @@
-"""The user page (web:member_edit): the normal working day of part-time employees, typed as hours,
-and the Tidsbank section where an administrator reads the balance and adjusts it by hand. With the
-DESIGN.md trio: other tenant -> 404, authorization matrix, constant query count."""
+"""The user page (web:member_edit): the link to the user's work schedule (which replaced the normal
+working day), and the Tidsbank section where an administrator reads the balance and adjusts it by
+hand. With the DESIGN.md trio: other tenant -> 404, authorization matrix, constant query count."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -45,7 +45,6 @@ def _edit_data(m: Membership, **changes) -> dict:
         "employment_number": m.employment_number,
         "salary_form": m.salary_form,
         "is_active": "on" if m.is_active else "",
-        "work_day_minutes": typed_hours(m.work_day_minutes),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -93,66 +92,50 @@ def test_time_bank_amounts_are_signed_hours_and_minutes(minutes, text):
     assert hm(minutes, signed=True) == text
 
 
-# --- normal working day ---------------------------------------------------------------------------
+# --- work schedule (replaces the normal working day, issue 8 item 1) ------------------------------
 
 
-@pytest.mark.parametrize(
-    ("typed", "minutes"), [("6", 360), ("6,5", 390), ("6.5", 390), ("7:30", 450), ("8 h", 480)]
-)
-def test_edit_the_working_day_of_a_part_timer(tenant, owner, employee, typed, minutes):
-    # given an employee / when the owner types their working day in hours
+def test_list_shows_each_users_schedule_and_the_user_page_links_to_it(tenant, owner, employee):
+    from verksam.schedules.models import WorkSchedule
+
     member = membership_of(tenant, employee)
-    response = login_client(owner).post(_url(tenant, member), _edit_data(member, work_day_minutes=typed))
-    # then it is saved in minutes
-    assert response.status_code == 302
-    assert membership_of(tenant, employee).work_day_minutes == minutes
-
-
-def test_edit_page_and_list_show_the_working_day_in_hours(tenant, owner, employee):
     with tenant_scope(tenant.pk):
-        Membership.objects.filter(user=employee).update(work_day_minutes=390)
-    member = membership_of(tenant, employee)
+        row = WorkSchedule(tenant=tenant, membership=member, valid_from=dt.date(2026, 1, 1), percent=75)
+        row.set_weekday_minutes((360, 360, 360, 360, 360, 0, 0))
+        row.save()
     client = login_client(owner)
-    page = client.get(_url(tenant, member))
-    assert page.context["form"]["work_day_minutes"].value() == "6,5"
-    assert 'value="6,5"' in page.content.decode()
     listing = client.get(reverse("web:members", args=[tenant.slug])).content.decode()
-    assert "6,5 h" in listing and sv("Working day") in listing
+    assert "30:00" in listing and "75 %" in listing and sv("Work schedule") in listing
+    page = client.get(_url(tenant, member))
+    assert "work_day_minutes" not in page.context["form"].fields
+    assert reverse("web:member_schedule", args=[tenant.slug, member.pk]) in page.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("sex", "Type the hours like 8, 6,5 or 7:30."),
-        ("0", "A normal working day must be more than 0 and at most 24 hours."),
-        ("25", "A normal working day must be more than 0 and at most 24 hours."),
-    ],
-)
-def test_a_bad_working_day_re_renders_with_422_in_swedish(tenant, owner, employee, typed, message):
-    member = membership_of(tenant, employee)
-    before = db_state(tenant)
-    response = login_client(owner).post(_url(tenant, member), _edit_data(member, work_day_minutes=typed))
-    assert response.status_code == 422
-    assert response.context["form"].errors["work_day_minutes"] == [sv(message)]
-    assert sv(message) in response.content.decode()
-    assert db_state(tenant) == before
+def test_invite_a_part_timer_with_a_schedule_template(tenant, owner):
+    from verksam.schedules.models import ScheduleTemplate, WorkSchedule
 
-
-def test_invite_a_part_timer(tenant, owner):
+    with tenant_scope(tenant.pk):
+        template = ScheduleTemplate(tenant=tenant, name="Deltid 75 %", percent=75)
+        template.set_weekday_minutes((360, 360, 360, 360, 360, 0, 0))
+        template.save()
     client = login_client(owner)
     form = client.get(reverse("web:member_invite", args=[tenant.slug])).context["form"]
-    assert form["work_day_minutes"].value() == "8"  # full time unless changed
+    assert "work_day_minutes" not in form.fields
+    assert form["schedule_template"].value() is None  # the company's default unless chosen
     response = client.post(
         reverse("web:member_invite", args=[tenant.slug]),
         {"email": "deltid@example.se", "name": "Del Tid", "licence": "LIGHT", "salary_form": "monthly",
-         "work_day_minutes": "6"},
+         "schedule_template": template.pk},
     )  # fmt: skip
     assert response.status_code == 302
     with tenant_scope(tenant.pk):
         invitation = Invitation.objects.get(email="deltid@example.se")
-    accept_invitation(tenant, invitation)
+    with time_machine.travel(NOW, tick=False):
+        accept_invitation(tenant, invitation)
     with tenant_scope(tenant.pk):
-        assert Membership.objects.get(user__email="deltid@example.se").work_day_minutes == 360
+        member = Membership.objects.get(user__email="deltid@example.se")
+        row = WorkSchedule.objects.get(membership=member)
+    assert (row.valid_from, row.monday_minutes, row.percent, row.template_id) == (TODAY, 360, 75, template.pk)
 
 
 # --- time bank section ----------------------------------------------------------------------------

@@ -62,6 +62,9 @@ PAIRS = [
     ("web:attest_queue", "/tenants/{tenant_id}/attestation/periods/{period_key}"),
     ("web:time_behalf {member}", "/tenants/{tenant_id}/employees/{member_id}/time-entries"),
     ("web:time_behalf {member}", "/tenants/{tenant_id}/employees/{member_id}/time/days"),
+    ("web:schedules", "/tenants/{tenant_id}/schedule-templates"),
+    ("web:member_schedule {member}", "/tenants/{tenant_id}/members/{member_id}/schedules"),
+    ("web:my_schedule", "/tenants/{tenant_id}/time/schedule"),
 ]
 WEB_ONLY = {
     "web:dashboard": "the start page (every actor)",
@@ -89,6 +92,10 @@ WRITE_PAGES = {
     "web:project_member_add",
     "web:project_member_remove",
     "web:project_reopen",
+    "web:schedule_assign",
+    "web:schedule_template_create",
+    "web:schedule_template_edit",
+    "web:member_schedule_delete",
     "web:time_copy_week",
     "web:time_day",
     "web:time_entry_delete",

@@ -158,10 +158,22 @@ def time_behalf_lock(request: TenantRequest, slug: str, member_id: int) -> HttpR
     """Lock (action=lock) or unlock (action=unlock) the employee's chosen day or its whole week."""
     member = _employee(request, member_id)
     day = _day(request)
-    days = timeutil.iso_week_dates(*day.isocalendar()[:2]) if request.POST.get("scope") == "week" else [day]
-    change = services.day_unlock if request.POST.get("action") == "unlock" else services.day_lock
+    week = request.POST.get("scope") == "week"
+    days = timeutil.iso_week_dates(*day.isocalendar()[:2]) if week else [day]
+    # "Inget att rapportera" confirmed for the employee's short or empty days (issue 8 item 5)
+    confirmed = request.POST.get("nothing_to_report") in ("1", "on", "true")
     try:
-        count = change(actor=request.actor, dates=days, employee=member)
+        if request.POST.get("action") == "unlock":
+            count = services.day_unlock(actor=request.actor, dates=days, employee=member)
+        elif week:  # the days up to today, as "Lås veckan" does for the employee
+            year, number = day.isocalendar()[:2]
+            count = services.week_lock(
+                actor=request.actor, year=year, week=number, employee=member, nothing_to_report=confirmed
+            )
+        else:
+            count = services.day_lock(
+                actor=request.actor, dates=days, employee=member, nothing_to_report=confirmed
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds, timeutil
-from verksam.core.duration import format_minutes, parse_hours
+from verksam.core.duration import format_minutes, hm, parse_hours
 from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
@@ -129,8 +129,22 @@ class DayView:
 
     @property
     def is_day_off(self) -> bool:
-        """A weekend day or a holiday: shown muted, nothing is expected to be reported."""
-        return not timeutil.is_workday(self.date)
+        """A day without scheduled time (weekend, röd dag, the schedule's day off): shown muted,
+        nothing is expected to be reported."""
+        return not self.summary.scheduled_minutes
+
+    @property
+    def reported_text(self) -> str:
+        return hm(self.summary.minutes)
+
+    @property
+    def scheduled_text(self) -> str:
+        return hm(self.summary.scheduled_minutes)
+
+    @property
+    def is_short(self) -> bool:
+        """Less time than the schedule and not confirmed ("6:00 av 8:00")."""
+        return self.summary.is_short
 
 
 def _day_views(summaries: list[DaySummary], month: int | None = None) -> list[DayView]:
@@ -156,14 +170,11 @@ class GridCell:
     editable: bool = True
     entries: list[TimeEntry] = field(default_factory=list)
     error: str = ""
+    is_day_off: bool = False  # no scheduled time that day (weekend, röd dag, the schedule's day off)
 
     @property
     def text(self) -> str:
         return format_minutes(self.minutes)
-
-    @property
-    def is_day_off(self) -> bool:
-        return not timeutil.is_workday(self.date)
 
 
 @dataclass
@@ -217,7 +228,12 @@ def _grid(
     def row_for(key: str, label: str, detail: str, is_absence: bool = False) -> GridRow:
         if key not in rows:
             cells = [
-                GridCell(date=d.date, name=f"c_{key}_{d.date.isoformat()}", editable=not is_absence)
+                GridCell(
+                    date=d.date,
+                    name=f"c_{key}_{d.date.isoformat()}",
+                    editable=not is_absence,
+                    is_day_off=d.is_day_off,
+                )
                 for d in days
             ]
             rows[key] = GridRow(key=key, label=label, detail=detail, cells=cells, is_absence=is_absence)
@@ -281,6 +297,10 @@ def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[
         "rows": rows,
         "extra_keys": [r.key for r in rows if not r.is_absence and not any(c.entries for c in r.cells)],
         "week_total": format_minutes(sum(d.summary.minutes for d in days)),
+        "week_reported": hm(sum(d.summary.minutes for d in days)),
+        "week_scheduled": hm(sum(d.summary.scheduled_minutes for d in days)),
+        "week_short": any(d.is_short for d in days if d.date <= timeutil.today()),
+        "today": timeutil.today(),
         "rejected_days": [d for d in days if d.status == DayState.REJECTED],
         "any_open": any(not d.is_closed for d in days),
         "any_locked": any(d.status == DayState.LOCKED for d in days),
@@ -515,10 +535,20 @@ def _lock_change(
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
     """Lock a day or a week: it goes to the approver (attestansvarig) for attestation."""
+    # "Inget att rapportera": the employee confirms that the short or empty days are as they are.
+    confirmed = request.POST.get("nothing_to_report") in ("1", "on", "true")
+
+    def lock(*, actor: Actor, dates: list[dt.date]) -> int:
+        week = request.POST.get("week")
+        if week:  # "Lås veckan": the days up to today (services.week_lock)
+            year, number = _week_monday(week).isocalendar()[:2]
+            return services.week_lock(actor=actor, year=year, week=number, nothing_to_report=confirmed)
+        return services.day_lock(actor=actor, dates=dates, nothing_to_report=confirmed)
+
     return _lock_change(
         request,
         slug,
-        services.day_lock,
+        lock,
         week_text=_("Week %(week)d is locked and sent for attestation."),
         days_text=_("Days locked and sent for attestation: %(count)d."),
         nothing_text=_("The days were already locked."),
