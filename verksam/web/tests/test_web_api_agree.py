@@ -56,6 +56,7 @@ PAIRS = [
     ("web:time_week", "/tenants/{tenant_id}/time/days"),
     ("web:time_month", "/tenants/{tenant_id}/time-entries"),
     ("web:time_week", "/tenants/{tenant_id}/time/bank"),
+    ("web:time_absence", "/tenants/{tenant_id}/absence-ranges"),
     ("web:attest_queue", "/tenants/{tenant_id}/attestation/queue"),
     ("web:attest_employee {member}", "/tenants/{tenant_id}/attestation/employees/{member_id}"),
     ("web:attest_delegations", "/tenants/{tenant_id}/attestation/delegations"),
@@ -89,6 +90,8 @@ WRITE_PAGES = {
     "web:project_member_add",
     "web:project_member_remove",
     "web:project_reopen",
+    "web:time_absence_delete",
+    "web:time_absence_edit",  # a range's page with its edit form; needs a range (absence tests)
     "web:time_copy_week",
     "web:time_day",
     "web:time_entry_delete",
@@ -109,6 +112,7 @@ WRITE_PAGES = {
     "web:timecodes_time_settings",
 }
 API_ONLY = {
+    "/tenants/{tenant_id}/absence-ranges/{range_id}": "a range's page needs a range (absence tests)",
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
