@@ -303,3 +303,81 @@ def test_a_single_entry_takes_confirm_work_too(tenant, employee, codes, projects
     url = f"{_base(tenant)}/time-entries/{created.json()['id']}"
     _error(client.patch(url, {"minutes": 90}, content_type=JSON), 400, "work_on_absence_day")
     assert client.patch(url, {"minutes": 90, "confirm_work": True}, content_type=JSON).json()["minutes"] == 90
+
+
+# --- on an employee's behalf (issue 8 item 6) ------------------------------------------------------------
+
+
+def test_ranges_on_an_employees_behalf(
+    tenant, other_tenant, everyone, owner, attestant, employee, stranger, basic, codes
+):
+    member = membership_of(tenant, employee)
+    base = f"{_base(tenant)}/employees/{member.pk}/absence-ranges"
+    created = api_client(owner).post(base, _body(codes), content_type=JSON)
+    assert created.status_code == 201, created.content
+    range_id = created.json()["id"]
+    url = f"{base}/{range_id}"
+    # the approver corrects it; the employee sees it as their own
+    assert (
+        api_client(attestant).patch(url, {"percent": 50}, content_type=JSON).json()["total_minutes"] == 2400
+    )
+    mine = api_client(employee).get(f"{_base(tenant)}/absence-ranges").json()["items"]
+    assert [r["id"] for r in mine] == [created.json()["id"]]
+    with tenant_scope(tenant.pk):
+        event = AuditEvent.objects.filter(action="time.absence_range_update").get()
+    assert event.data["reported_for"] == employee.name
+    before = _state(tenant)
+    # a colleague who is neither TOTAL nor the approver: 403; a stranger: 404; nothing changes
+    for call in (
+        lambda c: c.get(base),
+        lambda c: c.post(base, _body(codes, start_date="2026-09-07"), content_type=JSON),
+        lambda c: c.patch(url, {"percent": 20}, content_type=JSON),
+        lambda c: c.delete(url),
+    ):
+        _error(call(api_client(basic)), 403, "not_approver")
+        _error(call(api_client(stranger)), 404, "not_found")
+    # the range is only found under its own employee; another tenant's member is unknown
+    owner_member = membership_of(tenant, owner)
+    _error(
+        api_client(attestant).get(
+            f"{_base(tenant)}/employees/{owner_member.pk}/absence-ranges/{created.json()['id']}"
+        ),
+        403,
+        "not_approver",
+    )
+    _error(
+        api_client(owner).delete(
+            f"{_base(tenant)}/employees/{membership_of(tenant, attestant).pk}/absence-ranges/{range_id}"
+        ),
+        404,
+        "not_found",
+    )
+    foreign = membership_of(other_tenant, stranger)
+    _error(api_client(owner).get(f"{_base(tenant)}/employees/{foreign.pk}/absence-ranges"), 404, "not_found")
+    assert _state(tenant) == before
+    assert api_client(owner).delete(url).status_code == 204
+    assert _state(tenant)["entries"] == []
+
+
+def test_behalf_list_query_count_is_constant(tenant, owner, employee, codes):
+    client = api_client(owner)
+    member = membership_of(tenant, employee)
+    path = f"{_base(tenant)}/employees/{member.pk}/absence-ranges?page_size=100"
+
+    def fill(first, n):
+        with tenant_scope(tenant.pk):
+            for i in range(first, first + n):
+                start = dt.date(2026, 1, 5) + dt.timedelta(weeks=i)
+                AbsenceRange.objects.create(
+                    tenant=tenant, membership=member, absence_type=codes.sick, start_date=start,
+                    end_date=start + dt.timedelta(days=4),
+                )  # fmt: skip
+
+    fill(0, 2)
+    client.get(path)
+    few, response = count_queries(lambda: client.get(path))
+    assert response.json()["total"] == 2
+    fill(2, 28)
+    many, response = count_queries(lambda: client.get(path))
+    assert response.json()["total"] == 30
+    assert few == many

@@ -506,3 +506,68 @@ def test_expansion_is_each_working_days_share_of_its_own_schedule(
             assert days.get(day, 0) == (scheduled * percent + 50) // 100
             assert days.get(day, 0) <= scheduled
     assert all(minutes > 0 for minutes in days.values())
+
+
+# --- a closed deviation period (issue 8 item 8) and reporting on behalf (item 6) --------------------------
+
+
+def test_a_range_across_a_closed_16th_to_15th_period_is_refused(tenant, owner, employee, semester):
+    import time_machine
+
+    from verksam.attestation import services as attestation_services
+    from verksam.attestation.tests.helpers import TimeSettingsFactory
+
+    TimeSettingsFactory(tenant=tenant, period_start_day=16)
+    with time_machine.travel(dt.datetime(2027, 1, 20, 12, tzinfo=dt.UTC), tick=False):
+        with tenant_scope(tenant.pk):
+            attestation_services.period_close(actor=actor_for(tenant, owner), period_key="2027-01")
+        # 16 December – 15 January is closed after payroll: a range into it writes nothing
+        error = _refused(
+            tenant, "period_closed", _create, tenant, employee, semester, D(2027, 1, 11), D(2027, 1, 22)
+        )
+        assert error.extra["dates"] == [f"2027-01-{d}" for d in ("11", "12", "13", "14", "15")]
+        # from the 16th on the next period is open
+        absence_range = _create(tenant, employee, semester, D(2027, 1, 16), D(2027, 1, 29))
+        assert min(_days(tenant, absence_range)) == D(2027, 1, 18)
+        # moving its start back into the closed period is refused too, and so is nothing else
+        _refused(tenant, "period_closed", _update, tenant, employee, absence_range, start_date=D(2027, 1, 14))
+
+
+def test_a_total_user_or_the_approver_registers_a_range_on_behalf(
+    tenant, owner, attestant, employee, semester
+):
+    from verksam.mail.models import OutgoingMail
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.tests.factories import MembershipFactory
+
+    member = membership_of(tenant, employee)
+    with tenant_scope(tenant.pk):
+        absence_range = services.absence_range_create(
+            actor=actor_for(tenant, owner), employee=member, absence_type=semester,
+            start_date=D(2026, 7, 6), end_date=D(2026, 7, 17),
+        )  # fmt: skip
+        event = AuditEvent.objects.get(action="time.absence_range_create")
+        assert absence_range.membership_id == member.pk and absence_range.created_by == owner
+        assert (event.data["reported_by"], event.data["reported_for"]) == (owner.name, employee.name)
+        # the approver changes it for the employee
+        services.absence_range_update(
+            actor=actor_for(tenant, attestant), employee=member, absence_range=absence_range, percent=50
+        )
+    assert set(_days(tenant, absence_range).values()) == {240}
+    # a colleague who is neither TOTAL nor the approver may not
+    colleague = MembershipFactory(tenant=tenant, licence=Licence.BASIC).user
+    with tenant_scope(tenant.pk):
+        actor = actor_for(tenant, colleague)
+        _refused(
+            tenant, "not_approver", services.absence_range_delete, actor=actor, employee=member,
+            absence_range=absence_range,
+        )  # fmt: skip
+        # and a range is only ever found under its own employee
+        _refused(
+            tenant, "not_found", services.absence_range_delete, actor=actor_for(tenant, owner),
+            employee=membership_of(tenant, attestant), absence_range=absence_range,
+        )  # fmt: skip
+    # the employee is told by e-mail of both changes made on their behalf
+    with tenant_scope(tenant.pk):
+        mails = list(OutgoingMail.objects.all())
+    assert len(mails) == 2 and {m.to for m in mails} == {employee.email}

@@ -37,6 +37,8 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # everyone (as the page does); the pairs below check that an existing one answers 403 alike.
     "/tenants/{tenant_id}/employees/{member_id}/time-entries": set(),
     "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": set(),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": set(),
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -113,6 +115,10 @@ WRITE_PAGES = {
 }
 API_ONLY = {
     "/tenants/{tenant_id}/absence-ranges/{range_id}": "a range's page needs a range (absence tests)",
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": (
+        "an employee's ranges on their behalf: the web on-behalf page links to its days (absence tests)"
+    ),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": "needs a range (absence tests)",
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
