@@ -204,3 +204,27 @@ def test_day_view_asks_to_confirm_work_on_a_day_of_absence(tenant, employee, cod
     assert client.post(_url("time_day", tenant, day), {**work, "work-confirm_work": "on"}).status_code == 302
     with tenant_scope(tenant.pk):
         assert TimeEntry.objects.count() == 2
+
+
+def test_a_range_on_an_employees_behalf_page(tenant, everyone, owner, employee, codes):
+    member = membership_of(tenant, employee)
+    url = _url("time_behalf", tenant, member.pk) + "?day=2026-07-06"
+    data = {"kind": "range", **{f"range-{k}": v for k, v in _form(codes).items()}}
+    before = _state(tenant)
+    colleague = MembershipFactory(tenant=tenant, licence=Licence.BASIC).user
+    assert login_client(colleague).post(url, data).status_code == 403
+    assert _state(tenant) == before
+    client = login_client(owner)
+    page = client.get(url)
+    assert page.context["range_form"].initial["start_date"] == dt.date(2026, 7, 6)
+    assert client.post(url, data).status_code == 302
+    with tenant_scope(tenant.pk):
+        [absence_range] = AbsenceRange.objects.all()
+        assert absence_range.membership_id == member.pk and absence_range.entries.count() == 10
+    # its days show as part of the range, not as single entries to edit
+    html = client.get(url).content.decode()
+    assert 'data-testid="range-entry"' in html and 'data-testid="edit-entry"' not in html
+    # bad input re-renders with 422 and writes nothing
+    before = _state(tenant)
+    assert client.post(url, data).status_code == 422
+    assert _state(tenant) == before
