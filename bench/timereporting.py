@@ -2,7 +2,9 @@
 
 - 10,000 time entries created through the API, one request each, as a phone would send them;
 - the approver queue for 200 employees × one month: SQL queries must not grow with the employees;
-- bulk attestation of 200 employees × one month, in one call.
+- bulk attestation of 200 employees × one month, in one call;
+- absence over a date range: a 3-month range expanded over the schedule and saved in one request
+  (issue 8 item 4), its time and query count against a one-week range.
 """
 
 import datetime as dt
@@ -153,7 +155,63 @@ def bench_queue_and_bulk_attest() -> None:
     print(f"  approver queue query count: {verdict}")
 
 
+def _quarters(first_year: int, n: int) -> list[tuple[dt.date, dt.date]]:
+    quarters = []
+    for i in range(n):
+        year, quarter = first_year + i // 4, i % 4
+        start = dt.date(year, 3 * quarter + 1, 1)
+        end = dt.date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - dt.timedelta(days=1)
+        quarters.append((start, end))
+    return quarters
+
+
+def bench_absence_range(tenant) -> None:
+    """POST /absence-ranges: 3-month ranges (about 63 working days each), one request each."""
+    from verksam.accounts.services import api_token_create
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
+    from verksam.timecodes.tests.factories import AbsenceTypeFactory
+
+    user = MembershipFactory(
+        tenant=tenant, user=UserFactory(email="ledig@bench.test"), licence=Licence.LIGHT
+    ).user
+
+    leave = AbsenceTypeFactory(tenant=tenant, code="BENCH_TJL", name="Tjänstledig (bench)", paxml_code="TJL")
+    _t, secret = api_token_create(user=user, name="bench-absence")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = f"/api/v1/tenants/{tenant.pk}/absence-ranges"
+
+    def post(start: dt.date, end: dt.date):
+        body = {"absence_type_id": leave.pk, "start_date": start.isoformat(), "end_date": end.isoformat()}
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.post(url, body, content_type="application/json")
+        return response, len(ctx.captured_queries)
+
+    post(dt.date(2019, 12, 2), dt.date(2019, 12, 6))  # the token's first use is recorded once
+    response, week_queries = post(dt.date(2019, 12, 9), dt.date(2019, 12, 13))
+    quarters = _quarters(2020, 24)  # 2020–2025
+    timings, queries, days, failures = [], [], 0, 0
+    for start, end in quarters:
+        began = time.perf_counter()
+        response, n = post(start, end)
+        timings.append(time.perf_counter() - began)
+        queries.append(n)
+        failures += response.status_code != 201
+        days += response.json().get("day_count", 0) if response.status_code == 201 else 0
+    mean = sum(timings) / len(timings)
+    print(
+        f"  POST /absence-ranges, 3 months each × {len(quarters)}              "
+        f"{mean * 1000:8.1f} ms  (max {max(timings) * 1000:.1f} ms, {days // len(quarters)} days each, "
+        f"{failures} failed)"
+    )
+    print(
+        f"  absence range queries: 1 week {week_queries}, 3 months {min(queries)}–{max(queries)} "
+        f"(SQLite splits one bulk INSERT per 999 parameters)"
+    )
+
+
 def run(tenant, owner) -> None:
     print("Time reporting:")
     bench_api_create(tenant, owner)
     bench_queue_and_bulk_attest()
+    bench_absence_range(tenant)

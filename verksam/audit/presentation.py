@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "time.bank_adjust": _("Time bank adjusted"),
     "period.close": _("Deviation period closed"),
     "period.reopen": _("Closed deviation period reopened"),
+    "time.absence_range_create": _("Absence registered for a date range"),
+    "time.absence_range_update": _("Absence range changed"),
+    "time.absence_range_delete": _("Absence range deleted"),
     "delegation.create": _("Substitute approver appointed"),
     "delegation.revoke": _("Substitute approver removed"),
     "time_settings.update": _("Time settings changed"),
@@ -149,6 +152,9 @@ FIELD_LABELS = {
     "sunday_minutes": _("Sunday"),
     "employees": _("Employees"),
     "period": _("Deviation period"),
+    "absence_type": _("Type of absence"),
+    "extent": _("Extent (%)"),
+    "days": _("Working days"),
 }
 
 # Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the

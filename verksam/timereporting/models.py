@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,52 @@ MINUTES_PER_DAY = 24 * 60
 class EntryKind(models.TextChoices):
     WORK = "work", _("Work")
     ABSENCE = "absence", _("Absence")
+
+
+class AbsenceRange(TenantOwned):
+    """One registration of absence over a date range ("Semester 6–17 juli", "50 % föräldraledig
+    1 sep–30 nov"), expanded into one absence `TimeEntry` per working day of the employee's schedule
+    (DOMAIN.md "Working time": PAXml carries a range with `omfattning` %). The day entries are
+    written, changed and deleted only through the range (`timereporting.absence`)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="absence_ranges")
+    absence_type = models.ForeignKey(
+        AbsenceType, verbose_name=_("absence type"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    # omfattning: the share of each day's scheduled time (100 = whole days).
+    percent = models.PositiveSmallIntegerField(_("extent (%)"), default=100)
+    child_personnummer = models.CharField(_("child's personnummer"), max_length=12, blank=True, default="")
+    # VAB for a child of 12 or older only "i särskilda fall" (Försäkringskassan): stated explicitly.
+    child_special_reasons = models.BooleanField(_("special reasons (child 12 or older)"), default=False)
+    comment = models.TextField(_("comment"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="timereporting_absencerange_end_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=1, percent__lte=100),
+                name="timereporting_absencerange_percent_range",
+                violation_error_message=_("The extent must be between 1 and 100 %."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "membership", "start_date"], name="timereporting_absrange_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.start_date}–{self.end_date} {self.percent} %"
 
 
 class TimeEntry(TenantOwned):
@@ -71,6 +117,11 @@ class TimeEntry(TenantOwned):
     )
     whole_day = models.BooleanField(_("whole day"), default=False)
     child_personnummer = models.CharField(_("child's personnummer"), max_length=12, blank=True, default="")
+    child_special_reasons = models.BooleanField(_("special reasons (child 12 or older)"), default=False)
+    # The range this day of absence was expanded from (changed and deleted only through the range).
+    absence_range = models.ForeignKey(
+        AbsenceRange, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
+    )
     # either start/end + break (then minutes = end - start - break) or minutes alone
     start_time = models.TimeField(_("start"), null=True, blank=True)
     end_time = models.TimeField(_("end"), null=True, blank=True)

@@ -6,14 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds
 from verksam.core.duration import format_minutes, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
-from verksam.core.identifiers import normalize_personnummer
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.projects.selectors import project_can_report
 from verksam.schedules.selectors import schedule_history
@@ -22,6 +20,7 @@ from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timecodes.models import TimeCode
 
+from .absence import check_child, check_entry_day
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
 
 # Whole-day absence without a stated time counts as the scheduled time of that day in the employee's
@@ -232,6 +231,7 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
     entry.absence_type = None
     entry.whole_day = False
     entry.child_personnummer = ""
+    entry.child_special_reasons = False
 
 
 def _check_project_dates(entry: TimeEntry) -> None:
@@ -267,22 +267,17 @@ def _check_absence(entry: TimeEntry, fields: set[str] | None) -> None:
     entry.project = None
     entry.activity = None
     entry.time_code = None
-    if absence.requires_child:
-        # VAB: Försäkringskassan and the payroll file need the child's personnummer.
-        if not entry.child_personnummer.strip():
-            raise error(
-                _("%(absence)s needs the child's personnummer.") % {"absence": absence.name},
-                "child_required",
-                "child_personnummer",
-            )
-        try:
-            entry.child_personnummer = normalize_personnummer(entry.child_personnummer)
-        except ValidationError as exc:
-            raise error(
-                _("The child's personnummer is not valid."), "child_invalid", "child_personnummer"
-            ) from exc
-    else:
-        entry.child_personnummer = ""
+    # VAB: Försäkringskassan and the payroll file need the child's personnummer; the child must be
+    # born before the day and under 12 on it (older only with special reasons).
+    entry.child_personnummer = check_child(
+        absence_type=absence,
+        personnummer=entry.child_personnummer,
+        special_reasons=entry.child_special_reasons,
+        first_day=entry.date,
+        last_day=entry.date,
+    )
+    if not absence.requires_child:
+        entry.child_special_reasons = False
 
 
 def _default_invoiceable(entry: TimeEntry) -> int:
@@ -303,6 +298,7 @@ def prepare_entry(
     minutes: int | None,
     invoiceable_minutes: int | None,
     fields: set[str] | None = None,
+    confirm_work: bool = False,
 ) -> None:
     """Normalise `entry` (minutes from start/end − break, defaults, the child's personnummer) and
     check every rule. `fields` is None for a new entry, else the names an update changes."""
@@ -316,6 +312,7 @@ def prepare_entry(
         raise error(_("Unknown kind of entry."), "invalid_kind", "kind")
     entry.minutes = _resolve_minutes(entry, minutes)
     _check_day(entry)
+    check_entry_day(entry, confirm_work=confirm_work)
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:
             entry.invoiceable_minutes = _default_invoiceable(entry)

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
 
-from .models import DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
+from .models import AbsenceRange, DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
 from .rules import reporting_actor, target_membership
 
 
@@ -37,7 +37,7 @@ def time_entries(*, membership_ids: Iterable[int], start: dt.date, end: dt.date)
     """The entries of `membership_ids` from `start` to `end` inclusive, with their codes loaded."""
     return TimeEntry.objects.filter(
         membership_id__in=list(membership_ids), date__gte=start, date__lte=end
-    ).select_related("project", "activity", "time_code", "absence_type")
+    ).select_related("project", "activity", "time_code", "absence_type", "absence_range")
 
 
 def day_locks(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[DayLock]:
@@ -216,3 +216,25 @@ def activity_get(activity_id: int) -> Activity | None:
 
 def absence_type_get(absence_type_id: int) -> AbsenceType | None:
     return AbsenceType.objects.filter(pk=absence_type_id).first()
+
+
+def absence_ranges(
+    *, membership_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[AbsenceRange]:
+    """The employee's absence ranges that touch `start`…`end` (all when open-ended), newest first,
+    each with `day_count` and `total_minutes` of its day entries (one query)."""
+    ranges = AbsenceRange.objects.filter(membership_id=membership_id)
+    if start is not None:
+        ranges = ranges.filter(end_date__gte=start)
+    if end is not None:
+        ranges = ranges.filter(start_date__lte=end)
+    return (
+        ranges.select_related("absence_type")
+        .annotate(day_count=Count("entries"), total_minutes=Sum("entries__minutes"))
+        .order_by("-start_date", "pk")
+    )
+
+
+def absence_range_get(*, range_id: int, membership_id: int) -> AbsenceRange | None:
+    """One of the employee's own absence ranges (another user's or another tenant's id answers None)."""
+    return absence_ranges(membership_id=membership_id).filter(pk=range_id).first()

@@ -33,8 +33,9 @@ from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
+from . import absence
 from .mails import behalf_mail_send
-from .models import DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
+from .models import AbsenceRange, DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
 from .rules import (
     behalf_audit,
     check_days_open,
@@ -59,6 +60,7 @@ ENTRY_FIELDS = {
     "invoiceable_minutes",
     "whole_day",
     "child_personnummer",
+    "child_special_reasons",
     "comment",
     "internal_comment",
 }
@@ -140,8 +142,10 @@ def time_entry_create_or_get(
     invoiceable_minutes: int | None = None,
     whole_day: bool = False,
     child_personnummer: str = "",
+    child_special_reasons: bool = False,
     comment: str = "",
     internal_comment: str = "",
+    confirm_work: bool = False,
 ) -> tuple[TimeEntry, bool]:
     """Report own time or absence; with a `client_uuid` already used, return that entry unchanged.
 
@@ -169,6 +173,8 @@ def time_entry_create_or_get(
                 "child_personnummer": child_personnummer,
                 "comment": comment,
                 "internal_comment": internal_comment,
+                # only when set, so the fingerprints of requests from before the field stay the same
+                **({"child_special_reasons": True} if child_special_reasons else {}),
             }
         )
         existing = _existing_for_uuid(client_uuid, membership)
@@ -197,12 +203,19 @@ def time_entry_create_or_get(
         break_minutes=break_minutes or 0,
         whole_day=whole_day,
         child_personnummer=(child_personnummer or "").strip(),
+        child_special_reasons=bool(child_special_reasons),
         comment=(comment or "").strip(),
         internal_comment=(internal_comment or "").strip(),
         created_by=actor.user,
         minutes=minutes or 0,
     )
-    prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable_minutes)
+    prepare_entry(
+        actor=actor,
+        entry=entry,
+        minutes=minutes,
+        invoiceable_minutes=invoiceable_minutes,
+        confirm_work=confirm_work,
+    )
     entry.full_clean(exclude=RESOLVED_REFERENCES, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -237,12 +250,24 @@ def _own_entry_for_update(entry: TimeEntry, membership: Membership) -> TimeEntry
     )
     if locked is None:
         raise NotFound(_("The time entry does not exist."))
+    if locked.absence_range_id is not None:
+        # A day of an absence range is changed through its range, so the range stays one registration.
+        raise DomainError(
+            _("This day belongs to an absence range. Change or delete the range instead."),
+            code="part_of_range",
+            extra={"range_id": locked.absence_range_id},
+        )
     return locked
 
 
 @transaction.atomic
 def time_entry_update(
-    *, actor: Actor, entry: TimeEntry, employee: Membership | None = None, **changes: Any
+    *,
+    actor: Actor,
+    entry: TimeEntry,
+    employee: Membership | None = None,
+    confirm_work: bool = False,
+    **changes: Any,
 ) -> TimeEntry:
     """Change an own entry (or, with `employee`, the employee's) on an open day; every rule of a
     new entry applies to the result."""
@@ -274,7 +299,14 @@ def time_entry_update(
     )
     if minutes is None and entry.start_time is None and not rescheduled:
         minutes = entry.minutes
-    prepare_entry(actor=actor, entry=entry, minutes=minutes, invoiceable_minutes=invoiceable, fields=fields)
+    prepare_entry(
+        actor=actor,
+        entry=entry,
+        minutes=minutes,
+        invoiceable_minutes=invoiceable,
+        fields=fields,
+        confirm_work=confirm_work,
+    )
     entry.updated_at = timezone.now()
     entry.full_clean(exclude=RESOLVED_REFERENCES, validate_constraints=False)
     entry.save()
@@ -696,3 +728,212 @@ def attested_days_reopen(
         data={"dates": [d.isoformat() for d in reopened], "reason": reason},
     )
     return len(reopened)
+
+
+# --- absence over a date range (issue 8 item 4; the rules are in absence.py) ------------------------
+
+# What `absence_range_update` may change.
+RANGE_FIELDS = {
+    "absence_type",
+    "start_date",
+    "end_date",
+    "percent",
+    "child_personnummer",
+    "child_special_reasons",
+    "comment",
+}
+# Changing one of these changes every day's entry (not only the days added or removed).
+RANGE_ENTRY_FIELDS = {"absence_type", "percent", "child_personnummer", "child_special_reasons"}
+
+
+def _range_audit(absence_range: AbsenceRange, days: dict[dt.date, int]) -> dict[str, Any]:
+    return {
+        "absence_type_id": absence_range.absence_type_id,
+        "absence_type": absence_range.absence_type.name,
+        "start_date": absence_range.start_date.isoformat(),
+        "end_date": absence_range.end_date.isoformat(),
+        "extent": absence_range.percent,
+        **absence.describe(days),
+    }
+
+
+def _range_entries(actor: Actor, absence_range: AbsenceRange, days: dict[dt.date, int]) -> list[TimeEntry]:
+    """The day entries of `days` (the rules were checked for the whole range: no full_clean per row)."""
+    return [
+        TimeEntry(
+            tenant_id=absence_range.tenant_id,
+            membership_id=absence_range.membership_id,
+            date=day,
+            kind=EntryKind.ABSENCE,
+            absence_type_id=absence_range.absence_type_id,
+            absence_range=absence_range,
+            whole_day=absence_range.percent == 100,
+            minutes=minutes,
+            child_personnummer=absence_range.child_personnummer,
+            child_special_reasons=absence_range.child_special_reasons,
+            created_by=actor.user,
+        )
+        for day, minutes in sorted(days.items())
+    ]
+
+
+def _plan_range(absence_range: AbsenceRange, *, type_changed: bool, confirm_work: bool) -> dict[dt.date, int]:
+    """Check the range against every rule and return its days `{day: minutes}` (constant queries)."""
+    absence.check_fields(absence_range, type_changed=type_changed)
+    absence.check_no_overlap(absence_range)
+    history = schedule_history(membership_id=absence_range.membership_id)
+    days = absence.expand(history, absence_range.start_date, absence_range.end_date, absence_range.percent)
+    if not days:
+        raise DomainError(
+            _("The range has no working days in your schedule (only days off, weekends or holidays)."),
+            code="no_working_days",
+            extra={"field": "start_date"},
+        )
+    absence.check_day_totals(absence_range, history, days, confirm_work=confirm_work)
+    return days
+
+
+@transaction.atomic
+def absence_range_create(
+    *,
+    actor: Actor,
+    absence_type: AbsenceType,
+    start_date: dt.date,
+    end_date: dt.date,
+    percent: int = 100,
+    child_personnummer: str = "",
+    child_special_reasons: bool = False,
+    comment: str = "",
+    confirm_work: bool = False,
+    employee: Membership | None = None,
+) -> AbsenceRange:
+    """Register own absence (or, with `employee`, the employee's) over a date range as one
+    registration, expanded into one absence entry per working day of the schedule; all or nothing."""
+    membership = target_membership(actor, employee)
+    lock_membership(membership)
+    absence_range = AbsenceRange(
+        tenant_id=actor.tenant_id,
+        membership=membership,
+        absence_type=absence_type,
+        start_date=start_date,
+        end_date=end_date,
+        percent=percent,
+        child_personnummer=(child_personnummer or "").strip(),
+        child_special_reasons=bool(child_special_reasons),
+        comment=comment or "",
+        created_by=actor.user,
+    )
+    days = _plan_range(absence_range, type_changed=True, confirm_work=confirm_work)
+    check_periods_open(days)
+    absence.check_days_can_change(membership.pk, days)
+    absence_range.full_clean(
+        exclude=["tenant", "membership", "absence_type", "created_by"], validate_constraints=False
+    )
+    absence_range.save()
+    TimeEntry.objects.bulk_create(_range_entries(actor, absence_range, days))
+    record(
+        actor=actor,
+        action="time.absence_range_create",
+        target=absence_range,
+        data={**_range_audit(absence_range, days), **behalf_audit(actor, membership)},
+    )
+    behalf_mail_send(actor=actor, membership=membership, dates=sorted(days))
+    return absence_range
+
+
+def _own_range_for_update(absence_range: AbsenceRange, membership: Membership) -> AbsenceRange:
+    locked = (
+        AbsenceRange.objects.select_for_update(of=("self",))
+        .select_related("absence_type")
+        .filter(pk=absence_range.pk, membership=membership)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("The absence does not exist."))
+    return locked
+
+
+def _range_days(absence_range: AbsenceRange) -> dict[dt.date, int]:
+    return dict(TimeEntry.objects.filter(absence_range=absence_range).values_list("date", "minutes"))
+
+
+@transaction.atomic
+def absence_range_update(
+    *,
+    actor: Actor,
+    absence_range: AbsenceRange,
+    confirm_work: bool = False,
+    employee: Membership | None = None,
+    **changes: Any,
+) -> AbsenceRange:
+    """Change an own absence range and expand it again; only the days whose entry changes are
+    rewritten, and each of them must be open (locked or attested days may stay as they are)."""
+    membership = target_membership(actor, employee)
+    unknown = set(changes) - RANGE_FIELDS
+    if unknown:
+        raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    lock_membership(membership)
+    absence_range = _own_range_for_update(absence_range, membership)
+    old_days = _range_days(absence_range)
+    before = _range_audit(absence_range, old_days)
+    old_values = {key: getattr(absence_range, key) for key in RANGE_ENTRY_FIELDS}
+    for key, value in changes.items():
+        if key in {"child_personnummer", "comment"}:
+            value = (value or "").strip()
+        setattr(absence_range, key, value)
+    type_changed = (
+        "absence_type" in changes and absence_range.absence_type_id != old_values["absence_type"].pk
+    )
+    new_days = _plan_range(absence_range, type_changed=type_changed, confirm_work=confirm_work)
+    if any(getattr(absence_range, key) != old_values[key] for key in RANGE_ENTRY_FIELDS):
+        changed = set(old_days) | set(new_days)
+    else:
+        changed = {d for d in set(old_days) | set(new_days) if old_days.get(d) != new_days.get(d)}
+    check_periods_open(changed)
+    absence.check_days_can_change(membership.pk, changed)
+    absence_range.updated_at = timezone.now()
+    absence_range.full_clean(
+        exclude=["tenant", "membership", "absence_type", "created_by"], validate_constraints=False
+    )
+    absence_range.save()
+    if changed:
+        TimeEntry.objects.filter(absence_range=absence_range, date__in=changed).delete()
+        TimeEntry.objects.bulk_create(
+            _range_entries(actor, absence_range, {d: m for d, m in new_days.items() if d in changed})
+        )
+    after = _range_audit(absence_range, new_days)
+    record(
+        actor=actor,
+        action="time.absence_range_update",
+        target=absence_range,
+        data={
+            "before": {k: v for k, v in before.items() if after[k] != v},
+            "after": after,
+            **behalf_audit(actor, membership),
+        },
+    )
+    if changed:
+        behalf_mail_send(actor=actor, membership=membership, dates=sorted(changed))
+    return absence_range
+
+
+@transaction.atomic
+def absence_range_delete(
+    *, actor: Actor, absence_range: AbsenceRange, employee: Membership | None = None
+) -> None:
+    """Delete an own absence range and all its days; refused when one of them is locked or attested."""
+    membership = target_membership(actor, employee)
+    lock_membership(membership)
+    absence_range = _own_range_for_update(absence_range, membership)
+    days = _range_days(absence_range)
+    check_periods_open(days)
+    absence.check_days_can_change(membership.pk, days)
+    record(
+        actor=actor,
+        action="time.absence_range_delete",
+        target=absence_range,
+        data={**_range_audit(absence_range, days), **behalf_audit(actor, membership)},
+    )
+    TimeEntry.objects.filter(absence_range=absence_range).delete()
+    absence_range.delete()
+    behalf_mail_send(actor=actor, membership=membership, dates=sorted(days))

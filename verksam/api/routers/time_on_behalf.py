@@ -13,6 +13,9 @@ from verksam.timereporting import selectors, services
 
 from ..paging import Page, paginate
 from ..schemas.timereporting import (
+    AbsenceRangeIn,
+    AbsenceRangeOut,
+    AbsenceRangePatch,
     DatesIn,
     DayOut,
     DaysChangedOut,
@@ -23,7 +26,15 @@ from ..schemas.timereporting import (
 )
 from ..tenant import tenant_endpoint
 from ..types import Id
-from .timereporting import NULLABLE, EntryListParams, RangeParams, _check_range, _day, _resolve_ids
+from .timereporting import (
+    NULLABLE,
+    AbsenceRangeListParams,
+    EntryListParams,
+    RangeParams,
+    _check_range,
+    _day,
+    _resolve_ids,
+)
 
 router = Router(tags=["time on behalf"])
 BASE = "/tenants/{tenant_id}/employees/{member_id}"
@@ -116,3 +127,82 @@ def behalf_days(request, tenant_id: Id, member_id: Id, params: Query[RangeParams
     _check_range(params.from_, params.to)
     summaries = selectors.day_summaries(membership_id=member.pk, start=params.from_, end=params.to)
     return [_day(s) for s in summaries]
+
+
+# --- absence over a date range on an employee's behalf (issue 8 items 4 and 6) -----------------------
+
+
+def _range(member: Membership, range_id: int):
+    absence_range = selectors.absence_range_get(range_id=range_id, membership_id=member.pk)
+    if absence_range is None:
+        raise Http404
+    return absence_range
+
+
+@router.get(BASE + "/absence-ranges", response=Page[AbsenceRangeOut], summary="An employee's absence ranges")
+@tenant_endpoint()
+def behalf_absence_range_list(request, tenant_id: Id, member_id: Id, params: Query[AbsenceRangeListParams]):
+    member = _employee(request, member_id)
+    if params.from_ and params.to:
+        _check_range(params.from_, params.to)
+    ranges = selectors.absence_ranges(membership_id=member.pk, start=params.from_, end=params.to)
+    return paginate(ranges, params.page, params.page_size)
+
+
+@router.post(
+    BASE + "/absence-ranges",
+    response={201: AbsenceRangeOut},
+    summary="Register absence over a date range on an employee's behalf",
+)
+@tenant_endpoint()
+def behalf_absence_range_create(request, tenant_id: Id, member_id: Id, payload: AbsenceRangeIn):
+    member = _employee(request, member_id)
+    data = _resolve_ids(payload.dict())
+    created = services.absence_range_create(actor=request.actor, employee=member, **data)
+    return Status(201, _range(member, created.pk))
+
+
+@router.get(
+    BASE + "/absence-ranges/{range_id}",
+    response=AbsenceRangeOut,
+    summary="One of an employee's absence ranges",
+)
+@tenant_endpoint()
+def behalf_absence_range_detail(request, tenant_id: Id, member_id: Id, range_id: Id):
+    return _range(_employee(request, member_id), range_id)
+
+
+@router.patch(
+    BASE + "/absence-ranges/{range_id}",
+    response=AbsenceRangeOut,
+    summary="Change an employee's absence range",
+)
+@tenant_endpoint()
+def behalf_absence_range_update(
+    request, tenant_id: Id, member_id: Id, range_id: Id, payload: AbsenceRangePatch
+):
+    member = _employee(request, member_id)
+    absence_range = _range(member, range_id)
+    changes = _resolve_ids(payload.dict(exclude_unset=True))
+    confirm_work = bool(changes.pop("confirm_work", False))
+    changes = {k: v for k, v in changes.items() if v is not None}
+    services.absence_range_update(
+        actor=request.actor,
+        absence_range=absence_range,
+        employee=member,
+        confirm_work=confirm_work,
+        **changes,
+    )
+    return _range(member, range_id)
+
+
+@router.delete(
+    BASE + "/absence-ranges/{range_id}", response={204: None}, summary="Delete an employee's absence range"
+)
+@tenant_endpoint()
+def behalf_absence_range_delete(request, tenant_id: Id, member_id: Id, range_id: Id):
+    member = _employee(request, member_id)
+    services.absence_range_delete(
+        actor=request.actor, absence_range=_range(member, range_id), employee=member
+    )
+    return Status(204, None)

@@ -17,6 +17,9 @@ from verksam.timereporting import selectors, services
 
 from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
+    AbsenceRangeIn,
+    AbsenceRangeOut,
+    AbsenceRangePatch,
     DatesIn,
     DayOut,
     DaysChangedOut,
@@ -134,9 +137,10 @@ def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
 def time_entry_update(request, tenant_id: Id, entry_id: Id, payload: TimeEntryPatch):
     entry = _own_entry(request, entry_id)
     changes = _resolve_ids(payload.dict(exclude_unset=True))
+    confirm_work = bool(changes.pop("confirm_work", False))
     # null clears what may be empty (activity, start/end…); for any other field it means "unchanged"
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
-    return services.time_entry_update(actor=request.actor, entry=entry, **changes)
+    return services.time_entry_update(actor=request.actor, entry=entry, confirm_work=confirm_work, **changes)
 
 
 @router.delete(
@@ -183,3 +187,90 @@ def time_bank(request, tenant_id: Id, params: Query[BankParams]):
     member_id = _member_id(request)
     balance = selectors.time_bank_balance(membership_ids=[member_id], until=until)[member_id]
     return {"membership_id": member_id, "until": until, "minutes": balance}
+
+
+# --- absence over a date range (issue 8 item 4) -------------------------------------------------------
+
+
+class AbsenceRangeListParams(PageParams):
+    from_: QueryDate | None = Field(None, alias="from")
+    to: QueryDate | None = None
+    page_size: PageSize = 100
+
+
+def _own_range(request, range_id: int):
+    absence_range = selectors.absence_range_get(range_id=range_id, membership_id=_member_id(request))
+    if absence_range is None:
+        raise Http404
+    return absence_range
+
+
+def _range_out(request, range_id: int):
+    return _own_range(request, range_id)  # read again: the day count and total of the new expansion
+
+
+@router.get(
+    "/tenants/{tenant_id}/absence-ranges",
+    response=Page[AbsenceRangeOut],
+    summary="My absence ranges (one registration over a date range each)",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def absence_range_list(request, tenant_id: Id, params: Query[AbsenceRangeListParams]):
+    if params.from_ and params.to:
+        _check_range(params.from_, params.to)
+    ranges = selectors.absence_ranges(membership_id=_member_id(request), start=params.from_, end=params.to)
+    return paginate(ranges, params.page, params.page_size)
+
+
+@router.post(
+    "/tenants/{tenant_id}/absence-ranges",
+    response={201: AbsenceRangeOut},
+    summary="Register absence over a date range",
+    description="Expanded into one absence entry per working day of my schedule (scheduled minutes × "
+    "percent). All or nothing: overlapping ranges, locked or attested days, a VAB child of 12 or older "
+    "without `child_special_reasons` answer 400 and write nothing; work that makes a day longer than the "
+    "schedule answers 400 `work_on_absence_day` unless `confirm_work` is true.",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def absence_range_create(request, tenant_id: Id, payload: AbsenceRangeIn):
+    data = _resolve_ids(payload.dict())
+    created = services.absence_range_create(actor=request.actor, **data)
+    return Status(201, _range_out(request, created.pk))
+
+
+@router.get(
+    "/tenants/{tenant_id}/absence-ranges/{range_id}", response=AbsenceRangeOut, summary="One absence range"
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def absence_range_detail(request, tenant_id: Id, range_id: Id):
+    return _own_range(request, range_id)
+
+
+@router.patch(
+    "/tenants/{tenant_id}/absence-ranges/{range_id}",
+    response=AbsenceRangeOut,
+    summary="Change an absence range (its days are expanded again)",
+    description="Only the days whose entry changes are rewritten; each of them must be open "
+    "(locked or attested days may stay as they are).",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def absence_range_update(request, tenant_id: Id, range_id: Id, payload: AbsenceRangePatch):
+    absence_range = _own_range(request, range_id)
+    changes = _resolve_ids(payload.dict(exclude_unset=True))
+    confirm_work = bool(changes.pop("confirm_work", False))
+    changes = {k: v for k, v in changes.items() if v is not None}  # null means "unchanged"
+    services.absence_range_update(
+        actor=request.actor, absence_range=absence_range, confirm_work=confirm_work, **changes
+    )
+    return _range_out(request, range_id)
+
+
+@router.delete(
+    "/tenants/{tenant_id}/absence-ranges/{range_id}",
+    response={204: None},
+    summary="Delete an absence range and all its days",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def absence_range_delete(request, tenant_id: Id, range_id: Id):
+    services.absence_range_delete(actor=request.actor, absence_range=_own_range(request, range_id))
+    return Status(204, None)

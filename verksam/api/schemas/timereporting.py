@@ -1,9 +1,9 @@
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from ..types import UUID as ApiUUID
 from ..types import Date, DayMinutes, StrictId, StrictIn, Time
@@ -33,8 +33,16 @@ class TimeEntryIn(StrictIn):
     )
     whole_day: bool = False
     child_personnummer: str = Field("", max_length=13, description="Required for VAB")
+    child_special_reasons: bool = Field(
+        False, description="VAB for a child of 12 or older: special reasons apply (särskilda skäl)"
+    )
     comment: str = Field("", max_length=2000, description="Shown to the customer")
     internal_comment: str = Field("", max_length=2000)
+    confirm_work: bool = Field(
+        False,
+        description="Save although absence and work together make the day longer than the schedule "
+        "(else 400 work_on_absence_day)",
+    )
 
 
 class TimeEntryPatch(StrictIn):
@@ -51,8 +59,10 @@ class TimeEntryPatch(StrictIn):
     invoiceable_minutes: DayMinutes | None = None
     whole_day: bool | None = None
     child_personnummer: str | None = Field(None, max_length=13)
+    child_special_reasons: bool | None = None
     comment: str | None = Field(None, max_length=2000)
     internal_comment: str | None = Field(None, max_length=2000)
+    confirm_work: bool = False
 
 
 class TimeEntryOut(Schema):
@@ -71,6 +81,10 @@ class TimeEntryOut(Schema):
     invoiceable_minutes: int
     whole_day: bool
     child_personnummer: str
+    child_special_reasons: bool
+    absence_range_id: int | None = Field(
+        description="The absence range this day belongs to (change it there)"
+    )
     comment: str
     internal_comment: str
     created_at: dt.datetime
@@ -111,3 +125,55 @@ class TimeBankOut(Schema):
     membership_id: int
     until: dt.date
     minutes: int = Field(description="Balance of the time bank (tidsbank/flex) in minutes; may be negative")
+
+
+Percent = Annotated[
+    StrictInt, Field(ge=1, le=100, description="Share of each day's scheduled time (omfattning)")
+]
+
+
+class AbsenceRangeIn(StrictIn):
+    absence_type_id: StrictId
+    start_date: Date = Field(description="First day")
+    end_date: Date = Field(description="Last day (inclusive)")
+    percent: Percent = 100
+    child_personnummer: str = Field("", max_length=13, description="Required for VAB")
+    child_special_reasons: bool = Field(
+        False, description="VAB for a child of 12 or older: special reasons apply (särskilda skäl)"
+    )
+    comment: str = Field("", max_length=2000)
+    confirm_work: bool = Field(
+        False,
+        description="Register the absence although work on one of its days makes the day longer than "
+        "the schedule (else 400 work_on_absence_day with extra.dates)",
+    )
+
+
+class AbsenceRangePatch(StrictIn):
+    absence_type_id: StrictId | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    percent: Percent | None = None
+    child_personnummer: str | None = Field(None, max_length=13)
+    child_special_reasons: bool | None = None
+    comment: str | None = Field(None, max_length=2000)
+    confirm_work: bool = False
+
+
+class AbsenceRangeOut(Schema):
+    id: int
+    absence_type_id: int
+    start_date: dt.date
+    end_date: dt.date
+    percent: int
+    child_personnummer: str
+    child_special_reasons: bool
+    comment: str
+    day_count: int = Field(description="Working days the range was expanded into (time entries)")
+    total_minutes: int = Field(description="The absence's minutes over all its days")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_total_minutes(obj: Any) -> int:
+        return getattr(obj, "total_minutes", None) or 0

@@ -178,3 +178,44 @@ def test_demo_time_is_created_once():
     run()
     with dangerously_system_scope("test: count demo entries"):
         assert TimeEntry.objects.count() == before > 1000
+
+
+def test_demo_time_follows_schedules_with_a_part_timer_komp_a_semester_range_and_vab():
+    from django.db.models import Sum
+
+    from verksam.schedules.selectors import schedule_histories
+    from verksam.timereporting.absence import VAB_AGE_LIMIT, birthday, child_birth_date
+    from verksam.timereporting.models import AbsenceRange, DayLock, DayStatus, EntryKind, TimeEntry
+
+    run()
+    tenant = Tenant.objects.get(slug="byggmastarna")
+    with tenant_scope(tenant.pk):
+        members = {m.user.email: m for m in Membership.objects.select_related("user")}
+        histories = schedule_histories(membership_ids=[m.pk for m in members.values()])
+        entries = TimeEntry.objects.select_related("time_code", "absence_type")
+        # one part-timer at 75 %, everyone else full time; monthly and hourly staff
+        percents = {email: histories[m.pk].schedules[-1].percent for email, m in members.items()}
+        assert percents.pop("hanna@byggmastarna.test") == 75
+        assert set(percents.values()) == {100}
+        assert {m.salary_form for m in members.values()} == {"hourly", "monthly"}
+        hanna = members["hanna@byggmastarna.test"]
+        days = entries.filter(membership=hanna, kind=EntryKind.WORK, time_code__is_default=True)
+        per_day = set(days.values("date").annotate(total=Sum("minutes")).values_list("total", flat=True))
+        assert per_day == {360}
+        # the one with komp: overtime to the time bank (KOMPIN) and a KOM absence
+        fredrik = members["fredrik@byggmastarna.test"]
+        assert entries.filter(membership=fredrik, time_code__code="KOMPIN").count() >= 8
+        assert entries.filter(membership=fredrik, absence_type__paxml_code="KOM").exists()
+        assert not entries.filter(time_code__code="KOMPIN").exclude(membership=fredrik).exists()
+        # a week of semester as one registration, expanded over the working days
+        [semester] = AbsenceRange.objects.select_related("absence_type")
+        assert semester.absence_type.paxml_code == "SEM" and semester.membership_id == fredrik.pk
+        assert 3 <= semester.entries.count() <= 5
+        assert set(semester.entries.values_list("minutes", flat=True)) == {480}
+        # a VAB day whose child is under 12 on the day
+        vab = entries.get(absence_type__paxml_code="VAB")
+        assert vab.date < birthday(child_birth_date(vab.child_personnummer), VAB_AGE_LIMIT)
+        # the older weeks were attested by the approvers through the service
+        assert DayLock.objects.filter(status=DayStatus.ATTESTED).exists()
+        assert AuditEvent.objects.filter(action="time.attest").count() >= 6
+        assert AuditEvent.objects.filter(action="time.absence_range_create").count() == 1

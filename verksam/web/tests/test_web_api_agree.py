@@ -37,6 +37,8 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # everyone (as the page does); the pairs below check that an existing one answers 403 alike.
     "/tenants/{tenant_id}/employees/{member_id}/time-entries": set(),
     "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": set(),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": set(),
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -56,6 +58,7 @@ PAIRS = [
     ("web:time_week", "/tenants/{tenant_id}/time/days"),
     ("web:time_month", "/tenants/{tenant_id}/time-entries"),
     ("web:time_week", "/tenants/{tenant_id}/time/bank"),
+    ("web:time_absence", "/tenants/{tenant_id}/absence-ranges"),
     ("web:attest_queue", "/tenants/{tenant_id}/attestation/queue"),
     ("web:attest_employee {member}", "/tenants/{tenant_id}/attestation/employees/{member_id}"),
     ("web:attest_delegations", "/tenants/{tenant_id}/attestation/delegations"),
@@ -96,6 +99,8 @@ WRITE_PAGES = {
     "web:schedule_template_create",
     "web:schedule_template_edit",
     "web:member_schedule_delete",
+    "web:time_absence_delete",
+    "web:time_absence_edit",  # a range's page with its edit form; needs a range (absence tests)
     "web:time_copy_week",
     "web:time_day",
     "web:time_entry_delete",
@@ -116,6 +121,11 @@ WRITE_PAGES = {
     "web:timecodes_time_settings",
 }
 API_ONLY = {
+    "/tenants/{tenant_id}/absence-ranges/{range_id}": "a range's page needs a range (absence tests)",
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": (
+        "an employee's ranges on their behalf: the web on-behalf page links to its days (absence tests)"
+    ),
+    "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": "needs a range (absence tests)",
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",

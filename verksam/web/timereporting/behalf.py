@@ -24,7 +24,7 @@ from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
-from .forms import AbsenceEntryForm, WorkEntryForm, entry_initial
+from .forms import AbsenceEntryForm, AbsenceRangeForm, WorkEntryForm, entry_initial
 from .views import _day_views, _monday_of, _parse_day, week_key
 
 
@@ -66,11 +66,26 @@ def time_behalf(request: TenantRequest, slug: str, member_id: int) -> HttpRespon
     if member.user_id == request.user.pk:
         return redirect("web:time_day", slug, day.isoformat())  # one's own time is reported as such
     kind = request.POST.get("kind") if request.method == "POST" else None
-    if kind not in (None, "work", "absence"):
+    if kind not in (None, "work", "absence", "range"):
         kind = "work"
     work_form, absence_form = _forms(request, member, kind)
+    range_form = AbsenceRangeForm(
+        request.POST if kind == "range" else None,
+        actor=request.actor,
+        prefix="range",
+        initial={"start_date": day, "end_date": day},
+    )
+    if kind == "range" and range_form.is_valid():
+        # absence over a date range on the employee's behalf (issue 8 item 4)
+        try:
+            services.absence_range_create(actor=request.actor, employee=member, **range_form.service_data())
+        except (DomainError, ValidationError) as exc:
+            add_error(range_form, exc)
+        else:
+            messages.success(request, _("The absence has been saved for %(name)s.") % {"name": member.user})
+            return redirect(_page_url(slug, member, day))
     form = work_form if kind == "work" else absence_form
-    if kind and form.is_valid():
+    if kind in ("work", "absence") and form.is_valid():
         try:
             services.time_entry_create(
                 actor=request.actor, employee=member, date=day, kind=kind, **form.service_data()
@@ -98,6 +113,7 @@ def time_behalf(request: TenantRequest, slug: str, member_id: int) -> HttpRespon
         "next_week": monday + dt.timedelta(days=7),
         "work_form": work_form,
         "absence_form": absence_form,
+        "range_form": range_form,
         "active_kind": kind or "work",
     }
     return render(request, "web/timereporting/behalf.html", context, status=422 if kind else 200)

@@ -79,6 +79,10 @@ class WorkEntryForm(TenantForm):
     )
     comment = forms.CharField(label=_("Comment (shown to the customer)"), required=False, widget=_textarea())
     internal_comment = forms.CharField(label=_("Internal comment"), required=False, widget=_textarea())
+    confirm_work = forms.BooleanField(
+        label=_("Yes, save it although absence and work make the day longer than my schedule"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +112,14 @@ class AbsenceEntryForm(TenantForm):
         max_length=13,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ÅÅÅÅMMDD-NNNN"}),
     )
+    child_special_reasons = forms.BooleanField(
+        label=_("Special reasons (VAB for a child of 12 or older)"), required=False
+    )
     comment = forms.CharField(label=_("Comment"), required=False, widget=_textarea())
+    confirm_work = forms.BooleanField(
+        label=_("Yes, save it although absence and work make the day longer than my schedule"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +144,64 @@ def entry_initial(entry: TimeEntry) -> dict[str, Any]:
         "invoiceable_minutes": entry.invoiceable_minutes,
         "whole_day": entry.whole_day,
         "child_personnummer": entry.child_personnummer,
+        "child_special_reasons": entry.child_special_reasons,
         "comment": entry.comment,
         "internal_comment": entry.internal_comment,
+    }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class AbsenceRangeForm(TenantForm):
+    """Absence over a date range as one registration ("Semester 6–17 juli", "50 % föräldraledig")."""
+
+    absence_type = NamedChoiceField(label=_("Type of absence"), queryset=None)
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
+    percent = forms.IntegerField(
+        label=_("Extent (%)"),
+        min_value=1,
+        max_value=100,
+        initial=100,
+        help_text=_("100 % is whole days; 50 % is half of each day's scheduled time."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    child_personnummer = forms.CharField(
+        label=_("Child's personnummer (VAB)"),
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ÅÅÅÅMMDD-NNNN"}),
+    )
+    child_special_reasons = forms.BooleanField(
+        label=_("Special reasons (VAB for a child of 12 or older)"), required=False
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=_textarea())
+    confirm_work = forms.BooleanField(
+        label=_("Yes, register the absence although I have reported work on those days"), required=False
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(
+            forms.ModelChoiceField, self.fields["absence_type"]
+        ).queryset = selectors.reportable_absence_types()
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def absence_range_initial(absence_range: Any) -> dict[str, Any]:
+    return {
+        "absence_type": absence_range.absence_type_id,
+        "start_date": absence_range.start_date,
+        "end_date": absence_range.end_date,
+        "percent": absence_range.percent,
+        "child_personnummer": absence_range.child_personnummer,
+        "child_special_reasons": absence_range.child_special_reasons,
+        "comment": absence_range.comment,
     }

@@ -33,4 +33,11 @@ urlpatterns = [
     path(
         "t/<slug:slug>/time/employees/<int:member_id>/lock/", behalf.time_behalf_lock, name="time_behalf_lock"
     ),
+    path("t/<slug:slug>/time/absence/", views.time_absence, name="time_absence"),
+    path("t/<slug:slug>/time/absence/<int:range_id>/", views.time_absence_edit, name="time_absence_edit"),
+    path(
+        "t/<slug:slug>/time/absence/<int:range_id>/delete/",
+        views.time_absence_delete,
+        name="time_absence_delete",
+    ),
 ]
