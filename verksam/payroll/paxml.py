@@ -227,6 +227,10 @@ def build_tree(basis: PayrollBasis, target: Target = Target.PAXML) -> etree._Ele
         section = _sub(root, "tidtransaktioner")
         for employee in basis.employees:
             _time(section, variant, employee)
+        if len(section) == 0:
+            # Hogia writes ranges day by day over the schedule: a range with no scheduled day in it
+            # gives no row, and an empty section is invalid (the XSD wants at least one tidtrans)
+            root.remove(section)
     if any(e.pay_lines for e in basis.employees):
         section = _sub(root, "lonetransaktioner")
         for employee in basis.employees:

@@ -149,6 +149,18 @@ def test_an_employee_without_time_leaves_no_empty_section():
     assert validation_errors(etree.tostring(root)) == []
 
 
+def test_hogia_a_range_over_days_off_only_leaves_no_empty_section():
+    # found by the property test: a range on a weekend gives Hogia no day rows at all
+    weekend = TimeTransaction(
+        "SEM", date_from=dt.date(2027, 1, 2), date_to=dt.date(2027, 1, 3), name="Semester"
+    )
+    only = dataclasses.replace(basis().employees[0], time=(weekend,), pay_lines=())
+    b = basis(employees=(only,))
+    root = parse(write_paxml(b, Target.HOGIA))
+    assert root.find("tidtransaktioner") is None
+    assert validation_errors(etree.tostring(root)) == []
+
+
 def test_an_invalid_file_is_never_returned():
     # a code outside the closed list would make the XSD refuse the file: that is a bug, not a file
     b = with_employee(basis(), "20017", time=(TimeTransaction("XYZ", date=dt.date(2027, 1, 4), minutes=60),))
