@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "invitation.revoke": _("Invitation withdrawn"),
     "partner_grant.create": _("Accounting-firm partner added"),
     "partner_grant.revoke": _("Accounting-firm partner removed"),
+    "collaboration.create": _("Collaboration created for a new customer"),
     "user.personnummer_change": _("Personnummer changed"),
     "user.personnummer_verify": _("Personnummer confirmed"),
     "balance.topup_start": _("Top-up started"),
@@ -72,7 +73,7 @@ ACTION_LABELS = {
 GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "users": (
         _("Users and partners"),
-        ("tenant.", "membership.", "invitation.", "partner_grant.", "user.", "api_token."),
+        ("tenant.", "membership.", "invitation.", "partner_grant.", "user.", "api_token.", "collaboration."),
     ),
     "balances": (_("Balances"), ("balance.",)),
     "projects": (_("Projects"), ("project.",)),

@@ -9,6 +9,7 @@ from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
 from .partners import urls as partners_urls
+from .portal import urls as portal_urls
 from .projects import urls as projects_urls
 from .schedules import urls as schedules_urls
 from .styleguide import urls as styleguide_urls
@@ -23,6 +24,7 @@ urlpatterns = [
     *members_urls.urlpatterns,
     *invitations_urls.urlpatterns,
     *partners_urls.urlpatterns,
+    *portal_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,
     *projects_urls.urlpatterns,

@@ -37,6 +37,10 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # everyone (as the page does); the pairs below check that an existing one answers 403 alike.
     "/tenants/{tenant_id}/employees/{member_id}/time-entries": set(),
     "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
+    # the portal (issue 11): no permission, but who: any member of an accounting firm in its own account
+    # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
+    "/tenants/{tenant_id}/collaborations": set(),
+    "/tenants/{tenant_id}/portal": set(),
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -65,11 +69,18 @@ PAIRS = [
     ("web:schedules", "/tenants/{tenant_id}/schedule-templates"),
     ("web:member_schedule {member}", "/tenants/{tenant_id}/members/{member_id}/schedules"),
     ("web:my_schedule", "/tenants/{tenant_id}/time/schedule"),
+    ("web:portal_customer", "/tenants/{tenant_id}/portal"),
+]
+# Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
+# (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
+FIRM_PAIRS = [
+    ("web:portal", "/tenants/{tenant_id}/collaborations"),
 ]
 WEB_ONLY = {
     "web:dashboard": "the start page (every actor)",
     "web:audit": "the audit log has no API yet",
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
+    "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
 }
 # forms and actions of a write: their writes are refused in the services (the service-level matrices)
 WRITE_PAGES = {
@@ -85,6 +96,7 @@ WRITE_PAGES = {
     "web:member_invite",
     "web:member_personnummer_confirm",
     "web:partner_grant_revoke",
+    "web:portal_collaboration_create",
     "web:project_complete",
     "web:project_create",
     "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
@@ -202,11 +214,20 @@ def test_every_tenant_read_of_the_api_answers_by_its_permission(request, tenant,
 
 
 def test_every_page_and_read_is_paired_or_explained():
-    paired_web = {spec.split()[0] for spec, _ in PAIRS}
+    paired_web = {spec.split()[0] for spec, _ in PAIRS + FIRM_PAIRS}
     pages = {f"web:{p.name}" for _route, p in _web_routes()}
     assert pages - paired_web - set(WEB_ONLY) - WRITE_PAGES == set()
     reads = {path for path, _view in _api_reads()}
-    assert reads - {path for _, path in PAIRS} - set(API_ONLY) == set()
+    assert reads - {path for _, path in PAIRS + FIRM_PAIRS} - set(API_ONLY) == set()
+
+
+@pytest.mark.parametrize(("page", "endpoint"), FIRM_PAIRS)
+def test_firm_pages_and_reads_agree(partner_full, partner_firm, stranger, page, endpoint):
+    # the firm's TOTAL user (partner_full) and a person of another company
+    for user, expected in ((partner_full, 200), (stranger, 404)):
+        web = login_client(user).get(reverse(page, args=[partner_firm.slug])).status_code
+        api_response = api_client(user).get(_api_url(partner_firm, endpoint))
+        assert (web, api_response.status_code) == (expected, expected), (page, endpoint, user)
 
 
 @pytest.mark.parametrize(("role", "level"), LEVELS)

@@ -1,0 +1,251 @@
+"""Reads of the accounting firm's portal (Partnerportalen): Mina samarbeten and its badges.
+
+DESIGN.md rule 6: the one place where rows of many customer tenants are read together, through
+`for_tenants(ids)`, and only for ids taken from the active grants the firm's people hold. Every read
+runs inside a scope of exactly those tenants, so PostgreSQL's row-level security agrees (rule 10).
+"""
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership, PartnerGrant, PartnerLevel, Tenant, Variant
+from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import tenant_scope, user_scope
+from verksam.timereporting.models import DayLock, DayStatus
+
+# --- badges: one source per feature, one query per source however many customers ------------------
+
+BadgeCounter = Callable[[list[int], int], dict[int, int]]
+
+
+@dataclass(frozen=True)
+class BadgeSource:
+    """An attention badge on Mina samarbeten. `count(customer_ids, firm_id)` answers {customer_id: n}
+    in one query; None while the feature that owns the badge is not built (the badge shows 0)."""
+
+    key: str
+    label: str | Promise
+    count: BadgeCounter | None = None
+
+
+def _time_unattested(customer_ids: list[int], firm_id: int) -> dict[int, int]:
+    # Days the employees have locked (sent for attestation) that nobody has attested yet: the time
+    # that must be attested before the payroll cut-off (DOMAIN.md "låsa / attestera").
+    rows = (
+        DayLock.objects.for_tenants(customer_ids)
+        .filter(status=DayStatus.LOCKED)
+        .values("tenant_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["tenant_id"]: r["n"] for r in rows}
+
+
+# The badge order is the column order of Mina samarbeten. A feature that lands fills its `count`
+# here (each feature registers its own source: `badge_source_register`).
+BADGE_SOURCES: dict[str, BadgeSource] = {
+    s.key: s
+    for s in [
+        BadgeSource("messages", _("Unread messages")),
+        BadgeSource("documents", _("New documents")),
+        BadgeSource("time", _("Time waiting for attestation"), _time_unattested),
+        BadgeSource("payroll", _("Payroll basis ready")),
+        BadgeSource("expenses", _("Expenses not booked")),
+        BadgeSource("card_purchases", _("Card purchases not booked")),
+    ]
+}
+
+
+def badge_source_register(key: str, label: str | Promise, count: BadgeCounter) -> None:
+    """Let a feature supply the count of its badge (replaces the placeholder of the same key)."""
+    BADGE_SOURCES[key] = BadgeSource(key, label, count)
+
+
+def _badge_counts(customer_ids: list[int], firm_id: int) -> dict[str, dict[int, int]]:
+    if not customer_ids:
+        return {key: {} for key in BADGE_SOURCES}
+    with tenant_scope(firm_id, *customer_ids):
+        return {
+            key: (source.count(customer_ids, firm_id) if source.count else {})
+            for key, source in BADGE_SOURCES.items()
+        }
+
+
+# --- Mina samarbeten -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """One person of the firm and their level at a customer."""
+
+    user_id: int
+    name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return str(PartnerLevel(self.level).label)
+
+
+@dataclass
+class Collaboration:
+    """A customer the firm works with, as one row of Mina samarbeten."""
+
+    customer: Tenant
+    level: str  # this user's level; "" when they hold no grant (the firm's overview)
+    badges: dict[str, int] = field(default_factory=dict)
+    people: list[Access] = field(default_factory=list)  # filled in the firm's overview
+
+    @property
+    def attention(self) -> int:
+        return sum(self.badges.values())
+
+    @property
+    def level_label(self) -> str:
+        return str(PartnerLevel(self.level).label) if self.level else ""
+
+
+SORTS: dict[str, Callable[[Collaboration], Any]] = {
+    "name": lambda c: c.customer.name.casefold(),
+    "orgnr": lambda c: c.customer.orgnr,
+    "attention": lambda c: (-c.attention, c.customer.name.casefold()),
+    "created": lambda c: c.customer.created_at,
+}
+
+
+def firm_of(actor: Actor) -> Tenant | None:
+    """The accounting firm `actor` works for in its own account, or None (not a firm's member)."""
+    if actor.is_partner or actor.membership is None or actor.tenant.variant != Variant.PARTNER:
+        return None
+    return actor.tenant
+
+
+def _grants(firm_id: int, user_id: int | None):
+    # The firm's active grants whose holder is still an active member of the firm (rule 7: access
+    # ends with the person's membership, as in tenancy.access.resolve). `user_id` narrows to one person.
+    with tenant_scope(firm_id), user_scope(user_id) if user_id else nullcontext():
+        qs = PartnerGrant.all_tenants.filter(
+            partner_tenant_id=firm_id,
+            revoked_at__isnull=True,
+            user__memberships__tenant_id=F("partner_tenant_id"),
+            user__memberships__is_active=True,
+        )
+        if user_id is not None:
+            qs = qs.filter(user_id=user_id)
+        return list(qs.select_related("tenant", "user").order_by("tenant__name", "user__name"))
+
+
+def collaboration_list(
+    *, actor: Actor, query: str = "", sort: str = "name", whole_firm: bool = False
+) -> list[Collaboration]:
+    """Mina samarbeten: the customers `actor` has access to (or, for the firm's administrators with
+    `whole_firm`, every customer of the firm and who has which access), with their badges. A
+    constant number of queries however many customers."""
+    firm = firm_of(actor)
+    if firm is None:
+        return []
+    whole_firm = whole_firm and actor.has(Perm.COLLABORATIONS_VIEW_ALL)
+    grants = _grants(firm.pk, None if whole_firm else actor.user.pk)
+    query = query.strip().casefold()
+    by_customer: dict[int, Collaboration] = {}
+    for grant in grants:
+        customer = grant.tenant
+        if query and query not in customer.name.casefold() and query.replace("-", "") not in customer.orgnr:
+            continue
+        row = by_customer.get(customer.pk)
+        if row is None:
+            row = by_customer[customer.pk] = Collaboration(customer=customer, level="")
+        if grant.user_id == actor.user.pk:
+            row.level = grant.level
+        if whole_firm:
+            row.people.append(Access(user_id=grant.user_id, name=grant.user.name, level=grant.level))
+    counts = _badge_counts(list(by_customer), firm.pk)
+    for customer_id, row in by_customer.items():
+        row.badges = {key: per_customer.get(customer_id, 0) for key, per_customer in counts.items()}
+    return sorted(by_customer.values(), key=SORTS.get(sort, SORTS["name"]))
+
+
+def collaboration_firm_ids(customer_id: int) -> list[int]:
+    """The accounting firms that work with customer `customer_id` (in scope): one per firm with an
+    active grant, for the customer's side of documents and messages."""
+    return list(
+        PartnerGrant.objects.filter(tenant_id=customer_id, revoked_at__isnull=True)
+        .values_list("partner_tenant_id", flat=True)
+        .distinct()
+        .order_by("partner_tenant_id")
+    )
+
+
+def firm_member_count(firm_id: int) -> int:
+    with tenant_scope(firm_id):
+        return Membership.objects.filter(is_active=True).count()
+
+
+def badge_labels() -> list[tuple[str, str | Promise, bool]]:
+    """(key, label, built) of each badge in column order."""
+    return [(s.key, s.label, s.count is not None) for s in BADGE_SOURCES.values()]
+
+
+# --- the customer view inside the portal -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalTab:
+    """A tab of the customer view. `built` is False while the feature it shows does not exist."""
+
+    key: str
+    label: str | Promise
+    perm: Perm
+    built: bool
+    pending: str | Promise = ""  # what the tab says while not built
+
+
+PORTAL_TABS: list[PortalTab] = [
+    PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=False, pending=_("Not built yet.")),
+    PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=False, pending=_("Not built yet.")),
+    PortalTab(
+        "payroll",
+        _("Payroll basis"),
+        Perm.PAYROLL_VIEW,
+        built=False,
+        pending=_("The payroll basis comes with the payroll module, which is not built yet."),
+    ),
+    PortalTab(
+        "expenses",
+        _("Private expenses"),
+        Perm.EXPENSES_VIEW_ALL,
+        built=False,
+        pending=_("Private expenses come with the expenses module, which is not built yet."),
+    ),
+    PortalTab(
+        "card_purchases",
+        _("Company card purchases"),
+        Perm.EXPENSES_VIEW_ALL,
+        built=False,
+        pending=_("Company card purchases come with the expenses module, which is not built yet."),
+    ),
+    PortalTab(
+        "esign",
+        _("E-signing"),
+        Perm.DOCUMENTS_SHARE,
+        built=False,
+        pending=_("E-signing of documents is not built yet."),
+    ),
+]
+
+
+def portal_tabs(actor: Actor) -> list[PortalTab]:
+    """The tabs of the customer view `actor` (a partner in the customer's account) may open: a
+    LIMITED partner only what DOMAIN.md lists for "begränsad" (payroll basis, expenses, purchases)."""
+    return [tab for tab in PORTAL_TABS if actor.has(tab.perm)]
+
+
+def portal_may_log_in(actor: Actor) -> bool:
+    """ "Logga in hos kunden": only with full access (DOMAIN.md "fullständig")."""
+    return actor.is_partner and actor.partner_level == PartnerLevel.FULL
