@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from verksam.documents.models import Document
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership, PartnerGrant, PartnerLevel, Tenant, Variant
 from verksam.tenancy.permissions import Perm
@@ -47,13 +48,24 @@ def _time_unattested(customer_ids: list[int], firm_id: int) -> dict[int, int]:
     return {r["tenant_id"]: r["n"] for r in rows}
 
 
+def _documents_new(customer_ids: list[int], firm_id: int) -> dict[int, int]:
+    # Files the customer uploaded (or replaced with a new version) that no one of the firm has opened.
+    rows = (
+        Document.objects.for_tenants(customer_ids)
+        .filter(partner_tenant_id=firm_id, deleted_at__isnull=True, partner_seen_at__isnull=True)
+        .values("tenant_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["tenant_id"]: r["n"] for r in rows}
+
+
 # The badge order is the column order of Mina samarbeten. A feature that lands fills its `count`
 # here (each feature registers its own source: `badge_source_register`).
 BADGE_SOURCES: dict[str, BadgeSource] = {
     s.key: s
     for s in [
         BadgeSource("messages", _("Unread messages")),
-        BadgeSource("documents", _("New documents")),
+        BadgeSource("documents", _("New documents"), _documents_new),
         BadgeSource("time", _("Time waiting for attestation"), _time_unattested),
         BadgeSource("payroll", _("Payroll basis ready")),
         BadgeSource("expenses", _("Expenses not booked")),
@@ -207,7 +219,7 @@ class PortalTab:
 
 
 PORTAL_TABS: list[PortalTab] = [
-    PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=False, pending=_("Not built yet.")),
+    PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=True),
     PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=False, pending=_("Not built yet.")),
     PortalTab(
         "payroll",

@@ -5,6 +5,7 @@ from .app import urls as app_urls
 from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
+from .documents import urls as documents_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
@@ -25,6 +26,7 @@ urlpatterns = [
     *invitations_urls.urlpatterns,
     *partners_urls.urlpatterns,
     *portal_urls.urlpatterns,
+    *documents_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,
     *projects_urls.urlpatterns,

@@ -72,6 +72,22 @@ def collaboration_create(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "web/portal/create.html", {"form": form}, status=status)
 
 
+def portal_frame(actor, tab: str) -> dict:
+    """The context of the portal's customer frame (tabs, firm, Logga in hos kunden), for a partner's
+    pages of a tab that another module renders (documents, messages)."""
+    tabs = selectors.portal_tabs(actor)
+    return {
+        "tabs": tabs,
+        "current": next((t for t in tabs if t.key == tab), None),
+        "firm": tenant_get(actor.partner_tenant_id) if actor.partner_tenant_id else None,
+        "may_log_in": selectors.portal_may_log_in(actor),
+    }
+
+
+# tabs whose module has its own pages: the tab opens them
+TAB_PAGES = {"documents": "web:documents_browse"}
+
+
 @tenant_view()
 def customer_view(request: TenantRequest, slug: str, tab: str = "") -> HttpResponse:
     """The customer inside the portal: the tabs this partner may open (404 for the company's own
@@ -80,19 +96,11 @@ def customer_view(request: TenantRequest, slug: str, tab: str = "") -> HttpRespo
     if not actor.is_partner:
         raise Http404
     tabs = selectors.portal_tabs(actor)
-    if not tab and tabs:
-        tab = tabs[0].key
     current = next((t for t in tabs if t.key == tab), None)
     if current is None and tab:
         if any(t.key == tab for t in selectors.PORTAL_TABS):
             raise PermissionDenied
         raise Http404
-    firm = tenant_get(actor.partner_tenant_id) if actor.partner_tenant_id else None
-    context = {
-        "tabs": tabs,
-        "current": current,
-        "firm": firm,
-        "may_log_in": selectors.portal_may_log_in(actor),
-        "portal_frame": True,
-    }
-    return render(request, "web/portal/customer.html", context)
+    if current is not None and current.key in TAB_PAGES:
+        return redirect(TAB_PAGES[current.key], slug, actor.partner_tenant_id)
+    return render(request, "web/portal/customer.html", portal_frame(actor, tab))

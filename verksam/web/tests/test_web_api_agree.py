@@ -41,6 +41,22 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
     "/tenants/{tenant_id}/collaborations": set(),
     "/tenants/{tenant_id}/portal": set(),
+    # documents (issue 11): the folder permissions decide (documents.selectors); partners need
+    # DOCUMENTS_SHARE, and a folder or file they may not see answers 404
+    **{
+        path: set()
+        for path in (
+            "/tenants/{tenant_id}/document-collaborations",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/folders",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/bin",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/storage",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/notifications",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/documents",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
+            "/tenants/{tenant_id}/documents/{document_id}",
+            "/tenants/{tenant_id}/documents/{document_id}/download",
+        )
+    },
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -81,6 +97,20 @@ WEB_ONLY = {
     "web:audit": "the audit log has no API yet",
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
     "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
+    # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
+    # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
+    **{
+        f"web:{name}": "needs a collaboration, folder or file (documents tests)"
+        for name in (
+            "documents",
+            "documents_browse",
+            "documents_bin",
+            "documents_notifications",
+            "documents_document",
+            "documents_download",
+            "documents_folder_zip",
+        )
+    },
 }
 # forms and actions of a write: their writes are refused in the services (the service-level matrices)
 WRITE_PAGES = {
@@ -97,6 +127,15 @@ WRITE_PAGES = {
     "web:member_personnummer_confirm",
     "web:partner_grant_revoke",
     "web:portal_collaboration_create",
+    "web:documents_folder_create",
+    "web:documents_folder_edit",
+    "web:documents_folder_delete",
+    "web:documents_folder_restore",
+    "web:documents_upload",
+    "web:documents_rename",
+    "web:documents_move",
+    "web:documents_delete",
+    "web:documents_restore",
     "web:project_complete",
     "web:project_create",
     "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
@@ -132,6 +171,20 @@ API_ONLY = {
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
+    **{
+        path: "needs a collaboration, folder or file (documents tests)"
+        for path in (
+            "/tenants/{tenant_id}/document-collaborations",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/folders",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/bin",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/storage",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/notifications",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/documents",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
+            "/tenants/{tenant_id}/documents/{document_id}",
+            "/tenants/{tenant_id}/documents/{document_id}/download",
+        )
+    },
 }
 
 
