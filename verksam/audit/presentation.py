@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "document.move": _("Document moved"),
     "document.delete": _("Document deleted"),
     "document.restore": _("Document restored"),
+    "message.post": _("Message sent to or from the accounting firm"),
     "user.personnummer_change": _("Personnummer changed"),
     "user.personnummer_verify": _("Personnummer confirmed"),
     "balance.topup_start": _("Top-up started"),
@@ -86,7 +87,7 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
         ("tenant.", "membership.", "invitation.", "partner_grant.", "user.", "api_token.", "collaboration."),
     ),
     "balances": (_("Balances"), ("balance.",)),
-    "documents": (_("Documents"), ("document.", "document_folder.")),
+    "documents": (_("Documents and messages"), ("document.", "document_folder.", "message.")),
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.", "period.")),
     "settings": (

@@ -1,6 +1,5 @@
 """Writes of a collaboration's documents. Every write checks the folder permission and is audited."""
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -13,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.uploads import clean_name, read_head_and_hash, size_text, sniff
 from verksam.mail.services import mail_send_template
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
 from . import selectors
-from .files import SNIFF_BYTES, clean_name, sniff
 from .models import (
     CustomerAccess,
     Document,
@@ -204,28 +203,13 @@ def _lock_storage(firm_id: int) -> StorageAccount:
     return StorageAccount.objects.select_for_update().get(partner_tenant_id=firm_id)
 
 
-def _read_head_and_hash(upload) -> tuple[bytes, str, int]:
-    # In chunks: a 100 MB file never sits in memory whole (Django spools uploads over 2.5 MB to disk).
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    upload.seek(0)
-    for chunk in upload.chunks():
-        if len(head) < SNIFF_BYTES:
-            head += chunk[: SNIFF_BYTES - len(head)]
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    return head, digest.hexdigest(), size
-
-
 @transaction.atomic
 def document_upload(*, actor: Actor, folder: Folder, upload, name: str | None = None) -> Document:
     """Store an uploaded file in `folder`: a new document, or a new version of the one of the same
     name. Refused when empty, larger than the limit, of a type not allowed, or past the firm's quota."""
     _require_edit(actor, folder)
     name = clean_name(name if name is not None else getattr(upload, "name", ""))
-    head, sha256, size = _read_head_and_hash(upload)
+    head, sha256, size = read_head_and_hash(upload)
     if size == 0:
         raise DomainError(_("The file %(name)s is empty.") % {"name": name}, code="empty_file")
     if size > settings.DOCUMENTS_MAX_FILE_BYTES:
@@ -436,14 +420,3 @@ def bin_purge(*, older_than) -> int:
 def _delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
-
-
-def size_text(size: int) -> str:
-    """1 234 567 bytes as "1,2 MB" (Swedish decimal comma)."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
-            return f"{text.replace('.', ',')} {unit}"
-        value /= 1024
-    return f"{size} B"

@@ -10,11 +10,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from verksam.documents.models import Document
+from verksam.messaging.models import Message, ReadMark
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership, PartnerGrant, PartnerLevel, Tenant, Variant
 from verksam.tenancy.permissions import Perm
@@ -23,12 +24,12 @@ from verksam.timereporting.models import DayLock, DayStatus
 
 # --- badges: one source per feature, one query per source however many customers ------------------
 
-BadgeCounter = Callable[[list[int], int], dict[int, int]]
+BadgeCounter = Callable[[list[int], int, int], dict[int, int]]
 
 
 @dataclass(frozen=True)
 class BadgeSource:
-    """An attention badge on Mina samarbeten. `count(customer_ids, firm_id)` answers {customer_id: n}
+    """An attention badge on Mina samarbeten. `count(customer_ids, firm_id, user_id)` answers {customer_id: n}
     in one query; None while the feature that owns the badge is not built (the badge shows 0)."""
 
     key: str
@@ -36,7 +37,7 @@ class BadgeSource:
     count: BadgeCounter | None = None
 
 
-def _time_unattested(customer_ids: list[int], firm_id: int) -> dict[int, int]:
+def _time_unattested(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
     # Days the employees have locked (sent for attestation) that nobody has attested yet: the time
     # that must be attested before the payroll cut-off (DOMAIN.md "låsa / attestera").
     rows = (
@@ -48,11 +49,26 @@ def _time_unattested(customer_ids: list[int], firm_id: int) -> dict[int, int]:
     return {r["tenant_id"]: r["n"] for r in rows}
 
 
-def _documents_new(customer_ids: list[int], firm_id: int) -> dict[int, int]:
+def _documents_new(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
     # Files the customer uploaded (or replaced with a new version) that no one of the firm has opened.
     rows = (
         Document.objects.for_tenants(customer_ids)
         .filter(partner_tenant_id=firm_id, deleted_at__isnull=True, partner_seen_at__isnull=True)
+        .values("tenant_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["tenant_id"]: r["n"] for r in rows}
+
+
+def _messages_unread(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
+    # Messages from the customers in the firm's channels that this person has not read (their read
+    # marks): what the messaging feature counts as unread, over every customer in one query.
+    mark = ReadMark.objects.for_tenants(customer_ids).filter(channel=OuterRef("channel"), user_id=user_id)
+    rows = (
+        Message.objects.for_tenants(customer_ids)
+        .filter(channel__partner_tenant_id=firm_id, from_firm=False)
+        .annotate(mark=Subquery(mark.values("last_read_at")[:1]))
+        .filter(Q(mark__isnull=True) | Q(created_at__gt=F("mark")))
         .values("tenant_id")
         .annotate(n=Count("pk"))
     )
@@ -64,7 +80,7 @@ def _documents_new(customer_ids: list[int], firm_id: int) -> dict[int, int]:
 BADGE_SOURCES: dict[str, BadgeSource] = {
     s.key: s
     for s in [
-        BadgeSource("messages", _("Unread messages")),
+        BadgeSource("messages", _("Unread messages"), _messages_unread),
         BadgeSource("documents", _("New documents"), _documents_new),
         BadgeSource("time", _("Time waiting for attestation"), _time_unattested),
         BadgeSource("payroll", _("Payroll basis ready")),
@@ -79,12 +95,12 @@ def badge_source_register(key: str, label: str | Promise, count: BadgeCounter) -
     BADGE_SOURCES[key] = BadgeSource(key, label, count)
 
 
-def _badge_counts(customer_ids: list[int], firm_id: int) -> dict[str, dict[int, int]]:
+def _badge_counts(customer_ids: list[int], firm_id: int, user_id: int) -> dict[str, dict[int, int]]:
     if not customer_ids:
         return {key: {} for key in BADGE_SOURCES}
     with tenant_scope(firm_id, *customer_ids):
         return {
-            key: (source.count(customer_ids, firm_id) if source.count else {})
+            key: (source.count(customer_ids, firm_id, user_id) if source.count else {})
             for key, source in BADGE_SOURCES.items()
         }
 
@@ -177,7 +193,7 @@ def collaboration_list(
             row.level = grant.level
         if whole_firm:
             row.people.append(Access(user_id=grant.user_id, name=grant.user.name, level=grant.level))
-    counts = _badge_counts(list(by_customer), firm.pk)
+    counts = _badge_counts(list(by_customer), firm.pk, actor.user.pk)
     for customer_id, row in by_customer.items():
         row.badges = {key: per_customer.get(customer_id, 0) for key, per_customer in counts.items()}
     return sorted(by_customer.values(), key=SORTS.get(sort, SORTS["name"]))
@@ -220,7 +236,7 @@ class PortalTab:
 
 PORTAL_TABS: list[PortalTab] = [
     PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=True),
-    PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=False, pending=_("Not built yet.")),
+    PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=True),
     PortalTab(
         "payroll",
         _("Payroll basis"),

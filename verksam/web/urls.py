@@ -9,6 +9,7 @@ from .documents import urls as documents_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
+from .messaging import urls as messaging_urls
 from .partners import urls as partners_urls
 from .portal import urls as portal_urls
 from .projects import urls as projects_urls
@@ -27,6 +28,7 @@ urlpatterns = [
     *partners_urls.urlpatterns,
     *portal_urls.urlpatterns,
     *documents_urls.urlpatterns,
+    *messaging_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,
     *projects_urls.urlpatterns,

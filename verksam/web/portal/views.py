@@ -85,7 +85,7 @@ def portal_frame(actor, tab: str) -> dict:
 
 
 # tabs whose module has its own pages: the tab opens them
-TAB_PAGES = {"documents": "web:documents_browse"}
+TAB_PAGES = {"documents": "web:documents_browse", "messages": "web:messages"}
 
 
 @tenant_view()

@@ -41,8 +41,8 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
     "/tenants/{tenant_id}/collaborations": set(),
     "/tenants/{tenant_id}/portal": set(),
-    # documents (issue 11): the folder permissions decide (documents.selectors); partners need
-    # DOCUMENTS_SHARE, and a folder or file they may not see answers 404
+    # documents and messages (issue 11): folder and channel permissions decide (their selectors);
+    # partners need DOCUMENTS_SHARE / MESSAGES_PARTNER, and what they may not see answers 404
     **{
         path: set()
         for path in (
@@ -55,6 +55,10 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
             "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
             "/tenants/{tenant_id}/documents/{document_id}",
             "/tenants/{tenant_id}/documents/{document_id}/download",
+            "/tenants/{tenant_id}/message-collaborations",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
+            "/tenants/{tenant_id}/message-attachments/{attachment_id}",
         )
     },
 }
@@ -100,7 +104,7 @@ WEB_ONLY = {
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
-        f"web:{name}": "needs a collaboration, folder or file (documents tests)"
+        f"web:{name}": "needs a collaboration, folder, file or channel (documents and messaging tests)"
         for name in (
             "documents",
             "documents_browse",
@@ -109,6 +113,10 @@ WEB_ONLY = {
             "documents_document",
             "documents_download",
             "documents_folder_zip",
+            "messages_home",
+            "messages",
+            "messages_thread",
+            "messages_attachment",
         )
     },
 }
@@ -136,6 +144,8 @@ WRITE_PAGES = {
     "web:documents_move",
     "web:documents_delete",
     "web:documents_restore",
+    "web:messages_post",
+    "web:messages_read",
     "web:project_complete",
     "web:project_create",
     "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
@@ -172,7 +182,7 @@ API_ONLY = {
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
     **{
-        path: "needs a collaboration, folder or file (documents tests)"
+        path: "needs a collaboration, folder, file or channel (documents and messaging tests)"
         for path in (
             "/tenants/{tenant_id}/document-collaborations",
             "/tenants/{tenant_id}/document-collaborations/{firm_id}/folders",
@@ -183,6 +193,10 @@ API_ONLY = {
             "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
             "/tenants/{tenant_id}/documents/{document_id}",
             "/tenants/{tenant_id}/documents/{document_id}/download",
+            "/tenants/{tenant_id}/message-collaborations",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
+            "/tenants/{tenant_id}/message-attachments/{attachment_id}",
         )
     },
 }

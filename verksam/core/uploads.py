@@ -1,10 +1,12 @@
-"""File names and types of uploaded documents (DESIGN.md rule 17, issue 11 "Bad input").
+"""File names and types of uploaded files: documents and message attachments (DESIGN.md rule 17,
+issue 11 "Bad input").
 
 The allowed types (docs/documents.md) are decided from the file's first bytes, never from the name the
 client sends: PDF, images (JPEG, PNG, GIF, WebP, HEIC, TIFF), Office and OpenDocument files, ZIP, and
 plain text (.txt, .csv, .xml, SIE .se/.si/.sie) that holds no NUL byte.
 """
 
+import hashlib
 import unicodedata
 
 import filetype
@@ -93,3 +95,29 @@ def sniff(head: bytes, name: str) -> str:
             extra={"content_type": mime or "unknown"},
         )
     return mime
+
+
+def read_head_and_hash(upload) -> tuple[bytes, str, int]:
+    # In chunks: a 100 MB file never sits in memory whole (Django spools uploads over 2.5 MB to disk).
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return head, digest.hexdigest(), size
+
+
+def size_text(size: int) -> str:
+    """1 234 567 bytes as "1,2 MB" (Swedish decimal comma)."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+        value /= 1024
+    return f"{size} B"
