@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verksam.documents.models import Document
 from verksam.messaging.models import Message, ReadMark
-from verksam.tenancy.access import Actor
+from verksam.tenancy.access import Actor, partner_level_allows
 from verksam.tenancy.models import Membership, PartnerGrant, PartnerLevel, Tenant, Variant
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.scope import tenant_scope, user_scope
@@ -35,6 +35,9 @@ class BadgeSource:
     key: str
     label: str | Promise
     count: BadgeCounter | None = None
+    perm: Perm | None = None  # what a partner's grant must allow for the badge to concern them
+    url_name: str = ""  # where to act: a page of the customer's account taking (slug, firm_id) or (slug)
+    url_takes_firm: bool = False
 
 
 def _time_unattested(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
@@ -80,19 +83,30 @@ def _messages_unread(customer_ids: list[int], firm_id: int, user_id: int) -> dic
 BADGE_SOURCES: dict[str, BadgeSource] = {
     s.key: s
     for s in [
-        BadgeSource("messages", _("Unread messages"), _messages_unread),
-        BadgeSource("documents", _("New documents"), _documents_new),
-        BadgeSource("time", _("Time waiting for attestation"), _time_unattested),
-        BadgeSource("payroll", _("Payroll basis ready")),
-        BadgeSource("expenses", _("Expenses not booked")),
-        BadgeSource("card_purchases", _("Card purchases not booked")),
+        BadgeSource(
+            "messages", _("Unread messages"), _messages_unread, Perm.MESSAGES_PARTNER, "web:messages", True
+        ),
+        BadgeSource(
+            "documents",
+            _("New documents"),
+            _documents_new,
+            Perm.DOCUMENTS_SHARE,
+            "web:documents_browse",
+            True,
+        ),
+        BadgeSource(
+            "time", _("Time waiting for attestation"), _time_unattested, Perm.TIME_ATTEST, "web:attest_queue"
+        ),
+        BadgeSource("payroll", _("Payroll basis ready"), perm=Perm.PAYROLL_VIEW),
+        BadgeSource("expenses", _("Expenses not booked"), perm=Perm.EXPENSES_VIEW_ALL),
+        BadgeSource("card_purchases", _("Card purchases not booked"), perm=Perm.EXPENSES_VIEW_ALL),
     ]
 }
 
 
-def badge_source_register(key: str, label: str | Promise, count: BadgeCounter) -> None:
-    """Let a feature supply the count of its badge (replaces the placeholder of the same key)."""
-    BADGE_SOURCES[key] = BadgeSource(key, label, count)
+def badge_source_register(source: BadgeSource) -> None:
+    """Let a feature supply its badge and inbox line (replaces the placeholder of the same key)."""
+    BADGE_SOURCES[source.key] = source
 
 
 def _badge_counts(customer_ids: list[int], firm_id: int, user_id: int) -> dict[str, dict[int, int]]:
@@ -195,7 +209,13 @@ def collaboration_list(
             row.people.append(Access(user_id=grant.user_id, name=grant.user.name, level=grant.level))
     counts = _badge_counts(list(by_customer), firm.pk, actor.user.pk)
     for customer_id, row in by_customer.items():
+        # a badge counts only what this person's grant lets them act on (a LIMITED partner has no
+        # documents or messages); in the firm's overview, rows without a grant of mine show all
         row.badges = {key: per_customer.get(customer_id, 0) for key, per_customer in counts.items()}
+        if row.level:
+            for key, source in BADGE_SOURCES.items():
+                if source.perm is not None and not partner_level_allows(row.level, source.perm):
+                    row.badges[key] = 0
     return sorted(by_customer.values(), key=SORTS.get(sort, SORTS["name"]))
 
 
@@ -218,6 +238,39 @@ def firm_member_count(firm_id: int) -> int:
 def badge_labels() -> list[tuple[str, str | Promise, bool]]:
     """(key, label, built) of each badge in column order."""
     return [(s.key, s.label, s.count is not None) for s in BADGE_SOURCES.values()]
+
+
+# --- the exceptions inbox -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    """One thing to act on at one customer, with the page where to act."""
+
+    customer: Tenant
+    key: str
+    label: str | Promise
+    count: int
+    url: str
+
+
+def inbox_list(*, actor: Actor) -> list[InboxLine]:
+    """What needs action across every customer of `actor` (their own grants), most first: one line
+    per customer and feature with something waiting. A feature shows up here once it registers its
+    badge source with a count; the queries are those of Mina samarbeten (constant)."""
+    from django.urls import reverse
+
+    lines = []
+    for row in collaboration_list(actor=actor, sort="attention"):
+        for key, count in row.badges.items():
+            source = BADGE_SOURCES[key]
+            if not count or not source.url_name:
+                continue
+            args = [row.customer.slug, actor.tenant_id] if source.url_takes_firm else [row.customer.slug]
+            lines.append(
+                InboxLine(row.customer, key, source.label, count, reverse(source.url_name, args=args))
+            )
+    return lines
 
 
 # --- the customer view inside the portal -----------------------------------------------------------

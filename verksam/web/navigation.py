@@ -22,6 +22,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Overview"), "web:dashboard", None),
     NavItem(_("My collaborations"), "web:portal", None, firm_only=True),
+    NavItem(_("Needs action"), "web:portal_inbox", None, firm_only=True),
     NavItem(_("Time reporting"), "web:time_week", Perm.TIME_REPORT_OWN),
     NavItem(_("Projects"), "web:project_list", Perm.PROJECTS_VIEW),
     NavItem(_("Documents"), "web:documents", None, customer_only=True),

@@ -13,6 +13,7 @@ from ..schemas.partners import (
     CollaborationIn,
     CollaborationOut,
     CollaborationQuery,
+    InboxLineOut,
     PortalOut,
 )
 from ..tenant import tenant_endpoint
@@ -53,6 +54,27 @@ def collaboration_list(request, tenant_id: Id, filters: Query[CollaborationQuery
         for r in rows[start : start + params.page_size]
     ]
     return {"items": items, "page": params.page, "page_size": params.page_size, "total": len(rows)}
+
+
+@router.get(
+    "/tenants/{tenant_id}/portal-inbox",
+    response=list[InboxLineOut],
+    summary="The exceptions inbox: what needs action at my customers, with where to act",
+)
+@tenant_endpoint()
+def inbox_list(request, tenant_id: Id):
+    actor = _firm_or_404(request)
+    return [
+        {
+            "customer_id": line.customer.pk,
+            "customer_name": line.customer.name,
+            "key": line.key,
+            "label": str(line.label),
+            "count": line.count,
+            "url": line.url,
+        }
+        for line in selectors.inbox_list(actor=actor)
+    ]
 
 
 @router.post(

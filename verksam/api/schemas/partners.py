@@ -61,3 +61,12 @@ class PortalOut(Schema):
     partner_tenant_id: int
     may_log_in: bool = Field(description="Logga in hos kunden: full access only")
     tabs: list[PortalTabOut]
+
+
+class InboxLineOut(Schema):
+    customer_id: int
+    customer_name: str
+    key: str = Field(description="The feature: messages, documents, time, payroll, expenses, card_purchases")
+    label: str
+    count: int
+    url: str = Field(description="The web page where to act")

@@ -297,3 +297,49 @@ def test_bad_input_is_refused_in_swedish_and_creates_nothing(partner_full, partn
     response = _create(client, partner_firm, orgnr=partner_firm.orgnr)
     assert response.status_code == 422
     assert Tenant.objects.count() == count
+
+
+# --- the exceptions inbox -------------------------------------------------------------------------
+
+
+def test_the_inbox_lists_what_waits_with_links_and_a_constant_query_count(
+    tenant, employee, partner_full, partner_limited, partner_firm
+):
+    from verksam.documents import services as documents
+    from verksam.documents.tests.helpers import as_, pdf
+    from verksam.messaging import services as messaging
+
+    member = membership_of(tenant, employee)
+    folder = as_(
+        partner_full,
+        tenant,
+        documents.folder_create,
+        firm_id=partner_firm.pk,
+        name="A",
+        customer_access="edit",
+    )
+    as_(employee, tenant, documents.document_upload, folder=folder, upload=pdf())
+    as_(employee, tenant, messaging.message_post, firm_id=partner_firm.pk, key=f"m{member.pk}", body="Hej")
+    with tenant_scope(tenant.pk):
+        DayLock.objects.create(tenant=tenant, membership=member, date=dt.date(2026, 1, 5))
+    client = login_client(partner_full)
+    url = reverse("web:portal_inbox", args=[partner_firm.slug])
+    few, response = count_queries(lambda: client.get(url))
+    page = response.content.decode()
+    for key in ("messages", "documents", "time"):
+        assert f'data-line="{tenant.slug}-{key}"' in page
+    assert reverse("web:messages", args=[tenant.slug, partner_firm.pk]) in page
+    assert reverse("web:attest_queue", args=[tenant.slug]) in page
+    answer = api_client(partner_full).get(f"/api/v1/tenants/{partner_firm.pk}/portal-inbox").json()
+    assert {(line["key"], line["count"]) for line in answer} == {
+        ("messages", 1),
+        ("documents", 1),
+        ("time", 1),
+    }
+    # a LIMITED partner's inbox holds none of what their grant cannot open
+    lines = selectors.inbox_list(actor=_actor(partner_limited, partner_firm))
+    assert [line.key for line in lines] == []
+    # constant queries with more customers
+    _many(partner_firm, partner_full, 20)
+    many, _ = count_queries(lambda: client.get(url))
+    assert few == many

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("t/<slug:slug>/portal/", views.collaboration_list, name="portal"),
+    path("t/<slug:slug>/portal/inbox/", views.inbox, name="portal_inbox"),
     path("t/<slug:slug>/portal/new/", views.collaboration_create, name="portal_collaboration_create"),
     path("t/<slug:slug>/collaboration/", views.customer_view, name="portal_customer"),
     path("t/<slug:slug>/collaboration/<str:tab>/", views.customer_view, name="portal_customer_tab"),

@@ -49,6 +49,15 @@ def collaboration_list(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+@tenant_view()
+def inbox(request: TenantRequest, slug: str) -> HttpResponse:
+    """The exceptions inbox: what needs action at every customer of this person, linked to where."""
+    if selectors.firm_of(request.actor) is None:
+        raise Http404
+    lines = selectors.inbox_list(actor=request.actor)
+    return render(request, "web/portal/inbox.html", {"lines": lines, "badges": selectors.badge_labels()})
+
+
 @tenant_view(Perm.COLLABORATIONS_CREATE)
 def collaboration_create(request: TenantRequest, slug: str) -> HttpResponse:
     if selectors.firm_of(request.actor) is None:

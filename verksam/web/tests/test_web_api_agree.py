@@ -41,6 +41,7 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
     "/tenants/{tenant_id}/collaborations": set(),
     "/tenants/{tenant_id}/portal": set(),
+    "/tenants/{tenant_id}/portal-inbox": set(),
     # documents and messages (issue 11): folder and channel permissions decide (their selectors);
     # partners need DOCUMENTS_SHARE / MESSAGES_PARTNER, and what they may not see answers 404
     **{
@@ -95,6 +96,7 @@ PAIRS = [
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
 FIRM_PAIRS = [
     ("web:portal", "/tenants/{tenant_id}/collaborations"),
+    ("web:portal_inbox", "/tenants/{tenant_id}/portal-inbox"),
 ]
 WEB_ONLY = {
     "web:dashboard": "the start page (every actor)",
