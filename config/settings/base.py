@@ -204,6 +204,8 @@ TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
 DOCUMENTS_QUOTA_BYTES = env.int("DOCUMENTS_QUOTA_BYTES", default=10 * 1024**3)
 DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_BYTES", default=500 * 1024**2)
 DOCUMENTS_BIN_DAYS = 30
+# One upload request (the page sends one file per request; without JavaScript a form sends several).
+DOCUMENTS_MAX_REQUEST_BYTES = env.int("DOCUMENTS_MAX_REQUEST_BYTES", default=1024**3)
 MESSAGES_MAX_ATTACHMENT_BYTES = env.int("MESSAGES_MAX_ATTACHMENT_BYTES", default=25 * 1024**2)
 
 

@@ -4,16 +4,24 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-upload]").forEach((form) => {
     const input = form.querySelector("input[type=file]");
     const list = form.querySelector(".upload-progress");
-    const send = (files) => {
-      if (!files.length) return;
+    // One request per file, one after the other, each with its own progress bar; the page reloads
+    // when all are done and none failed.
+    const send = async (files) => {
+      let failed = false;
+      for (const file of Array.from(files)) {
+        failed = !(await sendOne(file)) || failed;
+      }
+      if (!failed && files.length) window.location.reload();
+    };
+    const sendOne = (file) => new Promise((resolve) => {
       const data = new FormData();
       data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-      for (const file of files) data.append("files", file);
+      data.append("files", file);
       const item = document.createElement("li");
       const bar = document.createElement("progress");
       bar.max = 100;
       bar.value = 0;
-      item.textContent = Array.from(files, (f) => f.name).join(", ");
+      item.textContent = file.name + " ";
       item.appendChild(bar);
       list.appendChild(item);
       const xhr = new XMLHttpRequest();
@@ -26,6 +34,9 @@ document.addEventListener("DOMContentLoaded", () => {
         let answer = { uploaded: [], errors: [] };
         try { answer = JSON.parse(xhr.responseText); } catch (err) { /* keep the default */ }
         bar.value = 100;
+        if (xhr.status >= 400 && !answer.errors.length) {
+          answer.errors.push({ name: file.name, message: "Något gick fel. Försök igen." });
+        }
         if (answer.errors.length) {
           const errors = document.createElement("ul");
           errors.className = "error";
@@ -36,12 +47,14 @@ document.addEventListener("DOMContentLoaded", () => {
             errors.appendChild(li);
           }
           item.appendChild(errors);
+          resolve(false);
         } else {
-          window.location.reload();
+          resolve(true);
         }
       });
+      xhr.addEventListener("error", () => resolve(false));
       xhr.send(data);
-    };
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       send(input.files);

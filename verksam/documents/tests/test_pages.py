@@ -184,3 +184,45 @@ def test_the_browser_has_a_constant_query_count(tenant, employee, partner_full, 
     many, response = count_queries(lambda: client.get(url))
     assert response.content.count(b"data-document=") == 29
     assert few == many
+
+
+def test_an_upload_larger_than_allowed_is_refused_before_it_is_read(settings, tenant, partner_full, shared):
+    # a stand-in for a 2 GB file: the request is larger than DOCUMENTS_MAX_REQUEST_BYTES
+    settings.DOCUMENTS_MAX_REQUEST_BYTES = 1000
+    folder, _doc = shared
+    response = login_client(partner_full).post(
+        reverse("web:documents_upload", args=[tenant.slug, folder.pk]),
+        {"files": [pdf("stor.pdf", PDF + b"x" * 2000)]},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["message"].startswith("Uppladdningen är större än")
+    with tenant_scope(tenant.pk):
+        assert Document.objects.count() == 1
+
+
+def test_the_customers_admin_chooses_the_users_of_a_folder(
+    tenant, owner, employee, attestant, partner_full, shared
+):
+    from verksam.tenancy.tests.helpers import membership_of
+
+    folder, _doc = shared
+    client = login_client(owner)
+    url = reverse("web:documents_folder_edit", args=[tenant.slug, folder.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"name": "Bokslut", "customer_access": "read", "members": [str(membership_of(tenant, attestant).pk)]},
+    )
+    assert response.status_code == 302
+    with tenant_scope(tenant.pk):
+        folder.refresh_from_db()
+        # the users changed; the level stayed the firm's decision (edit), whatever the form said
+        assert folder.all_customer_users is False and folder.customer_access == CustomerAccess.EDIT
+    browse = (
+        reverse("web:documents_browse", args=[tenant.slug, folder.partner_tenant_id]) + f"?folder={folder.pk}"
+    )
+    assert login_client(employee).get(browse).status_code == 404
+    assert login_client(attestant).get(browse).status_code == 200
+    # an ordinary customer user may not change who has access
+    assert login_client(attestant).get(url).status_code == 403

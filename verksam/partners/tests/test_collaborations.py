@@ -343,3 +343,25 @@ def test_the_inbox_lists_what_waits_with_links_and_a_constant_query_count(
     _many(partner_firm, partner_full, 20)
     many, _ = count_queries(lambda: client.get(url))
     assert few == many
+
+
+@pytest.mark.postgres
+def test_the_firm_reads_its_peoples_grants_but_cannot_write_one(
+    tenant, partner_full, partner_firm, other_tenant
+):
+    # row-level security (rule 10): the SELECT-only policy lets the firm in scope read the grants its
+    # people hold at customers, and nothing more
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level security exists only on PostgreSQL")
+    with tenant_scope(partner_firm.pk):
+        assert list(PartnerGrant.all_tenants.values_list("tenant_id", flat=True)) == [tenant.pk]
+        with pytest.raises(DatabaseError), transaction.atomic():
+            PartnerGrant.all_tenants.create(
+                tenant=other_tenant, partner_tenant=partner_firm, user=partner_full, level="FULL"
+            )
+        # nor change one it can read
+        assert PartnerGrant.all_tenants.filter(tenant=tenant).update(level="LIMITED") == 0
+    with tenant_scope(tenant.pk):
+        assert PartnerGrant.objects.get().level == "FULL"

@@ -5,6 +5,7 @@ Every page resolves what it shows through `verksam.documents.selectors`, which a
 permissions: a folder or file the person may not see answers 404 exactly like a missing one (rule 8).
 Files are streamed from the storage only through these views (rule 17)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verksam.core.errors import DomainError
+from verksam.core.uploads import size_text
 from verksam.documents import selectors, services
 from verksam.documents.models import Folder
 from verksam.partners.selectors import collaboration_firm_ids
@@ -98,8 +100,8 @@ def browse(request: TenantRequest, slug: str, firm_id: int) -> HttpResponse:
         "may_share": actor.has(Perm.DOCUMENTS_SHARE),
         "may_edit": current is not None and current.access == selectors.EDIT,
         "storage": storage,
-        "used_text": services.size_text(storage.used_bytes),
-        "quota_text": services.size_text(storage.quota),
+        "used_text": size_text(storage.used_bytes),
+        "quota_text": size_text(storage.quota),
         "used_percent": min(100, round(100 * storage.used_bytes / storage.quota)) if storage.quota else 0,
     }
     return render(request, "web/documents/browse.html", context)
@@ -226,6 +228,23 @@ def folder_restore(request: TenantRequest, slug: str, folder_id: int) -> HttpRes
 def upload(request: TenantRequest, slug: str, folder_id: int) -> HttpResponse:
     """Many files at once; each is stored (or refused) on its own, so one bad file loses no other."""
     folder, _access = _folder(request, folder_id)
+    # A request larger than any upload may be (a 2 GB file) is refused before its body is read, so
+    # nothing is spooled to disk; the browser sends one file per request, a form without JavaScript
+    # several (DOCUMENTS_MAX_REQUEST_BYTES).
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > settings.DOCUMENTS_MAX_REQUEST_BYTES:
+        message = _("The upload is larger than %(limit)s.") % {
+            "limit": size_text(settings.DOCUMENTS_MAX_REQUEST_BYTES)
+        }
+        if request.headers.get("accept", "").startswith("application/json"):
+            return JsonResponse(
+                {"uploaded": [], "errors": [{"name": "", "code": "too_large", "message": message}]},
+                status=413,
+            )
+        messages.error(request, message)
+        return redirect(
+            reverse("web:documents_browse", args=[slug, folder.partner_tenant_id]) + f"?folder={folder.pk}"
+        )
     files = request.FILES.getlist("files")
     done: list[dict] = []
     errors: list[dict[str, str]] = []
