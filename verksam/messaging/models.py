@@ -94,3 +94,18 @@ class ReadMark(TenantOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "user"], name="messaging_readmark_once")]
+
+
+class MessageSetting(TenantOwned):
+    """A person's choice of e-mail about new messages in a collaboration (per user, issue 11)."""
+
+    partner_tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email_on_message = models.BooleanField(_("e-mail me when a message arrives"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_tenant", "user"], name="messaging_setting_once"
+            ),
+        ]

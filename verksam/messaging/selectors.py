@@ -15,7 +15,7 @@ from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Licence, Membership, PartnerGrant, PartnerLevel, Variant
 from verksam.tenancy.permissions import Perm
 
-from .models import Attachment, Channel, ChannelKind, Message, ReadMark
+from .models import Attachment, Channel, ChannelKind, Message, MessageSetting, ReadMark
 
 GENERAL = "general"
 
@@ -140,4 +140,15 @@ def recipients(channel: Channel, *, from_firm: bool, exclude_user_id: int) -> li
             partner_tenant_id=channel.partner_tenant_id, revoked_at__isnull=True, level=PartnerLevel.FULL
         ).select_related("user")
         users = [g.user for g in grants]
-    return [u for u in users if u.pk != exclude_user_id and u.is_active]
+    off = set(
+        MessageSetting.objects.filter(
+            partner_tenant_id=channel.partner_tenant_id, email_on_message=False
+        ).values_list("user_id", flat=True)
+    )
+    return [u for u in users if u.pk != exclude_user_id and u.is_active and u.pk not in off]
+
+
+def message_setting(actor: Actor, firm_id: int) -> MessageSetting:
+    return MessageSetting.objects.filter(
+        partner_tenant_id=firm_id, user=actor.user
+    ).first() or MessageSetting(tenant_id=actor.tenant_id, partner_tenant_id=firm_id, user=actor.user)

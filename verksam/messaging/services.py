@@ -15,7 +15,7 @@ from verksam.mail.services import mail_send_template
 from verksam.tenancy.access import Actor
 
 from . import selectors
-from .models import Attachment, Channel, ChannelKind, Message, ReadMark
+from .models import Attachment, Channel, ChannelKind, Message, MessageSetting, ReadMark
 
 MAIL_KIND = "message"
 MAX_ATTACHMENTS = 10
@@ -144,3 +144,16 @@ def channel_mark_read(*, actor: Actor, firm_id: int, key: str) -> None:
     row = _row(actor, firm_id, key)
     if row.channel is not None:
         _mark(actor, row.channel, timezone.now())
+
+
+@transaction.atomic
+def message_setting_update(*, actor: Actor, firm_id: int, email_on_message: bool) -> MessageSetting:
+    """Turn e-mail about new messages of a collaboration on or off, for oneself."""
+    if not selectors.may_use(actor, firm_id):
+        raise NotFound(_("The company does not exist or you do not have access to it."))
+    setting, _created = MessageSetting.objects.get_or_create(
+        tenant_id=actor.tenant_id, partner_tenant_id=firm_id, user=actor.user
+    )
+    setting.email_on_message = email_on_message
+    setting.save(update_fields=["email_on_message"])
+    return setting

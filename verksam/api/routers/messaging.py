@@ -13,7 +13,7 @@ from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import tenant_get
 
 from ..schemas.documents import DocumentCollaborationOut
-from ..schemas.messaging import ChannelOut, MessageOut, MessageQuery
+from ..schemas.messaging import ChannelOut, MessageOut, MessageQuery, MessageSettingIn, MessageSettingOut
 from ..tenant import tenant_endpoint
 from ..types import Id
 
@@ -104,3 +104,22 @@ def attachment_get(request, tenant_id: Id, attachment_id: Id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+N = "/tenants/{tenant_id}/message-collaborations/{firm_id}/notifications"
+
+
+@router.get(N, response=MessageSettingOut, summary="My e-mail about new messages")
+@tenant_endpoint()
+def setting_get(request, tenant_id: Id, firm_id: Id):
+    if not selectors.may_use(request.actor, firm_id):
+        raise NotFound(_("The company does not exist or you do not have access to it."))
+    return selectors.message_setting(request.actor, firm_id)
+
+
+@router.put(N, response=MessageSettingOut)
+@tenant_endpoint()
+def setting_put(request, tenant_id: Id, firm_id: Id, payload: MessageSettingIn):
+    return services.message_setting_update(
+        actor=request.actor, firm_id=firm_id, email_on_message=payload.email_on_message
+    )

@@ -1,9 +1,9 @@
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
-from ..types import QueryIn
+from ..types import QueryIn, StrictIn
 
 
 class ChannelOut(Schema):
@@ -38,3 +38,11 @@ class MessageOut(Schema):
 
 class MessageQuery(QueryIn):
     after_id: int = Field(0, ge=0, le=2**63 - 1, description="Only messages newer than this id (polling)")
+
+
+class MessageSettingOut(Schema):
+    email_on_message: bool
+
+
+class MessageSettingIn(StrictIn):
+    email_on_message: StrictBool

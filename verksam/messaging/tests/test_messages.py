@@ -201,3 +201,24 @@ def test_the_api_for_both_sides(tenant, employee, partner_full, partner_firm, st
     assert other.get(base).status_code == 404
     assert other.get(f"/api/v1/tenants/{tenant.pk}/message-attachments/{attachment}").status_code == 404
     assert customer.post(f"{base}/{key}/messages", {"body": ""}).json()["code"] == "empty_message"
+
+
+def test_each_person_may_turn_message_mail_off(
+    tenant, owner, employee, partner_full, partner_firm, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from verksam.tenancy.tests.fixtures import api_client
+
+    base = f"/api/v1/tenants/{tenant.pk}/message-collaborations/{partner_firm.pk}/notifications"
+    answer = api_client(partner_full).put(base, {"email_on_message": False}, content_type="application/json")
+    assert answer.json() == {"email_on_message": False}
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(employee, tenant, partner_firm, f"m{membership_of(tenant, employee).pk}", "Hej")
+    assert mail.outbox == []
+    # the page's checkbox turns it on again
+    response = login_client(partner_full).post(
+        reverse("web:messages_notifications", args=[tenant.slug, partner_firm.pk]), {"email_on_message": "on"}
+    )
+    assert response.status_code == 302
+    assert api_client(partner_full).get(base).json() == {"email_on_message": True}

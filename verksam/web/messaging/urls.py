@@ -11,5 +11,6 @@ urlpatterns = [
     path(P + "<int:firm_id>/thread/", views.thread, name="messages_thread"),
     path(P + "<int:firm_id>/post/", views.post, name="messages_post"),
     path(P + "<int:firm_id>/read/", views.mark_read, name="messages_read"),
+    path(P + "<int:firm_id>/notifications/", views.notifications, name="messages_notifications"),
     path(P + "attachments/<int:attachment_id>/", views.attachment, name="messages_attachment"),
 ]

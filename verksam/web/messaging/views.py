@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verksam.core.errors import DomainError
@@ -68,6 +69,7 @@ def channel_view(request: TenantRequest, slug: str, firm_id: int) -> HttpRespons
         "row": row,
         "items": list(selectors.message_list(row.channel if row else None)),
         "poll": POLL_SECONDS,
+        "setting": selectors.message_setting(request.actor, firm_id),
     }
     return render(request, "web/messaging/channel.html", context)
 
@@ -134,3 +136,15 @@ def attachment(request: TenantRequest, slug: str, attachment_id: int) -> HttpRes
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@tenant_view()
+@require_POST
+def notifications(request: TenantRequest, slug: str, firm_id: int) -> HttpResponse:
+    """Turn one's own e-mail about new messages on or off (a checkbox on the messages page)."""
+    _require(request, firm_id)
+    services.message_setting_update(
+        actor=request.actor, firm_id=firm_id, email_on_message=request.POST.get("email_on_message") == "on"
+    )
+    flash.success(request, _("Your notification settings have been saved."))
+    return redirect("web:messages", slug, firm_id)

@@ -60,6 +60,7 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
             "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
             "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
             "/tenants/{tenant_id}/message-attachments/{attachment_id}",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/notifications",
         )
     },
 }
@@ -148,6 +149,7 @@ WRITE_PAGES = {
     "web:documents_restore",
     "web:messages_post",
     "web:messages_read",
+    "web:messages_notifications",
     "web:project_complete",
     "web:project_create",
     "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
@@ -199,6 +201,7 @@ API_ONLY = {
             "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
             "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
             "/tenants/{tenant_id}/message-attachments/{attachment_id}",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/notifications",
         )
     },
 }
