@@ -152,13 +152,16 @@ def document_list(request, tenant_id: Id, folder_id: Id):
 
 @router.post(
     "/tenants/{tenant_id}/document-folders/{folder_id}/documents",
-    response={200: UploadOut, 422: UploadOut},
+    response={200: UploadOut},
     summary="Upload files (multipart `files`); a same-name file becomes a new version",
+    description="Each file is stored or refused on its own: `uploaded` and `errors` list them. When "
+    "every file is refused the answer is the first refusal as an error (`extra.errors` lists all).",
 )
 @tenant_endpoint()
 def document_upload(request, tenant_id: Id, folder_id: Id, files: File[list[UploadedFile]]):
     folder, _access = _folder(request, folder_id)
     done, errors = [], []
+    first: DomainError | None = None
     for f in files:
         try:
             with transaction.atomic():
@@ -166,8 +169,12 @@ def document_upload(request, tenant_id: Id, folder_id: Id, files: File[list[Uplo
         except Forbidden:
             raise
         except DomainError as exc:
+            first = first or exc
             errors.append({"name": f.name or "", "code": exc.code, "message": exc.message})
-    return Status(422 if errors else 200, {"uploaded": done, "errors": errors})
+    if first is not None and not done:
+        first.extra = {**first.extra, "errors": errors}
+        raise first
+    return {"uploaded": done, "errors": errors}
 
 
 def _file_response(version, name: str) -> FileResponse:

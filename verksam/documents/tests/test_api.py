@@ -85,8 +85,19 @@ def test_bad_uploads_answer_in_swedish(tenant, partner_full, partner_firm):
         {"files": [pdf("tom.pdf", b""), pdf("x.exe", b"MZ" + b"\x00" * 60)]},
         HTTP_ACCEPT_LANGUAGE="sv",
     )
-    assert answer.status_code == 422
-    assert [e["code"] for e in answer.json()["errors"]] == ["empty_file", "file_type_not_allowed"]
+    # every file refused: the first refusal is the answer, all of them in extra.errors
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "empty_file"
+    assert [e["code"] for e in answer.json()["extra"]["errors"]] == ["empty_file", "file_type_not_allowed"]
+    # one good file among bad ones: 200 with both lists
+    answer = client.post(
+        f"{_base(tenant)}/document-folders/{folder['id']}/documents", {"files": [pdf("tom.pdf", b""), pdf()]}
+    )
+    assert answer.status_code == 200
+    assert [d["name"] for d in answer.json()["uploaded"]] == ["avtal.pdf"]
+    assert [e["name"] for e in answer.json()["errors"]] == ["tom.pdf"]
+    with tenant_scope(tenant.pk):
+        Document.objects.all().delete()
     with tenant_scope(tenant.pk):
         assert not Document.objects.exists()
 
