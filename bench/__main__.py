@@ -99,6 +99,9 @@ def main() -> int:
         from bench import payroll_files
 
         payroll_files.run()
+        from bench import portal
+
+        portal.run()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "verksam.timereporting",
     "verksam.attestation",
     "verksam.payroll",
+    "verksam.documents",
+    "verksam.messaging",
+    "verksam.partners",
     "verksam.demo",
     "verksam.api",
     "verksam.web",
@@ -196,6 +199,15 @@ MEMBERSHIP_INITIALIZERS = ["verksam.schedules.services.work_schedule_install_def
 # closing is attestation's, which sits above timereporting (DESIGN.md layers), so the check is named
 # here rather than imported. Takes the days about to change; raises a DomainError when one is closed.
 TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
+# The portal's documents (issue 11, docs/documents.md): storage quota per partner account (an
+# accounting firm, over all its collaborations), the largest file, days in the bin before purging.
+DOCUMENTS_QUOTA_BYTES = env.int("DOCUMENTS_QUOTA_BYTES", default=10 * 1024**3)
+DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_BYTES", default=500 * 1024**2)
+DOCUMENTS_BIN_DAYS = 30
+# One upload request (the page sends one file per request; without JavaScript a form sends several).
+DOCUMENTS_MAX_REQUEST_BYTES = env.int("DOCUMENTS_MAX_REQUEST_BYTES", default=1024**3)
+MESSAGES_MAX_ATTACHMENT_BYTES = env.int("MESSAGES_MAX_ATTACHMENT_BYTES", default=25 * 1024**2)
+
 
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Daily jobs run by `manage.py run_scheduler` (started by `make run`; cron in production, see
@@ -203,6 +215,7 @@ TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.Dat
 SCHEDULE = [
     (env("REMINDERS_AT", default="07:30"), "send_time_reminders", {"enqueue": True}),
     ("03:15", "purge_idempotency_keys", {}),
+    ("03:30", "purge_document_bin", {}),
 ]
 
 # Idempotency-Key on API POSTs (verksam/api/idempotency.py, docs/api.md): how long a key is kept and

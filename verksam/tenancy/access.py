@@ -83,3 +83,9 @@ def resolve(user, tenant: Tenant) -> Actor | None:
         partner_level=grant.level,
         partner_grant_id=grant.pk,
     )
+
+
+def partner_level_allows(level: str, perm: Perm) -> bool:
+    """Whether a grant of `level` (FULL/LIMITED) holds `perm`, without an actor: what a firm's list of
+    many customers asks per row (issue 11's badges) instead of resolving each grant."""
+    return perm in PARTNER_LEVEL_PERMS.get(level, frozenset())

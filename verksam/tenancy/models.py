@@ -201,6 +201,7 @@ class PartnerGrant(TenantOwned):
     )
 
     rls_user_column = "user"  # a person may read their own grants in every tenant (rls.py)
+    rls_partner_column = "partner_tenant"  # the firm may read the grants its people hold (rls.py)
 
     class Meta:
         ordering = ["-created_at"]

@@ -54,6 +54,16 @@ class Perm(StrEnum):
     PARTNER_GRANTS_MANAGE = "partners.manage"
     AUDIT_VIEW = "audit.view"
     BILLING_VIEW = "billing.view"
+    # the accounting firm's portal (issue 11), held in the firm's own account: every firm member sees
+    # their own Mina samarbeten; these two are for the firm's administrators (TOTAL)
+    COLLABORATIONS_VIEW_ALL = "partners.collaborations_view_all"  # the whole firm's list + who has access
+    COLLABORATIONS_CREATE = "partners.collaborations_create"  # Skapa nytt samarbete
+    # documents shared between a customer and its accounting firm: create folders, decide per folder who
+    # of the customer may read or edit (the customer's TOTAL users and a FULL partner)
+    DOCUMENTS_SHARE = "documents.share"
+    # write in the portal's message channels as the accounting firm (or, as the customer's admin, read
+    # every channel of the company)
+    MESSAGES_PARTNER = "messages.partner"
 
 
 _LIGHT = frozenset({Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN})
@@ -112,12 +122,17 @@ PARTNER_FULL = frozenset(
         Perm.BALANCES_TOPUP,
         Perm.AUDIT_VIEW,
         Perm.BILLING_VIEW,
+        # the portal's Dokument and Meddelanden tabs (issue 11): what the firm shares with the customer
+        Perm.DOCUMENTS_SHARE,
+        Perm.MESSAGES_PARTNER,
     }
 )
 
 # DOMAIN.md "begränsad": employees' contact and salary data (read-only), the payroll basis,
 # receipts and expenses, and nothing else. The payroll basis reads the attested time it needs
 # itself (PAYROLL_VIEW); reading everyone's time entries (TIME_VIEW_ALL) is more than that.
+# The portal's Dokument and Meddelanden (DOCUMENTS_SHARE, MESSAGES_PARTNER) are not in DOMAIN.md's
+# list, so a LIMITED partner sees only Löneunderlag, Privata utlägg and Inköp företagskort (issue 11).
 PARTNER_LIMITED = frozenset(
     {
         Perm.EMPLOYEES_VIEW,
@@ -137,4 +152,6 @@ NEVER_FOR_PARTNERS: dict[Perm, str] = {
     Perm.PARTNER_GRANTS_MANAGE: "only the customer's TOTAL users decide which firm people get in",
     Perm.USERS_MANAGE_TOTAL: "a partner never administers the customer's own access (rule 11)",
     Perm.IDENTITY_VERIFY: "only the firm's own TOTAL users vouch for their staff's identity",
+    Perm.COLLABORATIONS_VIEW_ALL: "the firm's own portal overview; means nothing inside a customer",
+    Perm.COLLABORATIONS_CREATE: "a firm creates collaborations from its own account, never as a customer",
 }

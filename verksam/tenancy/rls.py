@@ -13,6 +13,11 @@ from django.db.models.signals import post_migrate
 POLICY = "verksam_tenant_isolation"
 TENANT_CLAUSE = "tenant_id = ANY (string_to_array(current_setting('app.tenant_ids', true), ',')::bigint[])"
 USER_CLAUSE = "{col} = NULLIF(current_setting('app.user_id', true), '')::bigint"
+# Rows that name an accounting firm (`rls_partner_column`, e.g. PartnerGrant.partner_tenant) may also
+# be *read* by that firm in scope: the firm's portal lists the grants its people hold (issue 11). A
+# separate SELECT-only policy, so the firm can never write a row into a customer's tenant.
+PARTNER_POLICY = "verksam_partner_read"
+PARTNER_CLAUSE = "{col} = ANY (string_to_array(current_setting('app.tenant_ids', true), ',')::bigint[])"
 
 
 def tenant_models():
@@ -29,12 +34,20 @@ def policy_sql(model) -> list[str]:
     user_column = getattr(model, "rls_user_column", None)
     if user_column:
         clause = f"({TENANT_CLAUSE}) OR ({USER_CLAUSE.format(col=model._meta.get_field(user_column).column)})"
-    return [
+    statements = [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS {POLICY} ON {table}",
         f"CREATE POLICY {POLICY} ON {table} USING ({clause}) WITH CHECK ({clause})",
+        f"DROP POLICY IF EXISTS {PARTNER_POLICY} ON {table}",
     ]
+    partner_column = getattr(model, "rls_partner_column", None)
+    if partner_column:
+        col = model._meta.get_field(partner_column).column
+        statements.append(
+            f"CREATE POLICY {PARTNER_POLICY} ON {table} FOR SELECT USING ({PARTNER_CLAUSE.format(col=col)})"
+        )
+    return statements
 
 
 def install_policies(using: str = "default") -> int:

@@ -272,6 +272,27 @@ def membership_invite(
 
 
 @transaction.atomic
+def invitation_create_first_admin(*, actor: Actor, email: str, name: str = "") -> Invitation:
+    """Invite the first administrator (TOTAL) of a company that has none yet: the primary contact of
+    a collaboration an accounting firm created (issue 11 "Skapa nytt samarbete"). Once the company
+    has a TOTAL user, only that user gives the TOTAL licence (rule 11)."""
+    if Membership.objects.filter(tenant_id=actor.tenant_id, licence=Licence.TOTAL).exists():
+        _require_customer_admin(actor, _("Only the company's own administrators can give the TOTAL licence."))
+    email = (email or "").strip().lower()
+    _refuse_partner_inviting_own_firm(actor, email)
+    return _invitation_create(
+        actor=actor,
+        email=email,
+        name=name,
+        licence=Licence.TOTAL,
+        employment_number="",
+        salary_form=SalaryForm.MONTHLY,
+        approver=None,
+        work_day_minutes=DEFAULT_WORK_DAY_MINUTES,
+    )
+
+
+@transaction.atomic
 def membership_update(
     *, actor: Actor, membership: Membership, new_approver: Membership | None = None, **changes
 ) -> Membership:

@@ -15,12 +15,18 @@ class NavItem:
     url_name: str
     perm: Perm | None
     section: str = "main"
+    firm_only: bool = False  # only in an accounting firm's own account (the portal, issue 11)
+    customer_only: bool = False  # only for a company's own users, not in a firm's account (issue 11)
 
 
 NAV: list[NavItem] = [
     NavItem(_("Overview"), "web:dashboard", None),
+    NavItem(_("My collaborations"), "web:portal", None, firm_only=True),
+    NavItem(_("Needs action"), "web:portal_inbox", None, firm_only=True),
     NavItem(_("Time reporting"), "web:time_week", Perm.TIME_REPORT_OWN),
     NavItem(_("Projects"), "web:project_list", Perm.PROJECTS_VIEW),
+    NavItem(_("Documents"), "web:documents", None, customer_only=True),
+    NavItem(_("Messages"), "web:messages_home", None, customer_only=True),
     NavItem(_("Attestation"), "web:attest_queue", Perm.TIME_ATTEST),
     # the employees' contact and salary data: read-only for a LIMITED partner (same perm as the API)
     NavItem(_("Users"), "web:members", Perm.EMPLOYEES_VIEW, "admin"),
@@ -42,6 +48,10 @@ def nav_for(actor, current_path: str) -> list[dict]:
     items = []
     for item in NAV:
         if item.perm is not None and not actor.has(item.perm):
+            continue
+        if item.firm_only and (actor.is_partner or not actor.tenant.is_partner):
+            continue
+        if item.customer_only and (actor.is_partner or actor.tenant.is_partner):
             continue
         url = reverse(item.url_name, args=[actor.tenant.slug])
         items.append(

@@ -5,10 +5,13 @@ from .app import urls as app_urls
 from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
+from .documents import urls as documents_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
+from .messaging import urls as messaging_urls
 from .partners import urls as partners_urls
+from .portal import urls as portal_urls
 from .projects import urls as projects_urls
 from .schedules import urls as schedules_urls
 from .styleguide import urls as styleguide_urls
@@ -23,6 +26,9 @@ urlpatterns = [
     *members_urls.urlpatterns,
     *invitations_urls.urlpatterns,
     *partners_urls.urlpatterns,
+    *portal_urls.urlpatterns,
+    *documents_urls.urlpatterns,
+    *messaging_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,
     *projects_urls.urlpatterns,

@@ -57,6 +57,9 @@ def test_limited_partner_sees_salary_data_but_not_admin():
         Perm.TIME_REPORT_OWN,
         Perm.EXPENSES_OWN,
         Perm.TIME_ATTEST_OWN,
+        # the firm's own portal administration (issue 11): meaningless inside a customer's account
+        Perm.COLLABORATIONS_VIEW_ALL,
+        Perm.COLLABORATIONS_CREATE,
     }
     assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - withheld
 

@@ -39,6 +39,32 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": set(),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": set(),
+    # the portal (issue 11): no permission, but who: any member of an accounting firm in its own account
+    # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
+    "/tenants/{tenant_id}/collaborations": set(),
+    "/tenants/{tenant_id}/portal": set(),
+    "/tenants/{tenant_id}/portal-inbox": set(),
+    # documents and messages (issue 11): folder and channel permissions decide (their selectors);
+    # partners need DOCUMENTS_SHARE / MESSAGES_PARTNER, and what they may not see answers 404
+    **{
+        path: set()
+        for path in (
+            "/tenants/{tenant_id}/document-collaborations",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/folders",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/bin",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/storage",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/notifications",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/documents",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
+            "/tenants/{tenant_id}/documents/{document_id}",
+            "/tenants/{tenant_id}/documents/{document_id}/download",
+            "/tenants/{tenant_id}/message-collaborations",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
+            "/tenants/{tenant_id}/message-attachments/{attachment_id}",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/notifications",
+        )
+    },
 }
 
 # (web page, API read of the same data); "{member}" and "{member_id}": the employee's membership
@@ -68,11 +94,37 @@ PAIRS = [
     ("web:schedules", "/tenants/{tenant_id}/schedule-templates"),
     ("web:member_schedule {member}", "/tenants/{tenant_id}/members/{member_id}/schedules"),
     ("web:my_schedule", "/tenants/{tenant_id}/time/schedule"),
+    ("web:portal_customer", "/tenants/{tenant_id}/portal"),
+]
+# Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
+# (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
+FIRM_PAIRS = [
+    ("web:portal", "/tenants/{tenant_id}/collaborations"),
+    ("web:portal_inbox", "/tenants/{tenant_id}/portal-inbox"),
 ]
 WEB_ONLY = {
     "web:dashboard": "the start page (every actor)",
     "web:audit": "the audit log has no API yet",
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
+    "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
+    # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
+    # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
+    **{
+        f"web:{name}": "needs a collaboration, folder, file or channel (documents and messaging tests)"
+        for name in (
+            "documents",
+            "documents_browse",
+            "documents_bin",
+            "documents_notifications",
+            "documents_document",
+            "documents_download",
+            "documents_folder_zip",
+            "messages_home",
+            "messages",
+            "messages_thread",
+            "messages_attachment",
+        )
+    },
 }
 # forms and actions of a write: their writes are refused in the services (the service-level matrices)
 WRITE_PAGES = {
@@ -88,6 +140,19 @@ WRITE_PAGES = {
     "web:member_invite",
     "web:member_personnummer_confirm",
     "web:partner_grant_revoke",
+    "web:portal_collaboration_create",
+    "web:documents_folder_create",
+    "web:documents_folder_edit",
+    "web:documents_folder_delete",
+    "web:documents_folder_restore",
+    "web:documents_upload",
+    "web:documents_rename",
+    "web:documents_move",
+    "web:documents_delete",
+    "web:documents_restore",
+    "web:messages_post",
+    "web:messages_read",
+    "web:messages_notifications",
     "web:project_complete",
     "web:project_create",
     "web:project_detail",  # shows a project with its edit controls; needs a project (project tests)
@@ -130,6 +195,25 @@ API_ONLY = {
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
+    **{
+        path: "needs a collaboration, folder, file or channel (documents and messaging tests)"
+        for path in (
+            "/tenants/{tenant_id}/document-collaborations",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/folders",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/bin",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/storage",
+            "/tenants/{tenant_id}/document-collaborations/{firm_id}/notifications",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/documents",
+            "/tenants/{tenant_id}/document-folders/{folder_id}/zip",
+            "/tenants/{tenant_id}/documents/{document_id}",
+            "/tenants/{tenant_id}/documents/{document_id}/download",
+            "/tenants/{tenant_id}/message-collaborations",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/channels/{key}/messages",
+            "/tenants/{tenant_id}/message-attachments/{attachment_id}",
+            "/tenants/{tenant_id}/message-collaborations/{firm_id}/notifications",
+        )
+    },
 }
 
 
@@ -212,11 +296,20 @@ def test_every_tenant_read_of_the_api_answers_by_its_permission(request, tenant,
 
 
 def test_every_page_and_read_is_paired_or_explained():
-    paired_web = {spec.split()[0] for spec, _ in PAIRS}
+    paired_web = {spec.split()[0] for spec, _ in PAIRS + FIRM_PAIRS}
     pages = {f"web:{p.name}" for _route, p in _web_routes()}
     assert pages - paired_web - set(WEB_ONLY) - WRITE_PAGES == set()
     reads = {path for path, _view in _api_reads()}
-    assert reads - {path for _, path in PAIRS} - set(API_ONLY) == set()
+    assert reads - {path for _, path in PAIRS + FIRM_PAIRS} - set(API_ONLY) == set()
+
+
+@pytest.mark.parametrize(("page", "endpoint"), FIRM_PAIRS)
+def test_firm_pages_and_reads_agree(partner_full, partner_firm, stranger, page, endpoint):
+    # the firm's TOTAL user (partner_full) and a person of another company
+    for user, expected in ((partner_full, 200), (stranger, 404)):
+        web = login_client(user).get(reverse(page, args=[partner_firm.slug])).status_code
+        api_response = api_client(user).get(_api_url(partner_firm, endpoint))
+        assert (web, api_response.status_code) == (expected, expected), (page, endpoint, user)
 
 
 @pytest.mark.parametrize(("role", "level"), LEVELS)
