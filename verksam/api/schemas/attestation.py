@@ -25,7 +25,6 @@ class QueueRowOut(Schema):
     days_locked: int
     days_attested: int
     total_minutes: int
-    time_bank_minutes: int = Field(description="The time bank (tidsbank/flex) at the end of the period")
     scheduled_minutes: int = Field(0, description="The work schedule's time over the whole period")
     days_short: int = Field(
         0, description="Days up to yesterday with some time but less than the schedule (not confirmed)"
