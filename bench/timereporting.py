@@ -210,8 +210,78 @@ def bench_absence_range(tenant) -> None:
     )
 
 
+def _attested_year(n_employees: int, slug: str):
+    """A company whose `n_employees` have a year of attested weekdays with stored contributions."""
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.scope import tenant_scope
+    from verksam.tenancy.tests.factories import MembershipFactory, TenantFactory, UserFactory
+    from verksam.timereporting.models import DayLock, DayStatus
+
+    tenant = TenantFactory(slug=slug)
+    approver = MembershipFactory(
+        tenant=tenant, user=UserFactory(email=f"boss@{slug}.test"), licence=Licence.TOTAL
+    )
+    days = _weekdays(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    attested_at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    with tenant_scope(tenant.pk):
+        members = [
+            MembershipFactory(
+                tenant=tenant,
+                user=UserFactory(email=f"y{i}@{slug}.test"),
+                licence=Licence.LIGHT,
+                approver=approver,
+            )
+            for i in range(n_employees)
+        ]
+        DayLock.objects.bulk_create(
+            [
+                DayLock(
+                    tenant=tenant, membership=m, date=d, status=DayStatus.ATTESTED, attested_at=attested_at,
+                    scheduled_minutes=480, worked_minutes=480 + i % 60, flex_minutes=i % 60,
+                    bank_minutes=i % 7,
+                )
+                for i, m in enumerate(members)
+                for d in days
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+    return tenant, approver.user, len(members) * len(days)
+
+
+def bench_balances() -> None:
+    """Flex and time-bank balances in the queue for 200 employees × 12 months of attested days."""
+    counts = {}
+    for n in (20, N_EMPLOYEES):
+        tenant, boss, n_days = _attested_year(n, f"flex{n}")
+        client = Client()
+        client.force_login(boss)
+        path = f"/t/{tenant.slug}/attestation/?period={PERIOD}"
+        client.get(path)  # warm up
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        elapsed = time.perf_counter() - began
+        counts[n] = len(ctx.captured_queries)
+        from verksam.accounts.services import api_token_create
+
+        _t, secret = api_token_create(user=boss, name="bench-flex")
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        url = f"/api/v1/tenants/{tenant.pk}/attestation/queue?period={PERIOD}"
+        began_api = time.perf_counter()
+        api_status = api.get(url).status_code
+        elapsed_api = time.perf_counter() - began_api
+        print(
+            f"  queue with flex + bank, {n:3d} employees × 12 months ({n_days} attested days)  "
+            f"HTTP {response.status_code}  {counts[n]:3d} queries  {elapsed * 1000:6.0f} ms "
+            f"(API {api_status}: {elapsed_api * 1000:.0f} ms)"
+        )
+    verdict = "constant" if counts[20] == counts[N_EMPLOYEES] else "GROWS WITH EMPLOYEES"
+    print(f"  balances query count: {verdict}")
+
+
 def run(tenant, owner) -> None:
     print("Time reporting:")
     bench_api_create(tenant, owner)
     bench_queue_and_bulk_attest()
     bench_absence_range(tenant)
+    bench_balances()

@@ -30,7 +30,9 @@ from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timecodes.models import TimeSettings
 from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
+from verksam.timereporting import balances as time_balances
 from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting.worktime import code_totals
 
 from .models import Delegation, PeriodClose
 
@@ -149,6 +151,17 @@ def attest_route(*, actor: Actor, membership: Membership, today: dt.date | None 
     return Route(membership, _on_behalf_of(actor, membership, held))
 
 
+def may_read_balances(*, actor: Actor, membership: Membership) -> bool:
+    """Who may read another employee's flex and time bank: who administers users (USERS_MANAGE, as
+    the time bank's adjustments) and whoever may attest the employee today (their approver, a
+    substitute, TIME_ATTEST_ALL); everyone reads their own through their own pages."""
+    if membership.tenant_id != actor.tenant_id:
+        return False
+    if is_own(actor, membership) or actor.has(Perm.USERS_MANAGE):
+        return True
+    return actor.has(Perm.TIME_ATTEST) and attest_route(actor=actor, membership=membership) is not None
+
+
 def is_own(actor: Actor, membership: Membership) -> bool:
     # By person, not by the actor's membership: a partner acting through its grant may also hold an
     # (inactive) membership of the customer, and its own time is still its own (issue 7 item 1).
@@ -184,7 +197,8 @@ class QueueRow:
     time_codes: list[CodeTotal] = field(default_factory=list)
     absence_types: list[CodeTotal] = field(default_factory=list)
     status: str = STATUS_INCOMPLETE
-    time_bank_minutes: int = 0  # the balance at the end of the period (tidsbank/flex)
+    time_bank_minutes: int = 0  # the time bank as of the period's end (or the date asked), attested
+    flex_minutes: int = 0  # flex as of the same date, attested
     # The work schedule's time over the whole period, and over its days up to yesterday (what the
     # reported time is measured against: "120:00 av 128:00").
     scheduled_minutes: int = 0
@@ -215,6 +229,10 @@ class QueueRow:
     def scheduled_hours(self) -> str:
         return hm(self.scheduled_minutes)
 
+    @property
+    def flex_hours(self) -> str:
+        return hm(self.flex_minutes)
+
 
 def _status(row: QueueRow) -> str:
     if row.days_locked:
@@ -225,12 +243,18 @@ def _status(row: QueueRow) -> str:
 
 
 def attestation_queue(
-    *, actor: Actor, period: Period, today: dt.date | None = None, waiting_only: bool = False
+    *,
+    actor: Actor,
+    period: Period,
+    today: dt.date | None = None,
+    waiting_only: bool = False,
+    as_of: dt.date | None = None,
 ) -> list[QueueRow]:
     """One row per employee the actor may attest: days reported, missing (scheduled days before today
     with nothing reported and not locked), short, open, locked and attested, minutes per time code and
-    absence type, the scheduled time, the time bank at the period's end, and the status. Eight
-    queries whatever the number of employees."""
+    absence type, the scheduled time, flex and the time bank as of `as_of` (default: the period's end;
+    attested days only), and the status. A constant number of queries whatever the number of
+    employees."""
     today = today or timezone.localdate()
     # Inactive employees too: their time stays in the queue until it is attested, because payroll
     # needs their last period (issue 8 item 7); below, they show only while something is unattested.
@@ -278,14 +302,15 @@ def attestation_queue(
     histories = schedule_histories(membership_ids=ids)
     last_due = min(period.end, today - dt.timedelta(days=1))
     result = []
-    bank = time_selectors.time_bank_balance(membership_ids=ids, until=period.end)
+    balances = time_balances.balances(membership_ids=ids, as_of=as_of or period.end)
     for pk, row in rows.items():
         days, states = reported[pk], status[pk]
         scheduled = histories[pk].minutes_between(period.start, period.end)
         due = [d for d, minutes in scheduled.items() if minutes and d <= last_due]
         row.scheduled_minutes = sum(scheduled.values())
         row.scheduled_due_minutes = sum(scheduled[d] for d in due)
-        row.time_bank_minutes = bank.get(pk, 0)
+        row.time_bank_minutes = balances[pk].bank_minutes
+        row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
@@ -363,6 +388,8 @@ class DayRow:
         confirmed = bool(self.lock is not None and self.lock.confirmed_short)
         return self.minutes < self.scheduled_minutes and not confirmed
 
+    balance: Any = None  # timereporting.balances.DayBalance: scheduled, worked, flex, bank
+
     @property
     def hours(self) -> str:
         return hm(self.minutes)
@@ -394,12 +421,27 @@ class DayRow:
         return self.status == ATTESTED
 
 
+@dataclass(frozen=True)
+class PayrollCodeTotal:
+    """Minutes of one PAXml code over the period, by the classification (timereporting.worktime)."""
+
+    paxml_code: str
+    minutes: int
+    is_deviation: bool
+
+    @property
+    def hours(self) -> str:
+        return hm(self.minutes)
+
+
 @dataclass
 class EmployeePeriod:
     membership: Membership
     period: Period
     days: list[DayRow]
     total_minutes: int
+    balances: Any = None  # timereporting.balances.BalanceView over the period
+    payroll_codes: list[PayrollCodeTotal] = field(default_factory=list)
 
     @property
     def scheduled_minutes(self) -> int:
@@ -418,9 +460,12 @@ class EmployeePeriod:
         return hm(self.total_minutes)
 
 
-def employee_period(*, membership: Membership, period: Period) -> EmployeePeriod:
-    """Every day of `membership`'s period with its entries, scheduled time, status and open rejection
-    (four queries)."""
+def employee_period(
+    *, membership: Membership, period: Period, as_of: dt.date | None = None
+) -> EmployeePeriod:
+    """Every day of `membership`'s period with its entries, status, open rejection, scheduled time,
+    flex and bank (stored when attested, a preview otherwise), the period's minutes per payroll code,
+    and the balances as of `as_of` (default: the period's end). A constant number of queries."""
     ids = [membership.pk]
     history: ScheduleHistory = schedule_history(membership_id=membership.pk)
     by_day: dict[dt.date, DayRow] = {
@@ -441,8 +486,18 @@ def employee_period(*, membership: Membership, period: Period) -> EmployeePeriod
         if row.rejection is None and row.is_open:
             row.rejection = rejection
     days = [by_day[d] for d in period.days]
+    view = time_balances.balance_view(
+        membership_id=membership.pk, start=period.start, end=period.end, as_of=as_of
+    )
+    for day in days:
+        day.balance = view.days[day.date]
     return EmployeePeriod(
-        membership=membership, period=period, days=days, total_minutes=sum(d.minutes for d in days)
+        membership=membership,
+        period=period,
+        days=days,
+        total_minutes=sum(d.minutes for d in days),
+        balances=view,
+        payroll_codes=[PayrollCodeTotal(*t) for t in code_totals(view.results.values())],
     )
 
 

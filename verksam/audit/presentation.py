@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "activity.update": _("Activity changed"),
     "payroll_code.set": _("Payroll code set"),
     "payroll_code.clear": _("Payroll code removed"),
+    "timecodes.fix_defaults": _("Default codes corrected"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
 }
@@ -168,6 +169,10 @@ FIELD_LABELS = {
     "absence_type": _("Type of absence"),
     "extent": _("Extent (%)"),
     "days": _("Working days"),
+    "time_bank_factor_pct": _("Time bank factor (hundredths)"),
+    "allow_negative_time_bank": _("Allow a negative time bank"),
+    "excess_time_rule": _("Time beyond the schedule"),
+    "changes": _("Changes"),
 }
 
 # Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the

@@ -18,6 +18,36 @@ class TimeBankEffect(models.TextChoices):
     NONE = "none", _("No effect")
 
 
+class TimeCodeKind(models.TextChoices):
+    """What a time code's minutes are to payroll (DOMAIN.md "Working time").
+
+    - WORKED: ordinary worked time; fills the schedule (TID for monthly staff, ARB for hourly), and
+      what lies beyond the schedule is flex or mertid/övertid by the company's rule;
+    - OVERTIME: worked time the employee reports as övertid (ÖT1–5, paid) or komp (ÖK1–5, to the
+      time bank at the code's factor); it is compensated by its own code, so it is not flex;
+    - SUPPLEMENT: OB, jour, beredskap: reported *on top of* worked hours (an evening hour is TID/ARB
+      and OB1), never instead of them: not worked time, not flex, not in the day's 24 h;
+    - NOT_WORKED: paid time that is not working time under Arbetstidslagen (restid)."""
+
+    WORKED = "worked", _("Worked time")
+    OVERTIME = "overtime", _("Overtime (paid or to the time bank)")
+    SUPPLEMENT = "supplement", _("Supplement on top of worked time (OB, jour, beredskap)")
+    NOT_WORKED = "not_worked", _("Not worked time (restid)")
+
+
+class ExcessTimeRule(models.TextChoices):
+    """What ordinary time beyond the day's schedule becomes (the company's rule)."""
+
+    FLEX = "flex", _("Flex: time beyond the schedule goes to the flex balance")
+    PAID = "paid", _("Paid: time beyond the schedule is mertid up to full time, then övertid (ÖT1)")
+
+
+# A time code's time bank factor is stored in hundredths (DESIGN.md rule 14: no Decimal columns):
+# 100 = 1 h in the bank per hour, 150 = 1.5 h (enkel övertid as komp), 200 = 2 h.
+BANK_FACTOR_ONE = 100
+MAX_BANK_FACTOR = 1000
+
+
 class PayrollSystem(models.TextChoices):
     """Targets of the payroll file (DOMAIN.md "PAXml 2.0": other targets)."""
 
@@ -71,9 +101,17 @@ class TimeCode(TenantOwned):
 
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
+    # Kept equal to `kind in (WORKED, OVERTIME)` by the services (older clients still send it).
     counts_as_worked = models.BooleanField(_("counts as worked time"), default=True)
+    kind = models.CharField(
+        _("kind of time"), max_length=12, choices=TimeCodeKind.choices, default=TimeCodeKind.WORKED
+    )
     time_bank_effect = models.CharField(
         _("time bank"), max_length=10, choices=TimeBankEffect.choices, default=TimeBankEffect.NONE
+    )
+    # Hundredths: how many minutes one reported minute moves the time bank (150 = ÖK at 1.5).
+    time_bank_factor_pct = models.PositiveSmallIntegerField(
+        _("time bank factor (hundredths)"), default=BANK_FACTOR_ONE
     )
     paxml_code = models.CharField(_("PAXml code"), max_length=7, blank=True, default="")
     is_default = models.BooleanField(_("default for new entries"), default=False)
@@ -94,10 +132,21 @@ class TimeCode(TenantOwned):
                 name="timecodes_timecode_one_default",
                 violation_error_message=_("Only one time code can be the default."),
             ),
+            models.CheckConstraint(
+                condition=Q(time_bank_factor_pct__gte=1, time_bank_factor_pct__lte=MAX_BANK_FACTOR),
+                name="timecodes_timecode_bank_factor_range",
+                violation_error_message=_("The time bank factor must be from 0.01 to 10."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_bank_factor(self) -> str:
+        """The factor for display: "1.5" (hundredths as a decimal, never a float)."""
+        whole, rest = divmod(self.time_bank_factor_pct, 100)
+        return f"{whole}.{rest:02d}".rstrip("0").rstrip(".")
 
 
 class AbsenceType(TenantOwned):
@@ -175,6 +224,14 @@ class TimeSettings(TenantOwned):
     reminders_enabled = models.BooleanField(_("send reminders"), default=True)
     reminder_days_before = models.PositiveSmallIntegerField(
         _("reminder days before the period ends"), default=3
+    )
+    # Komp-ledig beyond the time bank is refused unless the company allows a negative balance.
+    allow_negative_time_bank = models.BooleanField(_("allow a negative time bank"), default=False)
+    excess_time_rule = models.CharField(
+        _("time beyond the schedule"),
+        max_length=10,
+        choices=ExcessTimeRule.choices,
+        default=ExcessTimeRule.FLEX,
     )
 
     class Meta:

@@ -15,40 +15,53 @@ from verksam.tenancy.permissions import Perm
 from verksam.tenancy.scope import current_tenant_ids, has_scope, tenant_scope
 
 from .models import (
+    BANK_FACTOR_ONE,
+    MAX_BANK_FACTOR,
     PAXML_TIME_CODES,
     AbsenceType,
     Activity,
+    ExcessTimeRule,
     PayrollCode,
     PayrollSystem,
     TimeBankEffect,
     TimeCode,
+    TimeCodeKind,
     TimeSettings,
 )
+
+# Kinds of time that count as worked time (TimeCode.counts_as_worked follows the kind).
+WORKED_KINDS = (TimeCodeKind.WORKED, TimeCodeKind.OVERTIME)
 
 MAX_REMINDER_DAYS = 14
 
 # --- the Swedish default set ---------------------------------------------------------------------------
-# (code, name, counts_as_worked, time bank effect, PAXml tidkod from PAXML_TIME_CODES, is_default).
-# Restid and jour are not working time under Arbetstidslagen (they are paid by their own payroll
-# codes); OB is worked time at inconvenient hours; komp in is worked overtime saved to the time bank.
-DEFAULT_TIME_CODES: list[tuple[str, str, bool, str, str, bool]] = [
-    ("NORM", "Normaltid", True, TimeBankEffect.NONE, "ARB", True),
-    ("OT50", "Övertid 50 %", True, TimeBankEffect.NONE, "ÖT1", False),
-    ("OT100", "Övertid 100 %", True, TimeBankEffect.NONE, "ÖT2", False),
-    ("RES", "Restid", False, TimeBankEffect.NONE, "RE1", False),
-    ("JOUR", "Jour", False, TimeBankEffect.NONE, "JR1", False),
-    ("OB", "OB (obekväm arbetstid)", True, TimeBankEffect.NONE, "OB1", False),
-    ("KOMPIN", "Komp in (till tidsbank)", True, TimeBankEffect.ADD, "ÖK1", False),
+# (code, name, kind, time bank effect, bank factor in hundredths, PAXml tidkod, is_default), checked
+# against DOMAIN.md's code list and ref/paxml/paxml-2.0.xsd (tidkodTYPE). Normaltid is TID: the
+# classification (timereporting.worktime) reads it per salary form, TID for monthly and ARB for
+# hourly staff. Övertid is paid (ÖT1/ÖT2); komp in goes to the time bank (ÖK1). Restid is not
+# working time under Arbetstidslagen (RE1); OB, jour and beredskap are supplements reported on top
+# of the worked hours (OB1, JR1, BE1), never instead of them.
+DEFAULT_TIME_CODES: list[tuple[str, str, str, str, int, str, bool]] = [
+    ("NORM", "Normaltid", TimeCodeKind.WORKED, TimeBankEffect.NONE, 100, "TID", True),
+    ("OT50", "Övertid 50 %", TimeCodeKind.OVERTIME, TimeBankEffect.NONE, 100, "ÖT1", False),
+    ("OT100", "Övertid 100 %", TimeCodeKind.OVERTIME, TimeBankEffect.NONE, 100, "ÖT2", False),
+    ("RES", "Restid", TimeCodeKind.NOT_WORKED, TimeBankEffect.NONE, 100, "RE1", False),
+    ("JOUR", "Jour", TimeCodeKind.SUPPLEMENT, TimeBankEffect.NONE, 100, "JR1", False),
+    ("OB", "OB (obekväm arbetstid)", TimeCodeKind.SUPPLEMENT, TimeBankEffect.NONE, 100, "OB1", False),
+    ("KOMPIN", "Komp in (till tidsbank)", TimeCodeKind.OVERTIME, TimeBankEffect.ADD, 100, "ÖK1", False),
+    ("BER", "Beredskap", TimeCodeKind.SUPPLEMENT, TimeBankEffect.NONE, 100, "BE1", False),
 ]
-# (code, name, PAXml tidkod, time bank effect, requires the child's personnummer)
+# (code, name, PAXml tidkod, time bank effect, requires the child's personnummer). Permission is PEM;
+# PAP is pappaledig (the 10 days at a child's birth), its own type.
 DEFAULT_ABSENCE_TYPES: list[tuple[str, str, str, str, bool]] = [
     ("SJK", "Sjuk", "SJK", TimeBankEffect.NONE, False),
     ("VAB", "VAB (vård av barn)", "VAB", TimeBankEffect.NONE, True),
     ("SEM", "Semester", "SEM", TimeBankEffect.NONE, False),
     ("FPE", "Föräldraledig", "FPE", TimeBankEffect.NONE, False),
     ("TJL", "Tjänstledig", "TJL", TimeBankEffect.NONE, False),
-    ("PAP", "Permission", "PAP", TimeBankEffect.NONE, False),
+    ("PEM", "Permission", "PEM", TimeBankEffect.NONE, False),
     ("KOM", "Komp-ledig", "KOM", TimeBankEffect.SUBTRACT, False),
+    ("PAP", "Pappaledig", "PAP", TimeBankEffect.NONE, False),
 ]
 # (code, name, invoiceable by default)
 DEFAULT_ACTIVITIES: list[tuple[str, str, bool]] = [
@@ -106,15 +119,17 @@ def _install_rows(tenant_id: int) -> dict[str, list[str]]:
     installed: dict[str, list[str]] = {"time_codes": [], "absence_types": [], "activities": []}
     have_default = TimeCode.objects.filter(is_default=True).exists()
     existing = set(TimeCode.objects.values_list("code", flat=True))
-    for order, (code, name, worked, effect, paxml, is_default) in enumerate(DEFAULT_TIME_CODES):
+    for order, (code, name, kind, effect, factor, paxml, is_default) in enumerate(DEFAULT_TIME_CODES):
         if code in existing:
             continue
         time_code = TimeCode(
             tenant_id=tenant_id,
             code=code,
             name=name,
-            counts_as_worked=worked,
+            kind=kind,
+            counts_as_worked=kind in WORKED_KINDS,
             time_bank_effect=effect,
+            time_bank_factor_pct=factor,
             paxml_code=paxml,
             is_default=is_default and not have_default,
             sort_order=(order + 1) * 10,
@@ -286,7 +301,9 @@ TIME_CODE_FIELDS = {
     "code",
     "name",
     "counts_as_worked",
+    "kind",
     "time_bank_effect",
+    "time_bank_factor_pct",
     "paxml_code",
     "is_default",
     "is_active",
@@ -294,8 +311,45 @@ TIME_CODE_FIELDS = {
 }
 
 
+def _clean_kind(time_code: TimeCode, changes: dict) -> None:
+    """The kind decides counts_as_worked; a client that sends only counts_as_worked (older forms and
+    API clients) keeps a supplement or overtime kind that agrees with it, else gets worked/not worked.
+    A supplement (OB, jour, beredskap) lies on top of worked time, so it never moves the time bank."""
+    if "kind" in changes:
+        if changes["kind"] not in TimeCodeKind.values:
+            raise DomainError(
+                _("Choose what kind of time the code is."), code="invalid_kind", extra={"field": "kind"}
+            )
+    elif "counts_as_worked" in changes:
+        current = time_code.kind
+        if bool(changes["counts_as_worked"]) != (current in WORKED_KINDS):
+            changes["kind"] = TimeCodeKind.WORKED if changes["counts_as_worked"] else TimeCodeKind.NOT_WORKED
+    if "kind" in changes:
+        changes["counts_as_worked"] = changes["kind"] in WORKED_KINDS
+    if "time_bank_factor_pct" in changes:
+        factor = changes["time_bank_factor_pct"]
+        if not isinstance(factor, int) or isinstance(factor, bool) or not 1 <= factor <= MAX_BANK_FACTOR:
+            raise DomainError(
+                _("The time bank factor must be from 0.01 to 10."),
+                code="invalid_time_bank_factor",
+                extra={"field": "time_bank_factor_pct"},
+            )
+    kind = changes.get("kind", time_code.kind)
+    effect = changes.get("time_bank_effect", time_code.time_bank_effect)
+    if kind == TimeCodeKind.SUPPLEMENT and effect != TimeBankEffect.NONE:
+        raise DomainError(
+            _(
+                "A supplement (OB, jour, beredskap) is paid on top of worked time "
+                "and cannot move the time bank."
+            ),
+            code="supplement_time_bank",
+            extra={"field": "time_bank_effect"},
+        )
+
+
 def _time_code_save(actor: Actor, time_code: TimeCode, changes: dict, action: str) -> TimeCode:
     _clean_changes(time_code, changes, duplicate_message=_("Another time code already has that code."))
+    _clean_kind(time_code, changes)
     is_default = changes.get("is_default", time_code.is_default)
     is_active = changes.get("is_active", time_code.is_active)
     if is_default and not is_active:
@@ -324,8 +378,10 @@ def time_code_create(
     actor: Actor,
     code: str,
     name: str,
-    counts_as_worked: bool = True,
+    counts_as_worked: bool | None = None,
+    kind: str | None = None,
     time_bank_effect: str = TimeBankEffect.NONE,
+    time_bank_factor_pct: int = BANK_FACTOR_ONE,
     paxml_code: str = "",
     is_default: bool = False,
     sort_order: int = 0,
@@ -333,11 +389,14 @@ def time_code_create(
     """Add a time code with a unique code and a PAXml tidkod from the schema's list; a new default
     replaces the old one."""
     actor.require(Perm.SETTINGS_MANAGE)
+    if kind is None:
+        kind = TimeCodeKind.NOT_WORKED if counts_as_worked is False else TimeCodeKind.WORKED
     changes = {
         "code": code,
         "name": name,
-        "counts_as_worked": counts_as_worked,
+        "kind": kind,
         "time_bank_effect": time_bank_effect,
+        "time_bank_factor_pct": time_bank_factor_pct,
         "paxml_code": paxml_code,
         "is_default": is_default,
         "sort_order": sort_order,
@@ -467,12 +526,20 @@ def payroll_code_set(
 
 # --- settings --------------------------------------------------------------------------------------------
 
-TIME_SETTINGS_FIELDS = {"period_start_day", "payroll_system", "reminders_enabled", "reminder_days_before"}
+TIME_SETTINGS_FIELDS = {
+    "period_start_day",
+    "payroll_system",
+    "reminders_enabled",
+    "reminder_days_before",
+    "allow_negative_time_bank",
+    "excess_time_rule",
+}
 
 
 @transaction.atomic
 def time_settings_update(*, actor: Actor, **changes: Any) -> TimeSettings:
-    """Change the deviation period's start day (1–28), the payroll system and the reminders."""
+    """Change the deviation period's start day (1–28), the payroll system, the reminders, whether the
+    time bank may go below zero and what time beyond the schedule becomes (flex or paid)."""
     actor.require(Perm.SETTINGS_MANAGE)
     _unknown(changes, TIME_SETTINGS_FIELDS)
     if "period_start_day" in changes:
@@ -492,6 +559,12 @@ def time_settings_update(*, actor: Actor, **changes: Any) -> TimeSettings:
                 code="invalid_reminder_days",
                 extra={"field": "reminder_days_before"},
             )
+    if "excess_time_rule" in changes and changes["excess_time_rule"] not in ExcessTimeRule.values:
+        raise DomainError(
+            _("Choose what time beyond the schedule becomes."),
+            code="invalid_excess_time_rule",
+            extra={"field": "excess_time_rule"},
+        )
     if "payroll_system" in changes and changes["payroll_system"] not in PayrollSystem.values:
         raise DomainError(
             _("Unknown payroll system."), code="invalid_payroll_system", extra={"field": "payroll_system"}

@@ -200,6 +200,14 @@ class DayLock(TenantOwned):
     # rapportera" on a scheduled day without time): the day counts as reported, not as short
     # (issue 8 item 5).
     confirmed_short = models.BooleanField(_("confirmed as reported"), default=False)
+    # What the day contributed when it was attested (worktime.classify_day with the schedule, codes
+    # and settings of that moment): flex and time bank balances are sums of these, so changing a
+    # time code or a schedule later never moves a balance already attested (issue 8 item 2).
+    # Null while the day is only locked; a reopen deletes the row.
+    scheduled_minutes = models.IntegerField(null=True, blank=True, editable=False)
+    worked_minutes = models.IntegerField(null=True, blank=True, editable=False)
+    flex_minutes = models.IntegerField(null=True, blank=True, editable=False)
+    bank_minutes = models.IntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["date"]

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds
-from verksam.core.duration import format_minutes, wall_clock_minutes
+from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.projects.selectors import project_can_report
@@ -18,10 +18,12 @@ from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
-from verksam.timecodes.models import TimeCode
+from verksam.timecodes.models import TimeCode, TimeCodeKind, TimeSettings
 
 from .absence import check_child, check_entry_day
+from .balances import entry_facts, projected_bank
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
+from .worktime import bank_minutes
 
 # Whole-day absence without a stated time counts as the scheduled time of that day in the employee's
 # work schedule (DOMAIN.md "Working time": 360 for a 75 % part-timer, 0 on a day off or a röd dag);
@@ -163,9 +165,20 @@ def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
     return minutes
 
 
+def _is_supplement(entry: TimeEntry) -> bool:
+    return entry.time_code is not None and entry.time_code.kind == TimeCodeKind.SUPPLEMENT
+
+
 def _check_day(entry: TimeEntry) -> None:
-    """No overlap with the same employee's other entries that day, and at most 24 h in the day."""
-    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
+    """No overlap with the same employee's other entries that day, and at most 24 h in the day.
+
+    Supplements (OB, jour, beredskap) lie on top of worked hours (DOMAIN.md "Working time"): they
+    overlap the worked entry they belong to and are not counted in the day's 24 h."""
+    if _is_supplement(entry):
+        return
+    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date).exclude(
+        time_code__kind=TimeCodeKind.SUPPLEMENT
+    )
     if entry.pk is not None:
         others = others.exclude(pk=entry.pk)
     total = entry.minutes
@@ -280,6 +293,34 @@ def _check_absence(entry: TimeEntry, fields: set[str] | None) -> None:
         entry.child_special_reasons = False
 
 
+def _check_time_bank(entry: TimeEntry) -> None:
+    """Komp-ledig (or any entry drawing the time bank) may not take the bank below zero unless the
+    company allows a negative balance (TimeSettings.allow_negative_time_bank; issue 8 item 2). The
+    bank counted is everything registered, attested or not, whatever its date."""
+    drawn = bank_minutes([entry_facts(entry)])
+    if drawn >= 0:
+        return
+    settings = TimeSettings.objects.only("allow_negative_time_bank").first()
+    if settings is not None and settings.allow_negative_time_bank:
+        return
+    balance = projected_bank(membership_id=entry.membership_id, exclude_entry_id=entry.pk)
+    if balance + drawn < 0:
+        raise error(
+            _(
+                "The time bank holds %(balance)s h; %(hours)s h of %(name)s would take it below zero. "
+                "Choose fewer hours or another type of absence."
+            )
+            % {
+                "balance": hm(balance),
+                "hours": hm(-drawn),
+                "name": str(entry.absence_type or entry.time_code),
+            },
+            "time_bank_exceeded",
+            "minutes",
+            balance_minutes=balance,
+        )
+
+
 def _default_invoiceable(entry: TimeEntry) -> int:
     project = entry.project
     if entry.kind != EntryKind.WORK or project is None:
@@ -313,6 +354,7 @@ def prepare_entry(
     entry.minutes = _resolve_minutes(entry, minutes)
     _check_day(entry)
     check_entry_day(entry, confirm_work=confirm_work)
+    _check_time_bank(entry)
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:
             entry.invoiceable_minutes = _default_invoiceable(entry)

@@ -4,16 +4,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import NotFound
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
-from verksam.timecodes.models import AbsenceType, Activity, TimeBankEffect, TimeCode
+from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
+from .balances import balances
 from .models import AbsenceRange, DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
 from .rules import reporting_actor, target_membership
 
@@ -143,50 +143,10 @@ def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[D
 
 
 def time_bank_balance(*, membership_ids: Iterable[int], until: dt.date) -> dict[int, int]:
-    """`{membership_id: minutes}` of the time bank (tidsbank/flex) up to and including `until`.
-
-    Entries move the bank by their time code's or absence type's `time_bank_effect` (+ for ADD,
-    − for SUBTRACT, e.g. komp-ledig), plus manual adjustments. Two aggregate queries for any
-    number of employees."""
-    ids = list(membership_ids)
-    balances = dict.fromkeys(ids, 0)
-    if not ids:
-        return balances
-    minutes = F("minutes")
-    moved = (
-        TimeEntry.objects.filter(membership_id__in=ids, date__lte=until)
-        .filter(
-            Q(time_code__time_bank_effect__in=[TimeBankEffect.ADD, TimeBankEffect.SUBTRACT])
-            | Q(absence_type__time_bank_effect__in=[TimeBankEffect.ADD, TimeBankEffect.SUBTRACT])
-        )
-        .values("membership_id")
-        .annotate(
-            total=Sum(
-                Case(
-                    When(time_code__time_bank_effect=TimeBankEffect.ADD, then=minutes),
-                    When(time_code__time_bank_effect=TimeBankEffect.SUBTRACT, then=-minutes),
-                    When(absence_type__time_bank_effect=TimeBankEffect.ADD, then=minutes),
-                    When(absence_type__time_bank_effect=TimeBankEffect.SUBTRACT, then=-minutes),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-        .values_list("membership_id", "total")
-    )
-    for membership_id, total in moved:
-        balances[membership_id] += total or 0
-    adjusted = (
-        TimeBankAdjustment.objects.filter(membership_id__in=ids, date__lte=until)
-        .values("membership_id")
-        # Summed as a float: adjustments are bounded (core.bounds), but one stored before the bound
-        # existed must not overflow SQLite's 64-bit SUM and break every page that shows the bank.
-        .annotate(total=Sum(Cast("minutes", output_field=FloatField())))
-        .values_list("membership_id", "total")
-    )
-    for membership_id, total in adjusted:
-        balances[membership_id] += round(total or 0)
-    return balances
+    """`{membership_id: minutes}` of the time bank up to and including `until`: what the attested days
+    contributed when they were attested, plus manual adjustments (balances.py; two queries)."""
+    result = balances(membership_ids=membership_ids, as_of=until)
+    return {mid: b.bank_minutes for mid, b in result.items()}
 
 
 def time_bank_adjustments(*, membership_id: int) -> QuerySet[TimeBankAdjustment]:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
 from . import absence
+from .balances import day_results
 from .mails import behalf_mail_send
 from .models import AbsenceRange, DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
 from .rules import (
@@ -607,6 +609,27 @@ def _dates(dates: Iterable[dt.date]) -> list[dt.date]:
     return result
 
 
+def day_contributions_store(locks: list[DayLock]) -> None:
+    """Write on each lock what its day contributes to flex and the time bank, computed now with the
+    current codes, schedule and rules (balances.py reads only these stored figures). One UPDATE per
+    distinct contribution (a team's ordinary days share one), not one per day."""
+    if not locks:
+        return
+    ids = {lock.membership_id for lock in locks}
+    start = min(lock.date for lock in locks)
+    end = max(lock.date for lock in locks)
+    results = day_results(membership_ids=ids, start=start, end=end)
+    groups: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
+    for lock in locks:
+        r = results[lock.membership_id][lock.date]
+        groups[(r.scheduled_minutes, r.worked_minutes, r.flex_minutes, r.bank_minutes)].append(lock.pk)
+    for (scheduled, worked, flex, bank), pks in groups.items():
+        for i in range(0, len(pks), 900):  # SQLite's bound on query parameters
+            DayLock.objects.filter(pk__in=pks[i : i + 900]).update(
+                scheduled_minutes=scheduled, worked_minutes=worked, flex_minutes=flex, bank_minutes=bank
+            )
+
+
 @transaction.atomic
 def locked_days_attest(
     *, actor: Actor, membership: Membership, dates: Iterable[dt.date], on_behalf_of: Membership | None = None
@@ -625,6 +648,7 @@ def locked_days_attest(
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).update(
         status=DayStatus.ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of=on_behalf_of
     )
+    day_contributions_store(locks)
     record(
         actor=actor,
         action="time.attest",
@@ -646,17 +670,22 @@ def locked_days_attest_many(
     end: dt.date,
     on_behalf_of_id: int | None = None,
 ) -> int:
-    """Mark every locked day of `membership_ids` from `start` to `end` attested in one UPDATE (bulk
-    attestation; the caller has checked that `actor` may attest them all and writes the audit row)."""
+    """Mark every locked day of `membership_ids` from `start` to `end` attested, storing each day's
+    contribution to flex and the time bank (bulk attestation; the caller has checked that `actor` may
+    attest them all and writes the audit row). A constant number of queries per 500 days."""
     check_periods_open(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-    return DayLock.objects.filter(
+    pending = DayLock.objects.filter(
         membership_id__in=list(membership_ids), date__gte=start, date__lte=end, status=DayStatus.LOCKED
-    ).update(
+    )
+    locks = list(pending.select_for_update().only("pk", "membership_id", "date"))
+    pending.filter(pk__in=[lock.pk for lock in locks]).update(
         status=DayStatus.ATTESTED,
         attested_at=timezone.now(),
         attested_by=actor.user,
         attested_on_behalf_of_id=on_behalf_of_id,
     )
+    day_contributions_store(locks)
+    return len(locks)
 
 
 @transaction.atomic

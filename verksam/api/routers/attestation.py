@@ -10,6 +10,7 @@ from ninja import Path, Query, Router, Status
 from pydantic import Field
 
 from verksam.attestation import selectors, services
+from verksam.core import timeutil
 from verksam.core.errors import DomainError, Forbidden
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
@@ -31,8 +32,10 @@ from ..schemas.attestation import (
     RejectIn,
     ReopenIn,
 )
+from ..schemas.timereporting import BalancesOut
 from ..tenant import tenant_endpoint
-from ..types import Id, QueryIn
+from ..types import Id, QueryDate, QueryIn
+from .timereporting import BalancesParams, balances_out
 
 router = Router(tags=["attestation"])
 PeriodKey = Annotated[str, Path(max_length=7, description="YYYY-MM: the month the period ends in")]
@@ -40,6 +43,7 @@ PeriodKey = Annotated[str, Path(max_length=7, description="YYYY-MM: the month th
 
 class PeriodParams(QueryIn):
     period: str | None = Field(None, max_length=7, description="YYYY-MM; default: the current period")
+    date: QueryDate | None = Field(None, description="Balances as of this date; default: the period's end")
 
 
 class QueueParams(PeriodParams):
@@ -89,9 +93,12 @@ def _change_days(request, member_id: int, change: Callable[..., int], **argument
 @tenant_endpoint(Perm.TIME_ATTEST)
 def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
     period = _period(params.period)
-    rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=params.waiting_only)
+    rows = selectors.attestation_queue(
+        actor=request.actor, period=period, waiting_only=params.waiting_only, as_of=params.date
+    )
     return {
         "period": _period_out(period),
+        "balances_date": params.date or period.end,
         "rows": [
             {
                 "member_id": r.membership.pk,
@@ -106,6 +113,7 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
                 "time_bank_minutes": r.time_bank_minutes,
                 "scheduled_minutes": r.scheduled_minutes,
                 "days_short": r.days_short,
+                "flex_minutes": r.flex_minutes,
                 "time_codes": [vars(c) for c in r.time_codes],
                 "absence_types": [vars(c) for c in r.absence_types],
                 "via_delegation": r.via_delegation,
@@ -126,7 +134,8 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
 def attestation_employee(request, tenant_id: Id, member_id: Id, params: Query[PeriodParams]):
     route = _route(request.actor, member_id)
     period = _period(params.period)
-    detail = selectors.employee_period(membership=route.membership, period=period)
+    detail = selectors.employee_period(membership=route.membership, period=period, as_of=params.date)
+    view = detail.balances
     m = route.membership
     return {
         "member_id": m.pk,
@@ -136,6 +145,10 @@ def attestation_employee(request, tenant_id: Id, member_id: Id, params: Query[Pe
         "period": _period_out(period),
         "total_minutes": detail.total_minutes,
         "scheduled_minutes": detail.scheduled_minutes,
+        "balances_date": view.as_of,
+        "flex_minutes": view.balances.flex_minutes,
+        "bank_minutes": view.balances.bank_minutes,
+        "payroll_codes": [vars(c) for c in detail.payroll_codes],
         "days": [
             {
                 "date": day.date,
@@ -143,6 +156,9 @@ def attestation_employee(request, tenant_id: Id, member_id: Id, params: Query[Pe
                 "minutes": day.minutes,
                 "scheduled_minutes": day.scheduled_minutes,
                 "short": day.is_short,
+                "flex_minutes": day.balance.flex_minutes if day.balance.counted else 0,
+                "bank_minutes": day.balance.bank_minutes if day.balance.counted else 0,
+                "contribution_attested": day.balance.attested,
                 "attested_by": (
                     day.lock.attested_by.name if day.is_attested and day.lock.attested_by else None
                 ),
@@ -314,3 +330,17 @@ def attestation_period_reopen(request, tenant_id: Id, period_key: PeriodKey, pay
     period = _period(period_key)
     services.period_reopen(actor=request.actor, period_key=period.key, reason=payload.reason)
     return _period_status(period)
+
+
+@router.get(
+    "/tenants/{tenant_id}/members/{member_id}/balances",
+    response=BalancesOut,
+    tags=["attestation"],
+    summary="An employee's flex and time bank as of a date: their approver (or substitute), or a TOTAL user",
+)
+@tenant_endpoint(Perm.TIME_ATTEST)
+def member_balances(request, tenant_id: Id, member_id: Id, params: Query[BalancesParams]):
+    membership = _member(member_id)
+    if not selectors.may_read_balances(actor=request.actor, membership=membership):
+        raise Forbidden(_("You may not see this employee's balances."), code="not_approver")
+    return balances_out(request.actor.tenant_id, membership.pk, params.date or timeutil.today())

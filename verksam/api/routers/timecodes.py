@@ -303,6 +303,8 @@ def _settings_out(tenant_id: int) -> dict:
         "payroll_system": settings.payroll_system,
         "reminders_enabled": settings.reminders_enabled,
         "reminder_days_before": settings.reminder_days_before,
+        "allow_negative_time_bank": settings.allow_negative_time_bank,
+        "excess_time_rule": settings.excess_time_rule,
         "current_period": _period_out(selectors.current_period(tenant_id=tenant_id)),
     }
 

@@ -13,13 +13,16 @@ from verksam.core import timeutil
 from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
+from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors, services
+from verksam.timereporting.balances import balance_view
 
 from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
     AbsenceRangeIn,
     AbsenceRangeOut,
     AbsenceRangePatch,
+    BalancesOut,
     DatesIn,
     DayOut,
     DaysChangedOut,
@@ -274,3 +277,34 @@ def absence_range_update(request, tenant_id: Id, range_id: Id, payload: AbsenceR
 def absence_range_delete(request, tenant_id: Id, range_id: Id):
     services.absence_range_delete(actor=request.actor, absence_range=_own_range(request, range_id))
     return Status(204, None)
+
+
+class BalancesParams(Schema):
+    date: QueryDate | None = None
+
+
+def balances_out(tenant_id: int, member_id: int, day: dt.date) -> dict[str, Any]:
+    """Flex and the time bank of one employee as of `day` (attested), with the preview of the
+    unattested days of the deviation period that contains it (shared with the approver's endpoint)."""
+    period = current_period(tenant_id, day)
+    view = balance_view(membership_id=member_id, start=period.start, end=day)
+    return {
+        "member_id": member_id,
+        "date": day,
+        "flex_minutes": view.balances.flex_minutes,
+        "bank_minutes": view.balances.bank_minutes,
+        "period_start": period.start,
+        "unattested_flex_minutes": view.unattested_flex_minutes,
+        "unattested_bank_minutes": view.unattested_bank_minutes,
+        "days": [vars(d) for d in view.days.values() if d.counted],
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/time/balances",
+    response=BalancesOut,
+    summary="My flex and time bank as of a date (attested), with the period's unattested days as a preview",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_balances(request, tenant_id: Id, params: Query[BalancesParams]):
+    return balances_out(request.actor.tenant_id, _member_id(request), params.date or timeutil.today())

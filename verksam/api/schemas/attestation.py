@@ -25,11 +25,12 @@ class QueueRowOut(Schema):
     days_locked: int
     days_attested: int
     total_minutes: int
-    time_bank_minutes: int = Field(description="The time bank (tidsbank/flex) at the end of the period")
     scheduled_minutes: int = Field(0, description="The work schedule's time over the whole period")
     days_short: int = Field(
         0, description="Days up to yesterday with some time but less than the schedule (not confirmed)"
     )
+    time_bank_minutes: int = Field(description="The time bank (komp) as of balances_date, attested days only")
+    flex_minutes: int = Field(description="Flex as of balances_date, attested days only")
     time_codes: list[CodeTotalOut]
     absence_types: list[CodeTotalOut]
     via_delegation: bool
@@ -41,6 +42,7 @@ class QueueRowOut(Schema):
 
 class QueueOut(Schema):
     period: PeriodOut
+    balances_date: dt.date = Field(description="flex_minutes and time_bank_minutes are as of this date")
     rows: list[QueueRowOut]
 
 
@@ -64,10 +66,19 @@ class AttestationDayOut(Schema):
     minutes: int
     scheduled_minutes: int = Field(0, description="The work schedule's time that day (0 on a day off)")
     short: bool = Field(False, description="Less time than the schedule and not confirmed at locking")
+    flex_minutes: int = Field(description="The day's flex: stored if attested, else a preview (0 if empty)")
+    bank_minutes: int = Field(description="The day's time bank movement, as flex_minutes")
+    contribution_attested: bool = Field(description="false: flex_minutes and bank_minutes are a preview")
     attested_by: str | None = None
     attested_on_behalf_of_id: int | None = None
     rejection_comment: str | None = None
     entries: list[EntryOut]
+
+
+class PayrollCodeTotalOut(Schema):
+    paxml_code: str
+    minutes: int
+    is_deviation: bool = Field(description="false: monthly staff's TID within the schedule (not exported)")
 
 
 class EmployeePeriodOut(Schema):
@@ -78,6 +89,10 @@ class EmployeePeriodOut(Schema):
     period: PeriodOut
     total_minutes: int
     scheduled_minutes: int = 0
+    balances_date: dt.date
+    flex_minutes: int = Field(description="Flex as of balances_date, attested days only")
+    bank_minutes: int = Field(description="Time bank as of balances_date, attested days and adjustments")
+    payroll_codes: list[PayrollCodeTotalOut] = Field(description="The period by payroll code (worktime)")
     days: list[AttestationDayOut]
 
 

@@ -55,8 +55,10 @@ class TimeCodeOut(_ResolvesPayrollCodes):
     id: int
     code: str
     name: str
-    counts_as_worked: bool
+    counts_as_worked: bool = Field(description="follows kind: true for worked and overtime")
+    kind: str = Field(description="worked, overtime, supplement (OB, jour, beredskap) or not_worked")
     time_bank_effect: str = Field(description="add, subtract or none")
+    time_bank_factor_pct: int = Field(description="minutes into/out of the bank per 100 minutes (150 = 1.5)")
     paxml_code: str
     is_default: bool
     is_active: bool
@@ -67,9 +69,13 @@ class TimeCodeOut(_ResolvesPayrollCodes):
 class TimeCodeIn(StrictIn):
     code: Code
     name: Name = Field(min_length=1)
-    counts_as_worked: bool = True
+    counts_as_worked: bool | None = Field(None, description="older clients: false = not_worked")
+    kind: str | None = Field(
+        None, max_length=20, description="worked (default), overtime, supplement, not_worked"
+    )
     time_bank_effect: str = Field("none", max_length=20)
-    paxml_code: str = Field("", max_length=20, description="a PAXml 2.0 tidkod, e.g. ARB, ÖT1, OB1")
+    time_bank_factor_pct: StrictInt = Field(100, description="hundredths, 1–1000: 150 = 1.5 h per hour")
+    paxml_code: str = Field("", max_length=20, description="a PAXml 2.0 tidkod, e.g. TID, ÖT1, OB1")
     is_default: bool = False
     sort_order: SortOrder = 0
 
@@ -78,7 +84,9 @@ class TimeCodePatch(StrictIn):
     code: Code | None = None
     name: Name | None = None
     counts_as_worked: bool | None = None
+    kind: str | None = Field(None, max_length=20)
     time_bank_effect: str | None = Field(None, max_length=20)
+    time_bank_factor_pct: StrictInt | None = Field(None, description="hundredths, 1–1000")
     paxml_code: str | None = Field(None, max_length=20)
     is_default: bool | None = None
     is_active: bool | None = None
@@ -143,6 +151,8 @@ class TimeSettingsOut(Schema):
     payroll_system: str
     reminders_enabled: bool
     reminder_days_before: int
+    allow_negative_time_bank: bool = Field(description="komp-ledig beyond the time bank is allowed")
+    excess_time_rule: str = Field(description="flex or paid: what ordinary time beyond the schedule becomes")
     current_period: PeriodOut
 
 
@@ -151,3 +161,5 @@ class TimeSettingsPatch(StrictIn):
     payroll_system: str | None = Field(None, max_length=30)
     reminders_enabled: bool | None = None
     reminder_days_before: StrictInt | None = None
+    allow_negative_time_bank: bool | None = None
+    excess_time_rule: str | None = Field(None, max_length=10, description="flex or paid")

@@ -177,3 +177,29 @@ class AbsenceRangeOut(Schema):
     @staticmethod
     def resolve_total_minutes(obj: Any) -> int:
         return getattr(obj, "total_minutes", None) or 0
+
+
+class DayBalanceOut(Schema):
+    date: dt.date
+    scheduled_minutes: int
+    worked_minutes: int
+    flex_minutes: int
+    bank_minutes: int
+    attested: bool = Field(description="true: the figures stored at attestation; false: a preview")
+
+
+class BalancesOut(Schema):
+    member_id: int
+    date: dt.date = Field(description="The balances are as of this date (inclusive)")
+    flex_minutes: int = Field(description="Flex (FLX) of attested days up to the date; may be negative")
+    bank_minutes: int = Field(
+        description="Time bank (komp) of attested days and adjustments; may be negative"
+    )
+    period_start: dt.date = Field(description="The deviation period that contains the date")
+    unattested_flex_minutes: int = Field(
+        description="Preview: flex of the period's unattested days to the date"
+    )
+    unattested_bank_minutes: int = Field(
+        description="Preview: bank of the period's unattested days to the date"
+    )
+    days: list[DayBalanceOut] = Field(description="Each day of the period up to the date that has time")

@@ -15,7 +15,7 @@ from verksam.tenancy.tests.helpers import accept_invitation, count_queries, db_s
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
-from verksam.timereporting.tests.factories import TimeEntryFactory
+from verksam.timereporting.tests.factories import TimeEntryFactory, attest
 
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
 ADMINS = {"owner", "partner_full"}
@@ -120,6 +120,7 @@ def test_time_bank_balance_includes_adjustments(tenant, owner, employee):
     member = membership_of(tenant, employee)
     overtime = TimeCodeFactory(tenant=tenant, code="OT", name="Övertid", time_bank_effect=TimeBankEffect.ADD)
     TimeEntryFactory(membership=member, date=dt.date(2026, 11, 2), time_code=overtime, minutes=120)
+    attest(member, [dt.date(2026, 11, 2)])  # the bank counts attested days (issue 8)
     _adjust(tenant, member, 450, by=owner, date=dt.date(2026, 1, 1), reason="Ingående saldo")
     _adjust(tenant, member, -150, by=owner, date=dt.date(2026, 10, 31), reason="Utbetalning")
     _adjust(tenant, member, 60, date=dt.date(2026, 12, 31), reason="Nästa år")

@@ -145,7 +145,7 @@ def test_employee_period_detail(tenant, attestant, employee, today):
     report(m, [TUE], status="locked", kit=kit)
     absence(m, WED, kit["sick"], minutes=240)
     n, detail = count_queries(lambda: selectors.employee_period(membership=m, period=NOV))
-    assert n == 4  # entries, locks, rejections, the work schedule
+    assert n == 11  # entries, locks, rejections, the schedule + the balances (schedules, codes, figures)
     assert len(detail.days) == 30 and detail.total_minutes == 480 * 2 + 240
     by_date = {d.date: d for d in detail.days}
     assert by_date[MON].is_attested and by_date[MON].lock.attested_by == attestant
@@ -325,6 +325,9 @@ def test_queue_shows_each_employees_time_bank_at_the_end_of_the_period(tenant, a
     TimeEntryFactory(membership=m, date=MON, time_code=komp_in, minutes=120)
     TimeEntryFactory(membership=m, date=dt.date(2026, 12, 1), time_code=komp_in, minutes=120)
     absence(m, TUE, komp_ledig, minutes=60)
+    from verksam.timereporting.tests.factories import attest
+
+    attest(m, [MON, TUE, dt.date(2026, 12, 1)])  # balances count attested days only
     # when the approver opens November's queue
     row = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)[0]
     # then the bank is +1:00 at the end of November

@@ -147,6 +147,10 @@ def test_demo_has_three_months_of_time_partly_attested_partly_locked_some_missin
         assert Project.objects.filter(kind="internal").exists()
         statuses = set(DayLock.objects.values_list("status", flat=True))
         assert statuses == {DayStatus.ATTESTED, DayStatus.LOCKED}
+        # attested days carry what they contributed to flex and the time bank (issue 8)
+        attested = DayLock.objects.filter(status=DayStatus.ATTESTED)
+        assert not attested.filter(flex_minutes__isnull=True).exists()
+        assert attested.filter(scheduled_minutes__gt=0).exists()
         # absence of several kinds, VAB with the child's personnummer
         absences = {e.absence_type.code: e for e in entries.filter(kind=EntryKind.ABSENCE)}
         assert {"SJK", "VAB", "SEM"} <= set(absences)

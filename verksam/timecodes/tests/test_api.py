@@ -82,8 +82,8 @@ def test_employee_reads_the_active_master_data_for_the_entry_form(tenant, employ
     activities = client.get(f"/api/v1/tenants/{tenant.pk}/activities").json()
     # then the defaults are there, in order, with paging
     assert codes["items"][0]["code"] == "NORM" and codes["items"][0]["is_default"]
-    assert codes["items"][0]["payroll_codes"] == {"paxml": "ARB"}
-    assert codes["total"] == 7 and codes["page"] == 1
+    assert codes["items"][0]["payroll_codes"] == {"paxml": "TID"}
+    assert codes["total"] == 8 and codes["page"] == 1
     vab = next(a for a in absence["items"] if a["code"] == "VAB")
     assert vab["requires_child"] and vab["paxml_code"] == "VAB"
     assert [a["code"] for a in activities["items"]] == ["ARB", "RESA", "ADM", "MOTE"]
@@ -157,13 +157,13 @@ def test_payroll_codes_list_set_and_clear(tenant, owner, partner_limited, object
     url = f"/api/v1/tenants/{tenant.pk}/payroll-codes"
     tc = objects["time_code"]
     listing = client.get(url + "?system=visma").json()
-    assert listing["system"] == "visma" and listing["missing"] == len(listing["items"]) == 14
+    assert listing["system"] == "visma" and listing["missing"] == len(listing["items"]) == 16
     body = {"system": "visma", "kind": "time", "target_id": tc.pk, "code": "310"}
     after = client.put(url, body, content_type=JSON).json()
     row = next(i for i in after["items"] if i["target_id"] == tc.pk and i["kind"] == "time")
-    assert (row["code"], row["mapped"], after["missing"]) == ("310", True, 13)
+    assert (row["code"], row["mapped"], after["missing"]) == ("310", True, 15)
     cleared = client.put(url, {**body, "code": ""}, content_type=JSON).json()
-    assert cleared["missing"] == 14
+    assert cleared["missing"] == 16
     # the default system is the tenant's; PAXml is fully mapped by the defaults
     assert client.get(url).json() == {**client.get(url + "?system=paxml").json()}
     assert client.get(url).json()["missing"] == 0

@@ -18,10 +18,14 @@ from .factories import TimeCodeFactory
 migration = importlib.import_module(
     "verksam.timecodes.migrations.0002_install_defaults_for_existing_companies"
 )
+fix_migration = importlib.import_module("verksam.timecodes.migrations.0003_flex_and_kinds")
 
 
 def _migrate():
-    migration.install(apps, SimpleNamespace(connection=connection))
+    """0002 installs the defaults of its day; 0003 fixes those still equal to them (issue 8)."""
+    editor = SimpleNamespace(connection=connection)
+    migration.install(apps, editor)
+    fix_migration.fix(apps, editor)
 
 
 def _set(tenant):
@@ -32,7 +36,9 @@ def _set(tenant):
                     "code",
                     "name",
                     "counts_as_worked",
+                    "kind",
                     "time_bank_effect",
+                    "time_bank_factor_pct",
                     "paxml_code",
                     "is_default",
                     "sort_order",
@@ -56,11 +62,39 @@ def test_existing_companies_get_the_same_defaults_as_a_new_one(db):
     services.timecodes_install_defaults(tenant_id=reference.pk)
     # when the migration runs
     _migrate()
-    # then the old company has exactly the service's set, and the other one is left alone
-    assert _set(old) == _set(reference)
+
+    # then the old company has exactly the service's set (the old defaults fixed: NORM is TID,
+    # Permission is PEM, Pappaledig PAP and Beredskap added, OB and jour supplements), and the other
+    # one is left alone
+    def without_audit(t):
+        return {k: v for k, v in _set(t).items() if k != "audit"}
+
+    assert without_audit(old) == without_audit(reference)
     assert _set(old)["settings"] == 1
+    assert sorted(_set(old)["audit"]) == ["timecodes.fix_defaults", "timecodes.install_defaults"]
+    assert _set(reference)["audit"] == ["timecodes.install_defaults"]
     _migrate()  # a second run changes nothing
-    assert _set(old) == _set(reference)
+    assert without_audit(old) == without_audit(reference)
+    assert sorted(_set(old)["audit"]) == ["timecodes.fix_defaults", "timecodes.install_defaults"]
+
+
+def test_the_fix_leaves_rows_a_company_has_changed(db):
+    # given a company whose Permission was renamed and whose Normaltid maps to its own code
+    tenant = TenantFactory()
+    migration.install(apps, SimpleNamespace(connection=connection))
+    with tenant_scope(tenant.pk):
+        AbsenceType.objects.filter(code="PAP").update(name="Permission (egen)")
+        TimeCode.objects.filter(code="NORM").update(paxml_code="NV1")
+    # when the fix runs
+    fix_migration.fix(apps, SimpleNamespace(connection=connection))
+    # then those rows are as the company left them, and no PEM or second PAP is made
+    with tenant_scope(tenant.pk):
+        assert AbsenceType.objects.get(code="PAP").paxml_code == "PAP"
+        assert not AbsenceType.objects.filter(code="PEM").exists()
+        assert TimeCode.objects.get(code="NORM").paxml_code == "NV1"
+        # but the kinds follow the PAXml codes: OB is a supplement, not worked time
+        ob = TimeCode.objects.get(code="OB")
+        assert (ob.kind, ob.counts_as_worked) == ("supplement", False)
 
 
 def test_the_migration_keeps_a_companys_own_rows(db):

@@ -215,6 +215,12 @@ def test_settings_form_saves_and_refuses_out_of_range(tenant, owner, objects):
     assert client.post(_url("timecodes_time_settings", tenant), good).status_code == 302
     with tenant_scope(tenant.pk):
         assert TimeSettings.objects.get().period_start_day == 16
+    # the time bank may go negative, and time beyond the schedule is paid (issue 8)
+    good |= {"ps-allow_negative_time_bank": "on", "ps-excess_time_rule": "paid"}
+    assert client.post(_url("timecodes_time_settings", tenant), good).status_code == 302
+    with tenant_scope(tenant.pk):
+        saved = TimeSettings.objects.get()
+    assert (saved.allow_negative_time_bank, saved.excess_time_rule) == (True, "paid")
 
 
 def test_create_views_answer_405_to_get(tenant, owner):

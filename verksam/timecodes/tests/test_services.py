@@ -16,6 +16,7 @@ from verksam.timecodes.models import (
     PayrollSystem,
     TimeBankEffect,
     TimeCode,
+    TimeCodeKind,
     TimeSettings,
 )
 
@@ -40,21 +41,32 @@ def test_install_defaults_gives_a_realistic_swedish_set(tenant):
         activities = set(Activity.objects.values_list("name", flat=True))
         settings = TimeSettings.objects.get()
         paxml_rows = PayrollCode.objects.filter(system=PayrollSystem.PAXML).count()
-    # then normaltid is the one default, worked, no bank effect, PAXml ARB
+    # then normaltid is the one default, worked, no bank effect, PAXml TID (read per salary form)
     assert [c.code for c in codes.values() if c.is_default] == ["NORM"]
     norm = codes["NORM"]
-    assert (norm.name, norm.paxml_code, norm.counts_as_worked, norm.time_bank_effect) == (
+    assert (norm.name, norm.paxml_code, norm.counts_as_worked, norm.kind, norm.time_bank_effect) == (
         "Normaltid",
-        "ARB",
+        "TID",
         True,
+        TimeCodeKind.WORKED,
         TimeBankEffect.NONE,
     )
     assert codes["OT50"].paxml_code == "ÖT1" and codes["OT100"].paxml_code == "ÖT2"
+    assert codes["OT50"].kind == codes["OT100"].kind == TimeCodeKind.OVERTIME
     assert codes["RES"].paxml_code == "RE1" and not codes["RES"].counts_as_worked
+    assert codes["RES"].kind == TimeCodeKind.NOT_WORKED
     assert codes["JOUR"].paxml_code == "JR1" and codes["OB"].paxml_code == "OB1"
+    assert codes["BER"].paxml_code == "BE1"
+    # OB, jour and beredskap are supplements on top of worked hours, not worked time themselves
+    for code in ("OB", "JOUR", "BER"):
+        assert codes[code].kind == TimeCodeKind.SUPPLEMENT and not codes[code].counts_as_worked
     assert codes["KOMPIN"].time_bank_effect == TimeBankEffect.ADD
-    # and the absence types, VAB requiring the child, komp-ledig drawing from the bank
-    assert set(absence) == {"SJK", "VAB", "SEM", "FPE", "TJL", "PAP", "KOM"}
+    assert (codes["KOMPIN"].kind, codes["KOMPIN"].paxml_code) == (TimeCodeKind.OVERTIME, "ÖK1")
+    # and the absence types, VAB requiring the child, komp-ledig drawing from the bank; permission is
+    # PEM and pappaledig PAP (DOMAIN.md's code list)
+    assert set(absence) == {"SJK", "VAB", "SEM", "FPE", "TJL", "PEM", "PAP", "KOM"}
+    assert (absence["PEM"].name, absence["PEM"].paxml_code) == ("Permission", "PEM")
+    assert (absence["PAP"].name, absence["PAP"].paxml_code) == ("Pappaledig", "PAP")
     assert absence["VAB"].requires_child
     assert not any(a.requires_child for k, a in absence.items() if k != "VAB")
     assert absence["KOM"].time_bank_effect == TimeBankEffect.SUBTRACT

@@ -257,7 +257,7 @@ def test_lock_unlock_days_and_bank(tenant, owner, employee, codes, projects):
         == 1
     )
     bank = client.get(f"{_base(tenant)}/time/bank?until=2026-11-30").json()
-    assert bank["minutes"] == 90
+    assert bank["minutes"] == 0  # the bank counts attested days only (issue 8); see test_balances.py
     assert client.get(f"{_base(tenant)}/time/bank?until=2026-11-01").json()["minutes"] == 0
     _error(client.get(f"{_base(tenant)}/time/days?from=2026-11-08&to={DAY}"), 400, "invalid_range")
     _error(client.post(f"{_base(tenant)}/time/lock", {"dates": []}, content_type=JSON), 422, "invalid")

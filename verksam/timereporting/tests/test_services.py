@@ -11,7 +11,7 @@ from verksam.tenancy.models import Licence
 from verksam.tenancy.tests.factories import MembershipFactory, make_personnummer
 from verksam.timereporting import services
 from verksam.timereporting.models import DayLock, DayRejection, DayStatus, EntryKind, TimeEntry
-from verksam.timereporting.tests.factories import DayLockFactory, TimeEntryFactory
+from verksam.timereporting.tests.factories import DayLockFactory, TimeEntryFactory, attest
 
 from .conftest import MONDAY, actor_for, membership_of
 
@@ -575,6 +575,8 @@ def test_time_bank_balance(scope, tenant, owner, emp_actor, attestant, codes, pr
         minutes=300,
         reason="Ingående saldo",
     )
+    # the bank counts attested days (their contributions stored at attestation) and adjustments
+    attest(emp, [MONDAY + dt.timedelta(days=i) for i in (0, 1, 2, 10)])
     other = membership_of(tenant, attestant)
     queries, balances = count_queries(
         lambda: time_bank_balance(membership_ids=[emp.pk, other.pk], until=MONDAY + dt.timedelta(days=6))

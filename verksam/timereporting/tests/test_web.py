@@ -76,7 +76,8 @@ def test_week_is_the_start_page_with_grid_status_and_time_bank(tenant, employee,
     assert 'data-testid="week-grid"' in html and 'data-testid="week-list"' in html
     assert 'value="7:30"' in html
     assert "Villa Ek" in html
-    assert response.context["balance"] == 90
+    assert response.context["balance"] == 0  # the bank counts attested time only
+    assert response.context["bank_preview"] == 90  # unattested, shown as a preview
     statuses = {d.date: d.status for d in response.context["days"]}
     assert statuses[MONDAY + dt.timedelta(days=2)] == "locked"
     assert response.context["week_total"] == "9:00"

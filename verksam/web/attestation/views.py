@@ -1,6 +1,8 @@
 """Attestering: the approver's queue per deviation period, one employee's period (attest, reject,
 reopen), bulk attestation, and substitutes (ersättare)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verksam.attestation import selectors, services
+from verksam.core import bounds
 from verksam.core.errors import DomainError
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import membership_get
@@ -30,6 +33,15 @@ def _period(request: TenantRequest) -> tuple[Period, int]:
     return period, start_day
 
 
+def _as_of(request: TenantRequest) -> dt.date | None:
+    """The `?date=` the balances are shown as of; none (or a malformed one) means the period's end."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or "")
+    except ValueError:
+        return None
+    return day if bounds.in_calendar(day) else None
+
+
 def _nav(period: Period, start_day: int) -> dict:
     return {
         "period": period,
@@ -42,8 +54,12 @@ def _nav(period: Period, start_day: int) -> dict:
 def attest_queue(request: TenantRequest, slug: str) -> HttpResponse:
     period, start_day = _period(request)
     waiting_only = request.GET.get("waiting") == "1"
-    rows = selectors.attestation_queue(actor=request.actor, period=period, waiting_only=waiting_only)
+    as_of = _as_of(request)
+    rows = selectors.attestation_queue(
+        actor=request.actor, period=period, waiting_only=waiting_only, as_of=as_of
+    )
     context = {
+        "as_of": as_of or period.end,
         **_nav(period, start_day),
         **_closing(request, period),
         "rows": rows,
@@ -147,7 +163,7 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
                 messages.success(request, text % {"n": n})
                 url = reverse("web:attest_employee", args=[slug, membership.pk])
                 return redirect(f"{url}?period={period.key}")
-    detail = selectors.employee_period(membership=membership, period=period)
+    detail = selectors.employee_period(membership=membership, period=period, as_of=_as_of(request))
     context = {
         **_nav(period, start_day),
         "route": route,

@@ -7,6 +7,7 @@ from django.db import models
 from verksam.audit.presentation import Choices
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
 from verksam.tenancy.models import InvitationStatus, PartnerLevel, SalaryForm, Variant
+from verksam.timecodes.models import ExcessTimeRule, TimeBankEffect, TimeCodeKind
 from verksam.timereporting.models import DayStatus, EntryKind
 
 
@@ -17,7 +18,9 @@ def _labels(*classes: type[models.TextChoices]) -> dict[str, str]:
 def audit_choices() -> Choices:
     return {
         "pricing_type": _labels(PricingType),
-        "kind": _labels(ProjectKind, EntryKind),
+        "kind": _labels(ProjectKind, EntryKind, TimeCodeKind),
+        "time_bank_effect": _labels(TimeBankEffect),
+        "excess_time_rule": _labels(ExcessTimeRule),
         "status": _labels(ProjectStatus, InvitationStatus, DayStatus),
         "level": _labels(PartnerLevel),
         "salary_form": _labels(SalaryForm),

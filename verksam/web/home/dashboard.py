@@ -14,6 +14,7 @@ from verksam.tenancy.permissions import Perm
 from verksam.timecodes.periods import Period
 from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors as time
+from verksam.timereporting.balances import balances
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class MyTime:
     days_to_lock: int  # past days with time reported but not yet locked
     rejected: list[time.DaySummary]
     time_bank_minutes: int
+    flex_minutes: int = 0  # attested, as of today (DOMAIN.md "Working time")
+
+    @property
+    def flex_hours(self) -> str:
+        return hm(self.flex_minutes)
 
     @property
     def week_hours(self) -> str:
@@ -51,6 +57,7 @@ def my_time(actor: Actor, today: dt.date, period: Period) -> MyTime | None:
     start, end = min(period.start, monday), max(period.end, monday + dt.timedelta(days=6))
     days = time.day_summaries(membership_id=membership_id, start=start, end=end)
     in_period = [d for d in days if d.date in period and d.date < today]
+    mine = balances(membership_ids=[membership_id], as_of=today)[membership_id]
     return MyTime(
         week_monday=monday,
         week_minutes=sum(d.minutes for d in days if monday <= d.date <= monday + dt.timedelta(days=6)),
@@ -63,9 +70,8 @@ def my_time(actor: Actor, today: dt.date, period: Period) -> MyTime | None:
         ),
         days_to_lock=sum(1 for d in in_period if d.minutes and d.status in {"open", "rejected"}),
         rejected=[d for d in days if d.status == "rejected"],
-        time_bank_minutes=time.time_bank_balance(membership_ids=[membership_id], until=today).get(
-            membership_id, 0
-        ),
+        time_bank_minutes=mine.bank_minutes,
+        flex_minutes=mine.flex_minutes,
     )
 
 

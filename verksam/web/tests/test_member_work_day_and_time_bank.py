@@ -18,7 +18,7 @@ from verksam.tenancy.tests.helpers import accept_invitation, count_queries, db_s
 from verksam.timecodes.models import TimeBankEffect
 from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeBankAdjustment
-from verksam.timereporting.tests.factories import TimeEntryFactory
+from verksam.timereporting.tests.factories import TimeEntryFactory, attest
 
 ROLES = ["owner", "attestant", "employee", "partner_full", "partner_limited"]
 ADMINS = {"owner", "partner_full"}
@@ -147,6 +147,7 @@ def test_time_bank_section_shows_the_balance_with_adjustments(tenant, owner, emp
     owner_member = membership_of(tenant, owner)
     overtime = TimeCodeFactory(tenant=tenant, code="OT", name="Övertid", time_bank_effect=TimeBankEffect.ADD)
     TimeEntryFactory(membership=member, date=dt.date(2026, 11, 2), time_code=overtime, minutes=120)
+    attest(member, [dt.date(2026, 11, 2)])  # the bank counts attested time only
     _adjust(tenant, member, 450, by=owner, date=dt.date(2026, 1, 1), reason="Ingående saldo")
     _adjust(tenant, member, -150, by=owner, date=dt.date(2026, 10, 31), reason="Utbetalning")
     _adjust(tenant, owner_member, 999, by=owner)  # another user's bank does not count

@@ -85,6 +85,8 @@ PAIRS = [
     ("web:time_month", "/tenants/{tenant_id}/time-entries"),
     ("web:time_week", "/tenants/{tenant_id}/time/bank"),
     ("web:time_absence", "/tenants/{tenant_id}/absence-ranges"),
+    ("web:time_week", "/tenants/{tenant_id}/time/balances"),
+    ("web:attest_employee {member}", "/tenants/{tenant_id}/members/{member_id}/balances"),
     ("web:attest_queue", "/tenants/{tenant_id}/attestation/queue"),
     ("web:attest_employee {member}", "/tenants/{tenant_id}/attestation/employees/{member_id}"),
     ("web:attest_delegations", "/tenants/{tenant_id}/attestation/delegations"),

@@ -93,6 +93,8 @@ def _settings_initial(settings) -> dict[str, Any]:
         "payroll_system": settings.payroll_system,
         "reminders_enabled": settings.reminders_enabled,
         "reminder_days_before": settings.reminder_days_before,
+        "excess_time_rule": settings.excess_time_rule,
+        "allow_negative_time_bank": settings.allow_negative_time_bank,
     }
 
 
@@ -119,7 +121,8 @@ def _page(
         "activities": list(selectors.activity_list(active_only=False)),
         "time_code_form": bound.get(TIME_CODE.key)
         or TimeCodeForm(
-            prefix=TIME_CODE.prefix, initial={"counts_as_worked": True, "time_bank_effect": "none"}
+            prefix=TIME_CODE.prefix,
+            initial={"kind": "worked", "time_bank_effect": "none", "time_bank_factor_pct": 100},
         ),
         "absence_type_form": bound.get(ABSENCE_TYPE.key)
         or AbsenceTypeForm(prefix=ABSENCE_TYPE.prefix, initial={"time_bank_effect": "none"}),

@@ -22,8 +22,10 @@ from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 from verksam.timereporting import selectors, services
+from verksam.timereporting.balances import balance_view, entry_facts, projected_bank
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.selectors import DayState, DaySummary
+from verksam.timereporting.worktime import bank_minutes
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -284,7 +286,10 @@ def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[
     entries = list(selectors.own_time_entries(membership_id=member_id, start=monday, end=sunday))
     choices = _choices(actor)
     rows = _grid(entries, days, extra_keys, choices)
-    balance = selectors.time_bank_balance(membership_ids=[member_id], until=sunday)[member_id]
+    # Balances as of the week's Sunday count attested days only (their stored contributions); the
+    # week's unattested days are shown beside them as a preview (DOMAIN.md "Working time").
+    view = balance_view(membership_id=member_id, start=monday, end=sunday)
+    balance = view.balances.bank_minutes
     return {
         "monday": monday,
         "sunday": sunday,
@@ -305,7 +310,14 @@ def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[
         "any_open": any(not d.is_closed for d in days),
         "any_locked": any(d.status == DayState.LOCKED for d in days),
         "balance": balance,
-        "balance_text": format_minutes(balance) or "0:00",
+        "balance_text": hm(balance),
+        "flex": view.balances.flex_minutes,
+        "flex_text": hm(view.balances.flex_minutes),
+        "bank_preview": view.unattested_bank_minutes,
+        "flex_preview": view.unattested_flex_minutes,
+        "bank_preview_text": hm(view.unattested_bank_minutes, signed=True),
+        "flex_preview_text": hm(view.unattested_flex_minutes, signed=True),
+        "day_balances": [view.days[d.date] for d in days],
         "choices": choices,
     }
 
@@ -428,6 +440,19 @@ def _entry_forms(request: TenantRequest, bound_kind: str | None = None, **form_k
     return work, absence
 
 
+def _warn_negative_bank(request: TenantRequest, entry: TimeEntry) -> None:
+    """Komp-ledig that took the time bank below zero (the company allows it, else it was refused):
+    say so, with the balance (issue 8 item 2)."""
+    if bank_minutes([entry_facts(entry)]) >= 0:
+        return
+    balance = projected_bank(membership_id=entry.membership_id)
+    if balance < 0:
+        messages.warning(
+            request,
+            _("The time bank is now below zero: %(balance)s h.") % {"balance": hm(balance)},
+        )
+
+
 @tenant_view(Perm.TIME_REPORT_OWN)
 def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
     """One day: its entries, and forms to add time or absence (a one-hand form on a phone)."""
@@ -440,11 +465,14 @@ def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
     form = work_form if kind == "work" else absence_form
     if kind and form.is_valid():
         try:
-            services.time_entry_create(actor=request.actor, date=date, kind=kind, **form.service_data())
+            entry = services.time_entry_create(
+                actor=request.actor, date=date, kind=kind, **form.service_data()
+            )
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("The time has been saved."))
+            _warn_negative_bank(request, entry)
             return redirect("web:time_day", slug, date.isoformat())
     summary = selectors.day_summaries(membership_id=member_id, start=date, end=date)
     context = {
