@@ -29,7 +29,14 @@ def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
 
 
 def project_can_report(*, actor: Actor, project: Project) -> bool:
-    return project_reportable_for(actor=actor).filter(pk=project.pk).exists()
+    """`project` is among `project_reportable_for(actor)`; `project` was just read in this scope, so
+    only a LIGHT user's assignment needs a query (issue 13: it is on every time entry's path)."""
+    if project.status != ProjectStatus.ACTIVE or project.tenant_id != actor.tenant_id:
+        return False
+    if actor.has(Perm.PROJECTS_VIEW) or project.kind == ProjectKind.INTERNAL:
+        return True
+    membership_id = actor.membership.pk if actor.membership else None
+    return ProjectMember.objects.filter(project_id=project.pk, membership_id=membership_id).exists()
 
 
 def project_visible_for(*, actor: Actor) -> QuerySet[Project]:

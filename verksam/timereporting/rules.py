@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -92,7 +93,10 @@ def normal_day_minutes(membership: Membership | None, day: dt.date | None = None
 
 def lock_membership(membership: Membership) -> None:
     # Serialise one employee's writes so two concurrent requests cannot both pass the overlap and
-    # 24-hour checks (or both create the same client_uuid) on PostgreSQL.
+    # 24-hour checks (or both create the same client_uuid) on PostgreSQL. SQLite has no row locks:
+    # its transactions begin IMMEDIATE (settings), which already serialises every writer.
+    if not connection.features.has_select_for_update:
+        return
     Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by().values_list(
         "pk", flat=True
     ).first()

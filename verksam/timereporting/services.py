@@ -117,7 +117,10 @@ def _same_request(existing: TimeEntry, fingerprint: str) -> TimeEntry:
 
 
 def _existing_for_uuid(client_uuid: uuid.UUID, membership: Membership) -> TimeEntry | None:
-    existing = TimeEntry.objects.filter(client_uuid=client_uuid).first()
+    found = TimeEntry.objects.filter(client_uuid=client_uuid).order_by().values_list("pk", flat=True)[:1]
+    if not found:  # a new entry, nearly always: only the id was read
+        return None
+    existing = TimeEntry.objects.filter(pk=found[0]).first()
     if existing is not None and existing.membership_id != membership.pk:
         raise Conflict(_("Another entry already uses this client id."), code="client_uuid_taken")
     return existing
@@ -177,12 +180,10 @@ def time_entry_create_or_get(
                 **({"child_special_reasons": True} if child_special_reasons else {}),
             }
         )
-        existing = _existing_for_uuid(client_uuid, membership)
-        if existing is not None:
-            return _same_request(existing, fingerprint), False
     lock_membership(membership)
     if client_uuid is not None:
-        # A concurrent retry may have committed while this one waited for the lock.
+        # Looked up once, under the lock, so a concurrent retry that committed while this one
+        # waited is seen too (issue 13: one query, not one before and one after the lock).
         existing = _existing_for_uuid(client_uuid, membership)
         if existing is not None:
             return _same_request(existing, fingerprint), False

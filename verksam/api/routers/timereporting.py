@@ -35,6 +35,7 @@ from ..types import Id, QueryDate
 router = Router(tags=["time entries"])
 NULLABLE = {"project", "activity", "time_code", "absence_type", "start_time", "end_time"}
 MAX_DAYS = 366
+ENTRY_OUT_FIELDS = tuple(TimeEntryOut.model_fields)
 
 
 class RangeParams(Schema):
@@ -113,7 +114,9 @@ def _day(summary: selectors.DaySummary) -> dict[str, Any]:
 def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
     _check_range(params.from_, params.to)
     entries = selectors.own_time_entries(membership_id=_member_id(request), start=params.from_, end=params.to)
-    return paginate(entries, params.page, params.page_size)
+    # Only the columns the answer has, as plain rows: no related objects (issue 13, lean lists).
+    rows = entries.select_related(None).values(*ENTRY_OUT_FIELDS)
+    return paginate(rows, params.page, params.page_size)
 
 
 @router.post(
