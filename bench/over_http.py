@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the table's rows read best on one line each)
 """`make bench`, the figures that count: Verksam over real HTTP beside the bare Django floor (issue 13).
 
 For SQLite and PostgreSQL (as the application role without BYPASSRLS) in turn:
@@ -199,7 +200,9 @@ class Server:
             from psycopg import sql
 
             with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name)))
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name))
+                )
                 conn.execute(
                     sql.SQL("CREATE DATABASE {} OWNER verksam_app").format(sql.Identifier(self.pg_name))
                 )
@@ -243,7 +246,9 @@ class Server:
             from psycopg import sql
 
             with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name)))
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name))
+                )
 
     def status(self, path: str, headers: dict[str, str], body: bytes | None = None) -> int:
         request = urllib.request.Request(
@@ -271,7 +276,13 @@ def bench_db(db: str, clients: list[int], duration: int, tmp: Path) -> list[dict
         next_day = FIRST_DAY
         for n in clients:
             floor_figures = floor(db, n, duration, tmp)
-            created = wrk(api, "post_entry.lua", [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY)], n, duration)
+            created = wrk(
+                api,
+                "post_entry.lua",
+                [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY)],
+                n,
+                duration,
+            )
             next_day += dt.timedelta(days=math.ceil(created["requests"] / PER_DAY) + 1)
             listed = wrk(week, "get.lua", [auth], n, duration)
             for call, mine, theirs in (
@@ -289,7 +300,13 @@ def bench_db(db: str, clients: list[int], duration: int, tmp: Path) -> list[dict
         if probe in (404, 405):
             print("   batch endpoint: not there (skipped)")
         else:
-            batch = wrk(batch_url, "post_entry.lua", [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY), str(BATCH)], 1, duration)
+            batch = wrk(
+                batch_url,
+                "post_entry.lua",
+                [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY), str(BATCH)],
+                1,
+                duration,
+            )
             rows.append(
                 {"db": db, "kind": "batch", "call": f"batch of {BATCH} entries", "clients": 1, **batch,
                  "entries_per_s": batch["rps"] * BATCH, "floor": None}
@@ -306,7 +323,13 @@ def bench_db(db: str, clients: list[int], duration: int, tmp: Path) -> list[dict
             status = server.status(f"/t/{slug}/{rest}", {"Cookie": f"sessionid={session}"})
             if status != 200:
                 print(f"   {name} ({company}) answered HTTP {status}, not 200")
-            figures = wrk(f"{server.base}/t/{slug}/{rest}", "get.lua", [f"Cookie: sessionid={session}"], 1, max(2, duration // 2))
+            figures = wrk(
+                f"{server.base}/t/{slug}/{rest}",
+                "get.lua",
+                [f"Cookie: sessionid={session}"],
+                1,
+                max(2, duration // 2),
+            )
             rows.append({"db": db, "kind": "page", "call": f"{name} ({company})", "clients": 1, **figures, "floor": None})  # fmt: skip
     finally:
         server.stop()
@@ -350,7 +373,9 @@ def report(rows: list[dict]) -> bool:
             flag = "" if r["p50"] <= TARGET_PAGE_MS else f"  > {TARGET_PAGE_MS:.0f} ms"
             ok = ok and not flag
             errors = f"  ({r['non2xx']} non-2xx!)" if r["non2xx"] else ""
-            print(f"{r['db']:<9}{r['call']:<34}{r['rps']:>9.1f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms{flag}{errors}")
+            print(
+                f"{r['db']:<9}{r['call']:<34}{r['rps']:>9.1f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms{flag}{errors}"
+            )
     return ok
 
 
@@ -370,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="verksam-bench-") as root:
         for db in dbs:
             if db == "postgres":
-                if subprocess.run([sys.executable, "tools/pg_setup.py"], cwd=ROOT, capture_output=True).returncode:
+                if subprocess.run(
+                    [sys.executable, "tools/pg_setup.py"], cwd=ROOT, capture_output=True
+                ).returncode:
                     print("== PostgreSQL not reachable on localhost: skipped")
                     continue
                 _ensure_floor_database()

@@ -35,10 +35,8 @@ def paginate(queryset, page: int = 1, page_size: int = 50) -> dict:
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     start = (page - 1) * page_size
     items = list(queryset[start : start + page_size])
-    if 0 < len(items) < page_size or (not items and page == 1):
-        # The last page (or an empty list): the total is known without a COUNT (issue 13: most
-        # lists, e.g. a phone's week, fit on their first page).
-        total = start + len(items)
-    else:
-        total = queryset.count()
+    # On the last page (or an empty list) the total is known without a COUNT (issue 13: most lists,
+    # e.g. a phone's week, fit on their first page).
+    last = 0 < len(items) < page_size or (not items and page == 1)
+    total = start + len(items) if last else queryset.count()
     return {"items": items, "page": page, "page_size": page_size, "total": total}

@@ -14,7 +14,7 @@ from verksam.core import bounds
 from verksam.core.duration import format_minutes, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
-from verksam.projects.selectors import project_can_report
+from verksam.projects.selectors import project_can_report_loaded
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
@@ -108,14 +108,88 @@ def check_periods_open(days: Iterable[dt.date]) -> None:
     import_string(settings.TIME_PERIOD_GUARD)(days)
 
 
-def check_days_open(membership: Membership, days: Iterable[dt.date]) -> None:
+class BatchContext:
+    """What the entries of one batch share (services.time_entries_create_batch, issue 13): every rule
+    is still checked for each entry, but what the rules read from the database — closed periods, the
+    days' status, the employee's other entries those days, the default time code, whether a project
+    may be reported on — is read once for the whole batch, and each accepted entry joins its day."""
+
+    def __init__(self, *, actor: Actor, membership: Membership, dates: Iterable[dt.date]):
+        days = set(dates)
+        self.reporter = reporting_actor(actor, membership)
+        self.closed = _closed_period_days(days)
+        self.statuses = dict(
+            DayLock.objects.filter(membership=membership, date__in=days).values_list("date", "status")
+        )
+        self.day_rows: dict[dt.date, list[tuple]] = {day: [] for day in days}
+        self.day_kinds: dict[dt.date, list[tuple[str, int]]] = {day: [] for day in days}
+        for day, start, end, minutes, kind in TimeEntry.objects.filter(
+            membership=membership, date__in=days
+        ).values_list("date", "start_time", "end_time", "minutes", "kind"):
+            self.day_rows[day].append((start, end, minutes))
+            self.day_kinds[day].append((kind, minutes))
+        self._can_report: dict[int, bool] = {}
+        self._default_time_code: list[TimeCode | None] = []
+
+    def can_report(self, project) -> bool:
+        if project.pk not in self._can_report:
+            self._can_report[project.pk] = project_can_report_loaded(actor=self.reporter, project=project)
+        return self._can_report[project.pk]
+
+    def default_time_code(self) -> TimeCode | None:
+        if not self._default_time_code:
+            self._default_time_code.append(_default_time_code())
+        return self._default_time_code[0]
+
+    def add(self, entry: TimeEntry) -> None:
+        self.day_rows.setdefault(entry.date, []).append((entry.start_time, entry.end_time, entry.minutes))
+        self.day_kinds.setdefault(entry.date, []).append((entry.kind, entry.minutes))
+
+
+def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:
+    """`{day: the refusal}` for the days in a closed period: one guard call for all of them while
+    none is closed (the usual case), one more per closed period found."""
+    closed: dict[dt.date, DomainError] = {}
+    remaining = set(days)
+    while remaining:
+        try:
+            check_periods_open(remaining)
+            break
+        except DomainError as exc:
+            hit = {d for d in remaining if d.isoformat() in set(exc.extra.get("dates", []))}
+            if not hit:  # a guard that does not name its days: ask day by day
+                for day in remaining:
+                    try:
+                        check_periods_open([day])
+                    except DomainError as one:
+                        closed[day] = one
+                break
+            for day in hit:
+                closed[day] = exc
+            remaining -= hit
+    return closed
+
+
+def _default_time_code() -> TimeCode | None:
+    return TimeCode.objects.filter(is_default=True, is_active=True).first()
+
+
+def check_days_open(
+    membership: Membership, days: Iterable[dt.date], known: BatchContext | None = None
+) -> None:
     """Refuse writes in a closed period, on a locked day (unlock first) or an attested day (immutable
-    for the employee)."""
+    for the employee). `known`: what a batch has read for all its days."""
     days = set(days)
-    check_periods_open(days)
-    statuses = dict(
-        DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
-    )
+    if known is not None:
+        for day in days:
+            if day in known.closed:
+                raise known.closed[day]
+        statuses = {day: known.statuses[day] for day in days if day in known.statuses}
+    else:
+        check_periods_open(days)
+        statuses = dict(
+            DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
+        )
     if DayStatus.ATTESTED in statuses.values():
         raise error(
             _("The day is attested and cannot be changed."),
@@ -167,13 +241,17 @@ def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
     return minutes
 
 
-def _check_day(entry: TimeEntry) -> None:
+def _check_day(entry: TimeEntry, known: BatchContext | None = None) -> None:
     """No overlap with the same employee's other entries that day, and at most 24 h in the day."""
-    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
-    if entry.pk is not None:
-        others = others.exclude(pk=entry.pk)
+    if known is not None and entry.pk is None:
+        rows = known.day_rows.get(entry.date, [])
+    else:
+        others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
+        if entry.pk is not None:
+            others = others.exclude(pk=entry.pk)
+        rows = others.values_list("start_time", "end_time", "minutes")
     total = entry.minutes
-    for start, end, minutes in others.values_list("start_time", "end_time", "minutes"):
+    for start, end, minutes in rows:
         total += minutes
         if None in (start, end, entry.start_time, entry.end_time):
             continue
@@ -206,7 +284,9 @@ def reporting_actor(actor: Actor, membership: Membership) -> Actor:
     )
 
 
-def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None:
+def _check_work(
+    actor: Actor, entry: TimeEntry, fields: set[str] | None, known: BatchContext | None = None
+) -> None:
     project = entry.project
     if project is None:
         raise error(_("Choose a project."), "project_required", "project")
@@ -217,11 +297,15 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
                 "project_completed",
                 "project",
             )
-        if not project_can_report(actor=reporting_actor(actor, entry.membership), project=project):
+        reporter = reporting_actor(actor, entry.membership)
+        allowed = (
+            known.can_report(project) if known else project_can_report_loaded(actor=reporter, project=project)
+        )
+        if not allowed:
             raise error(_("You are not assigned to this project."), "not_assigned", "project")
         _check_project_dates(entry)
     if entry.time_code is None:
-        entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()
+        entry.time_code = known.default_time_code() if known else _default_time_code()
         if entry.time_code is None:
             raise error(_("Choose a time code."), "time_code_required", "time_code")
     elif (fields is None or "time_code" in fields) and not entry.time_code.is_active:
@@ -303,20 +387,24 @@ def prepare_entry(
     invoiceable_minutes: int | None,
     fields: set[str] | None = None,
     confirm_work: bool = False,
+    known: BatchContext | None = None,
 ) -> None:
     """Normalise `entry` (minutes from start/end − break, defaults, the child's personnummer) and
-    check every rule. `fields` is None for a new entry, else the names an update changes."""
+    check every rule. `fields` is None for a new entry, else the names an update changes; `known`
+    holds what a batch of new entries has read once for all of them."""
     if fields is None or "date" in fields:
         bounds.check_business_date(entry.date)
     if entry.kind == EntryKind.WORK:
-        _check_work(actor, entry, fields)
+        _check_work(actor, entry, fields, known)
     elif entry.kind == EntryKind.ABSENCE:
         _check_absence(entry, fields)
     else:
         raise error(_("Unknown kind of entry."), "invalid_kind", "kind")
     entry.minutes = _resolve_minutes(entry, minutes)
-    _check_day(entry)
-    check_entry_day(entry, confirm_work=confirm_work)
+    _check_day(entry, known)
+    check_entry_day(
+        entry, confirm_work=confirm_work, others=known.day_kinds.get(entry.date, []) if known else None
+    )
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:
             entry.invoiceable_minutes = _default_invoiceable(entry)
