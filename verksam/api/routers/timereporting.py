@@ -162,7 +162,7 @@ def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
                 "message": str(_("The object does not exist.")),
                 "extra": missing[index],
             }
-            results.append({"index": index, "status": 404, "error": error})
+            results.append({"index": index, "status": 404, "entry": None, "error": error})
             counts["refused"] += 1
             continue
         outcome = next(outcomes)
@@ -172,11 +172,12 @@ def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
                     "index": index,
                     "status": 201 if outcome.created else 200,
                     "entry": _entry_row(outcome.entry),
+                    "error": None,
                 }
             )
             counts["created" if outcome.created else "existing"] += 1
         else:
-            results.append({"index": index, **_refusal(outcome.error)})
+            results.append({"index": index, "entry": None, **_refusal(outcome.error)})
             counts["refused"] += 1
     # Written straight to JSON: the rows are built from the model's own columns above, and the schema
     # check of 500 nested entries cost more than writing them (issue 13); TimeEntryBatchOut documents it.
@@ -192,7 +193,7 @@ def _refusal(exc: Exception | None) -> dict[str, Any]:
     """The status and `{code, message, extra}` the single POST would answer for this refusal."""
     if isinstance(exc, DomainError):
         return {
-            "status": exc.status if exc.status != 400 else 422,
+            "status": exc.status,
             "error": {"code": exc.code, "message": exc.message, "extra": exc.extra},
         }
     if isinstance(exc, ValidationError):

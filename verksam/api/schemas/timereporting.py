@@ -200,7 +200,7 @@ class TimeEntryBatchResult(Schema):
     index: int = Field(description="The item's position in `entries`, from 0")
     status: int = Field(
         description="201 created, 200 already stored by an earlier send (the entry is the stored "
-        "one), or the refusal the single POST would give (403, 404, 409, 422; see `error`)"
+        "one), or the refusal the single POST would give (400, 403, 404, 409, 422; see `error`)"
     )
     entry: TimeEntryOut | None = None
     error: ErrorOut | None = None
