@@ -219,7 +219,7 @@ def _resolve_ids_many(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
         activity_ids=wanted["activity_id"],
         absence_type_ids=wanted["absence_type_id"],
     )
-    found = {
+    found: dict[str, dict[int, Any]] = {
         "project_id": projects_by_id(wanted["project_id"]) if wanted["project_id"] else {},
         "time_code_id": codes,
         "activity_id": activities,
