@@ -122,12 +122,10 @@ class BatchContext:
             DayLock.objects.filter(membership=membership, date__in=days).values_list("date", "status")
         )
         self.day_rows: dict[dt.date, list[tuple]] = {day: [] for day in days}
-        self.day_kinds: dict[dt.date, list[tuple[str, int]]] = {day: [] for day in days}
         for day, start, end, minutes, kind in TimeEntry.objects.filter(
             membership=membership, date__in=days
         ).values_list("date", "start_time", "end_time", "minutes", "kind"):
-            self.day_rows[day].append((start, end, minutes))
-            self.day_kinds[day].append((kind, minutes))
+            self.day_rows[day].append((start, end, minutes, kind))
         self._can_report: dict[int, bool] = {}
         self._default_time_code: list[TimeCode | None] = []
 
@@ -142,8 +140,8 @@ class BatchContext:
         return self._default_time_code[0]
 
     def add(self, entry: TimeEntry) -> None:
-        self.day_rows.setdefault(entry.date, []).append((entry.start_time, entry.end_time, entry.minutes))
-        self.day_kinds.setdefault(entry.date, []).append((entry.kind, entry.minutes))
+        row = (entry.start_time, entry.end_time, entry.minutes, entry.kind)
+        self.day_rows.setdefault(entry.date, []).append(row)
 
 
 def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:
@@ -241,17 +239,20 @@ def _resolve_minutes(entry: TimeEntry, minutes: int | None) -> int:
     return minutes
 
 
-def _check_day(entry: TimeEntry, known: BatchContext | None = None) -> None:
-    """No overlap with the same employee's other entries that day, and at most 24 h in the day."""
-    if known is not None and entry.pk is None:
-        rows = known.day_rows.get(entry.date, [])
-    else:
-        others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
-        if entry.pk is not None:
-            others = others.exclude(pk=entry.pk)
-        rows = others.values_list("start_time", "end_time", "minutes")
+def _other_entries(entry: TimeEntry) -> list[tuple]:
+    """The employee's other entries that day as (start, end, minutes, kind): one query for both of
+    the day's checks (`_check_day`, `absence.check_entry_day`; issue 13)."""
+    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
+    if entry.pk is not None:
+        others = others.exclude(pk=entry.pk)
+    return list(others.values_list("start_time", "end_time", "minutes", "kind"))
+
+
+def _check_day(entry: TimeEntry, rows: Iterable[tuple]) -> None:
+    """No overlap with the same employee's other entries that day (`rows`, as `_other_entries`
+    gives them), and at most 24 h in the day."""
     total = entry.minutes
-    for start, end, minutes in rows:
+    for start, end, minutes, _kind in rows:
         total += minutes
         if None in (start, end, entry.start_time, entry.end_time):
             continue
@@ -401,10 +402,12 @@ def prepare_entry(
     else:
         raise error(_("Unknown kind of entry."), "invalid_kind", "kind")
     entry.minutes = _resolve_minutes(entry, minutes)
-    _check_day(entry, known)
-    check_entry_day(
-        entry, confirm_work=confirm_work, others=known.day_kinds.get(entry.date, []) if known else None
-    )
+    if known is not None and entry.pk is None:
+        others = known.day_rows.get(entry.date, [])
+    else:
+        others = _other_entries(entry)
+    _check_day(entry, others)
+    check_entry_day(entry, confirm_work=confirm_work, others=[(kind, m) for _s, _e, m, kind in others])
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:
             entry.invoiceable_minutes = _default_invoiceable(entry)
