@@ -70,10 +70,18 @@ openapi-check: install
 	@diff -u openapi/v1.json /tmp/verksam-openapi.json && echo "openapi/v1.json is up to date" || \
 	  { echo "openapi/v1.json differs from the code: run 'make openapi' and commit"; exit 1; }
 
+## make bench: Verksam over HTTP (gunicorn with the production settings, wrk, 1 and 8 clients) on
+## SQLite and PostgreSQL beside the bare Django floor (../shared/bench/floor), then the in-process
+## figures as a secondary line. A few minutes; not part of make test. docs/performance.md.
 bench: install
-	TEST_DATABASE_URL= $(BIN)/python -m bench
-	@url=$$($(BIN)/python tools/pg_setup.py 2>/dev/null) && TEST_DATABASE_URL=$$url $(BIN)/python -m bench || \
-	  echo "== PostgreSQL not reachable: bench ran on SQLite only"
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the HTTP bench"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	TEST_DATABASE_URL= $(BIN)/python -m bench.over_http $(BENCH_ARGS)
+	@echo "== In-process (Django test client, one process; secondary: hides the server's cost)"
+	TEST_DATABASE_URL= BENCH_INPROCESS_ENTRIES=1000 $(BIN)/python -m bench
+	@url=$$($(BIN)/python tools/pg_setup.py 2>/dev/null) && TEST_DATABASE_URL=$$url BENCH_INPROCESS_ENTRIES=1000 $(BIN)/python -m bench || \
+	  echo "== PostgreSQL not reachable: in-process bench ran on SQLite only"
 
 messages: install
 	$(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles

@@ -8,6 +8,7 @@
 """
 
 import datetime as dt
+import os
 import time
 import uuid
 
@@ -15,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-N_ENTRIES = 10_000
+N_ENTRIES = int(os.environ.get("BENCH_INPROCESS_ENTRIES", 10_000))
 N_EMPLOYEES = 200
 PERIOD = "2026-10"  # October 2026: contains the DST change of 25 October
 

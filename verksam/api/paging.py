@@ -33,11 +33,10 @@ class PageParams(QueryIn):
 def paginate(queryset, page: int = 1, page_size: int = 50) -> dict:
     page = min(max(int(page), 1), MAX_PAGE)  # bounded again for direct callers
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
-    total = queryset.count()
     start = (page - 1) * page_size
-    return {
-        "items": list(queryset[start : start + page_size]) if start < total else [],
-        "page": page,
-        "page_size": page_size,
-        "total": total,
-    }
+    items = list(queryset[start : start + page_size])
+    # On the last page (or an empty list) the total is known without a COUNT (issue 13: most lists,
+    # e.g. a phone's week, fit on their first page).
+    last = 0 < len(items) < page_size or (not items and page == 1)
+    total = start + len(items) if last else queryset.count()
+    return {"items": items, "page": page, "page_size": page_size, "total": total}

@@ -9,26 +9,23 @@ from contextlib import ExitStack
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import Forbidden, NotFound
-from verksam.tenancy.access import Actor, resolve
+from verksam.tenancy.access import Actor, tenant_entered
 from verksam.tenancy.permissions import Perm
-from verksam.tenancy.scope import tenant_scope
-from verksam.tenancy.selectors import tenant_get
 
 _STACK_ATTR = "_verksam_scope_stack"
 
 
 def enter_tenant(request, tenant_id: int, perm: Perm | None = None) -> Actor:
-    tenant = tenant_get(tenant_id)
-    actor = resolve(request.user, tenant) if tenant is not None else None
-    if actor is None:
-        raise NotFound(_("The company does not exist or you do not have access to it."))
-    if perm is not None and not actor.has(perm):
-        raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perm)})
     stack = getattr(request, _STACK_ATTR, None)
     if stack is None:
         stack = ExitStack()
         setattr(request, _STACK_ATTR, stack)
-    stack.enter_context(tenant_scope(actor.tenant_id))
+    # resolved and its scope entered in one step: on PostgreSQL one set_config for the switch
+    actor = stack.enter_context(tenant_entered(request.user, tenant_id))
+    if actor is None:
+        raise NotFound(_("The company does not exist or you do not have access to it."))
+    if perm is not None and not actor.has(perm):
+        raise Forbidden(_("You do not have permission to do this."), extra={"perm": str(perm)})
     request.actor = actor
     return actor
 

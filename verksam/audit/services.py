@@ -37,6 +37,25 @@ def record(
     return event
 
 
+def record_many(*, actor: Any, action: str, targets: list[tuple[models.Model, dict]]) -> list[AuditEvent]:
+    """Append one audit row per `(target, data)` for `actor`, in one INSERT (a batch of writes)."""
+    user = getattr(actor, "user", None)
+    events = [
+        AuditEvent(
+            tenant_id=actor.tenant_id,
+            user=user if getattr(user, "pk", None) else None,
+            partner_tenant_id=getattr(actor, "partner_tenant_id", None),
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_label=str(target)[:200],
+            data=data or {},
+        )
+        for target, data in targets
+    ]
+    return AuditEvent.objects.bulk_create(events)
+
+
 @dataclass(frozen=True)
 class _PersonActor:
     """The person acting on their own credentials, in one company's log."""

@@ -14,6 +14,11 @@ def project_get(project_id: int) -> Project | None:
     return Project.objects.filter(pk=project_id).first()
 
 
+def projects_by_id(project_ids) -> dict[int, Project]:
+    """`{id: project}` of the ids that are projects of the tenant in scope (others are left out)."""
+    return Project.objects.in_bulk(list(project_ids))
+
+
 def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
     """The active projects the actor may report time on.
 
@@ -29,7 +34,19 @@ def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
 
 
 def project_can_report(*, actor: Actor, project: Project) -> bool:
+    """`project`, as it is stored now, is among `project_reportable_for(actor)`."""
     return project_reportable_for(actor=actor).filter(pk=project.pk).exists()
+
+
+def project_can_report_loaded(*, actor: Actor, project: Project) -> bool:
+    """`project_can_report` for a project row read in this request: its status and kind are taken
+    from the row, so only a LIGHT user's assignment needs a query (issue 13: every time entry)."""
+    if project.status != ProjectStatus.ACTIVE or project.tenant_id != actor.tenant_id:
+        return False
+    if actor.has(Perm.PROJECTS_VIEW) or project.kind == ProjectKind.INTERNAL:
+        return True
+    membership_id = actor.membership.pk if actor.membership else None
+    return ProjectMember.objects.filter(project_id=project.pk, membership_id=membership_id).exists()
 
 
 def project_visible_for(*, actor: Actor) -> QuerySet[Project]:

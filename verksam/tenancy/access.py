@@ -1,5 +1,7 @@
 """Who is acting, for which tenant, with which permissions (DESIGN.md rules 5, 7, 11)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,7 @@ from verksam.core.errors import Forbidden
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
-from .scope import user_scope
+from .scope import tenant_scope_after_user, user_scope
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,69 @@ def resolve(user, tenant: Tenant) -> Actor | None:
         membership = Membership.all_tenants.filter(tenant=tenant, user=user, is_active=True).first()
         if membership is not None:
             membership.tenant = tenant
+            membership.user = user  # the same person: naming the membership needs no query
             return Actor(
                 user=user, tenant=tenant, perms=LICENCE_PERMS[membership.licence], membership=membership
             )
-        grant = (
-            PartnerGrant.all_tenants.filter(tenant=tenant, user=user, revoked_at__isnull=True)
-            .filter(
-                partner_tenant__variant="partner",
-                user__memberships__tenant_id=F("partner_tenant_id"),
-                user__memberships__is_active=True,
-            )
-            .first()
+        return _partner_actor(user, tenant)
+
+
+def resolve_id(user, tenant_id: int) -> Actor | None:
+    """`resolve` for a tenant known by its id (the API's `/tenants/{tenant_id}/…`): a member's
+    membership and its tenant come in one query (issue 13: the hottest calls are a member's)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    with user_scope(user.pk):
+        return _actor_for_id(user, tenant_id)
+
+
+@contextmanager
+def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
+    """`resolve_id`, then hold the tenant's scope while the block runs (None: no access, no scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        yield None
+        return
+    found: list[Actor | None] = [None]
+
+    def find() -> int | None:
+        found[0] = _actor_for_id(user, tenant_id)
+        return found[0].tenant_id if found[0] is not None else None
+
+    with tenant_scope_after_user(user.pk, find):
+        yield found[0]
+
+
+def _actor_for_id(user, tenant_id: int) -> Actor | None:
+    """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None."""
+    membership = (
+        Membership.all_tenants.select_related("tenant")
+        .filter(tenant_id=tenant_id, user=user, is_active=True)
+        .order_by()
+        .first()
+    )
+    if membership is not None:
+        membership.user = user  # the same person: naming the membership needs no query
+        return Actor(
+            user=user,
+            tenant=membership.tenant,
+            perms=LICENCE_PERMS[membership.licence],
+            membership=membership,
         )
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    return None if tenant is None else _partner_actor(user, tenant)
+
+
+def _partner_actor(user, tenant: Tenant) -> Actor | None:
+    """The actor of a byråpartner with an active grant on `tenant` (inside the user's user_scope)."""
+    grant = (
+        PartnerGrant.all_tenants.filter(tenant=tenant, user=user, revoked_at__isnull=True)
+        .filter(
+            partner_tenant__variant="partner",
+            user__memberships__tenant_id=F("partner_tenant_id"),
+            user__memberships__is_active=True,
+        )
+        .first()
+    )
     if grant is None:
         return None
     return Actor(

@@ -74,6 +74,29 @@ def user_scope(user_id: int) -> Iterator[None]:
 
 
 @contextmanager
+def tenant_scope_after_user(user_id: int, find_tenant: Callable[[], int | None]) -> Iterator[int | None]:
+    """Find the tenant `user_id` may enter by reading their own access rows (as in `user_scope`), then
+    hold that tenant's scope (as in `tenant_scope`) until the block ends; yields None, and holds no
+    scope, when `find_tenant` finds none. On PostgreSQL the switch from the user's rows to the
+    tenant's is one set_config, not two (issue 13: it is on every API call)."""
+    user_token = _user.set(int(user_id))
+    _apply_to_database()
+    try:
+        tenant_id = find_tenant()
+    except BaseException:
+        _user.reset(user_token)
+        _apply_to_database()
+        raise
+    _user.reset(user_token)
+    if tenant_id is None:
+        _apply_to_database()
+        yield None
+        return
+    with tenant_scope(tenant_id):  # applies the tenant and the closed user scope at once
+        yield tenant_id
+
+
+@contextmanager
 def dangerously_system_scope(reason: str) -> Iterator[tuple[int, ...]]:
     """Scope over every tenant, for commands and migrations that must see all; `reason` says why."""
     with tenant_scope(*all_tenant_ids()) as ids:

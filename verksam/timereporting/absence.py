@@ -283,16 +283,21 @@ def describe(days: dict[dt.date, int]) -> dict[str, object]:
     return {"days": len(days), "minutes": sum(days.values())}
 
 
-def check_entry_day(entry: TimeEntry, *, confirm_work: bool) -> None:
+def check_entry_day(
+    entry: TimeEntry, *, confirm_work: bool, others: Iterable[tuple[str, int]] | None = None
+) -> None:
     """One entry of a day (issue 8 item 4, the single-day side of a range's rules): absence on a
     day stays within its schedule when there is other absence that day, and absence together with
     work beyond the day's schedule needs `confirm_work`. The schedule is read only when the day
-    mixes kinds or has more than one absence (one query otherwise)."""
-    others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
-    if entry.pk is not None:
-        others = others.exclude(pk=entry.pk)
+    mixes kinds or has more than one absence (one query otherwise). `others`: the day's other
+    entries as (kind, minutes) when a batch has read them already (rules.BatchContext, issue 13)."""
+    if others is None:
+        rows = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date)
+        if entry.pk is not None:
+            rows = rows.exclude(pk=entry.pk)
+        others = rows.values_list("kind", "minutes")
     absence = work = 0
-    for kind, minutes in others.values_list("kind", "minutes"):
+    for kind, minutes in others:
         if kind == EntryKind.ABSENCE:
             absence += minutes
         else:

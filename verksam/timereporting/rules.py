@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from verksam.core import bounds
 from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
-from verksam.projects.selectors import project_can_report
+from verksam.projects.selectors import project_can_report_loaded
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
@@ -94,7 +95,10 @@ def normal_day_minutes(membership: Membership | None, day: dt.date | None = None
 
 def lock_membership(membership: Membership) -> None:
     # Serialise one employee's writes so two concurrent requests cannot both pass the overlap and
-    # 24-hour checks (or both create the same client_uuid) on PostgreSQL.
+    # 24-hour checks (or both create the same client_uuid) on PostgreSQL. SQLite has no row locks:
+    # its transactions begin IMMEDIATE (settings), which already serialises every writer.
+    if not connection.features.has_select_for_update:
+        return
     Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by().values_list(
         "pk", flat=True
     ).first()
@@ -106,14 +110,90 @@ def check_periods_open(days: Iterable[dt.date]) -> None:
     import_string(settings.TIME_PERIOD_GUARD)(days)
 
 
-def check_days_open(membership: Membership, days: Iterable[dt.date]) -> None:
+class BatchContext:
+    """What the entries of one batch share (services.time_entries_create_batch, issue 13): every rule
+    is still checked for each entry, but what the rules read from the database — closed periods, the
+    days' status, the employee's other entries those days, the default time code, whether a project
+    may be reported on — is read once for the whole batch, and each accepted entry joins its day."""
+
+    def __init__(self, *, actor: Actor, membership: Membership, dates: Iterable[dt.date]):
+        days = set(dates)
+        self.reporter = reporting_actor(actor, membership)
+        self.closed = _closed_period_days(days)
+        self.statuses = dict(
+            DayLock.objects.filter(membership=membership, date__in=days).values_list("date", "status")
+        )
+        self.day_rows: dict[dt.date, list[tuple]] = {day: [] for day in days}
+        for day, start, end, minutes, kind in (
+            TimeEntry.objects.filter(membership=membership, date__in=days)
+            .exclude(time_code__kind=TimeCodeKind.SUPPLEMENT)
+            .values_list("date", "start_time", "end_time", "minutes", "kind")
+        ):
+            self.day_rows[day].append((start, end, minutes, kind))
+        self._can_report: dict[int, bool] = {}
+        self._default_time_code: list[TimeCode | None] = []
+
+    def can_report(self, project) -> bool:
+        if project.pk not in self._can_report:
+            self._can_report[project.pk] = project_can_report_loaded(actor=self.reporter, project=project)
+        return self._can_report[project.pk]
+
+    def default_time_code(self) -> TimeCode | None:
+        if not self._default_time_code:
+            self._default_time_code.append(_default_time_code())
+        return self._default_time_code[0]
+
+    def add(self, entry: TimeEntry) -> None:
+        if _is_supplement(entry):
+            return
+        row = (entry.start_time, entry.end_time, entry.minutes, entry.kind)
+        self.day_rows.setdefault(entry.date, []).append(row)
+
+
+def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:
+    """`{day: the refusal}` for the days in a closed period: one guard call for all of them while
+    none is closed (the usual case), one more per closed period found."""
+    closed: dict[dt.date, DomainError] = {}
+    remaining = set(days)
+    while remaining:
+        try:
+            check_periods_open(remaining)
+            break
+        except DomainError as exc:
+            hit = {d for d in remaining if d.isoformat() in set(exc.extra.get("dates", []))}
+            if not hit:  # a guard that does not name its days: ask day by day
+                for day in remaining:
+                    try:
+                        check_periods_open([day])
+                    except DomainError as one:
+                        closed[day] = one
+                break
+            for day in hit:
+                closed[day] = exc
+            remaining -= hit
+    return closed
+
+
+def _default_time_code() -> TimeCode | None:
+    return TimeCode.objects.filter(is_default=True, is_active=True).first()
+
+
+def check_days_open(
+    membership: Membership, days: Iterable[dt.date], known: BatchContext | None = None
+) -> None:
     """Refuse writes in a closed period, on a locked day (unlock first) or an attested day (immutable
-    for the employee)."""
+    for the employee). `known`: what a batch has read for all its days."""
     days = set(days)
-    check_periods_open(days)
-    statuses = dict(
-        DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
-    )
+    if known is not None:
+        for day in days:
+            if day in known.closed:
+                raise known.closed[day]
+        statuses = {day: known.statuses[day] for day in days if day in known.statuses}
+    else:
+        check_periods_open(days)
+        statuses = dict(
+            DayLock.objects.filter(membership=membership, date__in=set(days)).values_list("date", "status")
+        )
     if DayStatus.ATTESTED in statuses.values():
         raise error(
             _("The day is attested and cannot be changed."),
@@ -169,20 +249,24 @@ def _is_supplement(entry: TimeEntry) -> bool:
     return entry.time_code is not None and entry.time_code.kind == TimeCodeKind.SUPPLEMENT
 
 
-def _check_day(entry: TimeEntry) -> None:
-    """No overlap with the same employee's other entries that day, and at most 24 h in the day.
-
-    Supplements (OB, jour, beredskap) lie on top of worked hours (DOMAIN.md "Working time"): they
-    overlap the worked entry they belong to and are not counted in the day's 24 h."""
-    if _is_supplement(entry):
-        return
+def _other_entries(entry: TimeEntry) -> list[tuple]:
+    """The employee's other entries that day as (start, end, minutes, kind): one query for both of
+    the day's checks (`_check_day`, `absence.check_entry_day`; issue 13). Supplements (OB, jour,
+    beredskap) lie on top of worked hours (DOMAIN.md "Working time"): they overlap the worked entry
+    they belong to and count neither in the day's 24 h nor as work beside absence."""
     others = TimeEntry.objects.filter(membership_id=entry.membership_id, date=entry.date).exclude(
         time_code__kind=TimeCodeKind.SUPPLEMENT
     )
     if entry.pk is not None:
         others = others.exclude(pk=entry.pk)
+    return list(others.values_list("start_time", "end_time", "minutes", "kind"))
+
+
+def _check_day(entry: TimeEntry, rows: Iterable[tuple]) -> None:
+    """No overlap with the same employee's other entries that day (`rows`, as `_other_entries`
+    gives them), and at most 24 h in the day."""
     total = entry.minutes
-    for start, end, minutes in others.values_list("start_time", "end_time", "minutes"):
+    for start, end, minutes, _kind in rows:
         total += minutes
         if None in (start, end, entry.start_time, entry.end_time):
             continue
@@ -215,7 +299,9 @@ def reporting_actor(actor: Actor, membership: Membership) -> Actor:
     )
 
 
-def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None:
+def _check_work(
+    actor: Actor, entry: TimeEntry, fields: set[str] | None, known: BatchContext | None = None
+) -> None:
     project = entry.project
     if project is None:
         raise error(_("Choose a project."), "project_required", "project")
@@ -226,11 +312,15 @@ def _check_work(actor: Actor, entry: TimeEntry, fields: set[str] | None) -> None
                 "project_completed",
                 "project",
             )
-        if not project_can_report(actor=reporting_actor(actor, entry.membership), project=project):
+        reporter = reporting_actor(actor, entry.membership)
+        allowed = (
+            known.can_report(project) if known else project_can_report_loaded(actor=reporter, project=project)
+        )
+        if not allowed:
             raise error(_("You are not assigned to this project."), "not_assigned", "project")
         _check_project_dates(entry)
     if entry.time_code is None:
-        entry.time_code = TimeCode.objects.filter(is_default=True, is_active=True).first()
+        entry.time_code = known.default_time_code() if known else _default_time_code()
         if entry.time_code is None:
             raise error(_("Choose a time code."), "time_code_required", "time_code")
     elif (fields is None or "time_code" in fields) and not entry.time_code.is_active:
@@ -340,20 +430,27 @@ def prepare_entry(
     invoiceable_minutes: int | None,
     fields: set[str] | None = None,
     confirm_work: bool = False,
+    known: BatchContext | None = None,
 ) -> None:
     """Normalise `entry` (minutes from start/end − break, defaults, the child's personnummer) and
-    check every rule. `fields` is None for a new entry, else the names an update changes."""
+    check every rule. `fields` is None for a new entry, else the names an update changes; `known`
+    holds what a batch of new entries has read once for all of them."""
     if fields is None or "date" in fields:
         bounds.check_business_date(entry.date)
     if entry.kind == EntryKind.WORK:
-        _check_work(actor, entry, fields)
+        _check_work(actor, entry, fields, known)
     elif entry.kind == EntryKind.ABSENCE:
         _check_absence(entry, fields)
     else:
         raise error(_("Unknown kind of entry."), "invalid_kind", "kind")
     entry.minutes = _resolve_minutes(entry, minutes)
-    _check_day(entry)
-    check_entry_day(entry, confirm_work=confirm_work)
+    if not _is_supplement(entry):
+        if known is not None and entry.pk is None:
+            others = known.day_rows.get(entry.date, [])
+        else:
+            others = _other_entries(entry)
+        _check_day(entry, others)
+        check_entry_day(entry, confirm_work=confirm_work, others=[(kind, m) for _s, _e, m, kind in others])
     _check_time_bank(entry)
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:

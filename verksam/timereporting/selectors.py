@@ -198,3 +198,14 @@ def absence_ranges(
 def absence_range_get(*, range_id: int, membership_id: int) -> AbsenceRange | None:
     """One of the employee's own absence ranges (another user's or another tenant's id answers None)."""
     return absence_ranges(membership_id=membership_id).filter(pk=range_id).first()
+
+
+def codes_by_id(
+    *, time_code_ids=(), activity_ids=(), absence_type_ids=()
+) -> tuple[dict[int, TimeCode], dict[int, Activity], dict[int, AbsenceType]]:
+    """The tenant's time codes, activities and absence types with these ids (a batch's references)."""
+    return (
+        TimeCode.objects.in_bulk(list(time_code_ids)) if time_code_ids else {},
+        Activity.objects.in_bulk(list(activity_ids)) if activity_ids else {},
+        AbsenceType.objects.in_bulk(list(absence_type_ids)) if absence_type_ids else {},
+    )

@@ -16,14 +16,15 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verksam.audit.services import record
+from verksam.audit.services import record, record_many
 from verksam.core import bounds, timeutil
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
@@ -39,10 +40,12 @@ from .balances import day_results
 from .mails import behalf_mail_send
 from .models import AbsenceRange, DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
 from .rules import (
+    BatchContext,
     behalf_audit,
     check_days_open,
     check_periods_open,
     lock_membership,
+    own_membership,
     prepare_entry,
     target_membership,
 )
@@ -70,7 +73,7 @@ ENTRY_FIELDS = {
 
 # The entry's references were resolved through scoped selectors (so they exist, in this tenant, which
 # TenantOwned.clean() still confirms), and rules.py has checked what the CHECK constraints say (time
-# range, fields per kind); the client_uuid is matched before insert and on IntegrityError. full_clean
+# range, fields per kind); the client_uuid is matched under the lock before the insert. full_clean
 # skips re-querying all of that: 36 → 21 queries per API create on PostgreSQL. The database
 # constraints stay as the backstop.
 RESOLVED_REFERENCES = [
@@ -111,6 +114,34 @@ def _fingerprint(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(canonical, default=str, sort_keys=True).encode()).hexdigest()
 
 
+# The create fields a client_uuid's fingerprint covers (confirm_work is a confirmation, not data).
+FINGERPRINT_FIELDS = (
+    "date",
+    "kind",
+    "project",
+    "activity",
+    "time_code",
+    "absence_type",
+    "start_time",
+    "end_time",
+    "break_minutes",
+    "minutes",
+    "invoiceable_minutes",
+    "whole_day",
+    "child_personnummer",
+    "comment",
+    "internal_comment",
+)
+
+
+def _create_fingerprint(data: dict[str, Any]) -> str:
+    fields = {key: data[key] for key in FINGERPRINT_FIELDS}
+    if data.get("child_special_reasons"):
+        # only when set, so the fingerprints of requests from before the field stay the same
+        fields["child_special_reasons"] = True
+    return _fingerprint(fields)
+
+
 def _same_request(existing: TimeEntry, fingerprint: str) -> TimeEntry:
     """The entry a retry answers with, if the retry carries the same data (issue 7 item 4)."""
     if existing.client_fingerprint and existing.client_fingerprint != fingerprint:
@@ -119,7 +150,10 @@ def _same_request(existing: TimeEntry, fingerprint: str) -> TimeEntry:
 
 
 def _existing_for_uuid(client_uuid: uuid.UUID, membership: Membership) -> TimeEntry | None:
-    existing = TimeEntry.objects.filter(client_uuid=client_uuid).first()
+    found = TimeEntry.objects.filter(client_uuid=client_uuid).order_by().values_list("pk", flat=True)[:1]
+    if not found:  # a new entry, nearly always: only the id was read
+        return None
+    existing = TimeEntry.objects.filter(pk=found[0]).first()
     if existing is not None and existing.membership_id != membership.pk:
         raise Conflict(_("Another entry already uses this client id."), code="client_uuid_taken")
     return existing
@@ -156,85 +190,171 @@ def time_entry_create_or_get(
     same id with other data is refused (`ClientUuidReused`, issue 7 item 4). With `membership`, the
     employee's time on their behalf (rules.target_membership)."""
     membership = target_membership(actor, employee)
-    fingerprint = ""
-    if client_uuid is not None:
-        fingerprint = _fingerprint(
-            {
-                "date": date,
-                "kind": kind,
-                "project": project,
-                "activity": activity,
-                "time_code": time_code,
-                "absence_type": absence_type,
-                "start_time": start_time,
-                "end_time": end_time,
-                "break_minutes": break_minutes,
-                "minutes": minutes,
-                "invoiceable_minutes": invoiceable_minutes,
-                "whole_day": whole_day,
-                "child_personnummer": child_personnummer,
-                "comment": comment,
-                "internal_comment": internal_comment,
-                # only when set, so the fingerprints of requests from before the field stay the same
-                **({"child_special_reasons": True} if child_special_reasons else {}),
-            }
-        )
-        existing = _existing_for_uuid(client_uuid, membership)
-        if existing is not None:
-            return _same_request(existing, fingerprint), False
+    data = {
+        "date": date,
+        "kind": kind,
+        "project": project,
+        "activity": activity,
+        "time_code": time_code,
+        "absence_type": absence_type,
+        "start_time": start_time,
+        "end_time": end_time,
+        "break_minutes": break_minutes,
+        "minutes": minutes,
+        "invoiceable_minutes": invoiceable_minutes,
+        "whole_day": whole_day,
+        "child_personnummer": child_personnummer,
+        "comment": comment,
+        "internal_comment": internal_comment,
+        "child_special_reasons": child_special_reasons,
+        "confirm_work": confirm_work,
+    }
+    fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
     lock_membership(membership)
     if client_uuid is not None:
-        # A concurrent retry may have committed while this one waited for the lock.
+        # Looked up once, under the lock, so a concurrent retry that committed while this one
+        # waited is seen too (issue 13: one query, not one before and one after the lock).
         existing = _existing_for_uuid(client_uuid, membership)
         if existing is not None:
             return _same_request(existing, fingerprint), False
     check_days_open(membership, [date])
+    entry = _new_entry(actor, membership, client_uuid, fingerprint, data)
+    # No savepoint around the insert (issue 13: two round trips less): a retry of the same
+    # employee's client_uuid cannot race past the look-up above, which runs under the employee's
+    # lock (PostgreSQL) or the database's write lock (SQLite, BEGIN IMMEDIATE). Another employee's
+    # simultaneous use of the same id still meets the unique constraint and answers 409.
+    entry.save()
+    record(
+        actor=actor,
+        action="time.entry_create",
+        target=entry,
+        data={**_entry_audit(entry), **behalf_audit(actor, membership)},
+    )
+    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])
+    return entry, True
+
+
+def _new_entry(
+    actor: Actor,
+    membership: Membership,
+    client_uuid: uuid.UUID | None,
+    fingerprint: str,
+    data: dict[str, Any],
+    known: BatchContext | None = None,
+) -> TimeEntry:
+    """A new entry from the create fields in `data`, normalised and checked by every rule (unsaved)."""
     entry = TimeEntry(
         tenant_id=actor.tenant_id,
         membership=membership,
         client_uuid=client_uuid or uuid.uuid4(),
         client_fingerprint=fingerprint,
-        date=date,
-        kind=kind,
-        project=project,
-        activity=activity,
-        time_code=time_code,
-        absence_type=absence_type,
-        start_time=start_time,
-        end_time=end_time,
-        break_minutes=break_minutes or 0,
-        whole_day=whole_day,
-        child_personnummer=(child_personnummer or "").strip(),
-        child_special_reasons=bool(child_special_reasons),
-        comment=(comment or "").strip(),
-        internal_comment=(internal_comment or "").strip(),
+        date=data["date"],
+        kind=data["kind"],
+        project=data["project"],
+        activity=data["activity"],
+        time_code=data["time_code"],
+        absence_type=data["absence_type"],
+        start_time=data["start_time"],
+        end_time=data["end_time"],
+        break_minutes=data["break_minutes"] or 0,
+        whole_day=data["whole_day"],
+        child_personnummer=(data["child_personnummer"] or "").strip(),
+        child_special_reasons=bool(data.get("child_special_reasons")),
+        comment=(data["comment"] or "").strip(),
+        internal_comment=(data["internal_comment"] or "").strip(),
         created_by=actor.user,
-        minutes=minutes or 0,
+        minutes=data["minutes"] or 0,
     )
     prepare_entry(
         actor=actor,
         entry=entry,
-        minutes=minutes,
-        invoiceable_minutes=invoiceable_minutes,
-        confirm_work=confirm_work,
+        minutes=data["minutes"],
+        invoiceable_minutes=data["invoiceable_minutes"],
+        confirm_work=bool(data.get("confirm_work")),
+        known=known,
     )
     entry.full_clean(exclude=RESOLVED_REFERENCES, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entry.save()
-            record(
-                actor=actor,
-                action="time.entry_create",
-                target=entry,
-                data={**_entry_audit(entry), **behalf_audit(actor, membership)},
-            )
-    except IntegrityError:
-        existing = _existing_for_uuid(entry.client_uuid, membership) if client_uuid else None
-        if existing is None:
-            raise
-        return _same_request(existing, fingerprint), False
-    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])
-    return entry, True
+    return entry
+
+
+# What a create accepts, with its defaults (time_entry_create_or_get's keyword arguments).
+CREATE_DEFAULTS: dict[str, Any] = {
+    "kind": EntryKind.WORK,
+    "project": None,
+    "activity": None,
+    "time_code": None,
+    "absence_type": None,
+    "start_time": None,
+    "end_time": None,
+    "break_minutes": 0,
+    "minutes": None,
+    "invoiceable_minutes": None,
+    "whole_day": False,
+    "child_personnummer": "",
+    "comment": "",
+    "internal_comment": "",
+    "child_special_reasons": False,
+    "confirm_work": False,
+}
+BATCH_MAX = 500
+
+
+@dataclass
+class BatchResult:
+    """One item of a batch: the entry (created, or the one its client_uuid already made) or why not."""
+
+    entry: TimeEntry | None = None
+    created: bool = False
+    error: DomainError | ValidationError | None = None
+
+
+@transaction.atomic
+def time_entries_create_batch(*, actor: Actor, items: list[dict[str, Any]]) -> list[BatchResult]:
+    """Report many own entries at once (a phone back online); each item passes every rule of
+    `time_entry_create_or_get` and is answered on its own, and the accepted ones are written together.
+
+    Per-item results, not all-or-nothing: one refused entry (a locked day, a completed project) must
+    not keep the others of a day's offline work from being saved. Items are checked in order, so a
+    later item sees the earlier accepted ones (overlap, 24 hours). A retried item (its client_uuid
+    is already stored, or earlier in the batch, with the same data) answers that entry unchanged."""
+    membership = own_membership(actor)
+    if len(items) > BATCH_MAX:
+        raise DomainError(
+            _("Send at most %(max)s entries at a time.") % {"max": BATCH_MAX}, code="batch_too_large"
+        )
+    lock_membership(membership)
+    uuids = [item["client_uuid"] for item in items if item.get("client_uuid") is not None]
+    stored = {e.client_uuid: e for e in TimeEntry.objects.filter(client_uuid__in=uuids)} if uuids else {}
+    known = BatchContext(actor=actor, membership=membership, dates=[item["date"] for item in items])
+    results: list[BatchResult] = []
+    seen: dict[uuid.UUID, TimeEntry] = {}
+    new: list[TimeEntry] = []
+    for item in items:
+        data = {**CREATE_DEFAULTS, **{k: v for k, v in item.items() if k != "client_uuid"}}
+        client_uuid = item.get("client_uuid")
+        try:
+            fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
+            earlier = stored.get(client_uuid) or seen.get(client_uuid) if client_uuid else None
+            if earlier is not None:
+                if earlier.membership_id != membership.pk:
+                    raise Conflict(_("Another entry already uses this client id."), code="client_uuid_taken")
+                results.append(BatchResult(entry=_same_request(earlier, fingerprint)))
+                continue
+            check_days_open(membership, [data["date"]], known)
+            entry = _new_entry(actor, membership, client_uuid, fingerprint, data, known)
+        except (DomainError, ValidationError) as exc:
+            results.append(BatchResult(error=exc))
+            continue
+        known.add(entry)
+        new.append(entry)
+        if client_uuid is not None:
+            seen[client_uuid] = entry
+        results.append(BatchResult(entry=entry, created=True))
+    if new:
+        TimeEntry.objects.bulk_create(new)
+        # one audit row per entry, as for single creates, written in one statement
+        record_many(actor=actor, action="time.entry_create", targets=[(e, _entry_audit(e)) for e in new])
+    return results
 
 
 def time_entry_create(**kwargs: Any) -> TimeEntry:

@@ -2,16 +2,19 @@
 `client_uuid`), lock/unlock, each day's status, and the time bank (issue 3 item 7)."""
 
 import datetime as dt
+import json
 from typing import Any
 
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from verksam.core import timeutil
 from verksam.core.errors import DomainError
-from verksam.projects.selectors import project_get
+from verksam.projects.selectors import project_get, projects_by_id
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors, services
@@ -28,6 +31,8 @@ from ..schemas.timereporting import (
     DaysChangedOut,
     LockIn,
     TimeBankOut,
+    TimeEntryBatchIn,
+    TimeEntryBatchOut,
     TimeEntryIn,
     TimeEntryOut,
     TimeEntryPatch,
@@ -38,6 +43,7 @@ from ..types import Id, QueryDate
 router = Router(tags=["time entries"])
 NULLABLE = {"project", "activity", "time_code", "absence_type", "start_time", "end_time"}
 MAX_DAYS = 366
+ENTRY_OUT_FIELDS = tuple(TimeEntryOut.model_fields)
 
 
 class RangeParams(Schema):
@@ -116,7 +122,9 @@ def _day(summary: selectors.DaySummary) -> dict[str, Any]:
 def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
     _check_range(params.from_, params.to)
     entries = selectors.own_time_entries(membership_id=_member_id(request), start=params.from_, end=params.to)
-    return paginate(entries, params.page, params.page_size)
+    # Only the columns the answer has, as plain rows: no related objects (issue 13, lean lists).
+    rows = entries.select_related(None).values(*ENTRY_OUT_FIELDS)
+    return paginate(rows, params.page, params.page_size)
 
 
 @router.post(
@@ -131,6 +139,107 @@ def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     data = _resolve_ids(payload.dict())
     entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
     return Status(201 if created else 200, entry)
+
+
+@router.post(
+    "/tenants/{tenant_id}/time-entries/batch",
+    response=TimeEntryBatchOut,
+    summary="Report up to 500 entries at once (a phone coming back online)",
+    description="Each entry passes every rule of the single POST and is answered on its own in "
+    "`results` (per-item results, not all-or-nothing): 201 created, 200 already stored by an earlier "
+    "send of the same `client_uuid` (a retried batch writes nothing twice), or the error the single "
+    "POST would answer. Entries are checked in order, so later ones see the earlier accepted ones "
+    "(overlap, 24 hours a day). The accepted entries are written together in one transaction.",
+)
+@tenant_endpoint(Perm.TIME_REPORT_OWN)
+def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
+    items = [entry.dict() for entry in payload.entries]
+    resolved, missing = _resolve_ids_many(items)
+    ready = [item for i, item in enumerate(resolved) if i not in missing]
+    outcomes = iter(services.time_entries_create_batch(actor=request.actor, items=ready))
+    results, counts = [], {"created": 0, "existing": 0, "refused": 0}
+    for index in range(len(items)):
+        if index in missing:
+            error = {
+                "code": "not_found",
+                "message": str(_("The object does not exist.")),
+                "extra": missing[index],
+            }
+            results.append({"index": index, "status": 404, "entry": None, "error": error})
+            counts["refused"] += 1
+            continue
+        outcome = next(outcomes)
+        if outcome.entry is not None:
+            results.append(
+                {
+                    "index": index,
+                    "status": 201 if outcome.created else 200,
+                    "entry": _entry_row(outcome.entry),
+                    "error": None,
+                }
+            )
+            counts["created" if outcome.created else "existing"] += 1
+        else:
+            results.append({"index": index, "entry": None, **_refusal(outcome.error)})
+            counts["refused"] += 1
+    # Written straight to JSON: the rows are built from the model's own columns above, and the schema
+    # check of 500 nested entries cost more than writing them (issue 13); TimeEntryBatchOut documents it.
+    body = json.dumps({**counts, "results": results}, cls=NinjaJSONEncoder)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _entry_row(entry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in ENTRY_OUT_FIELDS}
+
+
+def _refusal(exc: Exception | None) -> dict[str, Any]:
+    """The status and `{code, message, extra}` the single POST would answer for this refusal."""
+    if isinstance(exc, DomainError):
+        return {
+            "status": exc.status,
+            "error": {"code": exc.code, "message": exc.message, "extra": exc.extra},
+        }
+    if isinstance(exc, ValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        first = next(iter(fields.values()))[0]
+        return {
+            "status": 422,
+            "error": {"code": "invalid", "message": str(first), "extra": {"fields": fields}},
+        }
+    return {"status": 500, "error": {"code": "server_error", "message": "", "extra": {}}}  # pragma: no cover
+
+
+def _resolve_ids_many(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, dict]]:
+    """`_resolve_ids` for a whole batch, one query per kind of reference: the items with objects in
+    place of ids, and `{index: {"field": name}}` of items naming an id the tenant does not have."""
+    wanted: dict[str, set[int]] = {key: set() for key in _LOOKUPS}
+    for item in items:
+        for key in _LOOKUPS:
+            if item.get(key) is not None:
+                wanted[key].add(item[key])
+    codes, activities, absences = selectors.codes_by_id(
+        time_code_ids=wanted["time_code_id"],
+        activity_ids=wanted["activity_id"],
+        absence_type_ids=wanted["absence_type_id"],
+    )
+    found: dict[str, dict[int, Any]] = {
+        "project_id": projects_by_id(wanted["project_id"]) if wanted["project_id"] else {},
+        "time_code_id": codes,
+        "activity_id": activities,
+        "absence_type_id": absences,
+    }
+    missing: dict[int, dict] = {}
+    resolved = []
+    for index, item in enumerate(items):
+        data = dict(item)
+        for key, (name, _get) in _LOOKUPS.items():
+            object_id = data.pop(key, None)
+            obj = found[key].get(object_id) if object_id is not None else None
+            if object_id is not None and obj is None:
+                missing.setdefault(index, {"field": name})
+            data[name] = obj
+        resolved.append(data)
+    return resolved, missing
 
 
 @router.patch(

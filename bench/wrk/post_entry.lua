@@ -1,0 +1,44 @@
+-- POST /api/v1/tenants/{id}/time-entries: one new entry per request, as a phone sends it, each with a
+-- fresh client_uuid (so the idempotency look-up runs and misses, as for every real first send).
+-- Arguments: token, project id, first day (YYYY-MM-DD), entries per day, batch size (0: one entry).
+-- The date moves on every `per_day` requests so no day passes 24 hours and days stay small.
+local token, project, first, per_day, batch
+local counter = 0
+local thread_seed = 0
+
+function init(args)
+  token, project, first = args[1], tonumber(args[2]), args[3]
+  per_day, batch = tonumber(args[4] or "4"), tonumber(args[5] or "0")
+  local y, m, d = first:match("(%d+)-(%d+)-(%d+)")
+  first = os.time({year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12})
+  math.randomseed(os.time() + thread_seed)
+  wrk.method = "POST"
+  wrk.headers["Authorization"] = "Bearer " .. token
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-Forwarded-Proto"] = "https"
+end
+
+local function uuid4()
+  local t = {}
+  for i = 1, 16 do t[i] = math.random(0, 255) end
+  t[7] = (t[7] % 16) + 64   -- version 4
+  t[9] = (t[9] % 64) + 128  -- RFC 4122 variant
+  return string.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+    t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15], t[16])
+end
+
+local function entry()
+  local day = os.date("!%Y-%m-%d", first + math.floor(counter / per_day) * 86400)
+  counter = counter + 1
+  return string.format('{"client_uuid": "%s", "date": "%s", "kind": "work", "project_id": %d, "minutes": 60}',
+    uuid4(), day, project)
+end
+
+function request()
+  if batch > 0 then
+    local items = {}
+    for i = 1, batch do items[i] = entry() end
+    return wrk.format(nil, nil, nil, '{"entries": [' .. table.concat(items, ", ") .. ']}')
+  end
+  return wrk.format(nil, nil, nil, entry())
+end
