@@ -181,6 +181,10 @@ def _reassign_employees(
     moved = [m.pk for m in employees if m.pk != new_approver.pk]
     # The new approver, if one of the employees, cannot approve themselves: their approver is cleared.
     Membership.objects.filter(pk__in=moved).update(approver=new_approver)
+    # People invited to be their employees come with them (the invitation's terms follow the team).
+    Invitation.objects.filter(approver_id=membership.pk, status=InvitationStatus.PENDING).update(
+        approver=new_approver
+    )
     Membership.objects.filter(pk=new_approver.pk, approver_id=membership.pk).update(approver=None)
     record(
         actor=actor,
@@ -680,7 +684,10 @@ def _invitation_join(invitation: Invitation, user) -> Membership:
         licence=invitation.licence,
         employment_number=invitation.employment_number,
         salary_form=invitation.salary_form,
-        approver=invitation.approver,
+        # The approver named in the invitation may have lost the right to attest since (demoted or
+        # deactivated with no employees to hand over): never give someone who cannot act (issue 8
+        # item 7); until a TOTAL user names another, TOTAL users attest the newcomer's time.
+        approver=invitation.approver if invitation.approver and may_approve(invitation.approver) else None,
         work_day_minutes=invitation.work_day_minutes,
     )
     membership.full_clean()

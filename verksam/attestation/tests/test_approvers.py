@@ -160,3 +160,34 @@ def test_reopening_attested_time_mails_the_employee(tenant, owner, employee, tod
     assert sent.to == [employee.email]
     assert "Fel projekt" in sent.body and "Olle Ägare" in sent.body
     assert dt.date(2026, 11, 16).strftime("%Y") in sent.body
+
+
+def test_an_invitation_never_gives_an_approver_who_can_no_longer_attest(tenant, owner, attestant, employee):
+    # given an invitation naming a STANDARD approver who has no employees yet
+    boss = actor(tenant, owner)
+    second = MembershipFactory(
+        tenant=tenant, user=UserFactory(name="Sven Standard"), licence=Licence.STANDARD
+    )
+    invitation = tenancy_services.membership_invite(actor=boss, email="ny@snickeri.se", approver=second)
+    # when the approver is demoted to LIGHT before the invitation is accepted (no employees: no hand-over)
+    tenancy_services.membership_update(actor=boss, membership=second, licence=Licence.LIGHT)
+    newcomer = UserFactory(email="ny@snickeri.se")
+    joined = tenancy_services.invitation_accept(invitation=invitation, user=newcomer)
+    # then the new member has no approver who cannot act (TOTAL users attest everyone meanwhile)
+    assert joined.approver_id is None
+
+
+def test_handing_over_an_approvers_employees_moves_their_pending_invitations_too(
+    tenant, owner, attestant, employee
+):
+    boss = actor(tenant, owner)
+    invitation = tenancy_services.membership_invite(
+        actor=boss, email="ny@snickeri.se", approver=member(tenant, attestant)
+    )
+    services.member_update(
+        actor=boss,
+        membership=member(tenant, attestant),
+        licence=Licence.LIGHT,
+        new_approver=member(tenant, owner),
+    )
+    assert Invitation.objects.get(pk=invitation.pk).approver_id == member(tenant, owner).pk
