@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import FloatField, Q, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from verksam.core.duration import hm
 from verksam.schedules.selectors import schedule_histories
@@ -270,3 +271,20 @@ def balance_view(
         days=days,
         results=results,
     )
+
+
+def time_bank_warning(entry: TimeEntry) -> dict | None:
+    """The warning for an entry that took the time bank below zero (komp-ledig where the company
+    allows a negative bank; elsewhere the rules refused it): `{code, message, extra}` as the API's
+    errors, shown by the day page and returned by the API's writes (issue 8 item 2). None when the
+    entry does not draw the bank or the bank stays at zero or above."""
+    if bank_minutes([entry_facts(entry)]) >= 0:
+        return None
+    balance = projected_bank(membership_id=entry.membership_id)
+    if balance >= 0:
+        return None
+    return {
+        "code": "time_bank_negative",
+        "message": _("The time bank is now below zero: %(balance)s h.") % {"balance": hm(balance)},
+        "extra": {"balance_minutes": balance},
+    }

@@ -34,6 +34,7 @@ from .timereporting import (
     _check_range,
     _day,
     _resolve_ids,
+    with_warnings,
 )
 
 router = Router(tags=["time on behalf"])
@@ -79,7 +80,7 @@ def behalf_entry_create(request, tenant_id: Id, member_id: Id, payload: TimeEntr
     member = _employee(request, member_id)
     data = _resolve_ids(payload.dict())
     entry, created = services.time_entry_create_or_get(actor=request.actor, employee=member, **data)
-    return Status(201 if created else 200, entry)
+    return Status(201 if created else 200, with_warnings(entry) if created else entry)
 
 
 @router.patch(BASE + "/time-entries/{entry_id}", response=TimeEntryOut, summary="Correct an employee's entry")
@@ -89,7 +90,9 @@ def behalf_entry_update(request, tenant_id: Id, member_id: Id, entry_id: Id, pay
     entry = _entry(member, entry_id)
     changes = _resolve_ids(payload.dict(exclude_unset=True))
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
-    return services.time_entry_update(actor=request.actor, entry=entry, employee=member, **changes)
+    return with_warnings(
+        services.time_entry_update(actor=request.actor, entry=entry, employee=member, **changes)
+    )
 
 
 @router.delete(BASE + "/time-entries/{entry_id}", response={204: None}, summary="Delete an employee's entry")

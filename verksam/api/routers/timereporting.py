@@ -18,7 +18,7 @@ from verksam.projects.selectors import project_get, projects_by_id
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors, services
-from verksam.timereporting.balances import balance_view
+from verksam.timereporting.balances import balance_view, time_bank_warning
 
 from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
@@ -43,7 +43,8 @@ from ..types import Id, QueryDate
 router = Router(tags=["time entries"])
 NULLABLE = {"project", "activity", "time_code", "absence_type", "start_time", "end_time"}
 MAX_DAYS = 366
-ENTRY_OUT_FIELDS = tuple(TimeEntryOut.model_fields)
+# the model columns of TimeEntryOut (`warnings` is set by the writes only)
+ENTRY_OUT_FIELDS = tuple(name for name in TimeEntryOut.model_fields if name != "warnings")
 
 
 class RangeParams(Schema):
@@ -127,6 +128,15 @@ def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
     return paginate(rows, params.page, params.page_size)
 
 
+def with_warnings(entry: Any) -> Any:
+    """The entry as a write answers it: with what the user should know although it was saved
+    (komp-ledig below zero where the company allows it; issue 8 item 2). No query unless the entry
+    draws the time bank."""
+    warning = time_bank_warning(entry)
+    entry.warnings = [warning] if warning else []
+    return entry
+
+
 @router.post(
     "/tenants/{tenant_id}/time-entries",
     response={200: TimeEntryOut, 201: TimeEntryOut},
@@ -138,7 +148,7 @@ def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     data = _resolve_ids(payload.dict())
     entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
-    return Status(201 if created else 200, entry)
+    return Status(201 if created else 200, with_warnings(entry) if created else entry)
 
 
 @router.post(
@@ -252,7 +262,9 @@ def time_entry_update(request, tenant_id: Id, entry_id: Id, payload: TimeEntryPa
     confirm_work = bool(changes.pop("confirm_work", False))
     # null clears what may be empty (activity, start/end…); for any other field it means "unchanged"
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
-    return services.time_entry_update(actor=request.actor, entry=entry, confirm_work=confirm_work, **changes)
+    return with_warnings(
+        services.time_entry_update(actor=request.actor, entry=entry, confirm_work=confirm_work, **changes)
+    )
 
 
 @router.delete(

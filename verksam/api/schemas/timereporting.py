@@ -89,6 +89,12 @@ class TimeEntryOut(Schema):
     internal_comment: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    warnings: list[dict] = Field(
+        default_factory=list,
+        description="On a write: what the user should know although the entry was saved, as "
+        "`{code, message, extra}` (e.g. `time_bank_negative`: komp-ledig took the time bank below zero "
+        "where the company allows it, with `extra.balance_minutes`)",
+    )
 
 
 class DatesIn(StrictIn):

@@ -528,6 +528,32 @@ def test_komp_ledig_below_zero_when_allowed_is_saved_with_a_warning(tenant, empl
     assert any("−2:00" in t for t in texts), texts
 
 
+def test_the_api_saves_komp_ledig_below_zero_when_allowed_and_says_so(tenant, employee, kit):
+    # given a company that allows a negative time bank, and an empty bank
+    with tenant_scope(tenant.pk):
+        TimeSettings.objects.update_or_create(tenant=tenant, defaults={"allow_negative_time_bank": True})
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    # when the phone registers 1 h komp-ledig
+    response = client.post(
+        url,
+        {"date": "2026-11-02", "kind": "absence", "absence_type_id": kit["kom"].pk, "minutes": 60},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    # then it is saved with the warning and the balance, as the day page says it
+    assert response.status_code == 201
+    [warning] = response.json()["warnings"]
+    assert warning["code"] == "time_bank_negative" and warning["extra"] == {"balance_minutes": -60}
+    assert "under noll" in warning["message"]
+    # and a change that keeps it below zero says so again; the list carries no warnings
+    entry_id = response.json()["id"]
+    changed = client.patch(f"{url}/{entry_id}", {"minutes": 90}, content_type="application/json")
+    assert changed.json()["warnings"][0]["extra"] == {"balance_minutes": -90}
+    listed = client.get(f"{url}?from=2026-11-02&to=2026-11-02").json()
+    assert listed["items"][0]["warnings"] == []
+
+
 def test_the_data_migration_stores_what_already_attested_days_contributed(tenant, employee, kit):
     import importlib
     from types import SimpleNamespace

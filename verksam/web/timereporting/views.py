@@ -22,10 +22,9 @@ from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 from verksam.timereporting import selectors, services
-from verksam.timereporting.balances import balance_view, entry_facts, projected_bank
+from verksam.timereporting.balances import balance_view, time_bank_warning
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.selectors import DayState, DaySummary
-from verksam.timereporting.worktime import bank_minutes
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -443,14 +442,9 @@ def _entry_forms(request: TenantRequest, bound_kind: str | None = None, **form_k
 def _warn_negative_bank(request: TenantRequest, entry: TimeEntry) -> None:
     """Komp-ledig that took the time bank below zero (the company allows it, else it was refused):
     say so, with the balance (issue 8 item 2)."""
-    if bank_minutes([entry_facts(entry)]) >= 0:
-        return
-    balance = projected_bank(membership_id=entry.membership_id)
-    if balance < 0:
-        messages.warning(
-            request,
-            _("The time bank is now below zero: %(balance)s h.") % {"balance": hm(balance)},
-        )
+    warning = time_bank_warning(entry)
+    if warning is not None:
+        messages.warning(request, warning["message"])
 
 
 @tenant_view(Perm.TIME_REPORT_OWN)
