@@ -1,5 +1,6 @@
 """One error body for the whole API: `{code, message, extra}` (DESIGN.md rule 19)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -9,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from verksam.core.db import is_unique_violation
 from verksam.core.errors import DomainError
+from verksam.core.uploads import size_text
 
 API_PREFIX = "/api/"
 
@@ -67,6 +69,10 @@ class JsonErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            refused = _refuse_oversized_upload(request)
+            if refused is not None:
+                return refused
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)
@@ -79,6 +85,21 @@ class JsonErrorMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+
+def _refuse_oversized_upload(request) -> JsonResponse | None:
+    """An upload larger than any may be (a 2 GB file) is refused before its body is read, so
+    nothing is spooled to disk (issue 11 "Bad input"; the web upload view does the same)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    if not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        return None
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    limit = settings.DOCUMENTS_MAX_REQUEST_BYTES
+    if length.isdigit() and int(length) <= limit:
+        return None
+    message = _("The upload is larger than %(limit)s.") % {"limit": size_text(limit)}
+    return JsonResponse(body("too_large", message, {"limit_bytes": limit}), status=413)
 
 
 def install(api) -> None:

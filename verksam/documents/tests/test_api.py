@@ -144,3 +144,23 @@ def test_listing_has_a_constant_query_count(tenant, employee, partner_full, part
     firm_api.post(url, {"files": [pdf(f"f{i}.pdf") for i in range(28)]})
     many, answer = count_queries(lambda: customer_api.get(url))
     assert len(answer.json()) == 30 and few == many
+
+
+def test_an_api_upload_larger_than_allowed_is_refused_before_it_is_read(
+    settings, tenant, partner_full, partner_firm
+):
+    # a stand-in for a 2 GB file: the request is larger than DOCUMENTS_MAX_REQUEST_BYTES
+    client = api_client(partner_full)
+    folder = _folder(client, tenant, partner_firm)
+    settings.DOCUMENTS_MAX_REQUEST_BYTES = 1000
+    answer = client.post(
+        f"{_base(tenant)}/document-folders/{folder['id']}/documents",
+        {"files": [pdf("stor.pdf", b"%PDF-1.4\n" + b"x" * 2000)]},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "too_large"
+    assert answer.json()["message"].startswith("Uppladdningen är större än")
+    assert answer.json()["extra"] == {"limit_bytes": 1000}
+    listed = client.get(f"{_base(tenant)}/document-folders/{folder['id']}/documents").json()
+    assert listed == [] or listed.get("items") == []
