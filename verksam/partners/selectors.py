@@ -10,17 +10,18 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from verksam.core import timeutil
 from verksam.documents.models import Document
 from verksam.messaging.models import Message, ReadMark
 from verksam.tenancy.access import Actor, partner_level_allows
 from verksam.tenancy.models import Membership, PartnerGrant, PartnerLevel, Tenant, Variant
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.scope import tenant_scope, user_scope
-from verksam.timereporting.models import DayLock, DayStatus
+from verksam.timereporting.models import DayLock, DayStatus, TimeEntry
 
 # --- badges: one source per feature, one query per source however many customers ------------------
 
@@ -41,15 +42,39 @@ class BadgeSource:
 
 
 def _time_unattested(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
-    # Days the employees have locked (sent for attestation) that nobody has attested yet: the time
-    # that must be attested before the payroll cut-off (DOMAIN.md "låsa / attestera").
-    rows = (
+    # Days up to today with time nobody has attested yet: reported but not locked, or locked (sent
+    # for attestation, with time or confirmed "inget att rapportera") and waiting. All of it must be
+    # attested before the payroll cut-off (DOMAIN.md "låsa / attestera", issue 11 item 1). Two
+    # aggregate queries whatever the number of customers.
+    today = timeutil.today()
+    attested = DayLock.objects.for_tenants(customer_ids).filter(
+        membership_id=OuterRef("membership_id"), date=OuterRef("date"), status=DayStatus.ATTESTED
+    )
+    reported = (
+        TimeEntry.objects.for_tenants(customer_ids)
+        .filter(date__lte=today)
+        .exclude(Exists(attested))
+        .values("tenant_id", "membership_id")
+        .annotate(n=Count("date", distinct=True))
+        .values_list("tenant_id", "n")
+    )
+    counts: dict[int, int] = {}
+    for tenant_id, n in reported:
+        counts[tenant_id] = counts.get(tenant_id, 0) + n
+    entries = TimeEntry.objects.for_tenants(customer_ids).filter(
+        membership_id=OuterRef("membership_id"), date=OuterRef("date")
+    )
+    locked_empty = (
         DayLock.objects.for_tenants(customer_ids)
-        .filter(status=DayStatus.LOCKED)
+        .filter(status=DayStatus.LOCKED, date__lte=today)
+        .exclude(Exists(entries))
         .values("tenant_id")
         .annotate(n=Count("pk"))
+        .values_list("tenant_id", "n")
     )
-    return {r["tenant_id"]: r["n"] for r in rows}
+    for tenant_id, n in locked_empty:
+        counts[tenant_id] = counts.get(tenant_id, 0) + n
+    return counts
 
 
 def _documents_new(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:

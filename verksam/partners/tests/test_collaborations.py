@@ -23,7 +23,7 @@ from verksam.tenancy.tests.factories import (
 )
 from verksam.tenancy.tests.fixtures import api_client, login_client
 from verksam.tenancy.tests.helpers import accept_invitation, count_queries, db_state, membership_of, sv
-from verksam.timereporting.models import DayLock
+from verksam.timereporting.models import DayLock, DayStatus
 
 _n = itertools.count(9000)
 
@@ -118,6 +118,39 @@ def test_badges_count_time_waiting_and_zero_for_features_not_built(
     assert row.badges["time"] == 2
     assert row.badges["payroll"] == 0 and row.badges["expenses"] == 0 and row.badges["card_purchases"] == 0
     assert row.attention >= 2
+
+
+def test_the_time_badge_counts_every_day_with_unattested_time_up_to_today(
+    tenant, employee, partner_full, partner_firm, project_for_badges
+):
+    # given: two locked days (one with nothing to report), a day reported but not locked, an attested
+    # day, and a day planned ahead (issue 11 item 1: unattested time before the cut-off)
+    from verksam.timereporting.tests.factories import TimeEntryFactory
+
+    member = membership_of(tenant, employee)
+    today = timezone.localdate()
+    with tenant_scope(tenant.pk):
+        DayLock.objects.create(tenant=tenant, membership=member, date=dt.date(2026, 1, 5))
+        TimeEntryFactory(membership=member, date=dt.date(2026, 1, 5), project=project_for_badges)
+        DayLock.objects.create(tenant=tenant, membership=member, date=dt.date(2026, 1, 6))
+        TimeEntryFactory(membership=member, date=dt.date(2026, 1, 7), project=project_for_badges)
+        TimeEntryFactory(membership=member, date=dt.date(2026, 1, 7), project=project_for_badges, minutes=30)
+        TimeEntryFactory(membership=member, date=dt.date(2026, 1, 8), project=project_for_badges)
+        DayLock.objects.create(
+            tenant=tenant, membership=member, date=dt.date(2026, 1, 8), status=DayStatus.ATTESTED,
+            attested_at=dt.datetime(2026, 1, 9, tzinfo=dt.UTC),
+        )  # fmt: skip
+        TimeEntryFactory(membership=member, date=today + dt.timedelta(days=3), project=project_for_badges)
+    (row,) = selectors.collaboration_list(actor=_actor(partner_full, partner_firm))
+    # then 5th (locked), 6th (locked, nothing to report) and 7th (reported, not locked: one day)
+    assert row.badges["time"] == 3
+
+
+@pytest.fixture
+def project_for_badges(tenant):
+    from verksam.projects.tests.factories import ProjectFactory
+
+    return ProjectFactory(tenant=tenant, number="B1", name="Badge")
 
 
 def _many(firm, user, n):
