@@ -176,6 +176,26 @@ def test_mina_samarbeten_has_a_constant_query_count(partner_full, partner_firm):
     assert (few, few_api) == (many, many_api)
 
 
+def test_hundreds_of_customers_come_a_page_at_a_time_keeping_search_and_sort(
+    partner_full, partner_firm, settings
+):
+    from verksam.web.portal import views
+
+    views.COLLABORATIONS_PER_PAGE, before = 5, views.COLLABORATIONS_PER_PAGE
+    try:
+        _many(partner_firm, partner_full, 11)  # plus the fixture's customer: 12
+        client = login_client(partner_full)
+        url = reverse("web:portal", args=[partner_firm.slug])
+        first = client.get(url + "?sort=attention", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+        assert first.count("data-customer=") == 5
+        assert "Sida 1 av 3 (12 kunder)" in first
+        assert 'href="?sort=attention&page=2"' in first
+        last = client.get(url + "?sort=attention&page=3").content.decode()
+        assert last.count("data-customer=") == 2
+    finally:
+        views.COLLABORATIONS_PER_PAGE = before
+
+
 def test_the_page_and_the_api(partner_full, partner_firm, tenant, stranger, other_tenant):
     response = login_client(partner_full).get(reverse("web:portal", args=[partner_firm.slug]))
     assert response.status_code == 200

@@ -1,7 +1,10 @@
 """Partnerportalen (issue 11): Mina samarbeten, Skapa nytt samarbete and the customer view."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +27,9 @@ SORT_CHOICES = [
 ]
 
 
+COLLABORATIONS_PER_PAGE = 50
+
+
 @tenant_view()
 def collaboration_list(request: TenantRequest, slug: str) -> HttpResponse:
     """Mina samarbeten: the customers this person works with; the firm's administrators may switch to
@@ -35,8 +41,14 @@ def collaboration_list(request: TenantRequest, slug: str) -> HttpResponse:
     may_view_all = request.actor.has(Perm.COLLABORATIONS_VIEW_ALL)
     whole_firm = may_view_all and request.GET.get("view") == "firm"
     rows = selectors.collaboration_list(actor=request.actor, query=query, sort=sort, whole_firm=whole_firm)
+    # An accountant with hundreds of customers gets them a page at a time (sorted and searched as a
+    # whole first, so "most to do" puts the busiest customers on page one).
+    page = Paginator(rows, COLLABORATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    keep = {"q": query, "sort": sort, **({"view": "firm"} if whole_firm else {})}
     context = {
-        "rows": rows,
+        "rows": page,
+        "page": page,
+        "page_query": urlencode({k: v for k, v in keep.items() if v}),
         "query": query,
         "sort": sort if sort in selectors.SORTS else "name",
         "sort_choices": SORT_CHOICES,
