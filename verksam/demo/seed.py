@@ -27,6 +27,7 @@ from verksam.tenancy.models import (
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.selectors import tenant_get_by_slug
 
+from .portal_seed import seed_portal
 from .time_seed import seed_time
 
 User = get_user_model()
@@ -402,4 +403,16 @@ def seed_demo() -> SeedResult:
         tenant, _created = _ensure_company(company)
         with tenant_scope(tenant.pk):
             result.entries_created += seed_time(_owner_actor(tenant, company), company.slug)
+    customer, firm = tenant_get_by_slug(BYGG), tenant_get_by_slug(BYRA)
+    assert customer is not None and firm is not None
+    seed_portal(
+        customer=customer,
+        firm=firm,
+        accountant_email="lena@revisionsbyran.test",
+        owner_email=_owner_email(BYGG),
+    )
     return result
+
+
+def _owner_email(slug: str) -> str:
+    return next(c.owner.email for c in COMPANIES if c.slug == slug)

@@ -223,3 +223,19 @@ def test_demo_time_follows_schedules_with_a_part_timer_komp_a_semester_range_and
         assert DayLock.objects.filter(status=DayStatus.ATTESTED).exists()
         assert AuditEvent.objects.filter(action="time.attest").count() >= 6
         assert AuditEvent.objects.filter(action="time.absence_range_create").count() == 1
+
+
+def test_the_accounting_firm_shares_folders_a_document_and_messages_with_byggmastarna():
+    from verksam.documents.models import Document, Folder
+    from verksam.messaging.models import Message
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # once only
+    customer = Tenant.objects.get(slug="byggmastarna")
+    with tenant_scope(customer.pk):
+        assert sorted(Folder.objects.values_list("name", flat=True)) == [
+            "Bokslut och deklaration",
+            "Underlag från kunden",
+        ]
+        assert Document.objects.count() == 1
+        assert Message.objects.count() == 2
