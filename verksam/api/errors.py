@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from verksam.core import bounds
 from verksam.core.db import is_unique_violation
 from verksam.core.errors import DomainError
 from verksam.core.uploads import size_text
@@ -96,7 +97,8 @@ def _refuse_oversized_upload(request) -> JsonResponse | None:
         return None
     length = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.DOCUMENTS_MAX_REQUEST_BYTES
-    if length.isdigit() and int(length) <= limit:
+    size = bounds.parse_size(length)
+    if size is not None and size <= limit:
         return None
     message = _("The upload is larger than %(limit)s.") % {"limit": size_text(limit)}
     return JsonResponse(body("too_large", message, {"limit_bytes": limit}), status=413)

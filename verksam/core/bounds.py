@@ -41,6 +41,22 @@ MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
 
 
+def parse_id(text: str | None) -> int | None:
+    """A database id typed into a query parameter or a header: ASCII digits only (not "²" or "٣",
+    which str.isdigit() accepts), 1 to MAX_ID; anything else is None (never an exception)."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_size(text: str | None) -> int | None:
+    """A byte count from a header such as Content-Length: ASCII digits only, else None."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    return int(text)
+
+
 def latest_date() -> dt.date:
     """The last date something may be written on: a year ahead of today."""
     return today() + dt.timedelta(days=DAYS_AHEAD)

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from verksam.core import bounds
 from verksam.tenancy.access import Actor, resolve
 from verksam.tenancy.models import Tenant
 from verksam.tenancy.permissions import Perm
@@ -30,6 +31,8 @@ def tenant_view(perm: Perm | None = None) -> Callable:
         def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if any(isinstance(v, int) and v > bounds.MAX_ID for v in kwargs.values()):
+                raise Http404  # an id no row can have (<int:…> accepts any length): like a missing row
             tenant = tenant_get_by_slug(slug)
             actor = resolve(request.user, tenant) if tenant is not None else None
             if actor is None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verksam.core import bounds
 from verksam.core.errors import DomainError
 from verksam.core.uploads import size_text
 from verksam.documents import selectors, services
@@ -84,8 +85,9 @@ def browse(request: TenantRequest, slug: str, firm_id: int) -> HttpResponse:
     tree = selectors.folder_tree(actor, firm_id)
     current = None
     folder_param = request.GET.get("folder", "")
-    if folder_param.isdigit():
-        current = next((n for n in tree if n.folder.pk == int(folder_param)), None)
+    if folder_param:
+        wanted = bounds.parse_id(folder_param)
+        current = next((n for n in tree if n.folder.pk == wanted), None)
         if current is None:
             raise Http404
     elif tree:
@@ -119,8 +121,11 @@ def folder_create(request: TenantRequest, slug: str, firm_id: int) -> HttpRespon
         raise PermissionDenied
     parent = None
     parent_param = request.POST.get("parent") or request.GET.get("parent") or ""
-    if parent_param.isdigit():
-        parent, _access = _folder(request, int(parent_param))
+    if parent_param:
+        parent_id = bounds.parse_id(parent_param)
+        if parent_id is None:
+            raise Http404
+        parent, _access = _folder(request, parent_id)
     members = list(membership_list(active_only=True))
     form = FolderForm(
         request.POST or None,
@@ -232,7 +237,8 @@ def upload(request: TenantRequest, slug: str, folder_id: int) -> HttpResponse:
     # nothing is spooled to disk; the browser sends one file per request, a form without JavaScript
     # several (DOCUMENTS_MAX_REQUEST_BYTES).
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > settings.DOCUMENTS_MAX_REQUEST_BYTES:
+    size = bounds.parse_size(length)
+    if size is None or size > settings.DOCUMENTS_MAX_REQUEST_BYTES:
         message = _("The upload is larger than %(limit)s.") % {
             "limit": size_text(settings.DOCUMENTS_MAX_REQUEST_BYTES)
         }
@@ -304,7 +310,9 @@ def download(request: TenantRequest, slug: str, document_id: int) -> HttpRespons
     a person whose access was revoked answers 404."""
     document, _access = _document(request, document_id)
     number = request.GET.get("version", "")
-    version = selectors.version_get(document, int(number) if number.isdigit() else None)
+    if number and bounds.parse_id(number) is None:
+        raise Http404
+    version = selectors.version_get(document, bounds.parse_id(number))
     if version is None:
         raise Http404
     services.document_mark_seen(actor=request.actor, document=document)
@@ -348,7 +356,8 @@ def rename(request: TenantRequest, slug: str, document_id: int) -> HttpResponse:
 def move(request: TenantRequest, slug: str, document_id: int) -> HttpResponse:
     document, _access = _document(request, document_id)
     target = request.POST.get("folder", "")
-    found = selectors.folder_get(request.actor, int(target)) if target.isdigit() else None
+    target_id = bounds.parse_id(target)
+    found = selectors.folder_get(request.actor, target_id) if target_id else None
     if found is None:
         raise Http404
     try:

@@ -77,8 +77,7 @@ def _parse_day(value: str) -> dt.date:
 
 def _int(value: str | None) -> int:
     """An id from the query; 0 (none) for anything but ASCII digits or a number beyond a 64-bit id."""
-    number = int(value) if value and value.isascii() and value.isdigit() else 0
-    return number if number <= bounds.MAX_ID else 0
+    return bounds.parse_id(value) or 0
 
 
 def _member_id(actor: Actor) -> int:
