@@ -315,13 +315,7 @@ class PortalTab:
 PORTAL_TABS: list[PortalTab] = [
     PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=True),
     PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=True),
-    PortalTab(
-        "payroll",
-        _("Payroll basis"),
-        Perm.PAYROLL_VIEW,
-        built=False,
-        pending=_("The payroll basis comes with the payroll module, which is not built yet."),
-    ),
+    PortalTab("payroll", _("Payroll basis"), Perm.PAYROLL_VIEW, built=True),
     PortalTab(
         "expenses",
         _("Private expenses"),

@@ -11,6 +11,7 @@ from .invitations import urls as invitations_urls
 from .members import urls as members_urls
 from .messaging import urls as messaging_urls
 from .partners import urls as partners_urls
+from .payroll import urls as payroll_urls
 from .portal import urls as portal_urls
 from .projects import urls as projects_urls
 from .schedules import urls as schedules_urls
@@ -36,5 +37,6 @@ urlpatterns = [
     *schedules_urls.urlpatterns,
     *timereporting_urls.urlpatterns,
     *attestation_urls.urlpatterns,
+    *payroll_urls.urlpatterns,
     *styleguide_urls.urlpatterns,
 ]

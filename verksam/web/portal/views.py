@@ -107,6 +107,8 @@ def portal_frame(actor, tab: str) -> dict:
 
 # tabs whose module has its own pages: the tab opens them
 TAB_PAGES = {"documents": "web:documents_browse", "messages": "web:messages"}
+# tabs whose pages are the company's own, shown in the portal's frame to a partner (Löneunderlag)
+TAB_OWN_PAGES = {"payroll": "web:payroll_basis"}
 
 
 @tenant_view()
@@ -124,4 +126,6 @@ def customer_view(request: TenantRequest, slug: str, tab: str = "") -> HttpRespo
         raise Http404
     if current is not None and current.key in TAB_PAGES:
         return redirect(TAB_PAGES[current.key], slug, actor.partner_tenant_id)
+    if current is not None and current.key in TAB_OWN_PAGES:
+        return redirect(TAB_OWN_PAGES[current.key], slug)
     return render(request, "web/portal/customer.html", portal_frame(actor, tab))
