@@ -39,7 +39,7 @@ from verksam.timecodes.selectors import payroll_code_map
 from verksam.timereporting import balances as time_balances
 from verksam.timereporting.models import DayLock, TimeEntry
 
-from . import dto
+from . import dryrun, dto
 from .basis_days import STATUS_LOCKED, STATUS_NOT_REPORTED, STATUS_OPEN, EmployeeDays, employee_from_days  # noqa: F401
 from .models import PayrollSelection
 
@@ -267,3 +267,22 @@ def basis_missing(
     """The days that keep the period's basis preliminary: employee, date, status, link."""
     period = period_of(period_key=period_key)
     return _missing(_load(period, member_ids, today or timezone.localdate()), tenant.slug)
+
+
+def basis_dry_run(
+    *, tenant: Tenant, period_key: str, target: dto.Target, today: dt.date | None = None
+) -> tuple[dto.PayrollBasis, dryrun.DryRun, list[MissingDay]]:
+    """The dry run for `target` of the chosen employees, their totals beside the previous period's
+    (the same employees), and the days still missing (issue 9 item 4)."""
+    period = period_of(period_key=period_key)
+    basis, missing = basis_and_missing(tenant=tenant, period_key=period.key, target=target, today=today)
+    ids = chosen_member_ids(tenant=tenant, period_key=period.key)
+    start_day = attestation_selectors.attestation_settings().period_start_day
+    previous = payroll_basis(
+        tenant=tenant,
+        period_key=period_previous(period, start_day).key,
+        member_ids=ids,
+        target=target,
+        today=today,
+    )
+    return basis, dryrun.dry_run(basis, target, previous), missing

@@ -97,6 +97,13 @@ PAIRS = [
     ("web:member_schedule {member}", "/tenants/{tenant_id}/members/{member_id}/schedules"),
     ("web:my_schedule", "/tenants/{tenant_id}/time/schedule"),
     ("web:portal_customer", "/tenants/{tenant_id}/portal"),
+    # Löneunderlag (issue 9)
+    ("web:payroll_basis", "/tenants/{tenant_id}/payroll/closing-period"),
+    ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/basis"),
+    ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/missing"),
+    ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/selection"),
+    ("web:payroll_basis_pdf", "/tenants/{tenant_id}/payroll/periods/{period_key}/pdf"),
+    ("web:payroll_dryrun", "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -109,6 +116,7 @@ WEB_ONLY = {
     "web:audit": "the audit log has no API yet",
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
     "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
+    "web:payroll_dryrun_export": "needs an employee's employment number (payroll tests pair it with the API)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
@@ -134,6 +142,7 @@ WRITE_PAGES = {
     "web:attest_delegation_revoke",
     "web:attest_period_close",
     "web:attest_period_reopen",
+    "web:payroll_selection",
     "web:balances_return",
     "web:balances_topup",
     "web:balances_topup_detail",
@@ -194,6 +203,9 @@ API_ONLY = {
     ),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": "needs a range (absence tests)",
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
+    "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run/export": (
+        "needs an employee's employment number (payroll tests pair it with the page)"
+    ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
