@@ -399,6 +399,31 @@ def period_reopen(*, actor: Actor, period_key: str, reason: str) -> PeriodClose:
     return close
 
 
+@transaction.atomic
+def period_corrections_handle(*, actor: Actor, period_key: str) -> int:
+    """Mark the period's reopenings as carried by a payroll correction file (issue 9 item 5): they
+    leave `selectors.period_corrections_pending`. Called by the payroll export in the transaction
+    that stores the correction file; returns how many reopenings it marked."""
+    actor.require(Perm.PAYROLL_VIEW)
+    rows = list(
+        PeriodClose.objects.select_for_update().filter(
+            period_key=period_key, reopened_at__isnull=False, correction_handled_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for close in rows:
+        close.correction_handled_at = now
+        close.save(update_fields=["correction_handled_at"])
+        record(
+            actor=actor,
+            action="period.correction_handled",
+            target=close,
+            label=period_key,
+            data={"period": period_key},
+        )
+    return len(rows)
+
+
 # --- users who approve, and employees who leave (issue 8 item 7) ---------------------------------
 
 

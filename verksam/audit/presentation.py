@@ -59,6 +59,10 @@ ACTION_LABELS = {
     "time.bank_adjust": _("Time bank adjusted"),
     "period.close": _("Deviation period closed"),
     "period.reopen": _("Closed deviation period reopened"),
+    "period.correction_handled": _("Reopened period carried by a payroll correction file"),
+    "payroll.export_start": _("Payroll file requested"),
+    "payroll.export_done": _("Payroll file made"),
+    "payroll.export_download": _("Payroll file downloaded"),
     "time.absence_range_create": _("Absence registered for a date range"),
     "time.absence_range_update": _("Absence range changed"),
     "time.absence_range_delete": _("Absence range deleted"),
@@ -94,6 +98,7 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "documents": (_("Documents and messages"), ("document.", "document_folder.", "message.")),
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.", "period.")),
+    "payroll": (_("Payroll"), ("payroll.",)),
     "settings": (
         _("Time settings"),
         (
