@@ -104,6 +104,8 @@ PAIRS = [
     ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/selection"),
     ("web:payroll_basis_pdf", "/tenants/{tenant_id}/payroll/periods/{period_key}/pdf"),
     ("web:payroll_dryrun", "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run"),
+    ("web:payroll_files", "/tenants/{tenant_id}/payroll/files"),
+    ("web:payroll_files", "/tenants/{tenant_id}/payroll/periods/{period_key}/corrections"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -117,6 +119,10 @@ WEB_ONLY = {
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
     "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
     "web:payroll_dryrun_export": "needs an employee's employment number (payroll tests pair it with the API)",
+    # payroll files (issue 9): a file's progress and download need an export; payroll/tests/
+    # test_export_pages.py pairs them with the API for the owner, FULL, LIMITED and strangers
+    "web:payroll_export_status": "needs an export (payroll export page tests)",
+    "web:payroll_export_download": "needs an export (payroll export page tests)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
@@ -151,6 +157,7 @@ WRITE_PAGES = {
     "web:member_invite",
     "web:member_personnummer_confirm",
     "web:partner_grant_revoke",
+    "web:payroll_files_start",
     "web:portal_collaboration_create",
     "web:documents_folder_create",
     "web:documents_folder_edit",
@@ -209,6 +216,8 @@ API_ONLY = {
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
+    "/tenants/{tenant_id}/payroll/files/{export_id}": "needs an export (payroll export page tests)",
+    "/tenants/{tenant_id}/payroll/files/{export_id}/download": "needs an export (payroll export page tests)",
     **{
         path: "needs a collaboration, folder, file or channel (documents and messaging tests)"
         for path in (
