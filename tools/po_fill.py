@@ -20,7 +20,8 @@ def _quote(text: str) -> str:
 
 
 # msgid "…" followed by continuation lines "…", then an empty msgstr
-ENTRY = re.compile(r'\nmsgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n')
+# (not the first line of a filled multi-line msgstr, `msgstr ""` then `"…"`: filling it again doubled it)
+ENTRY = re.compile(r'\nmsgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n(?!")')
 
 
 def _unquote(block: str) -> str:
