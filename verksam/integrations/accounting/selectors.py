@@ -27,3 +27,8 @@ def push_get(*, push_id: int | None, for_update: bool = False) -> Push:
     if push is None:
         raise NotFound(_("The push does not exist."))
     return push
+
+
+def push_queryset():
+    """Every push of the company, newest first (for paged lists)."""
+    return Push.objects.defer("payload").order_by("-created_at", "-pk")

@@ -35,8 +35,8 @@ def accounting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request)
 
 
-@require_POST
 @tenant_view(Perm.ACCOUNTING_SYSTEM)
+@require_POST
 def accounting_connect(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the OAuth2 flow. With htmx the browser goes straight to the provider (HX-Redirect: CSP
     form-action would block a redirect after a POST); without JavaScript the page shows the link."""
@@ -58,14 +58,15 @@ def oauth_callback(request: HttpRequest, provider: str) -> HttpResponse:
     tenant = Tenant.objects.filter(pk=tenant_id).first() if tenant_id else None
     if tenant is None:
         raise Http404
-    query = urlencode({k: request.GET.get(k, "") for k in ("code", "state", "error")})
-    return redirect(reverse("web:accounting_return", args=[tenant.slug, provider]) + "?" + query)
+    query = urlencode({"provider": provider} | {k: request.GET.get(k, "") for k in ("code", "state", "error")})
+    return redirect(reverse("web:accounting_return", args=[tenant.slug]) + "?" + query)
 
 
 @tenant_view(Perm.ACCOUNTING_SYSTEM)
-def accounting_return(request: HttpRequest, slug: str, provider: str) -> HttpResponse:
+def accounting_return(request: HttpRequest, slug: str) -> HttpResponse:
     """Opening the page only shows it (reads never write); its form posts back at once (htmx on load,
     or a button), and the POST exchanges the code for tokens."""
+    provider = request.GET.get("provider", "")
     if provider not in Provider.values:
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
@@ -90,8 +91,8 @@ def accounting_return(request: HttpRequest, slug: str, provider: str) -> HttpRes
     return redirect("web:accounting_settings", slug)
 
 
-@require_POST
 @tenant_view(Perm.ACCOUNTING_SYSTEM)
+@require_POST
 def accounting_disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         connection = services.connection_disconnect(actor=request.actor)  # type: ignore[attr-defined]
@@ -101,8 +102,8 @@ def accounting_disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:accounting_settings", slug)
 
 
-@require_POST
 @tenant_view(Perm.ACCOUNTING_SYSTEM)
+@require_POST
 def accounting_push_retry(request: HttpRequest, slug: str, push_id: int) -> HttpResponse:
     try:
         services.push_retry(actor=request.actor, push_id=push_id)  # type: ignore[attr-defined]
