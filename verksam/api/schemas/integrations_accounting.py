@@ -18,7 +18,9 @@ class AccountingAuthorizeIn(StrictIn):
 
 
 class AccountingAuthorizeOut(Schema):
-    authorize_url: str = Field(description="Send the user's browser here; the provider redirects back to Verksam")
+    authorize_url: str = Field(
+        description="Send the user's browser here; the provider redirects back to Verksam"
+    )
 
 
 class AccountingPushOut(Schema):

@@ -110,8 +110,9 @@ class Request:
         message = BytesParser(policy=HTTP).parsebytes(head + self.body)
         for part in message.iter_parts():
             if part.get_param("name", header="content-disposition") == field:
-                payload = part.get_payload(decode=True) or b""
-                return part.get_filename() or "", part.get_content_type(), payload
+                payload = part.get_payload(decode=True)
+                data = payload if isinstance(payload, bytes) else b""
+                return part.get_filename() or "", part.get_content_type(), data
         return None
 
     def basic_auth(self) -> tuple[str, str] | None:
@@ -149,7 +150,11 @@ class FakeProvider:
     token_path = "/oauth/token"
     access_token_seconds = 3600
 
-    def __init__(self, client_id: str = "fake-client", client_secret: str = "fake-secret") -> None:
+    def __init__(
+        self,
+        client_id: str = "fake-client",
+        client_secret: str = "fake-secret",  # noqa: S107 (a local fake's own secret)
+    ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.lock = threading.Lock()
@@ -191,7 +196,9 @@ class FakeProvider:
     def __call__(self, environ, start_response):
         request = Request(environ)
         status, headers, body = self.dispatch(request)
-        start_response(f"{status} {REASONS.get(status, 'Error')}", [*headers, ("Content-Length", str(len(body)))])
+        start_response(
+            f"{status} {REASONS.get(status, 'Error')}", [*headers, ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     def dispatch(self, request: Request) -> Response:
@@ -245,13 +252,19 @@ class FakeProvider:
             expiry = self.access_tokens.get(token)
         return expiry is not None and expiry > time.time()
 
-    def error(self, status: int, message: str, *, code: int, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    def error(
+        self, status: int, message: str, *, code: int, headers: Iterable[tuple[str, str]] = ()
+    ) -> Response:
         raise NotImplementedError
 
     # --- OAuth2 (RFC 6749 section 4.1) ---------------------------------------------------------
     def _authorize_page(self, request: Request) -> Response:
         q = request.query
-        if q.get("client_id") != self.client_id or q.get("response_type") != "code" or not q.get("redirect_uri"):
+        if (
+            q.get("client_id") != self.client_id
+            or q.get("response_type") != "code"
+            or not q.get("redirect_uri")
+        ):
             return html_response(400, "<h1>Ogiltig begäran</h1>", self.title)
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in q.items()
@@ -334,7 +347,12 @@ class FakeProvider:
     def _index(self, request: Request) -> Response:
         with self.lock:
             state = self.state()
-        return html_response(200, f"<h1>{html.escape(self.title)}</h1><pre>{html.escape(json.dumps(state, indent=1, default=str))}</pre>", self.title)
+        return html_response(
+            200,
+            f"<h1>{html.escape(self.title)}</h1>"
+            f"<pre>{html.escape(json.dumps(state, indent=1, default=str))}</pre>",
+            self.title,
+        )
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):

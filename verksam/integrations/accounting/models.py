@@ -23,7 +23,9 @@ class Connection(TenantOwned):
     refresh_token_enc = models.TextField(blank=True, default="")
     access_expires_at = models.DateTimeField(null=True, blank=True)
     scope = models.CharField(max_length=300, blank=True, default="")
-    connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     connected_at = models.DateTimeField(default=timezone.now)
     disconnected_at = models.DateTimeField(null=True, blank=True)
 
@@ -76,7 +78,9 @@ class Push(TenantOwned):
     remote_voucher_id = models.CharField(max_length=80, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -88,7 +92,8 @@ class Push(TenantOwned):
                 fields=["tenant", "provider", "idempotency_key"], name="accounting_sync_push_once"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sending", "sent", "failed"]), name="accounting_sync_push_status"
+                condition=Q(status__in=["queued", "sending", "sent", "failed"]),
+                name="accounting_sync_push_status",
             ),
         ]
         indexes = [models.Index(fields=["tenant", "-created_at"], name="accounting_sync_push_recent")]

@@ -33,7 +33,12 @@ class ProviderError(Exception):
     own text, shown to the user."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, retryable: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -50,7 +55,9 @@ class AccountingProvider(Protocol):
     def refresh(self, *, refresh_token: str) -> TokenSet: ...
     def find_voucher(self, *, token: str, voucher: VoucherToPush, marker: str) -> RemoteVoucher | None: ...
     def create_voucher(self, *, token: str, voucher: VoucherToPush, marker: str) -> RemoteVoucher: ...
-    def attach(self, *, token: str, remote: RemoteVoucher, attachments: tuple[AttachmentToPush, ...]) -> int: ...
+    def attach(
+        self, *, token: str, remote: RemoteVoucher, attachments: tuple[AttachmentToPush, ...]
+    ) -> int: ...
 
 
 def marker_for(idempotency_key: str) -> str:

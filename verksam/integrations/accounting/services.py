@@ -56,10 +56,13 @@ def connection_start(*, actor: Actor, provider: str) -> str:
     active = selectors.connection_active()
     if active is not None and active.provider != provider:
         raise Conflict(
-            _("The company is connected to %(name)s. Disconnect it first.") % {"name": active.get_provider_display()}
+            _("The company is connected to %(name)s. Disconnect it first.")
+            % {"name": active.get_provider_display()}
         )
     state = f"{actor.tenant_id}.{secrets.token_urlsafe(24)}"
-    OAuthState.objects.create(tenant=actor.tenant, provider=provider, user=actor.user, state_hash=_hash(state))
+    OAuthState.objects.create(
+        tenant=actor.tenant, provider=provider, user=actor.user, state_hash=_hash(state)
+    )
     return provider_for(provider).authorize_url(state=state, redirect_uri=callback_url(provider))
 
 
@@ -80,7 +83,9 @@ def connection_complete(*, actor: Actor, provider: str, state: str, code: str) -
             .first()
         )
         if pending is None or pending.created_at < timezone.now() - STATE_TTL:
-            raise DomainError(_("The connection request has expired or is not yours. Start again."), code="bad_state")
+            raise DomainError(
+                _("The connection request has expired or is not yours. Start again."), code="bad_state"
+            )
         pending.used_at = timezone.now()
         pending.save(update_fields=["used_at"])
     if not code:
@@ -124,7 +129,12 @@ def connection_disconnect(*, actor: Actor) -> Connection:
     connection.access_expires_at = None
     connection.disconnected_at = timezone.now()
     connection.save()
-    record(actor=actor, action="accounting.disconnected", target=connection, data={"provider": connection.provider})
+    record(
+        actor=actor,
+        action="accounting.disconnected",
+        target=connection,
+        data={"provider": connection.provider},
+    )
     return connection
 
 
@@ -140,13 +150,17 @@ def access_token(*, provider: str) -> str:
             .first()
         )
         if connection is None:
-            raise ProviderError(_("The company is not connected to %(name)s.") % {"name": Provider(provider).label})
+            raise ProviderError(
+                _("The company is not connected to %(name)s.") % {"name": Provider(provider).label}
+            )
         if connection.access_expires_at and connection.access_expires_at > timezone.now() + REFRESH_MARGIN:
             token = crypto.decrypt(connection.access_token_enc)
             if token:
                 return token
         try:
-            tokens = provider_for(provider).refresh(refresh_token=crypto.decrypt(connection.refresh_token_enc))
+            tokens = provider_for(provider).refresh(
+                refresh_token=crypto.decrypt(connection.refresh_token_enc)
+            )
         except ProviderError as exc:
             if exc.retryable:
                 raise
@@ -170,7 +184,9 @@ def _validate(voucher: VoucherToPush) -> None:
         errors.append(_("A voucher needs at least two rows."))
     for row in voucher.rows:
         if not 1000 <= row.account <= 9999:
-            errors.append(_("Account %(account)s is not a BAS account (1000–9999).") % {"account": row.account})
+            errors.append(
+                _("Account %(account)s is not a BAS account (1000–9999).") % {"account": row.account}
+            )
         if row.debit_ore < 0 or row.credit_ore < 0 or bool(row.debit_ore) == bool(row.credit_ore):
             errors.append(_("Each row has either a debit or a credit amount."))
     if voucher.debit_ore != voucher.credit_ore:
@@ -234,7 +250,13 @@ def push_enqueue(*, actor: Actor, voucher: VoucherToPush) -> Push:
     push.full_clean()
     push.save()
     PushFile.objects.bulk_create(
-        PushFile(tenant=actor.tenant, push=push, file_name=a.file_name[:200], content_type=a.content_type, data=a.data)
+        PushFile(
+            tenant=actor.tenant,
+            push=push,
+            file_name=a.file_name[:200],
+            content_type=a.content_type,
+            data=a.data,
+        )
         for a in voucher.attachments
     )
     record(actor=actor, action="accounting.push_queued", target=push, data={"provider": push.provider})
@@ -289,7 +311,11 @@ def push_run(*, push_id: int) -> str:
             if push is None or push.status == PushStatus.SENT:
                 return "nothing to do"
             earlier = push.attempts > 0 or push.status == PushStatus.SENDING
-            push.status, push.attempts, push.updated_at = PushStatus.SENDING, push.attempts + 1, timezone.now()
+            push.status, push.attempts, push.updated_at = (
+                PushStatus.SENDING,
+                push.attempts + 1,
+                timezone.now(),
+            )
             push.save(update_fields=["status", "attempts", "updated_at"])
         voucher = voucher_from_push(push)
         provider = provider_for(push.provider)
@@ -308,15 +334,25 @@ def push_run(*, push_id: int) -> str:
             status = PushStatus.FAILED if final else PushStatus.SENDING
             _update(push_id, status=status, last_error=exc.message[:2000])
             if final:
-                record(actor=None, tenant_id=push.tenant_id, action="accounting.push_failed", target=push,
-                       data={"error": exc.message[:500]})
+                record(
+                    actor=None,
+                    tenant_id=push.tenant_id,
+                    action="accounting.push_failed",
+                    target=push,
+                    data={"error": exc.message[:500]},
+                )
                 return "failed"
             _sleep(_delay(attempt, exc.retry_after))
             continue
         with transaction.atomic():
             _update(push_id, status=PushStatus.SENT, last_error="", sent_at=timezone.now())
             PushFile.objects.filter(push_id=push_id).delete()  # the receipts live at the provider now
-            record(actor=None, tenant_id=push.tenant_id, action="accounting.push_sent", target=push,
-                   data={"remote_voucher_id": remote.remote_id})
+            record(
+                actor=None,
+                tenant_id=push.tenant_id,
+                action="accounting.push_sent",
+                target=push,
+                data={"remote_voucher_id": remote.remote_id},
+            )
         return "sent"
     return "failed"

@@ -40,10 +40,16 @@ class FortnoxProvider(OAuthHttpProvider):
         page, pages = 1, 1
         while page <= pages:
             data = self.call(
-                token, "GET", f"/3/vouchers/sublist/{voucher.series}", params={"page": page, "limit": PAGE_LIMIT}
+                token,
+                "GET",
+                f"/3/vouchers/sublist/{voucher.series}",
+                params={"page": page, "limit": PAGE_LIMIT},
             )
             for item in data.get("Vouchers") or []:
-                if marker in str(item.get("Description", "")) and str(item.get("TransactionDate")) == voucher.date.isoformat():
+                if (
+                    marker in str(item.get("Description", ""))
+                    and str(item.get("TransactionDate")) == voucher.date.isoformat()
+                ):
                     return self._remote(item)
             pages = int((data.get("MetaInformation") or {}).get("@TotalPages") or 1)
             page += 1
@@ -81,7 +87,9 @@ class FortnoxProvider(OAuthHttpProvider):
         done = sum(
             1
             for c in data.get("VoucherFileConnections") or []
-            if c.get("VoucherSeries") == series and str(c.get("VoucherNumber")) == number and str(c.get("VoucherYear")) == year
+            if c.get("VoucherSeries") == series
+            and str(c.get("VoucherNumber")) == number
+            and str(c.get("VoucherYear")) == year
         )
         # Files already connected (by an earlier attempt that crashed before saving) are not sent again.
         for attachment in attachments[done:]:

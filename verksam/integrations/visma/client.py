@@ -62,7 +62,9 @@ class VismaProvider(OAuthHttpProvider):
                 for row in voucher.rows
             ],
         }
-        data = self.call(token, "POST", "/v2/vouchers", params={"useDefaultVoucherSeries": "false"}, json=body)
+        data = self.call(
+            token, "POST", "/v2/vouchers", params={"useDefaultVoucherSeries": "false"}, json=body
+        )
         if not isinstance(data, dict) or not data.get("Id"):
             raise ProviderError("Visma answered without a voucher id")
         return RemoteVoucher(str(data["Id"]))
@@ -93,6 +95,10 @@ class VismaProvider(OAuthHttpProvider):
                 token,
                 "POST",
                 "/v2/attachmentlinks",
-                json={"DocumentId": remote.remote_id, "DocumentType": DOCUMENT_TYPE_VOUCHER, "AttachmentIds": ids},
+                json={
+                    "DocumentId": remote.remote_id,
+                    "DocumentType": DOCUMENT_TYPE_VOUCHER,
+                    "AttachmentIds": ids,
+                },
             )
         return len(attachments)

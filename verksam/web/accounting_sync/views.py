@@ -18,7 +18,9 @@ from verksam.tenancy.permissions import Perm
 from verksam.web.decorators import tenant_view
 
 
-def _page(request: HttpRequest, *, status: int = 200, error: str = "", authorize_url: str = "") -> HttpResponse:
+def _page(
+    request: HttpRequest, *, status: int = 200, error: str = "", authorize_url: str = ""
+) -> HttpResponse:
     context = {
         "connection": selectors.connection_active(),
         "providers": Provider.choices,
@@ -58,7 +60,9 @@ def oauth_callback(request: HttpRequest, provider: str) -> HttpResponse:
     tenant = Tenant.objects.filter(pk=tenant_id).first() if tenant_id else None
     if tenant is None:
         raise Http404
-    query = urlencode({"provider": provider} | {k: request.GET.get(k, "") for k in ("code", "state", "error")})
+    query = urlencode(
+        {"provider": provider} | {k: request.GET.get(k, "") for k in ("code", "state", "error")}
+    )
     return redirect(reverse("web:accounting_return", args=[tenant.slug]) + "?" + query)
 
 
@@ -70,7 +74,12 @@ def accounting_return(request: HttpRequest, slug: str) -> HttpResponse:
     if provider not in Provider.values:
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
-    context = {"provider": Provider(provider), "code": data.get("code", ""), "state": data.get("state", ""), "error": ""}
+    context = {
+        "provider": Provider(provider),
+        "code": data.get("code", ""),
+        "state": data.get("state", ""),
+        "error": "",
+    }
     if request.method != "POST":
         if request.GET.get("error"):
             context["error"] = _("The accounting system did not approve the connection.")
@@ -85,7 +94,9 @@ def accounting_return(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         context["error"] = exc.message
         return render(request, "web/accounting_sync/return.html", context, status=422)
-    messages.success(request, _("The company is connected to %(name)s.") % {"name": connection.get_provider_display()})
+    messages.success(
+        request, _("The company is connected to %(name)s.") % {"name": connection.get_provider_display()}
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponseClientRedirect(reverse("web:accounting_settings", args=[slug]))
     return redirect("web:accounting_settings", slug)

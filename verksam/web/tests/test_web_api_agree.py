@@ -213,7 +213,7 @@ API_ONLY = {
         "needs an employee's employment number (payroll tests pair it with the page)"
     ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
-    "/tenants/{tenant_id}/accounting/pushes/{push_id}": "a push needs a connection (integrations/accounting tests)",
+    "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
     **{

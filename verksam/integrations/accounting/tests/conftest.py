@@ -90,7 +90,9 @@ def voucher(key: str = "voucher:1", *, rows=None, attachments=None) -> VoucherTo
                 VoucherRowToPush(account=2820, credit_ore=89600, text="Skuld till anställd"),
             )
         ),
-        attachments=tuple(attachments if attachments is not None else (AttachmentToPush("kvitto.png", "image/png", PNG),)),
+        attachments=tuple(
+            attachments if attachments is not None else (AttachmentToPush("kvitto.png", "image/png", PNG),)
+        ),
     )
 
 

@@ -26,7 +26,15 @@ def _post(fake, path, body, base="http://x.test"):
 
 
 ROWS = [{"Account": 6071, "Debit": 100.0, "Credit": 0}, {"Account": 2820, "Debit": 0, "Credit": 100.0}]
-GOOD_FORTNOX = {"Voucher": {"VoucherSeries": "A", "TransactionDate": "2026-03-14", "Year": 2026, "Description": "x", "VoucherRows": ROWS}}
+GOOD_FORTNOX = {
+    "Voucher": {
+        "VoucherSeries": "A",
+        "TransactionDate": "2026-03-14",
+        "Year": 2026,
+        "Description": "x",
+        "VoucherRows": ROWS,
+    }
+}
 
 
 @pytest.mark.parametrize(
@@ -58,9 +66,15 @@ def test_fortnox_fake_rejects_vouchers_that_break_the_spec(change, fragment):
 def test_fortnox_fake_accepts_the_good_voucher_and_checks_file_connections():
     fake = FakeFortnox()
     assert _post(fake, "/3/vouchers", GOOD_FORTNOX).status_code == 201
-    missing_field = _post(fake, "/3/voucherfileconnections", {"VoucherFileConnection": {"FileId": "1", "VoucherSeries": "A"}})
+    missing_field = _post(
+        fake, "/3/voucherfileconnections", {"VoucherFileConnection": {"FileId": "1", "VoucherSeries": "A"}}
+    )
     assert missing_field.status_code == 400 and "'VoucherNumber' is a required property" in missing_field.text
-    unknown_file = _post(fake, "/3/voucherfileconnections", {"VoucherFileConnection": {"FileId": "nope", "VoucherSeries": "A", "VoucherNumber": "1"}})
+    unknown_file = _post(
+        fake,
+        "/3/voucherfileconnections",
+        {"VoucherFileConnection": {"FileId": "nope", "VoucherSeries": "A", "VoucherNumber": "1"}},
+    )
     assert unknown_file.status_code == 400
 
 
@@ -92,8 +106,15 @@ def test_visma_fake_rejects_vouchers_that_break_the_swagger(change, fragment):
 
 def test_visma_fake_rejects_attachments_and_links_that_break_the_swagger():
     fake = FakeVisma()
-    assert _post(fake, "/v2/attachments", {"FileName": "a.gif", "ContentType": "image/gif", "Data": "R0lG"}).status_code == 400
-    assert "'ContentType' is a required property" in _post(fake, "/v2/attachments", {"FileName": "a.png"}).text
+    assert (
+        _post(
+            fake, "/v2/attachments", {"FileName": "a.gif", "ContentType": "image/gif", "Data": "R0lG"}
+        ).status_code
+        == 400
+    )
+    assert (
+        "'ContentType' is a required property" in _post(fake, "/v2/attachments", {"FileName": "a.png"}).text
+    )
     bad_link = _post(fake, "/v2/attachmentlinks", {"DocumentType": 3, "AttachmentIds": ["not-a-uuid"]})
     assert bad_link.status_code == 400 and "is not a 'uuid'" in bad_link.text
 
@@ -116,9 +137,15 @@ def test_the_refresh_token_rotates_and_the_old_one_stops_working(fakes, actor, f
         token = services.access_token(provider="fortnox")
         after = Connection.objects.get()
     new_refresh = services.crypto.decrypt(after.refresh_token_enc)
-    assert new_refresh and new_refresh != old_refresh and token == services.crypto.decrypt(after.access_token_enc)
+    assert (
+        new_refresh
+        and new_refresh != old_refresh
+        and token == services.crypto.decrypt(after.access_token_enc)
+    )
     assert old_refresh not in fortnox_connected.refresh_tokens  # spent: a second use would fail
-    assert "fake" not in after.refresh_token_enc and new_refresh not in after.refresh_token_enc  # encrypted at rest
+    assert (
+        "fake" not in after.refresh_token_enc and new_refresh not in after.refresh_token_enc
+    )  # encrypted at rest
 
 
 @pytest.mark.django_db

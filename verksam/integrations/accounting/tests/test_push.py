@@ -38,7 +38,9 @@ def test_pushing_the_same_voucher_again_books_nothing_new(provider, enqueue, fak
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
-def test_429_then_success_makes_one_remote_voucher_after_retry_after(provider, enqueue, fakes, actor, no_sleep, request):
+def test_429_then_success_makes_one_remote_voucher_after_retry_after(
+    provider, enqueue, fakes, actor, no_sleep, request
+):
     fake = request.getfixturevalue(f"{provider}_connected")
     fake.inject(429, count=1, retry_after=3)
     with tenant_scope(actor.tenant_id):
@@ -64,7 +66,9 @@ def test_500_every_time_fails_after_bounded_attempts_with_the_provider_message(
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
-def test_a_crash_after_the_remote_call_before_saving_never_books_twice(provider, enqueue, fakes, actor, no_sleep, monkeypatch, request):
+def test_a_crash_after_the_remote_call_before_saving_never_books_twice(
+    provider, enqueue, fakes, actor, no_sleep, monkeypatch, request
+):
     fake = request.getfixturevalue(f"{provider}_connected")
 
     def crash(push, remote):
@@ -88,15 +92,21 @@ def test_a_crash_after_the_remote_call_before_saving_never_books_twice(provider,
     assert len(booked[0].get("Files") or booked[0].get("Attachments")) == 1
 
 
-def test_a_rejected_voucher_fails_at_once_with_fortnox_message(enqueue, fakes, actor, no_sleep, fortnox_connected):
-    bad = voucher(rows=(VoucherRowToPush(account=9500, debit_ore=100), VoucherRowToPush(account=1930, credit_ore=100)))
+def test_a_rejected_voucher_fails_at_once_with_fortnox_message(
+    enqueue, fakes, actor, no_sleep, fortnox_connected
+):
+    bad = voucher(
+        rows=(VoucherRowToPush(account=9500, debit_ore=100), VoucherRowToPush(account=1930, credit_ore=100))
+    )
     with tenant_scope(actor.tenant_id):
         push = enqueue(actor, bad)
     assert push.status == PushStatus.FAILED and push.attempts == 1  # a 400 is not retried
     assert "Account 9500 is not in the chart of accounts" in push.last_error
 
 
-def test_a_failed_push_can_be_sent_again(django_capture_on_commit_callbacks, enqueue, fakes, actor, no_sleep, settings, fortnox_connected):
+def test_a_failed_push_can_be_sent_again(
+    django_capture_on_commit_callbacks, enqueue, fakes, actor, no_sleep, settings, fortnox_connected
+):
     settings.ACCOUNTING_PUSH_MAX_ATTEMPTS = 2
     fortnox_connected.inject(503, count=2)
     with tenant_scope(actor.tenant_id):
@@ -111,10 +121,22 @@ def test_a_failed_push_can_be_sent_again(django_capture_on_commit_callbacks, enq
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ((VoucherRowToPush(account=6071, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=99)), "does not balance"),
+        (
+            (VoucherRowToPush(account=6071, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=99)),
+            "does not balance",
+        ),
         ((VoucherRowToPush(account=6071, debit_ore=100),), "at least two rows"),
-        ((VoucherRowToPush(account=607, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=100)), "BAS account"),
-        ((VoucherRowToPush(account=6071, debit_ore=100, credit_ore=100), VoucherRowToPush(account=2820, credit_ore=0)), "either"),
+        (
+            (VoucherRowToPush(account=607, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=100)),
+            "BAS account",
+        ),
+        (
+            (
+                VoucherRowToPush(account=6071, debit_ore=100, credit_ore=100),
+                VoucherRowToPush(account=2820, credit_ore=0),
+            ),
+            "either",
+        ),
     ],
 )
 def test_a_bad_voucher_is_refused_before_anything_is_written(rows, message, fakes, actor, fortnox_connected):

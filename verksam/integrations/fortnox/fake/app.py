@@ -50,7 +50,11 @@ class FakeFortnox(FakeProvider):
     authorize_path = "/oauth-v1/auth"
     token_path = "/oauth-v1/token"
 
-    def __init__(self, client_id: str = "fake-fortnox-client", client_secret: str = "fake-fortnox-secret") -> None:
+    def __init__(
+        self,
+        client_id: str = "fake-fortnox-client",
+        client_secret: str = "fake-fortnox-secret",  # noqa: S107
+    ) -> None:
         super().__init__(client_id, client_secret)
         self.vouchers: list[dict] = []
         self.files: dict[str, dict] = {}  # id -> {Id, Name, Path, Size, ContentType, data}
@@ -99,13 +103,17 @@ class FakeFortnox(FakeProvider):
         if not isinstance(voucher, dict):
             return self.error(400, "Voucher: required", code=2000588)
         if voucher.get("VoucherSeries") not in SERIES:
-            return self.error(400, f"Voucher series {voucher.get('VoucherSeries')!r} does not exist", code=2000797)
+            return self.error(
+                400, f"Voucher series {voucher.get('VoucherSeries')!r} does not exist", code=2000797
+            )
         rows = voucher.get("VoucherRows") or []
         if len(rows) < 2:  # minItems 2 (validated above only when present)
             return self.error(400, "VoucherRows: a voucher needs at least two rows", code=2000588)
         for row in rows:
             if row["Account"] not in CHART:
-                return self.error(400, f"Account {row['Account']} is not in the chart of accounts", code=2000423)
+                return self.error(
+                    400, f"Account {row['Account']} is not in the chart of accounts", code=2000423
+                )
             debit, credit = _ore(row.get("Debit")), _ore(row.get("Credit"))
             if debit < 0 or credit < 0 or (debit and credit) or not (debit or credit):
                 return self.error(400, "Each row has either a debit or a credit amount", code=2000588)
@@ -115,7 +123,11 @@ class FakeFortnox(FakeProvider):
             return self.error(400, "The voucher is not balanced (debit and credit differ)", code=2000544)
         when = date.fromisoformat(voucher["TransactionDate"])
         with self.lock:
-            number = 1 + sum(1 for v in self.vouchers if v["VoucherSeries"] == voucher["VoucherSeries"] and v["Year"] == when.year)
+            number = 1 + sum(
+                1
+                for v in self.vouchers
+                if v["VoucherSeries"] == voucher["VoucherSeries"] and v["Year"] == when.year
+            )
             stored = {
                 "Comments": voucher.get("Comments", ""),
                 "Description": voucher["Description"],
@@ -140,11 +152,15 @@ class FakeFortnox(FakeProvider):
 
     @staticmethod
     def _public(voucher: dict) -> dict:
-        url = f"/3/vouchers/{voucher['VoucherSeries']}/{voucher['VoucherNumber']}?financialyear={voucher['Year']}"
+        url = f"/3/vouchers/{voucher['VoucherSeries']}/{voucher['VoucherNumber']}"
+        url += f"?financialyear={voucher['Year']}"
         return {"@url": url, **voucher}
 
     def _list_vouchers(self, request: Request, series: str) -> Response:
-        page, limit = max(1, int(request.query.get("page", "1") or 1)), int(request.query.get("limit", "100") or 100)
+        page, limit = (
+            max(1, int(request.query.get("page", "1") or 1)),
+            int(request.query.get("limit", "100") or 100),
+        )
         year = request.query.get("financialyear")
         with self.lock:
             found = [
@@ -154,20 +170,25 @@ class FakeFortnox(FakeProvider):
             ]
         pages = max(1, -(-len(found) // limit))
         meta = {"@TotalResources": len(found), "@TotalPages": pages, "@CurrentPage": page}
-        return json_response(200, {"MetaInformation": meta, "Vouchers": found[(page - 1) * limit : page * limit]})
+        return json_response(
+            200, {"MetaInformation": meta, "Vouchers": found[(page - 1) * limit : page * limit]}
+        )
 
     def _get_voucher(self, request: Request, series: str, number: str) -> Response:
         year = request.query.get("financialyear")
         with self.lock:
             for voucher in self.vouchers:
-                if voucher["VoucherSeries"] == series and voucher["VoucherNumber"] == int(number):
-                    if not year or str(voucher["Year"]) == year:
-                        return json_response(200, {"Voucher": self._public(voucher)})
+                same = voucher["VoucherSeries"] == series and voucher["VoucherNumber"] == int(number)
+                if same and (not year or str(voucher["Year"]) == year):
+                    return json_response(200, {"Voucher": self._public(voucher)})
         return self.error(404, "Voucher not found", code=2000434)
 
     # --- receipts ------------------------------------------------------------------------------
     def _upload(self, request: Request) -> Response:
-        if request.query.get("path", "").lower() != "inbox_v" and request.query.get("folderId", "").lower() != "inbox_v":
+        if (
+            request.query.get("path", "").lower() != "inbox_v"
+            and request.query.get("folderId", "").lower() != "inbox_v"
+        ):
             return self.error(400, "Unknown folder: upload voucher receipts to path=inbox_v", code=2000588)
         part = request.multipart_file("file")
         if part is None:
@@ -219,7 +240,10 @@ class FakeFortnox(FakeProvider):
                 "VoucherYear": voucher["Year"],
             }
             self.connections.append(stored)
-        return json_response(201, {"VoucherFileConnection": {"@url": f"/3/voucherfileconnections/{stored['FileId']}", **stored}})
+        return json_response(
+            201,
+            {"VoucherFileConnection": {"@url": f"/3/voucherfileconnections/{stored['FileId']}", **stored}},
+        )
 
     def _list_connections(self, request: Request) -> Response:
         with self.lock:
@@ -237,9 +261,19 @@ class FakeFortnox(FakeProvider):
             files = [
                 self.files[c["FileId"]]
                 for c in self.connections
-                if c["VoucherSeries"] == v["VoucherSeries"] and c["VoucherNumber"] == str(v["VoucherNumber"]) and c["VoucherYear"] == v["Year"]
+                if c["VoucherSeries"] == v["VoucherSeries"]
+                and c["VoucherNumber"] == str(v["VoucherNumber"])
+                and c["VoucherYear"] == v["Year"]
             ]
-            result.append({**v, "Files": [{"Id": f["Id"], "Name": f["Name"], "ContentType": f["ContentType"], "Size": f["Size"]} for f in files]})
+            result.append(
+                {
+                    **v,
+                    "Files": [
+                        {"Id": f["Id"], "Name": f["Name"], "ContentType": f["ContentType"], "Size": f["Size"]}
+                        for f in files
+                    ],
+                }
+            )
         return result
 
     def state(self) -> dict:

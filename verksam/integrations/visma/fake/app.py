@@ -49,7 +49,11 @@ class FakeVisma(FakeProvider):
     authorize_path = "/connect/authorize"
     token_path = "/connect/token"
 
-    def __init__(self, client_id: str = "fake-visma-client", client_secret: str = "fake-visma-secret") -> None:
+    def __init__(
+        self,
+        client_id: str = "fake-visma-client",
+        client_secret: str = "fake-visma-secret",  # noqa: S107
+    ) -> None:
         super().__init__(client_id, client_secret)
         self.vouchers: list[dict] = []
         self.attachments: dict[str, dict] = {}
@@ -132,7 +136,11 @@ class FakeVisma(FakeProvider):
                 "VoucherDate": when.isoformat(),
                 "VoucherText": voucher["VoucherText"],
                 "Rows": [
-                    {k: r[k] for k in ("AccountNumber", "DebitAmount", "CreditAmount", "TransactionText") if k in r}
+                    {
+                        k: r[k]
+                        for k in ("AccountNumber", "DebitAmount", "CreditAmount", "TransactionText")
+                        if k in r
+                    }
                     for r in rows
                 ],
                 "NumberAndNumberSeries": f"{voucher.get('NumberSeries') or 'A'}{number}",
@@ -153,7 +161,9 @@ class FakeVisma(FakeProvider):
             return failure
         upload = body or {}
         if upload["ContentType"] not in CONTENT_TYPES:
-            return self.error(400, "ContentType must be image/jpeg, image/png, image/tiff or application/pdf", code=4000)
+            return self.error(
+                400, "ContentType must be image/jpeg, image/png, image/tiff or application/pdf", code=4000
+            )
         try:
             data = base64.b64decode(upload.get("Data") or "", validate=True)
         except (binascii.Error, ValueError):
@@ -203,7 +213,9 @@ class FakeVisma(FakeProvider):
                 return self.error(400, f"Attachments not found: {missing}", code=4004)
             for attachment_id in link["AttachmentIds"]:
                 self.attachments[attachment_id].update(
-                    DocumentId=link.get("DocumentId"), AttachedDocumentType=link["DocumentType"], AttachmentStatus=0
+                    DocumentId=link.get("DocumentId"),
+                    AttachedDocumentType=link["DocumentType"],
+                    AttachmentStatus=0,
                 )
         return json_response(200, link)
 
@@ -216,7 +228,12 @@ class FakeVisma(FakeProvider):
             {
                 **v,
                 "Attachments": [
-                    {"Id": a["Id"], "FileName": a["FileName"], "ContentType": a["ContentType"], "Size": len(a["data"])}
+                    {
+                        "Id": a["Id"],
+                        "FileName": a["FileName"],
+                        "ContentType": a["ContentType"],
+                        "Size": len(a["data"]),
+                    }
                     for a in self.attachments.values()
                     if a.get("DocumentId") == v["Id"]
                 ],

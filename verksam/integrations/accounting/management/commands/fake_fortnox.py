@@ -1,12 +1,13 @@
-"""Serve the local fake of Fortnox for development and browser tests: `manage.py fake_fortnox [--port 8766]`."""
+"""Serve the local fake of Fortnox for development and browser tests:
+`manage.py fake_fortnox [--port 8766]`."""
 
 import contextlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from verksam.integrations.fortnox.fake.app import FakeFortnox
 from verksam.integrations.accounting.fake_common import serve
+from verksam.integrations.fortnox.fake.app import FakeFortnox
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import contextlib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from verksam.integrations.visma.fake.app import FakeVisma
 from verksam.integrations.accounting.fake_common import serve
+from verksam.integrations.visma.fake.app import FakeVisma
 
 
 class Command(BaseCommand):
