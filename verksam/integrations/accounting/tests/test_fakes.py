@@ -158,15 +158,17 @@ def test_a_hanging_provider_times_out_and_the_push_is_retried(enqueue, settings,
         settings.FORTNOX_AUTH_URL = settings.FORTNOX_API_URL = url
         settings.FORTNOX_CLIENT_ID, settings.FORTNOX_CLIENT_SECRET = fake.client_id, fake.client_secret
         settings.FORTNOX_TRANSPORT = None
-        settings.ACCOUNTING_HTTP_TIMEOUT = 0.3
+        settings.ACCOUNTING_HTTP_TIMEOUT = 0.8
         settings.ACCOUNTING_PUSH_BACKOFF = 0.01
         from .conftest import connect
 
         connect({"fortnox": fake}, actor, "fortnox")
-        fake.inject(0, count=1, hang_seconds=1.0, path_prefix="/3/vouchers")
+        fake.inject(0, count=1, hang_seconds=3.0, path_prefix="/3/vouchers")
         with tenant_scope(actor.tenant_id):
             push = enqueue(actor, voucher())
-        assert push.status == PushStatus.SENT and push.attempts == 2
+        # the first attempt timed out (a loaded machine may time out once more: attempts are bounded)
+        assert push.status == PushStatus.SENT and push.attempts >= 2
+        assert fake.requests[0] == ("POST", "/3/vouchers")
         assert len(fake.booked()) == 1
     finally:
         server.shutdown()

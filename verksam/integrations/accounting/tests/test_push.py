@@ -123,19 +123,19 @@ def test_a_failed_push_can_be_sent_again(
     [
         (
             (VoucherRowToPush(account=6071, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=99)),
-            "does not balance",
+            "balanserar inte",
         ),
-        ((VoucherRowToPush(account=6071, debit_ore=100),), "at least two rows"),
+        ((VoucherRowToPush(account=6071, debit_ore=100),), "minst två rader"),
         (
             (VoucherRowToPush(account=607, debit_ore=100), VoucherRowToPush(account=2820, credit_ore=100)),
-            "BAS account",
+            "inget BAS-konto",
         ),
         (
             (
                 VoucherRowToPush(account=6071, debit_ore=100, credit_ore=100),
                 VoucherRowToPush(account=2820, credit_ore=0),
             ),
-            "either",
+            "antingen ett debet",
         ),
     ],
 )
