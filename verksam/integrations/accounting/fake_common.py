@@ -345,14 +345,39 @@ class FakeProvider:
             return json_response(200, self.state())
 
     def _index(self, request: Request) -> Response:
+        """What was booked, as a page: each voucher with its rows and its receipts shown inline."""
         with self.lock:
-            state = self.state()
-        return html_response(
-            200,
-            f"<h1>{html.escape(self.title)}</h1>"
-            f"<pre>{html.escape(json.dumps(state, indent=1, default=str))}</pre>",
-            self.title,
-        )
+            vouchers = self.state().get("Vouchers", [])
+        parts = [f"<h1>{html.escape(self.title)}</h1>"]
+        for v in vouchers:
+            text = v.get("Description") or v.get("VoucherText") or ""
+            number = v.get("NumberAndNumberSeries") or f"{v.get('VoucherSeries')}{v.get('VoucherNumber')}"
+            rows = "".join(
+                "<tr>"
+                + "".join(
+                    f"<td>{html.escape(str(r.get(k, '') or ''))}</td>"
+                    for k in ("Account", "AccountNumber", "Debit", "DebitAmount", "Credit", "CreditAmount")
+                    if k in r
+                )
+                + "</tr>"
+                for r in v.get("VoucherRows") or v.get("Rows") or []
+            )
+            files = "".join(_file_html(f) for f in v.get("Files") or v.get("Attachments") or [])
+            parts.append(
+                f'<section class="voucher"><h2>{html.escape(str(number))} – {html.escape(text)}</h2>'
+                f"<table>{rows}</table>{files}</section>"
+            )
+        if not vouchers:
+            parts.append("<p>Inga verifikat ännu.</p>")
+        return html_response(200, "".join(parts), self.title)
+
+
+def _file_html(item: dict) -> str:
+    url = f"/_fake/files/{html.escape(item['Id'])}"
+    name = html.escape(item.get("Name") or item.get("FileName") or "")
+    if str(item.get("ContentType", "")).startswith("image/"):
+        return f'<figure><img src="{url}" alt="{name}" width="200"><figcaption>{name}</figcaption></figure>'
+    return f'<a href="{url}">{name}</a>'
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
