@@ -163,6 +163,8 @@ class FakeProvider:
         self.refresh_tokens: set[str] = set()  # valid (not yet used) refresh tokens
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every API call, for tests
+        self.refresh_grants = 0  # refresh-token grants answered (tests of the rotation race)
+        self.token_delay = 0.0  # seconds the token endpoint takes (widens a race in tests)
 
     # --- test hooks ------------------------------------------------------------------------------
     def inject(
@@ -294,6 +296,7 @@ class FakeProvider:
         if creds != (self.client_id, self.client_secret):
             return json_response(401, {"error": "invalid_client"})
         form = request.form()
+        time.sleep(self.token_delay)
         with self.lock:
             if form.get("grant_type") == "authorization_code":
                 grant = self.codes.pop(form.get("code", ""), None)  # a code works once
@@ -305,6 +308,7 @@ class FakeProvider:
                 if old not in self.refresh_tokens:
                     return json_response(400, {"error": "invalid_grant"})
                 self.refresh_tokens.discard(old)  # rotation: the old refresh token is spent
+                self.refresh_grants += 1
                 scope = ""
             else:
                 return json_response(400, {"error": "unsupported_grant_type"})
