@@ -32,3 +32,11 @@ def push_get(*, push_id: int | None, for_update: bool = False) -> Push:
 def push_queryset():
     """Every push of the company, newest first (for paged lists)."""
     return Push.objects.defer("payload").order_by("-created_at", "-pk")
+
+
+def push_by_key(*, keys: list[str]) -> dict[str, Push]:
+    """The latest push per idempotency key (one query): for showing the status on a voucher."""
+    found: dict[str, Push] = {}
+    for push in Push.objects.defer("payload").filter(idempotency_key__in=keys).order_by("created_at", "pk"):
+        found[push.idempotency_key] = push
+    return found
