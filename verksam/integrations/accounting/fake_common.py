@@ -149,6 +149,8 @@ class FakeProvider:
     authorize_path = "/oauth/authorize"
     token_path = "/oauth/token"
     access_token_seconds = 3600
+    # (requests, seconds) per access token, answered 429 with Retry-After beyond it; None = no limit
+    rate_limit: tuple[int, float] | None = None
 
     def __init__(
         self,
@@ -163,6 +165,7 @@ class FakeProvider:
         self.refresh_tokens: set[str] = set()  # valid (not yet used) refresh tokens
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every API call, for tests
+        self.calls: dict[str, list[float]] = {}  # access token -> recent call times (rate limit)
         self.refresh_grants = 0  # refresh-token grants answered (tests of the rotation race)
         self.token_delay = 0.0  # seconds the token endpoint takes (widens a race in tests)
 
@@ -226,6 +229,11 @@ class FakeProvider:
                     return self._fault_response(fault)
                 if not self._authorised(request):
                     return self.error(401, "Invalid access token", code=2000311)
+                limited = self._rate_limited(request.authorization)
+                if limited is not None:
+                    return self.error(
+                        429, "Too many requests", code=2000429, headers=[("Retry-After", str(limited))]
+                    )
                 return handler(request, **match.groupdict())
         return self.error(404, "Not found", code=2000000)
 
@@ -236,6 +244,21 @@ class FakeProvider:
                     fault.remaining -= 1
                     return Fault(fault.status, 1, fault.retry_after, fault.hang_seconds)
             self.faults = [f for f in self.faults if f.remaining > 0]
+        return None
+
+    def _rate_limited(self, token: str) -> int | None:
+        """Seconds to wait when `token` is over the provider's rate limit (a sliding window), else None."""
+        if self.rate_limit is None:
+            return None
+        limit, window = self.rate_limit
+        now = time.time()
+        with self.lock:
+            recent = [t for t in self.calls.get(token, []) if t > now - window]
+            if len(recent) >= limit:
+                self.calls[token] = recent
+                return max(1, int(recent[0] + window - now + 0.999))
+            recent.append(now)
+            self.calls[token] = recent
         return None
 
     def _fault_response(self, fault: Fault) -> Response:
@@ -339,7 +362,7 @@ class FakeProvider:
             )
         except (ValueError, KeyError, TypeError):
             return json_response(400, {"error": "status, count, retry_after, hang_seconds, path_prefix"})
-        return json_response(204, {})
+        return 204, [], b""
 
     def state(self) -> dict:
         return {}

@@ -172,3 +172,31 @@ def test_a_hanging_provider_times_out_and_the_push_is_retried(enqueue, settings,
         assert len(fake.booked()) == 1
     finally:
         server.shutdown()
+
+
+def test_fortnox_fake_enforces_25_requests_per_5_seconds():
+    fake = FakeFortnox()
+    with httpx.Client(transport=httpx.WSGITransport(app=fake), base_url="http://x.test") as client:
+        headers = {"Authorization": f"Bearer {_token(fake)}"}
+        answers = [client.get("/3/vouchers/sublist/A", headers=headers) for _ in range(26)]
+    assert [a.status_code for a in answers[:25]] == [200] * 25
+    assert answers[25].status_code == 429 and 1 <= int(answers[25].headers["Retry-After"]) <= 5
+
+
+@pytest.mark.django_db
+def test_a_rate_limited_push_waits_for_retry_after_and_books_once(
+    enqueue, fakes, actor, no_sleep, fortnox_connected
+):
+    fortnox_connected.rate_limit = (3, 60.0)  # the first attempt runs out in the middle of the receipt
+
+    def fake_sleep(seconds):
+        no_sleep.append(seconds)
+        fortnox_connected.calls.clear()  # the window has passed
+
+    services._sleep = fake_sleep  # restored by the no_sleep fixture's monkeypatch
+    with tenant_scope(actor.tenant_id):
+        push = enqueue(actor, voucher())
+    assert push.status == PushStatus.SENT and push.attempts == 2
+    booked = fortnox_connected.booked()
+    assert len(booked) == 1 and len(booked[0]["Files"]) == 1
+    assert no_sleep and all(s >= 1 for s in no_sleep)  # waited as Retry-After said

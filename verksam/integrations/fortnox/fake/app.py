@@ -49,6 +49,7 @@ class FakeFortnox(FakeProvider):
     title = "Fake Fortnox"
     authorize_path = "/oauth-v1/auth"
     token_path = "/oauth-v1/token"
+    rate_limit = (25, 5.0)  # DOMAIN.md: 25 requests per 5 seconds
 
     def __init__(
         self,
