@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: set up, migrate the SQLite database, load demo data once, start web server + task worker
-## (+ the daily-job scheduler and the fake payment provider).
+## (+ the daily-job scheduler and the fakes of the payment provider, Fortnox and Visma eEkonomi).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -26,6 +26,8 @@ run: install
 	$(BIN)/python manage.py db_worker & \
 	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py fake_payment_provider & \
+	$(BIN)/python manage.py fake_fortnox & \
+	$(BIN)/python manage.py fake_visma & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make messages: extract new English texts into locale/sv/LC_MESSAGES/django.po (the one source of

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "verksam.documents",
     "verksam.messaging",
     "verksam.partners",
+    "verksam.integrations.accounting",
     "verksam.demo",
     "verksam.api",
     "verksam.web",
@@ -251,6 +252,23 @@ X_FRAME_OPTIONS = "DENY"
 # Payment provider for balance top-ups (port: verksam.billing.payments.PaymentProvider).
 PAYMENT_PROVIDER_URL = env("PAYMENT_PROVIDER_URL", default="http://127.0.0.1:8765")
 PAYMENT_PROVIDER_API_KEY = env("PAYMENT_PROVIDER_API_KEY", default="fake-key")
+
+# Accounting systems (issue 10 item 8, docs/integrations.md). The defaults are the local fakes that
+# `make run` starts (manage.py fake_fortnox / fake_visma); production sets the real hosts:
+# Fortnox https://apps.fortnox.se + https://api.fortnox.se, Visma https://identity.vismaonline.com +
+# https://eaccountingapi.vismaonline.com.
+FORTNOX_AUTH_URL = env("FORTNOX_AUTH_URL", default="http://127.0.0.1:8766")
+FORTNOX_API_URL = env("FORTNOX_API_URL", default="http://127.0.0.1:8766")
+FORTNOX_CLIENT_ID = env("FORTNOX_CLIENT_ID", default="fake-fortnox-client")
+FORTNOX_CLIENT_SECRET = env("FORTNOX_CLIENT_SECRET", default="fake-fortnox-secret")
+VISMA_AUTH_URL = env("VISMA_AUTH_URL", default="http://127.0.0.1:8767")
+VISMA_API_URL = env("VISMA_API_URL", default="http://127.0.0.1:8767")
+VISMA_CLIENT_ID = env("VISMA_CLIENT_ID", default="fake-visma-client")
+VISMA_CLIENT_SECRET = env("VISMA_CLIENT_SECRET", default="fake-visma-secret")
+ACCOUNTING_TOKEN_KEY = env("ACCOUNTING_TOKEN_KEY", default="")  # Fernet key material; SECRET_KEY if empty
+ACCOUNTING_HTTP_TIMEOUT = env.float("ACCOUNTING_HTTP_TIMEOUT", default=15.0)
+ACCOUNTING_PUSH_MAX_ATTEMPTS = env.int("ACCOUNTING_PUSH_MAX_ATTEMPTS", default=5)
+ACCOUNTING_PUSH_BACKOFF = env.float("ACCOUNTING_PUSH_BACKOFF", default=2.0)  # seconds, doubled per attempt
 
 LOGGING = {
     "version": 1,

@@ -84,6 +84,15 @@ if not SITE_URL.startswith("https://"):
 if env("PAYMENT_PROVIDER_API_KEY") == "fake-key":
     refuse("PAYMENT_PROVIDER_API_KEY is the development fake's key; set the provider's real key.")
 
+# Accounting systems (docs/integrations.md): the real providers, never the local fakes of base.py.
+FORTNOX_AUTH_URL = env("FORTNOX_AUTH_URL", default="https://apps.fortnox.se")
+FORTNOX_API_URL = env("FORTNOX_API_URL", default="https://api.fortnox.se")
+VISMA_AUTH_URL = env("VISMA_AUTH_URL", default="https://identity.vismaonline.com")
+VISMA_API_URL = env("VISMA_API_URL", default="https://eaccountingapi.vismaonline.com")
+for _name in ("FORTNOX_AUTH_URL", "FORTNOX_API_URL", "VISMA_AUTH_URL", "VISMA_API_URL"):
+    if not globals()[_name].startswith("https://"):
+        refuse(f"{_name} must be the provider's https:// address, not a local fake.")
+
 # Behind the reverse proxy of docs/deploy.md, which terminates HTTPS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -64,6 +64,9 @@ class Perm(StrEnum):
     # write in the portal's message channels as the accounting firm (or, as the customer's admin, read
     # every channel of the company)
     MESSAGES_PARTNER = "messages.partner"
+    # connect the company to Fortnox / Visma eEkonomi and book vouchers there (issue 10 item 8):
+    # the company's admin or its bookkeeper
+    ACCOUNTING_SYSTEM = "accounting.system"
 
 
 _LIGHT = frozenset({Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN})
@@ -125,6 +128,8 @@ PARTNER_FULL = frozenset(
         # the portal's Dokument and Meddelanden tabs (issue 11): what the firm shares with the customer
         Perm.DOCUMENTS_SHARE,
         Perm.MESSAGES_PARTNER,
+        # the firm is the customer's bookkeeper: it connects Fortnox/Visma and books there (issue 10)
+        Perm.ACCOUNTING_SYSTEM,
     }
 )
 

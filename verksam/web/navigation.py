@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem(_("Time settings"), "web:timecodes_settings", Perm.SETTINGS_MANAGE, "admin"),
     NavItem(_("Work schedules"), "web:schedules", Perm.SCHEDULES_MANAGE, "admin"),
     NavItem(_("Accounting firms"), "web:partner_grants", Perm.PARTNER_GRANTS_MANAGE, "admin"),
+    NavItem(_("Accounting system"), "web:accounting_settings", Perm.ACCOUNTING_SYSTEM, "admin"),
     NavItem(_("Balances"), "web:balances", Perm.BALANCES_VIEW, "admin"),
     NavItem(_("Licences and prices"), "web:pricing", Perm.BILLING_VIEW, "admin"),
     NavItem(_("Audit log"), "web:audit", Perm.AUDIT_VIEW, "admin"),

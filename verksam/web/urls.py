@@ -1,6 +1,7 @@
 """The web UI: one folder per domain (verksam/web/<domain>/{views,urls,forms}.py), each listing its
 own paths (company pages under "t/<slug:slug>/…"), all named web:<name>."""
 
+from .accounting_sync import urls as accounting_sync_urls
 from .app import urls as app_urls
 from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
@@ -32,6 +33,7 @@ urlpatterns = [
     *messaging_urls.urlpatterns,
     *audit_urls.urlpatterns,
     *billing_urls.urlpatterns,
+    *accounting_sync_urls.urlpatterns,
     *projects_urls.urlpatterns,
     *timecodes_urls.urlpatterns,
     *schedules_urls.urlpatterns,

@@ -106,6 +106,8 @@ PAIRS = [
     ("web:payroll_dryrun", "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run"),
     ("web:payroll_files", "/tenants/{tenant_id}/payroll/files"),
     ("web:payroll_files", "/tenants/{tenant_id}/payroll/periods/{period_key}/corrections"),
+    ("web:accounting_settings", "/tenants/{tenant_id}/accounting/connection"),
+    ("web:accounting_settings", "/tenants/{tenant_id}/accounting/pushes"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -149,6 +151,10 @@ WRITE_PAGES = {
     "web:attest_period_close",
     "web:attest_period_reopen",
     "web:payroll_selection",
+    "web:accounting_connect",
+    "web:accounting_disconnect",
+    "web:accounting_push_retry",
+    "web:accounting_return",  # the OAuth2 return page needs a state (integrations/accounting tests)
     "web:balances_return",
     "web:balances_topup",
     "web:balances_topup_detail",
@@ -214,6 +220,7 @@ API_ONLY = {
         "needs an employee's employment number (payroll tests pair it with the page)"
     ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
+    "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
     "/tenants/{tenant_id}/payroll/files/{export_id}": "needs an export (payroll export page tests)",

@@ -1,0 +1,358 @@
+"""Writes: connect (OAuth2 authorisation code), disconnect, token refresh, and the idempotent push of
+a voucher with its receipts. The same services serve the page, the API and the background task."""
+
+import hashlib
+import secrets
+import time
+from dataclasses import asdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verksam.audit.services import record
+from verksam.core.errors import Conflict, DomainError, NotFound
+from verksam.core.tasks import enqueue_on_commit
+from verksam.tenancy.access import Actor
+from verksam.tenancy.permissions import Perm
+
+from . import crypto, selectors
+from .dto import AttachmentToPush, RemoteVoucher, VoucherRowToPush, VoucherToPush
+from .models import Connection, OAuthState, Provider, Push, PushFile, PushStatus
+from .providers import ProviderError, marker_for, provider_for
+
+STATE_TTL = timedelta(minutes=10)
+REFRESH_MARGIN = timedelta(seconds=60)
+ALLOWED_TYPES = {"image/jpeg", "image/png", "application/pdf"}
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_sleep = time.sleep  # tests replace it
+
+
+def _hash(state: str) -> str:
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def callback_url(provider: str) -> str:
+    """The redirect URI registered with the provider: one fixed URL per provider (providers match it
+    exactly); the company travels in `state`."""
+    return settings.SITE_URL.rstrip("/") + reverse("web:accounting_oauth_callback", args=[provider])
+
+
+def _check_provider(provider: str) -> str:
+    if provider not in Provider.values:
+        raise NotFound(_("Unknown accounting system."))
+    return provider
+
+
+@transaction.atomic
+def connection_start(*, actor: Actor, provider: str) -> str:
+    """Start connecting the company: remember a one-time state bound to company and person, and return
+    the provider's authorisation URL to send the browser to."""
+    actor.require(Perm.ACCOUNTING_SYSTEM)
+    _check_provider(provider)
+    active = selectors.connection_active()
+    if active is not None and active.provider != provider:
+        raise Conflict(
+            _("The company is connected to %(name)s. Disconnect it first.")
+            % {"name": active.get_provider_display()}
+        )
+    state = f"{actor.tenant_id}.{secrets.token_urlsafe(24)}"
+    OAuthState.objects.create(
+        tenant=actor.tenant, provider=provider, user=actor.user, state_hash=_hash(state)
+    )
+    return provider_for(provider).authorize_url(state=state, redirect_uri=callback_url(provider))
+
+
+def tenant_id_from_state(state: str) -> int | None:
+    head, _sep, _rest = (state or "").partition(".")
+    return int(head) if head.isdigit() and len(head) < 19 else None
+
+
+def connection_complete(*, actor: Actor, provider: str, state: str, code: str) -> Connection:
+    """Finish connecting: the state must be this person's, for this company, unused and fresh; the code
+    is exchanged for tokens, which are stored encrypted."""
+    actor.require(Perm.ACCOUNTING_SYSTEM)
+    _check_provider(provider)
+    with transaction.atomic():
+        pending = (
+            OAuthState.objects.select_for_update()
+            .filter(state_hash=_hash(state or ""), provider=provider, user=actor.user, used_at__isnull=True)
+            .first()
+        )
+        if pending is None or pending.created_at < timezone.now() - STATE_TTL:
+            raise DomainError(
+                _("The connection request has expired or is not yours. Start again."), code="bad_state"
+            )
+        pending.used_at = timezone.now()
+        pending.save(update_fields=["used_at"])
+    if not code:
+        raise DomainError(_("The accounting system did not approve the connection."), code="denied")
+    try:
+        tokens = provider_for(provider).exchange_code(code=code, redirect_uri=callback_url(provider))
+    except ProviderError as exc:
+        raise DomainError(
+            _("The accounting system refused the connection: %(message)s") % {"message": exc.message},
+            code="provider_refused",
+        ) from exc
+    with transaction.atomic():
+        connection, _created = Connection.objects.select_for_update().get_or_create(
+            tenant=actor.tenant, provider=provider, defaults={"connected_by": actor.user}
+        )
+        connection.access_token_enc = crypto.encrypt(tokens.access_token)
+        connection.refresh_token_enc = crypto.encrypt(tokens.refresh_token)
+        connection.access_expires_at = tokens.expires_at
+        connection.scope = tokens.scope[:300]
+        connection.connected_by = actor.user
+        connection.connected_at = timezone.now()
+        connection.disconnected_at = None
+        connection.full_clean()
+        try:
+            connection.save()
+        except IntegrityError as exc:
+            raise Conflict(_("The company is already connected to an accounting system.")) from exc
+        record(actor=actor, action="accounting.connected", target=connection, data={"provider": provider})
+    return connection
+
+
+@transaction.atomic
+def connection_disconnect(*, actor: Actor) -> Connection:
+    """Disconnect the company: forget the tokens (pushes already made stay listed)."""
+    actor.require(Perm.ACCOUNTING_SYSTEM)
+    connection = selectors.connection_active()
+    if connection is None:
+        raise NotFound(_("The company is not connected to an accounting system."))
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    connection.access_token_enc = connection.refresh_token_enc = ""
+    connection.access_expires_at = None
+    connection.disconnected_at = timezone.now()
+    connection.save()
+    record(
+        actor=actor,
+        action="accounting.disconnected",
+        target=connection,
+        data={"provider": connection.provider},
+    )
+    return connection
+
+
+def access_token(*, provider: str) -> str:
+    """A valid access token of the active connection. Both providers rotate the refresh token on every
+    refresh and the old one stops working, so the refresh happens under the connection's row lock and
+    the new pair is saved in the same transaction: a concurrent caller waits and then reads the new
+    token instead of spending the old refresh token a second time."""
+    with transaction.atomic():
+        connection = (
+            Connection.objects.select_for_update()
+            .filter(provider=provider, disconnected_at__isnull=True)
+            .first()
+        )
+        if connection is None:
+            raise ProviderError(
+                _("The company is not connected to %(name)s.") % {"name": Provider(provider).label}
+            )
+        if connection.access_expires_at and connection.access_expires_at > timezone.now() + REFRESH_MARGIN:
+            token = crypto.decrypt(connection.access_token_enc)
+            if token:
+                return token
+        try:
+            tokens = provider_for(provider).refresh(
+                refresh_token=crypto.decrypt(connection.refresh_token_enc)
+            )
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            raise ProviderError(
+                _("The connection to %(name)s has expired: connect again (%(message)s).")
+                % {"name": Provider(provider).label, "message": exc.message},
+                status=exc.status,
+            ) from exc
+        connection.access_token_enc = crypto.encrypt(tokens.access_token)
+        connection.refresh_token_enc = crypto.encrypt(tokens.refresh_token)
+        connection.access_expires_at = tokens.expires_at
+        connection.save(update_fields=["access_token_enc", "refresh_token_enc", "access_expires_at"])
+        return tokens.access_token
+
+
+def _validate(voucher: VoucherToPush) -> None:
+    errors = []
+    if not voucher.idempotency_key or len(voucher.idempotency_key) > 120:
+        errors.append(_("The voucher has no key."))
+    if len(voucher.rows) < 2:
+        errors.append(_("A voucher needs at least two rows."))
+    for row in voucher.rows:
+        if not 1000 <= row.account <= 9999:
+            errors.append(
+                _("Account %(account)s is not a BAS account (1000–9999).") % {"account": row.account}
+            )
+        if row.debit_ore < 0 or row.credit_ore < 0 or bool(row.debit_ore) == bool(row.credit_ore):
+            errors.append(_("Each row has either a debit or a credit amount."))
+    if voucher.debit_ore != voucher.credit_ore:
+        errors.append(_("The voucher does not balance: debit and credit differ."))
+    for attachment in voucher.attachments:
+        if attachment.content_type not in ALLOWED_TYPES or not 0 < len(attachment.data) <= MAX_FILE_BYTES:
+            errors.append(_("A receipt must be a JPEG, PNG or PDF of at most 10 MB."))
+    if errors:
+        raise DomainError(" ".join(dict.fromkeys(errors)), code="invalid_voucher")
+
+
+def _payload(voucher: VoucherToPush) -> dict:
+    data = asdict(voucher)
+    data["date"] = voucher.date.isoformat()
+    data.pop("attachments")
+    return data
+
+
+def voucher_from_push(push: Push) -> VoucherToPush:
+    p = push.payload
+    return VoucherToPush(
+        idempotency_key=p["idempotency_key"],
+        series=p["series"],
+        date=date.fromisoformat(p["date"]),
+        text=p["text"],
+        rows=tuple(VoucherRowToPush(**row) for row in p["rows"]),
+        attachments=tuple(
+            AttachmentToPush(f.file_name, f.content_type, bytes(f.data)) for f in push.files.order_by("pk")
+        ),
+    )
+
+
+@transaction.atomic
+def push_enqueue(*, actor: Actor, voucher: VoucherToPush) -> Push:
+    """Queue a voucher for the connected accounting system. The same idempotency key gives back the
+    same push (a failed one is queued again), so a voucher is never booked twice."""
+    actor.require(Perm.ACCOUNTING_SYSTEM)
+    _validate(voucher)
+    connection = selectors.connection_active()
+    if connection is None:
+        raise DomainError(_("Connect the company to Fortnox or Visma eEkonomi first."), code="not_connected")
+    push = (
+        Push.objects.select_for_update()
+        .filter(provider=connection.provider, idempotency_key=voucher.idempotency_key)
+        .first()
+    )
+    if push is not None:
+        if push.status == PushStatus.FAILED:
+            push.status, push.updated_at = PushStatus.QUEUED, timezone.now()
+            push.save(update_fields=["status", "updated_at"])
+            enqueue_on_commit(_task(), tenant_id=actor.tenant_id, push_id=push.pk)
+        return push
+    push = Push(
+        tenant=actor.tenant,
+        provider=connection.provider,
+        idempotency_key=voucher.idempotency_key,
+        marker=marker_for(voucher.idempotency_key),
+        payload=_payload(voucher),
+        created_by=actor.user,
+    )
+    push.full_clean()
+    push.save()
+    PushFile.objects.bulk_create(
+        PushFile(
+            tenant=actor.tenant,
+            push=push,
+            file_name=a.file_name[:200],
+            content_type=a.content_type,
+            data=a.data,
+        )
+        for a in voucher.attachments
+    )
+    record(actor=actor, action="accounting.push_queued", target=push, data={"provider": push.provider})
+    enqueue_on_commit(_task(), tenant_id=actor.tenant_id, push_id=push.pk)
+    return push
+
+
+@transaction.atomic
+def push_retry(*, actor: Actor, push_id: int) -> Push:
+    """Queue a failed push again."""
+    actor.require(Perm.ACCOUNTING_SYSTEM)
+    push = selectors.push_get(push_id=push_id, for_update=True)
+    if push.status != PushStatus.FAILED:
+        raise Conflict(_("Only a failed push can be sent again."))
+    push.status, push.updated_at = PushStatus.QUEUED, timezone.now()
+    push.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="accounting.push_retried", target=push)
+    enqueue_on_commit(_task(), tenant_id=actor.tenant_id, push_id=push.pk)
+    return push
+
+
+def _task():
+    from .tasks import push_send
+
+    return push_send
+
+
+def _update(push_id: int, **fields) -> None:
+    Push.objects.filter(pk=push_id).update(updated_at=timezone.now(), **fields)
+
+
+def _record_remote(push: Push, remote: RemoteVoucher) -> None:
+    """Save the remote id at once: a crash after this point never creates the voucher again."""
+    _update(push.pk, remote_voucher_id=remote.remote_id)
+
+
+def _delay(attempt: int, retry_after: float | None) -> float:
+    if retry_after is not None:
+        return min(retry_after, 60.0)
+    return min(float(settings.ACCOUNTING_PUSH_BACKOFF) * 2**attempt, 60.0)
+
+
+def push_run(*, push_id: int) -> str:
+    """Send one push, retrying 429 (after its Retry-After), 5xx and timeouts with exponential back-off
+    for ACCOUNTING_PUSH_MAX_ATTEMPTS attempts. Crash safety: the status is set to "sending" (committed)
+    before any remote call, and any attempt after the first looks the voucher up by its marker before
+    creating it, so a voucher created by a run that died before saving its id is found, not doubled."""
+    max_attempts = int(settings.ACCOUNTING_PUSH_MAX_ATTEMPTS)
+    for attempt in range(max_attempts):
+        with transaction.atomic():
+            push = Push.objects.select_for_update().filter(pk=push_id).first()
+            if push is None or push.status == PushStatus.SENT:
+                return "nothing to do"
+            earlier = push.attempts > 0 or push.status == PushStatus.SENDING
+            push.status, push.attempts, push.updated_at = (
+                PushStatus.SENDING,
+                push.attempts + 1,
+                timezone.now(),
+            )
+            push.save(update_fields=["status", "attempts", "updated_at"])
+        voucher = voucher_from_push(push)
+        provider = provider_for(push.provider)
+        try:
+            token = access_token(provider=push.provider)
+            remote = RemoteVoucher(push.remote_voucher_id) if push.remote_voucher_id else None
+            if remote is None and earlier:
+                remote = provider.find_voucher(token=token, voucher=voucher, marker=push.marker)
+            if remote is None:
+                remote = provider.create_voucher(token=token, voucher=voucher, marker=push.marker)
+            if remote.remote_id != push.remote_voucher_id:
+                _record_remote(push, remote)
+            provider.attach(token=token, remote=remote, attachments=voucher.attachments)
+        except ProviderError as exc:
+            final = not exc.retryable or attempt == max_attempts - 1
+            status = PushStatus.FAILED if final else PushStatus.SENDING
+            _update(push_id, status=status, last_error=exc.message[:2000])
+            if final:
+                record(
+                    actor=None,
+                    tenant_id=push.tenant_id,
+                    action="accounting.push_failed",
+                    target=push,
+                    data={"error": exc.message[:500]},
+                )
+                return "failed"
+            _sleep(_delay(attempt, exc.retry_after))
+            continue
+        with transaction.atomic():
+            _update(push_id, status=PushStatus.SENT, last_error="", sent_at=timezone.now())
+            PushFile.objects.filter(push_id=push_id).delete()  # the receipts live at the provider now
+            record(
+                actor=None,
+                tenant_id=push.tenant_id,
+                action="accounting.push_sent",
+                target=push,
+                data={"remote_voucher_id": remote.remote_id},
+            )
+        return "sent"
+    return "failed"
