@@ -168,8 +168,15 @@ def test_the_invoicing_fields_show_for_someone_who_uses_them_or_follows_projects
     tenant, employee, owner, codes, projects
 ):
     with tenant_scope(tenant.pk):
-        TimeEntryFactory(membership=membership_of(tenant, employee), date=MONDAY, project=projects.site,
-                         time_code=codes.normal, minutes=480, invoiceable_minutes=480, internal_comment="Nyckel hos grannen")  # fmt: skip
+        TimeEntryFactory(
+            membership=membership_of(tenant, employee),
+            date=MONDAY,
+            project=projects.site,
+            time_code=codes.normal,
+            minutes=480,
+            invoiceable_minutes=480,
+            internal_comment="Nyckel hos grannen",
+        )
     with _at(WEDNESDAY, 16):
         mine = login_client(employee).get(_url("time_day", tenant, WEDNESDAY.isoformat())).content.decode()
         owners = login_client(owner).get(_url("time_day", tenant, WEDNESDAY.isoformat())).content.decode()
