@@ -42,7 +42,12 @@ def test_the_header_and_module_tabs_take_at_most_120_px_on_a_phone(
     phone, live_server, tenant, employee, site
 ):
     login(phone, live_server, employee.email)
-    for path in ("time/", f"time/day/{site.days[-1].isoformat()}/", ""):
+    for path in (
+        "time/",
+        f"time/day/{site.days[-1].isoformat()}/",
+        f"time/day/{site.days[-2].isoformat()}/",
+        "",
+    ):
         phone.goto(tenant_url(live_server, tenant.slug, path))
         header = phone.locator("header.topbar").bounding_box()
         modules = phone.locator("nav.modules").bounding_box()

@@ -30,8 +30,13 @@ def test_screenshots(browser, browser_context_args, live_server, tenant, owner, 
         page.screenshot(path=str(out / f"week-{name}.png"), full_page=True)
         page.goto(tenant_url(live_server, tenant.slug, f"time/day/{site.days[-1].isoformat()}/"))
         page.screenshot(path=str(out / f"day-{name}.png"), full_page=True)
-        page.get_by_test_id("save-work").click()  # empty: the errors
+        if page.locator("#id_work-minutes").count():
+            page.locator("#id_work-minutes").fill("sju timmar")  # refused: the errors
+        page.get_by_test_id("save-work").click()
+        page.wait_for_load_state()
         page.screenshot(path=str(out / f"day-errors-{name}.png"))
+        page.goto(tenant_url(live_server, tenant.slug, ""))
+        page.screenshot(path=str(out / f"oversikt-employee-{name}.png"), full_page=True)
         context.close()
         context = browser.new_context(**{**browser_context_args, **size})
         page = context.new_page()

@@ -181,3 +181,15 @@ def test_oversikt_charts_keep_a_constant_number_of_queries(tenant, employee):
     assert small == large
     html = second.content.decode()
     assert 'data-testid="chart-hours"' in html and 'data-testid="chart-balance"' in html
+
+
+def test_the_chart_geometry_is_written_with_decimal_points_whatever_the_language(tenant, employee):
+    m = member(tenant, employee)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=STOCKHOLM), tick=False):
+        report(m, [dt.date(2026, 11, 16), dt.date(2026, 11, 17)], minutes=450)
+        html = login_client(employee).get(_url("dashboard", tenant)).content.decode()
+    svg = html.split('data-testid="chart-hours"')[1].split("</svg>")[0]
+    rects = [part.split(">")[0] for part in svg.split("<rect ")[1:]]
+    assert len(rects) == 16  # eight weeks, reported beside scheduled
+    assert all("," not in r for r in rects)
+    assert any('height="0.5"' not in r and "bar-first" in r for r in rects)  # week 47 has 15:00
