@@ -1,5 +1,5 @@
 """Data for the browser tests of the time and attestation pages (issue 12): codes, a site the
-employee is assigned to, a past month reported by the employee (one day rejected, one week locked)
+employee is assigned to, a past month reported by the employee (all but its last week locked)
 and `n` more employees of the same approver with a reported, locked month."""
 
 import datetime as dt
