@@ -243,6 +243,15 @@ def _status(row: QueueRow) -> str:
     return STATUS_ATTESTED
 
 
+# The queue's filters (issue 12 item 5), for the page and the API alike: who misses days, who has
+# locked days waiting, who has days sent back and not yet locked again.
+QUEUE_FILTERS: dict[str, Any] = {
+    "missing": lambda r: r.days_missing > 0,
+    "locked": lambda r: r.days_locked > 0,
+    "rejected": lambda r: r.days_rejected > 0,
+}
+
+
 def attestation_queue(
     *,
     actor: Actor,

@@ -193,3 +193,14 @@ def test_the_chart_geometry_is_written_with_decimal_points_whatever_the_language
     assert len(rects) == 16  # eight weeks, reported beside scheduled
     assert all("," not in r for r in rects)
     assert any('height="0.5"' not in r and "bar-first" in r for r in rects)  # week 47 has 15:00
+
+
+def test_the_api_queue_filters_like_the_page(tenant, attestant, three):
+    from verksam.tenancy.tests.fixtures import api_client
+
+    _locked, rejected, _missing = three
+    client = api_client(attestant)
+    base = f"/api/v1/tenants/{tenant.pk}/attestation/queue?period=2026-11"
+    rows = client.get(base + "&filter=rejected").json()["rows"]
+    assert [r["member_id"] for r in rows] == [rejected.pk] and rows[0]["days_rejected"] == 1
+    assert client.get(base + "&filter=bogus").status_code == 422

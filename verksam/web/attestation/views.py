@@ -54,13 +54,7 @@ def _nav(period: Period, start_day: int) -> dict:
     }
 
 
-# The queue's filters (issue 12 item 5): who misses days, who has locked days waiting, who has days
-# sent back and not yet locked again.
-FILTERS = {
-    "missing": lambda r: r.days_missing > 0,
-    "locked": lambda r: r.days_locked > 0,
-    "rejected": lambda r: r.days_rejected > 0,
-}
+FILTERS = selectors.QUEUE_FILTERS
 
 
 @tenant_view(Perm.TIME_ATTEST)
