@@ -26,7 +26,9 @@ if ("serviceWorker" in navigator) {
 // Without JavaScript the form submits at once; the server-side rules stay the same either way.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.dataset.confirmed === "yes") {
+  // a button may carry its own question (several actions in one form: attest, reject, reopen)
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (!(form instanceof HTMLFormElement) || !question || form.dataset.confirmed === "yes") {
     return;
   }
   event.preventDefault();
@@ -34,7 +36,7 @@ document.addEventListener("submit", (event) => {
   dialog.className = "confirm";
   dialog.setAttribute("data-testid", "confirm-dialog");
   const text = document.createElement("p");
-  text.textContent = form.dataset.confirm;
+  text.textContent = question;
   const actions = document.createElement("div");
   actions.className = "actions";
   const cancel = document.createElement("button");
@@ -43,8 +45,9 @@ document.addEventListener("submit", (event) => {
   cancel.textContent = document.documentElement.lang === "sv" ? "Avbryt" : "Cancel";
   const ok = document.createElement("button");
   ok.type = "button";
-  ok.className = form.dataset.confirmDanger === "no" ? "" : "danger";
-  ok.textContent = form.dataset.confirmButton || (document.documentElement.lang === "sv" ? "Ja, fortsätt" : "Yes, continue");
+  const source = event.submitter && event.submitter.dataset.confirm ? event.submitter.dataset : form.dataset;
+  ok.className = source.confirmDanger === "no" ? "" : "danger";
+  ok.textContent = source.confirmButton || (document.documentElement.lang === "sv" ? "Ja, fortsätt" : "Yes, continue");
   actions.append(cancel, ok);
   dialog.append(text, actions);
   document.body.append(dialog);
@@ -59,4 +62,32 @@ document.addEventListener("submit", (event) => {
   });
   dialog.showModal();
   ok.focus();
+});
+
+// --- Time reporting (issue 12 item 1) ---------------------------------------------------------------
+// After a refused "Spara" the error summary at the top takes the focus, so the phone scrolls to it.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+});
+
+// The child's personnummer only for VAB: <form data-child-types="3,7"> lists the absence types that
+// need it; without JavaScript the fields simply stay visible.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-child-types]").forEach((form) => {
+    const types = form.dataset.childTypes.split(",").filter(Boolean);
+    const select = form.querySelector("select[name$='absence_type']");
+    const fields = form.querySelector("[data-child-fields]");
+    if (!select || !fields) {
+      return;
+    }
+    const update = () => {
+      fields.hidden = !types.includes(select.value);
+    };
+    select.addEventListener("change", update);
+    update();
+  });
 });

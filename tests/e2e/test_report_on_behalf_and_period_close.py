@@ -57,13 +57,16 @@ def test_report_on_behalf_then_close_and_reopen_the_period(page, live_server, te
     # After payroll the period is closed on the attestation page.
     page.goto(tenant_url(live_server, tenant.slug, f"attestation/?period={period.key}"))
     page.get_by_test_id("close-period").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Stäng perioden").click()
     expect(page.get_by_test_id("period-closed")).to_contain_text("Perioden är stängd efter lönekörningen.")
 
     # Reopening attested time in the closed period is refused with a clear Swedish message.
     page.goto(tenant_url(live_server, tenant.slug, f"attestation/{member.pk}/?period={period.key}"))
     page.locator(f"#day-{day.isoformat()}").check()
+    page.get_by_test_id("att-actions").locator("summary").click()  # "Avvisa eller återöppna …"
     page.locator("#id_reason").fill("Fel projekt")
     page.get_by_test_id("reopen").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Återöppna").click()
     expect(page.get_by_test_id("form-error")).to_contain_text(
         f"Perioden {period.key} är stängd efter lönekörningen"
     )
@@ -72,6 +75,7 @@ def test_report_on_behalf_then_close_and_reopen_the_period(page, live_server, te
     page.goto(tenant_url(live_server, tenant.slug, f"attestation/?period={period.key}"))
     page.get_by_test_id("reopen-period-reason").fill("Sjukdag saknades i lönefilen")
     page.get_by_test_id("reopen-period").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Öppna perioden igen").click()
     expect(page.get_by_test_id("close-period")).to_be_visible()
     expect(page.get_by_test_id("period-closed")).to_have_count(0)
 

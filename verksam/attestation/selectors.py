@@ -204,6 +204,7 @@ class QueueRow:
     scheduled_minutes: int = 0
     scheduled_due_minutes: int = 0
     days_short: int = 0  # days up to yesterday with some time, but less than the schedule
+    days_rejected: int = 0  # days sent back to the employee and not yet locked again
 
     @property
     def name(self) -> str:
@@ -240,6 +241,15 @@ def _status(row: QueueRow) -> str:
     if row.days_missing or row.days_open or not row.days_attested:
         return STATUS_INCOMPLETE  # the employee has something to do
     return STATUS_ATTESTED
+
+
+# The queue's filters (issue 12 item 5), for the page and the API alike: who misses days, who has
+# locked days waiting, who has days sent back and not yet locked again.
+QUEUE_FILTERS: dict[str, Any] = {
+    "missing": lambda r: r.days_missing > 0,
+    "locked": lambda r: r.days_locked > 0,
+    "rejected": lambda r: r.days_rejected > 0,
+}
 
 
 def attestation_queue(
@@ -296,6 +306,12 @@ def attestation_queue(
         status[membership_id][day] = state
         if is_confirmed:
             confirmed[membership_id].add(day)
+    rejected: dict[int, int] = defaultdict(int)
+    returned = time_selectors.open_rejections(membership_ids=ids, start=period.start, end=period.end)
+    pairs = returned.filter(kind="rejected").order_by().values_list("membership_id", "date").distinct()
+    for membership_id, day in pairs:
+        if day not in status[membership_id]:
+            rejected[membership_id] += 1
     # A day is due when the employee's work schedule has time on it (weekends, röda dagar incl.
     # midsommarafton, julafton, nyårsafton, and the schedule's days off never are), and today is not
     # missing yet: the employee reports it when the day's work is done.
@@ -320,6 +336,7 @@ def attestation_queue(
         row.days_open = sum(1 for d in days if d not in states)
         row.days_missing = sum(1 for d in due if d not in days and d not in states)
         row.days_short = sum(1 for d in due if 0 < days.get(d, 0) < scheduled[d] and d not in confirmed[pk])
+        row.days_rejected = rejected[pk]
         if not row.membership.is_active:
             if not (row.days_open or row.days_locked):
                 continue  # a former employee whose period is attested (or empty) leaves the queue

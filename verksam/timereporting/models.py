@@ -224,11 +224,18 @@ class DayLock(TenantOwned):
         return f"{self.membership_id} {self.date} {self.status}"
 
 
+class ReturnKind(models.TextChoices):
+    REJECTED = "rejected", _("Rejected")
+    REOPENED = "reopened", _("Reopened")
+
+
 class DayRejection(TenantOwned):
-    """An approver sent a locked day back with a comment; shown to the employee until they re-lock it."""
+    """An approver sent a locked day back with a comment (`kind` rejected), or a TOTAL user reopened
+    an attested day with a reason (`kind` reopened); shown to the employee until they re-lock it."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="day_rejections")
     date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReturnKind.choices, default=ReturnKind.REJECTED)
     comment = models.TextField(_("comment"))
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -264,3 +271,26 @@ class TimeBankAdjustment(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.date} {self.minutes:+d}"
+
+
+class RunningTimer(TenantOwned):
+    """A started clock ("Starta") of an employee who clocks the day: kept on the server so it survives
+    closing the phone. "Stoppa" turns it into a time entry (timer.py) and deletes the row; at most
+    one per membership."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="running_timer")
+    started_at = models.DateTimeField(_("started at"))
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    time_code = models.ForeignKey(
+        TimeCode,
+        verbose_name=_("time code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from verksam.tenancy.models import Membership
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
 from .balances import balances
-from .models import AbsenceRange, DayLock, DayRejection, DayStatus, TimeBankAdjustment, TimeEntry
+from .models import AbsenceRange, DayLock, DayRejection, DayStatus, ReturnKind, TimeBankAdjustment, TimeEntry
 from .rules import reporting_actor, target_membership
 
 
@@ -83,6 +83,8 @@ class DaySummary:
     rejected_by: str = ""
     scheduled_minutes: int = 0  # the work schedule's time that day (0 on a day off or a röd dag)
     confirmed: bool = False  # locked with "inget att rapportera" confirmed
+    reopen_reason: str = ""  # an attested day reopened by a TOTAL user: why (shown to the employee)
+    reopened_by: str = ""
 
     @property
     def is_reported(self) -> bool:
@@ -126,6 +128,9 @@ def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[D
     day = start
     while day <= end:
         rejection = rejections.get(day)
+        reopening = rejection if rejection and rejection.kind == ReturnKind.REOPENED else None
+        if reopening is not None:
+            rejection = None
         status = statuses.get(day) or (DayState.REJECTED if rejection else DayState.OPEN)
         days.append(
             DaySummary(
@@ -136,6 +141,8 @@ def day_summaries(*, membership_id: int, start: dt.date, end: dt.date) -> list[D
                 rejected_by=str(rejection.rejected_by or "") if rejection else "",
                 scheduled_minutes=scheduled[day],
                 confirmed=day in confirmed,
+                reopen_reason=reopening.comment if reopening and status == DayState.OPEN else "",
+                reopened_by=str(reopening.rejected_by or "") if reopening else "",
             )
         )
         day += dt.timedelta(days=1)

@@ -38,7 +38,16 @@ from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 from . import absence
 from .balances import day_results
 from .mails import behalf_mail_send
-from .models import AbsenceRange, DayLock, DayRejection, DayStatus, EntryKind, TimeBankAdjustment, TimeEntry
+from .models import (
+    AbsenceRange,
+    DayLock,
+    DayRejection,
+    DayStatus,
+    EntryKind,
+    ReturnKind,
+    TimeBankAdjustment,
+    TimeEntry,
+)
 from .rules import (
     BatchContext,
     behalf_audit,
@@ -870,6 +879,17 @@ def attested_days_reopen(
     reopened = [lock.date for lock in locks]
     check_periods_open(reopened)
     DayLock.objects.filter(pk__in=[lock.pk for lock in locks]).delete()
+    for day in reopened:  # the employee sees why the day is open again (issue 12 item 4)
+        reopening = DayRejection(
+            tenant_id=actor.tenant_id,
+            membership=membership,
+            date=day,
+            kind=ReturnKind.REOPENED,
+            comment=reason,
+            rejected_by=actor.user,
+        )
+        reopening.full_clean()
+        reopening.save()
     record(
         actor=actor,
         action="time.reopen",

@@ -2,7 +2,7 @@
 delegations (issue 3, items 4, 5 and 7)."""
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -48,6 +48,10 @@ class PeriodParams(QueryIn):
 
 class QueueParams(PeriodParams):
     waiting_only: bool = False
+    filter: Literal["missing", "locked", "rejected"] | None = Field(
+        None,
+        description="Only who misses days, has locked days waiting or has rejected days (the page's filters)",
+    )
 
 
 class DelegationListParams(PageParams):
@@ -96,6 +100,8 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
     rows = selectors.attestation_queue(
         actor=request.actor, period=period, waiting_only=params.waiting_only, as_of=params.date
     )
+    if params.filter:
+        rows = [r for r in rows if selectors.QUEUE_FILTERS[params.filter](r)]
     return {
         "period": _period_out(period),
         "balances_date": params.date or period.end,
@@ -113,6 +119,7 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
                 "time_bank_minutes": r.time_bank_minutes,
                 "scheduled_minutes": r.scheduled_minutes,
                 "days_short": r.days_short,
+                "days_rejected": r.days_rejected,
                 "flex_minutes": r.flex_minutes,
                 "time_codes": [vars(c) for c in r.time_codes],
                 "absence_types": [vars(c) for c in r.absence_types],

@@ -111,6 +111,7 @@ def _day(summary: selectors.DaySummary) -> dict[str, Any]:
         "status": summary.status,
         "minutes": summary.minutes,
         "rejection_comment": summary.rejection_comment,
+        "reopen_reason": summary.reopen_reason,
         "scheduled_minutes": summary.scheduled_minutes,
         "reported": summary.is_reported,
     }

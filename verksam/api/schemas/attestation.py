@@ -29,6 +29,7 @@ class QueueRowOut(Schema):
     days_short: int = Field(
         0, description="Days up to yesterday with some time but less than the schedule (not confirmed)"
     )
+    days_rejected: int = Field(0, description="Days sent back to the employee and not yet locked again")
     time_bank_minutes: int = Field(description="The time bank (komp) as of balances_date, attested days only")
     flex_minutes: int = Field(description="Flex as of balances_date, attested days only")
     time_codes: list[CodeTotalOut]

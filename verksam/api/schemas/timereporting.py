@@ -114,6 +114,7 @@ class DayOut(Schema):
     status: str = Field(description="open, locked, attested or rejected (open again, see rejection_comment)")
     minutes: int
     rejection_comment: str = ""
+    reopen_reason: str = Field("", description="An attested day reopened by the company: why (open again)")
     scheduled_minutes: int = Field(
         0, description="The work schedule's time that day (0 on a day off, a weekend or a röd dag)"
     )

@@ -135,7 +135,7 @@ def test_queue_uses_a_constant_number_of_queries(tenant, owner, attestant, today
     add(28, "b")
     large, rows = count_queries(lambda: selectors.attestation_queue(actor=who, period=NOV))
     assert len(rows) == 32
-    assert small == large <= 8
+    assert small == large <= 9  # 9: the open rejections behind the "Avvisade" filter (issue 12)
 
 
 def test_employee_period_detail(tenant, attestant, employee, today):

@@ -315,13 +315,13 @@ def test_lock_and_unlock_week_and_day(tenant, employee):
     with tenant_scope(tenant.pk):
         assert DayLock.objects.count() == 7
     response = client.post(_url("time_unlock", tenant), {"date": [DAY]})
-    assert _message(response) == "Upplåsta dagar: 1."
+    assert _message(response) == "1 dag upplåst."
     with tenant_scope(tenant.pk):
         assert DayLock.objects.count() == 6
     response = client.post(_url("time_unlock", tenant), {"week": WEEK})
     assert _message(response) == "Vecka 45 är upplåst."
     response = client.post(_url("time_lock", tenant), {"date": [DAY], "nothing_to_report": "1"})
-    assert _message(response) == "Låsta dagar skickade för attest: 1."
+    assert _message(response) == "1 dag låst och skickad för attest."
     response = client.post(
         _url("time_lock", tenant), {"date": [DAY], "next": "https://evil.example/", "nothing_to_report": "1"}
     )

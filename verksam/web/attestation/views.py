@@ -2,6 +2,7 @@
 reopen), bulk attestation, and substitutes (ersättare)."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,10 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from verksam.attestation import selectors, services
 from verksam.core import bounds
+from verksam.core.duration import hm
 from verksam.core.errors import DomainError
 from verksam.tenancy.permissions import Perm
 from verksam.tenancy.selectors import membership_get
@@ -21,6 +24,7 @@ from verksam.timereporting import selectors as time_selectors
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
+from .charts import queue_charts
 from .forms import Action, DayActionForm, DelegationForm
 
 
@@ -50,21 +54,30 @@ def _nav(period: Period, start_day: int) -> dict:
     }
 
 
+FILTERS = selectors.QUEUE_FILTERS
+
+
 @tenant_view(Perm.TIME_ATTEST)
 def attest_queue(request: TenantRequest, slug: str) -> HttpResponse:
     period, start_day = _period(request)
     waiting_only = request.GET.get("waiting") == "1"
     as_of = _as_of(request)
-    rows = selectors.attestation_queue(
+    every = selectors.attestation_queue(
         actor=request.actor, period=period, waiting_only=waiting_only, as_of=as_of
     )
+    chosen = request.GET.get("filter") or ""
+    keep = FILTERS.get(chosen)
+    rows = [r for r in every if keep(r)] if keep else every
     context = {
         "as_of": as_of or period.end,
         **_nav(period, start_day),
         **_closing(request, period),
         "rows": rows,
         "waiting_only": waiting_only,
-        "locked_days": sum(r.days_locked for r in rows),
+        "filter": chosen if keep else "",
+        "filter_counts": {name: sum(1 for r in every if test(r)) for name, test in FILTERS.items()},
+        "locked_days": sum(r.days_locked for r in every),
+        "charts": queue_charts(every, period),
     }
     return render(request, "web/attestation/queue.html", context)
 
@@ -141,7 +154,7 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
             try:
                 if data["action"] == Action.ATTEST:
                     n = services.time_attest(actor=request.actor, membership=membership, dates=data["dates"])
-                    text = _("Days attested: %(n)d.")
+                    text = ngettext("%(n)d day attested.", "%(n)d days attested.", n)
                 elif data["action"] == Action.REJECT:
                     n = services.time_reject(
                         actor=request.actor,
@@ -149,12 +162,16 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
                         dates=data["dates"],
                         comment=data["comment"],
                     )
-                    text = _("Days sent back to the employee: %(n)d.")
+                    text = ngettext(
+                        "%(n)d day rejected and sent back to the employee.",
+                        "%(n)d days rejected and sent back to the employee.",
+                        n,
+                    )
                 else:
                     n = services.time_reopen(
                         actor=request.actor, membership=membership, dates=data["dates"], reason=data["reason"]
                     )
-                    text = _("Days reopened: %(n)d.")
+                    text = ngettext("%(n)d day reopened.", "%(n)d days reopened.", n)
             except (DomainError, ValidationError) as exc:
                 add_error(form, exc)
                 if isinstance(exc, DomainError) and exc.status == 403:
@@ -166,6 +183,7 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
     detail = selectors.employee_period(membership=membership, period=period, as_of=_as_of(request))
     context = {
         **_nav(period, start_day),
+        "weeks": _weeks(detail.days),
         "route": route,
         "membership": membership,
         "detail": detail,
@@ -175,6 +193,33 @@ def attest_employee(request: TenantRequest, slug: str, member_id: int) -> HttpRe
         **_closing(request, period),
     }
     return render(request, "web/attestation/employee.html", context, status=status)
+
+
+@dataclass
+class WeekGroup:
+    """The days of one ISO week of the period, with the week's reported and scheduled time."""
+
+    number: int
+    days: list = field(default_factory=list)
+
+    @property
+    def hours(self) -> str:
+        return hm(sum(d.minutes for d in self.days))
+
+    @property
+    def scheduled_hours(self) -> str:
+        return hm(sum(d.scheduled_minutes for d in self.days))
+
+
+def _weeks(days: list) -> list[WeekGroup]:
+    """The period's days grouped by week (issue 12 item 5: a month read week by week)."""
+    weeks: list[WeekGroup] = []
+    for day in days:
+        number = day.date.isocalendar()[1]
+        if not weeks or weeks[-1].number != number:
+            weeks.append(WeekGroup(number=number))
+        weeks[-1].days.append(day)
+    return weeks
 
 
 @tenant_view(Perm.TIME_ATTEST)
@@ -188,7 +233,11 @@ def attest_bulk(request: TenantRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Attested: %(days)d locked days, %(employees)d employees.")
+                ngettext(
+                    "%(days)d day attested for %(employees)d employees.",
+                    "%(days)d days attested for %(employees)d employees.",
+                    result["days"],
+                )
                 % {"days": result["days"], "employees": result["employees"]},
             )
         return redirect(reverse("web:attest_queue", args=[slug]) + f"?period={period.key}")

@@ -11,10 +11,12 @@ from verksam.attestation import selectors as attestation
 from verksam.core.duration import hm
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
-from verksam.timecodes.periods import Period
+from verksam.timecodes.periods import Period, period_previous
 from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors as time
 from verksam.timereporting.balances import balances
+
+from . import charts
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,11 @@ class MyTime:
     rejected: list[time.DaySummary]
     time_bank_minutes: int
     flex_minutes: int = 0  # attested, as of today (DOMAIN.md "Working time")
+    # The previous deviation period while it is not yet closed after payroll (issue 12 item 4): its
+    # missing and unlocked days matter more than the current period's.
+    closing: Period | None = None
+    closing_days_to_report: int = 0
+    closing_days_to_lock: int = 0
 
     @property
     def flex_hours(self) -> str:
@@ -49,26 +56,42 @@ class ToAttest:
     employees_missing_days: int
 
 
-def my_time(actor: Actor, today: dt.date, period: Period) -> MyTime | None:
+def _to_report(days: list[time.DaySummary]) -> int:
+    # a day is due when the work schedule has time on it (not a day off, weekend or röd dag)
+    return sum(1 for d in days if not d.minutes and d.status in {"open", "rejected"} and d.scheduled_minutes)
+
+
+def _to_lock(days: list[time.DaySummary]) -> int:
+    return sum(1 for d in days if d.minutes and d.status in {"open", "rejected"})
+
+
+def closing_period(period: Period, start_day: int) -> Period | None:
+    """The deviation period being closed: the one before `period` while payroll has not closed it."""
+    previous = period_previous(period, start_day)
+    return None if attestation.period_close_get(previous.key) is not None else previous
+
+
+def my_time(actor: Actor, today: dt.date, period: Period, closing: Period | None = None) -> MyTime | None:
     if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
         return None
     membership_id = actor.membership.pk
     monday = today - dt.timedelta(days=today.weekday())
     start, end = min(period.start, monday), max(period.end, monday + dt.timedelta(days=6))
+    if closing is not None:
+        start = min(start, closing.start)
     days = time.day_summaries(membership_id=membership_id, start=start, end=end)
     in_period = [d for d in days if d.date in period and d.date < today]
+    in_closing = [d for d in days if closing is not None and d.date in closing and d.date < today]
     mine = balances(membership_ids=[membership_id], as_of=today)[membership_id]
     return MyTime(
         week_monday=monday,
         week_minutes=sum(d.minutes for d in days if monday <= d.date <= monday + dt.timedelta(days=6)),
         period=period,
-        days_to_report=sum(
-            # a day is due when the work schedule has time on it (not a day off, weekend or röd dag)
-            1
-            for d in in_period
-            if not d.minutes and d.status in {"open", "rejected"} and d.scheduled_minutes
-        ),
-        days_to_lock=sum(1 for d in in_period if d.minutes and d.status in {"open", "rejected"}),
+        closing=closing,
+        closing_days_to_report=_to_report(in_closing),
+        closing_days_to_lock=_to_lock(in_closing),
+        days_to_report=_to_report(in_period),
+        days_to_lock=_to_lock(in_period),
         rejected=[d for d in days if d.status == "rejected"],
         time_bank_minutes=mine.bank_minutes,
         flex_minutes=mine.flex_minutes,
@@ -95,4 +118,11 @@ def dashboard_context(actor: Actor) -> dict:
     if not actor.has(Perm.TIME_REPORT_OWN) and not actor.has(Perm.TIME_ATTEST):
         return {"today": today, "my_time": None, "to_attest": None}
     period = current_period(actor.tenant_id, today)
-    return {"today": today, "my_time": my_time(actor, today, period), "to_attest": to_attest(actor, period)}
+    closing = closing_period(period, attestation.attestation_settings().period_start_day)
+    return {
+        "today": today,
+        "my_time": my_time(actor, today, period, closing),
+        "to_attest": to_attest(actor, period),
+        "to_attest_closing": to_attest(actor, closing) if closing is not None else None,
+        **charts.dashboard_charts(actor, today),
+    }

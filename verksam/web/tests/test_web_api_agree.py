@@ -197,6 +197,8 @@ WRITE_PAGES = {
     "web:time_grid_save",
     "web:time_lock",
     "web:time_unlock",
+    "web:time_timer_start",
+    "web:time_timer_stop",
     "web:time_behalf_entry_delete",
     "web:time_behalf_entry_edit",
     "web:time_behalf_lock",
@@ -218,6 +220,9 @@ API_ONLY = {
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
     "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run/export": (
         "needs an employee's employment number (payroll tests pair it with the page)"
+    ),
+    "/tenants/{tenant_id}/time/timer": (
+        "the running timer shows on web:time_day, a write page (timereporting/tests/test_web_issue12.py)"
     ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",

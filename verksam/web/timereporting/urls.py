@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import behalf, views
+from . import behalf, timer, views
 
 urlpatterns = [
     path("t/<slug:slug>/time/", views.time_week, name="time_week"),
@@ -33,6 +33,8 @@ urlpatterns = [
     path(
         "t/<slug:slug>/time/employees/<int:member_id>/lock/", behalf.time_behalf_lock, name="time_behalf_lock"
     ),
+    path("t/<slug:slug>/time/timer/start/", timer.time_timer_start, name="time_timer_start"),
+    path("t/<slug:slug>/time/timer/stop/", timer.time_timer_stop, name="time_timer_stop"),
     path("t/<slug:slug>/time/absence/", views.time_absence, name="time_absence"),
     path("t/<slug:slug>/time/absence/<int:range_id>/", views.time_absence_edit, name="time_absence_edit"),
     path(

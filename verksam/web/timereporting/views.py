@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from verksam.core import bounds, timeutil
 from verksam.core.duration import format_minutes, hm, parse_hours
@@ -21,7 +22,7 @@ from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_reportable_for
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
-from verksam.timereporting import selectors, services
+from verksam.timereporting import selectors, services, timer
 from verksam.timereporting.balances import balance_view, time_bank_warning
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.selectors import DayState, DaySummary
@@ -307,6 +308,7 @@ def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[
         "rejected_days": [d for d in days if d.status == DayState.REJECTED],
         "any_open": any(not d.is_closed for d in days),
         "any_locked": any(d.status == DayState.LOCKED for d in days),
+        **_week_actions(days, monday),
         "balance": balance,
         "balance_text": hm(balance),
         "flex": view.balances.flex_minutes,
@@ -317,6 +319,29 @@ def _week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[
         "flex_preview_text": hm(view.unattested_flex_minutes, signed=True),
         "day_balances": [view.days[d.date] for d in days],
         "choices": choices,
+    }
+
+
+def _week_actions(days: list[DayView], monday: dt.date) -> dict[str, Any]:
+    """Which of the week's actions the page offers: never lock and unlock together, no copying into a
+    week with locked or attested days (issue 12 item 4).
+
+    Lock while a day up to today is still open (locking sends the rest); else unlock while a day is
+    locked and not attested; copy only into a week where every day is open."""
+    today = timeutil.today()
+    may_lock = monday <= today and any(not d.is_closed and d.date <= today for d in days)
+    may_unlock = not may_lock and any(d.status == DayState.LOCKED for d in days)
+    closed = [d for d in days if d.is_closed]
+    text = ""
+    if closed and all(d.status == DayState.ATTESTED for d in closed) and len(closed) == len(days):
+        text = _("The week is attested.")
+    elif closed and not may_lock:
+        text = _("The week is locked and waits for attestation.")
+    return {
+        "may_lock_week": may_lock,
+        "may_unlock_week": may_unlock,
+        "may_copy_week": not closed,
+        "week_closed_text": text,
     }
 
 
@@ -427,15 +452,34 @@ def time_grid_save(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "web/timereporting/week.html#grid", context)
 
 
-def _entry_forms(request: TenantRequest, bound_kind: str | None = None, **form_kwargs: Any):
+def _entry_forms(
+    request: TenantRequest,
+    bound_kind: str | None = None,
+    work_initial: dict | None = None,
+    **form_kwargs: Any,
+):
     actor = request.actor
     work = WorkEntryForm(
-        request.POST if bound_kind == "work" else None, actor=actor, prefix="work", **form_kwargs
+        request.POST if bound_kind == "work" else None,
+        actor=actor,
+        prefix="work",
+        initial=work_initial,
+        **form_kwargs,
     )
     absence = AbsenceEntryForm(
         request.POST if bound_kind == "absence" else None, actor=actor, prefix="absence", **form_kwargs
     )
     return work, absence
+
+
+def _work_initial(defaults: timer.FormDefaults) -> dict[str, Any]:
+    """The day form pre-filled for a LIGHT worker: the last used project, the default time code and
+    what is left of the day's schedule as hours (issue 12 item 1)."""
+    return {
+        "project": defaults.project.pk if defaults.project else None,
+        "time_code": defaults.time_code.pk if defaults.time_code else None,
+        "minutes": defaults.remaining_minutes or None,
+    }
 
 
 def _warn_negative_bank(request: TenantRequest, entry: TimeEntry) -> None:
@@ -454,7 +498,8 @@ def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
     kind = request.POST.get("kind") if request.method == "POST" else None
     if kind not in (None, "work", "absence"):
         kind = "work"
-    work_form, absence_form = _entry_forms(request, kind)
+    defaults = timer.form_defaults(actor=request.actor, date=date)
+    work_form, absence_form = _entry_forms(request, kind, work_initial=_work_initial(defaults))
     form = work_form if kind == "work" else absence_form
     if kind and form.is_valid():
         try:
@@ -468,13 +513,32 @@ def time_day(request: TenantRequest, slug: str, day: str) -> HttpResponse:
             _warn_negative_bank(request, entry)
             return redirect("web:time_day", slug, date.isoformat())
     summary = selectors.day_summaries(membership_id=member_id, start=date, end=date)
+    entries = list(selectors.own_time_entries(membership_id=member_id, start=date, end=date))
+    bound = work_form if kind == "work" else absence_form if kind else None
+    running = timer.timer_get(membership_id=member_id) if date == timeutil.today() else None
     context = {
         "date": date,
         "day": _day_views(summary)[0],
-        "entries": list(selectors.own_time_entries(membership_id=member_id, start=date, end=date)),
+        "entries": entries,
         "work_form": work_form,
         "absence_form": absence_form,
         "active_kind": kind or "work",
+        "error_form": bound if bound is not None and bound.errors else None,
+        "hide_invoicing": not (
+            defaults.show_invoicing
+            or request.GET.get("more") == "1"
+            or request.POST.get("work-internal_comment")
+            or request.POST.get("work-invoiceable_minutes")
+        ),
+        "child_type_ids": ",".join(
+            str(t.pk) for t in absence_form.fields["absence_type"].queryset if t.requires_child
+        ),
+        "is_today": date == timeutil.today(),
+        "timer": running,
+        "timer_projects": list(work_form.fields["project"].queryset)
+        if date == timeutil.today() and running is None
+        else [],
+        "defaults": defaults,
         "prev_day": date - dt.timedelta(days=1),
         "next_day": date + dt.timedelta(days=1),
         "week": week_key(_monday_of(date)),
@@ -536,7 +600,7 @@ def _posted_dates(request: TenantRequest) -> list[dt.date]:
 
 
 def _lock_change(
-    request: TenantRequest, slug: str, change: Any, *, week_text: str, days_text: str, nothing_text: str
+    request: TenantRequest, slug: str, change: Any, *, week_text: str, days_text: Any, nothing_text: str
 ) -> HttpResponse:
     """Lock or unlock (`change`) the posted week or days and say what happened."""
     fallback = reverse("web:time_week", args=[slug])
@@ -553,7 +617,7 @@ def _lock_change(
         elif week:
             messages.success(request, week_text % {"week": int(week.split("-W")[1])})
         else:
-            messages.success(request, days_text % {"count": count})
+            messages.success(request, days_text(count) % {"count": count})
     return redirect(_safe_next(request, fallback))
 
 
@@ -575,7 +639,11 @@ def time_lock(request: TenantRequest, slug: str) -> HttpResponse:
         slug,
         lock,
         week_text=_("Week %(week)d is locked and sent for attestation."),
-        days_text=_("Days locked and sent for attestation: %(count)d."),
+        days_text=lambda n: ngettext(
+            "%(count)d day locked and sent for attestation.",
+            "%(count)d days locked and sent for attestation.",
+            n,
+        ),
         nothing_text=_("The days were already locked."),
     )
 
@@ -588,7 +656,7 @@ def time_unlock(request: TenantRequest, slug: str) -> HttpResponse:
         slug,
         services.day_unlock,
         week_text=_("Week %(week)d is unlocked."),
-        days_text=_("Days unlocked: %(count)d."),
+        days_text=lambda n: ngettext("%(count)d day unlocked.", "%(count)d days unlocked.", n),
         nothing_text=_("None of the days was locked."),
     )
 
@@ -610,7 +678,12 @@ def time_copy_week(request: TenantRequest, slug: str) -> HttpResponse:
         if created:
             messages.success(
                 request,
-                _("Entries copied from last week: %(count)d.") % {"count": len(created)},
+                ngettext(
+                    "%(count)d entry copied from last week.",
+                    "%(count)d entries copied from last week.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
         else:
             messages.info(request, _("Nothing to copy from last week (or the days are locked)."))

@@ -1,0 +1,145 @@
+"""Small charts as inline SVG drawn on the server (issue 12 item 6).
+
+Why not a chart library: three small bar/line charts need no interaction beyond "show the numbers",
+which a <details> table gives without JavaScript; server-side SVG works offline (the PWA), prints,
+adds no vendored bundle to keep up to date, and the figures stay testable in Python. Each chart's
+figures come from one selector call (verksam.timereporting.chart_data)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from verksam.core.duration import hm
+from verksam.tenancy.access import Actor
+from verksam.tenancy.permissions import Perm
+from verksam.timereporting import chart_data
+
+WIDTH, HEIGHT, PAD = 320, 120, 18
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+    css: str = ""
+
+
+@dataclass
+class Chart:
+    """A bar chart (two series side by side when `second` is given) and the same figures as rows."""
+
+    title: str
+    labels: list[str]
+    first: list[int]
+    first_name: str
+    second: list[int] | None = None
+    second_name: str = ""
+    signed: bool = False
+    testid: str = ""
+    axis: bool = True  # week labels under the bars; off for employees' names (in the tooltips and the table)
+    bars: list[Bar] = field(default_factory=list)
+    zero_y: float = HEIGHT - PAD
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    def __post_init__(self) -> None:
+        values = self.first + (self.second or [])
+        top = max([0, *values]) or 1
+        bottom = min([0, *values])
+        span = (top - bottom) or 1
+        plot = HEIGHT - 2 * PAD
+        self.zero_y = PAD + plot * top / span
+        slot = WIDTH / max(len(self.labels), 1)
+        series = [(self.first, "bar-first")] + ([(self.second, "bar-second")] if self.second else [])
+        bar_width = slot * 0.7 / len(series)
+        for i, label in enumerate(self.labels):
+            for n, (values_of, css) in enumerate(series):
+                value = values_of[i]
+                height = plot * abs(value) / span
+                y = self.zero_y - height if value >= 0 else self.zero_y
+                x = i * slot + slot * 0.15 + n * bar_width
+                self.bars.append(
+                    Bar(
+                        x=round(x, 1),
+                        y=round(y, 1),
+                        width=round(bar_width, 1),
+                        height=round(max(height, 0.5), 1),
+                        label=label,
+                        value=hm(value, signed=self.signed),
+                        css=css + (" negative" if value < 0 else ""),
+                    )
+                )
+
+    @property
+    def rows(self) -> list[tuple[str, str, str]]:
+        second = self.second or [None] * len(self.first)  # type: ignore[list-item]
+        return [
+            (label, hm(a, signed=self.signed), hm(b, signed=self.signed) if b is not None else "")
+            for label, a, b in zip(self.labels, self.first, second, strict=True)
+        ]
+
+    @property
+    def label_step(self) -> int:
+        return max(1, len(self.labels) // 8)
+
+    @property
+    def axis_labels(self) -> list[tuple[float, str]]:
+        if not self.axis:
+            return []
+        slot = WIDTH / max(len(self.labels), 1)
+        return [
+            (round(i * slot + slot / 2, 1), lab)
+            for i, lab in enumerate(self.labels)
+            if i % self.label_step == 0
+        ]
+
+
+def _week_label(monday: dt.date) -> str:
+    return _("w. %(n)d") % {"n": monday.isocalendar()[1]}
+
+
+def dashboard_charts(actor: Actor, today: dt.date) -> dict:
+    """Hours per week (reported beside scheduled) and flex / time bank at the end of each week, for
+    the person's own last eight weeks."""
+    if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
+        return {"charts": []}
+    from verksam.schedules.selectors import schedule_history
+
+    member_id = actor.membership.pk
+    first_monday = chart_data.monday_of(today) - dt.timedelta(weeks=WEEKS - 1)
+    end = first_monday + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)
+    reported = chart_data.hours_per_week(membership_ids=[member_id], start=first_monday, end=end)
+    scheduled_days = schedule_history(membership_id=member_id).minutes_between(first_monday, end)
+    mondays = list(reported)
+    scheduled = [sum(scheduled_days[m + dt.timedelta(days=i)] for i in range(7)) for m in mondays]
+    labels = [_week_label(m) for m in mondays]
+    balances = chart_data.balance_per_week(membership_id=member_id, mondays=mondays)
+    return {
+        "charts": [
+            Chart(
+                title=_("Hours per week"),
+                labels=labels,
+                first=[reported[m] for m in mondays],
+                first_name=_("Reported"),
+                second=scheduled,
+                second_name=_("Scheduled"),
+                testid="chart-hours",
+            ),
+            Chart(
+                title=_("Flex and time bank, attested"),
+                labels=labels,
+                first=[flex for _sunday, flex, _bank in balances],
+                first_name=_("Flex"),
+                second=[bank for _sunday, _flex, bank in balances],
+                second_name=_("Time bank"),
+                signed=True,
+                testid="chart-balance",
+            ),
+        ]
+    }
