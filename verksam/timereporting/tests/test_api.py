@@ -244,6 +244,7 @@ def test_lock_unlock_days_and_bank(tenant, owner, employee, codes, projects):
                 "status": "locked",
                 "minutes": 90,
                 "rejection_comment": "",
+                "reopen_reason": "",
                 "scheduled_minutes": 480,
                 "reported": False,
             }
