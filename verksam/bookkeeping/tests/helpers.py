@@ -1,6 +1,7 @@
 """Builders of the bookkeeping tests."""
 
 import datetime as dt
+import itertools
 
 from verksam.bookkeeping import services
 from verksam.bookkeeping.dto import BookingIn, BookingKind, GrossPart, RowOut, SourceRef
@@ -8,6 +9,7 @@ from verksam.tenancy.access import resolve
 from verksam.tenancy.scope import tenant_scope
 
 DAY = dt.date(2026, 3, 2)
+_sources = itertools.count(1000)
 ROWS = (RowOut("5611", debit_ore=10000, vat_rate=25), RowOut("2641", debit_ore=2500), RowOut("2820", credit_ore=12500))
 
 
@@ -35,6 +37,6 @@ def posted_vouchers(user, tenant, count: int, *, day=DAY) -> list[int]:
     with tenant_scope(tenant.pk):
         actor = actor_of(user, tenant)
         for n in range(count):
-            draft = services.voucher_propose(actor=actor, booking=booking(n + 1, 100 * (n + 1), day=day))
+            draft = services.voucher_propose(actor=actor, booking=booking(next(_sources), 100 * (n + 1), day=day))
             ids.append(services.voucher_post(actor=actor, voucher_id=draft.id).id)
     return ids
