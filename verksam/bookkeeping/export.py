@@ -59,7 +59,9 @@ def sie_export(
             spool.write(chunk)
     except SieWriteError as exc:
         spool.close()
-        raise DomainError(_("The SIE file cannot be written: %(reason)s") % {"reason": exc}, code="sie_invalid") from exc
+        raise DomainError(
+            _("The SIE file cannot be written: %(reason)s") % {"reason": exc}, code="sie_invalid"
+        ) from exc
     spool.seek(0)
     record(actor=actor, action="bookkeeping.sie_export", data={"vouchers": count}, label="SIE 4I")
     filename = f"{company.slug}-{timezone.localdate():%Y%m%d}.si"

@@ -67,5 +67,7 @@ def propose(booking: BookingIn, accounts: Accounts) -> Proposal:
 def parts_from_mapping(gross_by_rate: dict[int, int], cost_account: str = "") -> tuple[GrossPart, ...]:
     """{25: 12500, 12: 0, …} → the non-zero parts, highest rate first."""
     return tuple(
-        GrossPart(rate, gross, cost_account) for rate, gross in sorted(gross_by_rate.items(), reverse=True) if gross
+        GrossPart(rate, gross, cost_account)
+        for rate, gross in sorted(gross_by_rate.items(), reverse=True)
+        if gross
     )

@@ -115,7 +115,9 @@ def voucher_out(voucher: Voucher) -> VoucherOut:
         status=voucher.status,
         fiscal_year_id=voucher.fiscal_year_id,
         rows=tuple(row_out(r) for r in voucher.rows.all()),
-        source=SourceRef(voucher.source_app, voucher.source_id, voucher.source_text) if voucher.source_app else None,
+        source=SourceRef(voucher.source_app, voucher.source_id, voucher.source_text)
+        if voucher.source_app
+        else None,
         receipt_ref=voucher.receipt_ref,
         registered=timezone.localdate(voucher.posted_at) if voucher.posted_at else None,
     )
@@ -136,7 +138,9 @@ def voucher_for_source(*, source: SourceRef) -> VoucherOut | None:
 # --- SIE export streams -------------------------------------------------------------------------
 
 
-def export_selection(*, voucher_ids: list[int] | None = None, flt: VoucherFilter | None = None) -> QuerySet[Voucher]:
+def export_selection(
+    *, voucher_ids: list[int] | None = None, flt: VoucherFilter | None = None
+) -> QuerySet[Voucher]:
     """The posted vouchers chosen for a SIE export: by id (another tenant's ids simply match nothing)
     or by a filter."""
     qs = voucher_list(flt) if flt else Voucher.objects.all()
@@ -150,7 +154,9 @@ def export_accounts(selection: QuerySet[Voucher]) -> dict[str, str]:
     """Every account the chosen vouchers use → its name (one query)."""
     own = {c.account: c.name for c in CostAccount.objects.all()}
     numbers = (
-        VoucherRow.objects.filter(voucher__in=selection.values("pk")).values_list("account", flat=True).distinct()
+        VoucherRow.objects.filter(voucher__in=selection.values("pk"))
+        .values_list("account", flat=True)
+        .distinct()
     )
     return {n: account_name(n, own) for n in numbers}
 

@@ -23,7 +23,15 @@ from verksam.tenancy.permissions import Perm
 from . import selectors
 from .bas import DEFAULT_COST_ACCOUNTS
 from .dto import VAT_RATES, BookingIn, BookingKind, RowOut, SourceRef, VoucherOut
-from .models import AccountSettings, CostAccount, FiscalYear, Voucher, VoucherNumber, VoucherRow, VoucherStatus
+from .models import (
+    AccountSettings,
+    CostAccount,
+    FiscalYear,
+    Voucher,
+    VoucherNumber,
+    VoucherRow,
+    VoucherStatus,
+)
 from .proposals import ProposalError, is_account, propose
 
 MAX_ROWS = 500
@@ -80,8 +88,13 @@ def account_settings_update(*, actor: Actor, **changes: str) -> AccountSettings:
             raise DomainError(_("Unknown setting."), code="invalid", extra={"field": name})
     _validated_save(row, code="invalid_settings")
     after = {f: getattr(row, f) for f in before}
-    record(actor=actor, action="bookkeeping.settings", target=row, label="account settings",
-           data={"before": before, "after": after})
+    record(
+        actor=actor,
+        action="bookkeeping.settings",
+        target=row,
+        label="account settings",
+        data={"before": before, "after": after},
+    )
     return row
 
 
@@ -92,21 +105,26 @@ def cost_account_save(*, actor: Actor, key: str, name: str, account: str) -> Cos
     _ensure_cost_accounts(actor)
     key = (key or "").strip().lower()
     if not key or not key.replace("_", "").replace("-", "").isalnum() or len(key) > 40:
-        raise DomainError(_("A key is 1–40 letters, digits or dashes."), code="invalid_key", extra={"field": "key"})
+        raise DomainError(
+            _("A key is 1–40 letters, digits or dashes."), code="invalid_key", extra={"field": "key"}
+        )
     if not (name or "").strip():
         raise DomainError(_("Give the kind of expense a name."), code="invalid_name", extra={"field": "name"})
     row = CostAccount.objects.filter(key=key).first() or CostAccount(tenant_id=actor.tenant_id, key=key)
     row.name = name.strip()[:100]
     row.account = _check_account(account, "account")
     _validated_save(row, code="invalid_cost_account")
-    record(actor=actor, action="bookkeeping.cost_account", target=row, data={"key": key, "account": row.account})
+    record(
+        actor=actor, action="bookkeeping.cost_account", target=row, data={"key": key, "account": row.account}
+    )
     return row
 
 
 def _ensure_cost_accounts(actor: Actor) -> None:
     if not CostAccount.objects.exists():
         CostAccount.objects.bulk_create(
-            CostAccount(tenant_id=actor.tenant_id, key=k, name=n, account=a) for k, n, a in DEFAULT_COST_ACCOUNTS
+            CostAccount(tenant_id=actor.tenant_id, key=k, name=n, account=a)
+            for k, n, a in DEFAULT_COST_ACCOUNTS
         )
 
 
@@ -124,18 +142,25 @@ def fiscal_year_create(*, actor: Actor, start: dt.date, end: dt.date | None = No
     actor.require(Perm.BOOKKEEPING)
     end = end or dt.date(start.year, 12, 31)
     if end <= start:
-        raise DomainError(_("The fiscal year must end after it starts."), code="invalid_fiscal_year",
-                          extra={"field": "end"})
+        raise DomainError(
+            _("The fiscal year must end after it starts."), code="invalid_fiscal_year", extra={"field": "end"}
+        )
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     if months > 18:
-        raise DomainError(_("A fiscal year is at most 18 months."), code="invalid_fiscal_year",
-                          extra={"field": "end"})
+        raise DomainError(
+            _("A fiscal year is at most 18 months."), code="invalid_fiscal_year", extra={"field": "end"}
+        )
     if _overlapping(start, end):
         raise Conflict(_("The fiscal year overlaps another one."), code="fiscal_year_overlap")
     year = FiscalYear(tenant_id=actor.tenant_id, start=start, end=end)
     with conflict_on_duplicate(_("The fiscal year overlaps another one."), code="fiscal_year_overlap"):
         _validated_save(year, code="invalid_fiscal_year")
-    record(actor=actor, action="bookkeeping.fiscal_year", target=year, data={"start": str(start), "end": str(end)})
+    record(
+        actor=actor,
+        action="bookkeeping.fiscal_year",
+        target=year,
+        data={"start": str(start), "end": str(end)},
+    )
     return year
 
 
@@ -161,7 +186,9 @@ def check_rows(rows: Sequence[RowOut]) -> None:
     """Refuse rows that are no voucher: fewer than two, a row without exactly one of debit or
     credit, an unknown account or VAT rate, or rows that do not balance to 0."""
     if len(rows) < 2:
-        raise DomainError(_("A voucher needs at least two rows."), code="voucher_rows", extra={"field": "rows"})
+        raise DomainError(
+            _("A voucher needs at least two rows."), code="voucher_rows", extra={"field": "rows"}
+        )
     if len(rows) > MAX_ROWS:
         raise DomainError(_("A voucher has at most %(n)d rows.") % {"n": MAX_ROWS}, code="voucher_rows")
     for index, row in enumerate(rows):
@@ -173,7 +200,9 @@ def check_rows(rows: Sequence[RowOut]) -> None:
                 extra={"field": f"rows.{index}"},
             )
         if row.vat_rate is not None and row.vat_rate not in VAT_RATES:
-            raise DomainError(_("VAT rates are 25, 12, 6 and 0 %."), code="vat_rate", extra={"field": f"rows.{index}"})
+            raise DomainError(
+                _("VAT rates are 25, 12, 6 and 0 %."), code="vat_rate", extra={"field": f"rows.{index}"}
+            )
     balance = sum(r.amount_ore for r in rows)
     if balance:
         raise DomainError(
@@ -243,8 +272,9 @@ def voucher_create(
     """Save a draft voucher of balanced rows (manual series unless another is named)."""
     actor.require(Perm.BOOKKEEPING)
     series = series or selectors.account_settings().manual_series
-    voucher = _create(actor=actor, date=date, text=text, series=series, rows=rows, source=source,
-                      receipt_ref=receipt_ref)
+    voucher = _create(
+        actor=actor, date=date, text=text, series=series, rows=rows, source=source, receipt_ref=receipt_ref
+    )
     record(actor=actor, action="bookkeeping.voucher_create", target=voucher, data={"rows": len(rows)})
     return selectors.voucher_out(voucher)
 
@@ -262,13 +292,28 @@ def voucher_propose(*, actor: Actor, booking: BookingIn) -> VoucherOut:
     try:
         proposal = propose(booking, selectors.accounts_dto(settings))
     except ProposalError as exc:
-        raise DomainError(_("The booking cannot be proposed: %(reason)s") % {"reason": exc}, code="proposal") from exc
+        raise DomainError(
+            _("The booking cannot be proposed: %(reason)s") % {"reason": exc}, code="proposal"
+        ) from exc
     series = settings.outlay_series if booking.kind == BookingKind.OUTLAY else settings.card_series
-    voucher = _create(actor=actor, date=booking.date, text=booking.text, series=series, rows=proposal.rows,
-                      source=booking.source, receipt_ref=booking.receipt_ref)
-    record(actor=actor, action="bookkeeping.voucher_propose", target=voucher,
-           data={"kind": str(booking.kind), "source": [booking.source.app, booking.source.object_id]
-                 if booking.source else None})
+    voucher = _create(
+        actor=actor,
+        date=booking.date,
+        text=booking.text,
+        series=series,
+        rows=proposal.rows,
+        source=booking.source,
+        receipt_ref=booking.receipt_ref,
+    )
+    record(
+        actor=actor,
+        action="bookkeeping.voucher_propose",
+        target=voucher,
+        data={
+            "kind": str(booking.kind),
+            "source": [booking.source.app, booking.source.object_id] if booking.source else None,
+        },
+    )
     return selectors.voucher_out(voucher)
 
 
@@ -281,7 +326,10 @@ def _locked(voucher_id: int) -> Voucher:
 
 def _post(actor: Actor, voucher: Voucher) -> Voucher:
     voucher.number = next_number(
-        VoucherNumber, tenant_id=voucher.tenant_id, fiscal_year_id=voucher.fiscal_year_id, series=voucher.series
+        VoucherNumber,
+        tenant_id=voucher.tenant_id,
+        fiscal_year_id=voucher.fiscal_year_id,
+        series=voucher.series,
     )
     voucher.status = VoucherStatus.POSTED
     voucher.posted_at = timezone.now()
@@ -294,15 +342,21 @@ def _post(actor: Actor, voucher: Voucher) -> Voucher:
 
 @transaction.atomic
 def voucher_post(*, actor: Actor, voucher_id: int) -> VoucherOut:
-    """Post a draft: it takes the next gap-free number of its series and fiscal year and never changes again."""
+    """Post a draft: it takes the next gap-free number of its series and fiscal year, then never changes."""
     actor.require(Perm.BOOKKEEPING)
     voucher = _locked(voucher_id)
     if voucher.is_posted:
-        raise Conflict(_("The voucher %(label)s is already posted.") % {"label": voucher}, code="voucher_posted")
+        raise Conflict(
+            _("The voucher %(label)s is already posted.") % {"label": voucher}, code="voucher_posted"
+        )
     check_rows([selectors.row_out(r) for r in voucher.rows.all()])  # the rows were never changed since
     _post(actor, voucher)
-    record(actor=actor, action="bookkeeping.voucher_post", target=voucher,
-           data={"series": voucher.series, "number": voucher.number})
+    record(
+        actor=actor,
+        action="bookkeeping.voucher_post",
+        target=voucher,
+        data={"series": voucher.series, "number": voucher.number},
+    )
     return selectors.voucher_out(voucher)
 
 
@@ -318,17 +372,22 @@ def voucher_delete(*, actor: Actor, voucher_id: int) -> None:
 
 
 @transaction.atomic
-def voucher_reverse(*, actor: Actor, voucher_id: int, date: dt.date | None = None, text: str = "") -> VoucherOut:
+def voucher_reverse(
+    *, actor: Actor, voucher_id: int, date: dt.date | None = None, text: str = ""
+) -> VoucherOut:
     """Correct a posted voucher with a new posted voucher in the same series whose rows cancel it."""
     actor.require(Perm.BOOKKEEPING)
     original = _locked(voucher_id)
     if not original.is_posted:
         raise Conflict(_("Only a posted voucher is reversed; delete a draft instead."), code="voucher_draft")
     if original.reverses_id is not None:
-        raise Conflict(_("A reversal is not reversed again; book the right amounts anew."), code="voucher_reversal")
+        raise Conflict(
+            _("A reversal is not reversed again; book the right amounts anew."), code="voucher_reversal"
+        )
     if Voucher.objects.filter(reverses_id=original.pk).exists():
-        raise Conflict(_("The voucher %(label)s is already reversed.") % {"label": original},
-                       code="voucher_reversed")
+        raise Conflict(
+            _("The voucher %(label)s is already reversed.") % {"label": original}, code="voucher_reversed"
+        )
     rows = [RowOut(r.account, r.credit_ore, r.debit_ore, r.vat_rate, r.text) for r in original.rows.all()]
     reversal = _create(
         actor=actor,
@@ -337,11 +396,16 @@ def voucher_reverse(*, actor: Actor, voucher_id: int, date: dt.date | None = Non
         series=original.series,
         rows=rows,
         source=SourceRef(original.source_app, original.source_id, original.source_text)
-        if original.source_app else None,
+        if original.source_app
+        else None,
         receipt_ref="",
         reverses=original,
     )
     _post(actor, reversal)
-    record(actor=actor, action="bookkeeping.voucher_reverse", target=original,
-           data={"reversal": str(reversal), "reversal_id": reversal.pk})
+    record(
+        actor=actor,
+        action="bookkeeping.voucher_reverse",
+        target=original,
+        data={"reversal": str(reversal), "reversal_id": reversal.pk},
+    )
     return selectors.voucher_out(reversal)

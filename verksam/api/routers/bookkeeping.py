@@ -32,8 +32,13 @@ from ..types import Id
 router = Router(tags=["bookkeeping"])
 
 SETTINGS_FIELDS = (
-    "input_vat_account", "outlay_liability_account", "bank_account", "card_settlement_account",
-    "outlay_series", "card_series", "manual_series",
+    "input_vat_account",
+    "outlay_liability_account",
+    "bank_account",
+    "card_settlement_account",
+    "outlay_series",
+    "card_series",
+    "manual_series",
 )
 
 
@@ -53,7 +58,8 @@ def _voucher_out(v: Voucher, *, rows: bool = False) -> dict[str, Any]:
         "status": v.status,
         "fiscal_year_id": v.fiscal_year_id,
         "source": {"app": v.source_app, "object_id": v.source_id, "description": v.source_text}
-        if v.source_app else None,
+        if v.source_app
+        else None,
         "receipt_ref": v.receipt_ref,
         "reverses_id": v.reverses_id,
         "reversed_by_id": reversed_by.pk if reversed_by else None,
@@ -61,7 +67,12 @@ def _voucher_out(v: Voucher, *, rows: bool = False) -> dict[str, Any]:
     }
     if rows:
         out["rows"] = [
-            {"account": r.account, "debit_ore": r.debit_ore, "credit_ore": r.credit_ore, "vat_rate": r.vat_rate}
+            {
+                "account": r.account,
+                "debit_ore": r.debit_ore,
+                "credit_ore": r.credit_ore,
+                "vat_rate": r.vat_rate,
+            }
             for r in v.rows.all()
         ]
         out["debit_total_ore"] = sum(r.debit_ore for r in v.rows.all())
@@ -75,14 +86,19 @@ def _voucher(voucher_id: int) -> Voucher:
     return voucher
 
 
-@router.get("/tenants/{tenant_id}/bookkeeping/settings", response=AccountSettingsOut, summary="Booking accounts")
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/settings", response=AccountSettingsOut, summary="Booking accounts"
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def settings_get(request, tenant_id: Id):
     return _settings_out()
 
 
-@router.patch("/tenants/{tenant_id}/bookkeeping/settings", response=AccountSettingsOut,
-              summary="Change the booking accounts and voucher series")
+@router.patch(
+    "/tenants/{tenant_id}/bookkeeping/settings",
+    response=AccountSettingsOut,
+    summary="Change the booking accounts and voucher series",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def settings_update(request, tenant_id: Id, payload: AccountSettingsPatch):
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -90,29 +106,42 @@ def settings_update(request, tenant_id: Id, payload: AccountSettingsPatch):
     return _settings_out()
 
 
-@router.get("/tenants/{tenant_id}/bookkeeping/cost-accounts", response=list[CostAccountOut],
-            summary="Cost accounts per kind of expense")
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/cost-accounts",
+    response=list[CostAccountOut],
+    summary="Cost accounts per kind of expense",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def cost_account_list(request, tenant_id: Id):
     return [{"key": c.key, "name": c.name, "account": c.account} for c in selectors.cost_accounts()]
 
 
-@router.put("/tenants/{tenant_id}/bookkeeping/cost-accounts/{key}", response=CostAccountOut,
-            summary="Set the cost account of a kind of expense")
+@router.put(
+    "/tenants/{tenant_id}/bookkeeping/cost-accounts/{key}",
+    response=CostAccountOut,
+    summary="Set the cost account of a kind of expense",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def cost_account_put(request, tenant_id: Id, key: str, payload: CostAccountIn):
-    row = services.cost_account_save(actor=request.actor, key=key[:40], name=payload.name, account=payload.account)
+    row = services.cost_account_save(
+        actor=request.actor, key=key[:40], name=payload.name, account=payload.account
+    )
     return {"key": row.key, "name": row.name, "account": row.account}
 
 
-@router.get("/tenants/{tenant_id}/bookkeeping/fiscal-years", response=list[FiscalYearOut], summary="Fiscal years")
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/fiscal-years", response=list[FiscalYearOut], summary="Fiscal years"
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def fiscal_year_list(request, tenant_id: Id):
     return [{"id": y.pk, "start": y.start, "end": y.end} for y in selectors.fiscal_years()]
 
 
-@router.post("/tenants/{tenant_id}/bookkeeping/fiscal-years", response={201: FiscalYearOut},
-             summary="Add a fiscal year (never overlapping another)")
+@router.post(
+    "/tenants/{tenant_id}/bookkeeping/fiscal-years",
+    response={201: FiscalYearOut},
+    summary="Add a fiscal year (never overlapping another)",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def fiscal_year_create(request, tenant_id: Id, payload: FiscalYearIn):
     year = services.fiscal_year_create(actor=request.actor, start=payload.start, end=payload.end)
@@ -123,20 +152,28 @@ def fiscal_year_create(request, tenant_id: Id, payload: FiscalYearIn):
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_list(request, tenant_id: Id, params: Query[PageParams], query: Query[VoucherQuery]):
     flt = selectors.VoucherFilter(
-        series=query.series.strip().upper(), status=query.status, date_from=query.date_from, date_to=query.date_to
+        series=query.series.strip().upper(),
+        status=query.status,
+        date_from=query.date_from,
+        date_to=query.date_to,
     )
     page = paginate(selectors.voucher_list(flt), params.page, params.page_size)
     return page | {"items": [_voucher_out(v) for v in page["items"]]}
 
 
-@router.get("/tenants/{tenant_id}/vouchers/{voucher_id}", response=VoucherOut, summary="A voucher with its rows")
+@router.get(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}", response=VoucherOut, summary="A voucher with its rows"
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_get(request, tenant_id: Id, voucher_id: Id):
     return _voucher_out(_voucher(voucher_id), rows=True)
 
 
-@router.post("/tenants/{tenant_id}/vouchers", response={201: VoucherOut},
-             summary="Save a draft voucher (the rows must balance)")
+@router.post(
+    "/tenants/{tenant_id}/vouchers",
+    response={201: VoucherOut},
+    summary="Save a draft voucher (the rows must balance)",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_create(request, tenant_id: Id, payload: VoucherIn):
     draft = services.voucher_create(
@@ -149,19 +186,27 @@ def voucher_create(request, tenant_id: Id, payload: VoucherIn):
     return Status(201, _voucher_out(_voucher(draft.id), rows=True))
 
 
-@router.post("/tenants/{tenant_id}/vouchers/{voucher_id}/post", response=VoucherOut,
-             summary="Post a draft: it takes the next number of its series and never changes again")
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/post",
+    response=VoucherOut,
+    summary="Post a draft: it takes the next number of its series and never changes again",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_post(request, tenant_id: Id, voucher_id: Id):
     services.voucher_post(actor=request.actor, voucher_id=_voucher(voucher_id).pk)
     return _voucher_out(_voucher(voucher_id), rows=True)
 
 
-@router.post("/tenants/{tenant_id}/vouchers/{voucher_id}/reverse", response={201: VoucherOut},
-             summary="Reverse a posted voucher with a new posted voucher in the same series")
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/reverse",
+    response={201: VoucherOut},
+    summary="Reverse a posted voucher with a new posted voucher in the same series",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_reverse(request, tenant_id: Id, voucher_id: Id, payload: VoucherReverseIn):
-    reversal = services.voucher_reverse(actor=request.actor, voucher_id=_voucher(voucher_id).pk, date=payload.date)
+    reversal = services.voucher_reverse(
+        actor=request.actor, voucher_id=_voucher(voucher_id).pk, date=payload.date
+    )
     return Status(201, _voucher_out(_voucher(reversal.id), rows=True))
 
 
@@ -172,8 +217,11 @@ def voucher_delete(request, tenant_id: Id, voucher_id: Id):
     return Status(204, None)
 
 
-@router.post("/tenants/{tenant_id}/bookkeeping/sie", response={200: None},
-             summary="The chosen posted vouchers (ids, or a series and period) as a SIE 4I file (CP437)")
+@router.post(
+    "/tenants/{tenant_id}/bookkeeping/sie",
+    response={200: None},
+    summary="The chosen posted vouchers (ids, or a series and period) as a SIE 4I file (CP437)",
+)
 @tenant_endpoint(Perm.BOOKKEEPING)
 def sie_export(request, tenant_id: Id, payload: SieExportIn):
     flt = None
@@ -182,7 +230,8 @@ def sie_export(request, tenant_id: Id, payload: SieExportIn):
             series=payload.series.strip().upper(), date_from=payload.date_from, date_to=payload.date_to
         )
     result = export.sie_export(actor=request.actor, voucher_ids=payload.voucher_ids, flt=flt)
-    response = FileResponse(result.file, as_attachment=True, filename=result.filename,
-                            content_type="text/plain; charset=IBM437")
+    response = FileResponse(
+        result.file, as_attachment=True, filename=result.filename, content_type="text/plain; charset=IBM437"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

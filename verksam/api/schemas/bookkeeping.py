@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StrictInt
 
-from ..types import Amount, Date, StrictId, StrictIn, QueryIn
+from ..types import Amount, Date, QueryIn, StrictId, StrictIn
 
 AccountNo = Annotated[str, Field(pattern=r"^[1-9][0-9]{3}$", description="BAS account, four digits")]
 Series = Annotated[str, Field(min_length=1, max_length=10, pattern=r"^[A-Za-z0-9]+$")]

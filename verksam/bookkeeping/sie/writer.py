@@ -67,7 +67,9 @@ def _header_records(header: SieHeader) -> Iterator[tuple[Record, tuple[int, ...]
         yield Record("#KONTO", (number, clean(header.accounts[number]))), (1,)
 
 
-def _voucher_records(voucher: VoucherOut, accounts: Mapping[str, str]) -> Iterator[tuple[Record, tuple[int, ...]]]:
+def _voucher_records(
+    voucher: VoucherOut, accounts: Mapping[str, str]
+) -> Iterator[tuple[Record, tuple[int, ...]]]:
     if not voucher.rows:
         raise SieWriteError(f"voucher {voucher.label} has no rows")
     if sum(r.amount_ore for r in voucher.rows) != 0:

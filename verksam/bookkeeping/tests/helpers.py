@@ -10,7 +10,11 @@ from verksam.tenancy.scope import tenant_scope
 
 DAY = dt.date(2026, 3, 2)
 _sources = itertools.count(1000)
-ROWS = (RowOut("5611", debit_ore=10000, vat_rate=25), RowOut("2641", debit_ore=2500), RowOut("2820", credit_ore=12500))
+ROWS = (
+    RowOut("5611", debit_ore=10000, vat_rate=25),
+    RowOut("2641", debit_ore=2500),
+    RowOut("2820", credit_ore=12500),
+)
 
 
 def actor_of(user, tenant):
@@ -37,6 +41,8 @@ def posted_vouchers(user, tenant, count: int, *, day=DAY) -> list[int]:
     with tenant_scope(tenant.pk):
         actor = actor_of(user, tenant)
         for n in range(count):
-            draft = services.voucher_propose(actor=actor, booking=booking(next(_sources), 100 * (n + 1), day=day))
+            draft = services.voucher_propose(
+                actor=actor, booking=booking(next(_sources), 100 * (n + 1), day=day)
+            )
             ids.append(services.voucher_post(actor=actor, voucher_id=draft.id).id)
     return ids

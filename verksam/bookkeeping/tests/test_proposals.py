@@ -105,8 +105,11 @@ def test_a_bad_account_is_refused():
 
 
 parts_strategy = st.lists(
-    st.tuples(st.sampled_from([25, 12, 6, 0]), st.integers(min_value=0, max_value=10**10),
-              st.sampled_from(["", "5611", "5800", "6071"])),
+    st.tuples(
+        st.sampled_from([25, 12, 6, 0]),
+        st.integers(min_value=0, max_value=10**10),
+        st.sampled_from(["", "5611", "5800", "6071"]),
+    ),
     min_size=1,
     max_size=6,
 ).filter(lambda ps: sum(g for _r, g, _a in ps) > 0)

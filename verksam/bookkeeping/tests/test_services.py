@@ -27,10 +27,21 @@ def book(tenant, owner):
 def test_an_outlay_proposal_is_a_draft_in_the_outlay_series_with_the_bas_rows(book):
     draft = services.voucher_propose(actor=book, booking=booking())
     assert (draft.series, draft.number, draft.status) == ("U", None, "draft")
-    assert [(r.account, r.amount_ore) for r in draft.rows] == [("5611", 10000), ("2641", 2500), ("2820", -12500)]
-    assert draft.source is not None and draft.source.app == "expenses" and draft.receipt_ref == "expenses.receipt:1"
+    assert [(r.account, r.amount_ore) for r in draft.rows] == [
+        ("5611", 10000),
+        ("2641", 2500),
+        ("2820", -12500),
+    ]
+    assert (
+        draft.source is not None
+        and draft.source.app == "expenses"
+        and draft.receipt_ref == "expenses.receipt:1"
+    )
     year = FiscalYear.objects.get()
-    assert (year.start, year.end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))  # the calendar year by default
+    assert (year.start, year.end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 12, 31),
+    )  # the calendar year by default
 
 
 def test_a_card_purchase_uses_the_card_series_and_the_settlement_account(book):
@@ -104,7 +115,9 @@ def test_a_posted_voucher_is_refused_by_the_database(book):
         lambda: Voucher.objects.filter(pk=posted.id).update(text="ändrad"),
         lambda: Voucher.objects.filter(pk=posted.id).update(number=7),
         lambda: VoucherRow.objects.filter(voucher_id=posted.id, account="5611").update(debit_ore=1),
-        lambda: VoucherRow.objects.create(tenant_id=book.tenant_id, voucher_id=posted.id, account="1930", debit_ore=1),
+        lambda: VoucherRow.objects.create(
+            tenant_id=book.tenant_id, voucher_id=posted.id, account="1930", debit_ore=1
+        ),
     ):
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             change()
@@ -155,7 +168,9 @@ def test_settings_refuse_bad_accounts_and_series(book):
         services.account_settings_update(actor=book, input_vat_account="26")
     with pytest.raises(DomainError):
         services.account_settings_update(actor=book, outlay_series="")
-    settings = services.account_settings_update(actor=book, outlay_liability_account="2822", outlay_series="ut")
+    settings = services.account_settings_update(
+        actor=book, outlay_liability_account="2822", outlay_series="ut"
+    )
     assert (settings.outlay_liability_account, settings.outlay_series) == ("2822", "UT")
     assert services.voucher_propose(actor=book, booking=booking()).rows[-1].account == "2822"
 
@@ -190,8 +205,12 @@ def test_every_write_is_audited(book):
     draft = services.voucher_propose(actor=book, booking=booking())
     services.voucher_post(actor=book, voucher_id=draft.id)
     services.voucher_reverse(actor=book, voucher_id=draft.id)
-    actions = list(AuditEvent.objects.filter(action__startswith="bookkeeping.").values_list("action", flat=True))
-    assert {"bookkeeping.voucher_propose", "bookkeeping.voucher_post", "bookkeeping.voucher_reverse"} <= set(actions)
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="bookkeeping.").values_list("action", flat=True)
+    )
+    assert {"bookkeeping.voucher_propose", "bookkeeping.voucher_post", "bookkeeping.voucher_reverse"} <= set(
+        actions
+    )
 
 
 @pytest.mark.parametrize("role", ["employee", "attestant", "partner_limited"])
@@ -215,7 +234,9 @@ def test_who_may_not_book_changes_nothing(request, tenant, owner, role):
 def test_a_full_partner_books_under_the_grant(tenant, partner_full):
     ids = posted_vouchers(partner_full, tenant, 2)
     with tenant_scope(tenant.pk):
-        assert list(Voucher.objects.filter(pk__in=ids).values_list("number", flat=True).order_by("number")) == [1, 2]
+        assert list(
+            Voucher.objects.filter(pk__in=ids).values_list("number", flat=True).order_by("number")
+        ) == [1, 2]
         event = AuditEvent.objects.filter(action="bookkeeping.voucher_post").first()
         assert event is not None and event.partner_tenant_id is not None
 

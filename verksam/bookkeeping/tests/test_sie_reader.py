@@ -70,7 +70,7 @@ def test_details_of_the_real_files_are_kept():
     assert rows[6].amount_ore == -3
     real09 = read_sie((REF / "real09_sie4i_empty_vernr.si").open("rb"))
     assert {(v.series, v.number) for v in real09.vouchers} == {("B", "")}
-    assert (("1", "1") in {o for v in real09.vouchers for r in v.rows for o in r.objects})
+    assert ("1", "1") in {o for v in real09.vouchers for r in v.rows for o in r.objects}
     lon = read_sie((REF / "visma_lon100_2012_lonekorning_sie4i.si").open("rb"))
     assert (lon.vouchers[0].series, lon.vouchers[0].number) == ("", "")
     visma = read_sie((REF / "visma_compact_6.00_sie4e_ksumma.se").open("rb"))

@@ -21,7 +21,11 @@ HEADER = SieHeader(
     generated=dt.date(2026, 3, 31),
     generated_by="Anna Bokförare",
     fiscal_years=((dt.date(2026, 1, 1), dt.date(2026, 12, 31)), (dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
-    accounts={"5611": "Drivmedel för personbilar", "2641": "Debiterad ingående moms", "2820": "Kortfristiga skulder"},
+    accounts={
+        "5611": "Drivmedel för personbilar",
+        "2641": "Debiterad ingående moms",
+        "2820": "Kortfristiga skulder",
+    },
 )
 
 
@@ -35,7 +39,11 @@ def _voucher(n=1, text="Bensin Preem", rows=None, series="U"):
         status="posted",
         fiscal_year_id=1,
         rows=rows
-        or (RowOut("5611", debit_ore=10000, vat_rate=25), RowOut("2641", debit_ore=2500), RowOut("2820", credit_ore=12500)),
+        or (
+            RowOut("5611", debit_ore=10000, vat_rate=25),
+            RowOut("2641", debit_ore=2500),
+            RowOut("2820", credit_ore=12500),
+        ),
         registered=dt.date(2026, 3, 3),
     )
 
@@ -68,7 +76,17 @@ def test_a_written_file_has_every_header_record_in_order_and_reads_back():
     lines = text.split("\r\n")
     labels = [line.split()[0] for line in lines if line.strip()]
     assert labels[:11] == [
-        "#FLAGGA", "#KSUMMA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#ORGNR", "#FNAMN", "#RAR", "#RAR", "#KPTYP",
+        "#FLAGGA",
+        "#KSUMMA",
+        "#PROGRAM",
+        "#FORMAT",
+        "#GEN",
+        "#SIETYP",
+        "#ORGNR",
+        "#FNAMN",
+        "#RAR",
+        "#RAR",
+        "#KPTYP",
     ]
     assert "#FORMAT PC8" in lines and "#SIETYP 4" in lines and "#ORGNR 556016-0680" in lines
     assert '#FNAMN "Åkeri \\"Öst\\" AB"' in lines
@@ -80,7 +98,10 @@ def test_a_written_file_has_every_header_record_in_order_and_reads_back():
     sie = read_sie(io.BytesIO(raw))
     assert sie.ksumma_ok
     assert sie.company_name == 'Åkeri "Öst" AB' and sie.orgnr == "556016-0680"
-    assert [(v.series, v.number, v.text) for v in sie.vouchers] == [("U", "1", "Bensin Preem"), ("U", "2", "Hotell")]
+    assert [(v.series, v.number, v.text) for v in sie.vouchers] == [
+        ("U", "1", "Bensin Preem"),
+        ("U", "2", "Hotell"),
+    ]
     assert [r.amount_ore for r in sie.vouchers[0].rows] == [10000, 2500, -12500]
     assert sorted(sie.accounts) == ["2641", "2820", "5611"]
     assert _independent_ksumma(raw)[0] == _independent_ksumma(raw)[1] == sie.ksumma_stored
@@ -95,14 +116,20 @@ def test_text_outside_cp437_is_replaced_and_the_checksum_still_holds():
 
 def test_an_unbalanced_voucher_an_unlisted_account_or_no_voucher_is_refused():
     with pytest.raises(SieWriteError):
-        list(write_sie4i(HEADER, [_voucher(rows=(RowOut("5611", debit_ore=1), RowOut("2820", credit_ore=2)))]))
+        list(
+            write_sie4i(HEADER, [_voucher(rows=(RowOut("5611", debit_ore=1), RowOut("2820", credit_ore=2)))])
+        )
     with pytest.raises(SieWriteError):
-        list(write_sie4i(HEADER, [_voucher(rows=(RowOut("6071", debit_ore=1), RowOut("2820", credit_ore=1)))]))
+        list(
+            write_sie4i(HEADER, [_voucher(rows=(RowOut("6071", debit_ore=1), RowOut("2820", credit_ore=1)))])
+        )
     with pytest.raises(SieWriteError):
         list(write_sie4i(HEADER, []))
 
 
-@pytest.mark.parametrize(("ore", "text"), [(0, "0.00"), (1, "0.01"), (-1, "-0.01"), (123456, "1234.56"), (-100, "-1.00")])
+@pytest.mark.parametrize(
+    ("ore", "text"), [(0, "0.00"), (1, "0.01"), (-1, "-0.01"), (123456, "1234.56"), (-100, "-1.00")]
+)
 def test_amounts_have_a_decimal_point_and_credit_is_negative(ore, text):
     assert sie_amount(ore) == text
 
@@ -123,8 +150,11 @@ def test_any_vouchers_we_write_read_back_equal_with_a_verified_checksum(specs, c
         rows = tuple(RowOut("5611", debit_ore=d) for d in debits) + (RowOut("2820", credit_ore=sum(debits)),)
         vouchers.append(_voucher(n, text=text, rows=rows, series=series))
     header = SieHeader(
-        company_name=company, orgnr="5560160680", generated=dt.date(2026, 1, 1),
-        fiscal_years=((dt.date(2026, 1, 1), dt.date(2026, 12, 31)),), accounts={"5611": "x", "2820": "y"},
+        company_name=company,
+        orgnr="5560160680",
+        generated=dt.date(2026, 1, 1),
+        fiscal_years=((dt.date(2026, 1, 1), dt.date(2026, 12, 31)),),
+        accounts={"5611": "x", "2820": "y"},
     )
     raw = _file(vouchers, header)
     sie = read_sie(io.BytesIO(raw))

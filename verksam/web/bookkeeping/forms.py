@@ -11,12 +11,19 @@ class VoucherFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(VoucherStatus.choices)
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _account(label) -> forms.CharField:
-    return forms.CharField(label=label, max_length=4, min_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}))
+    return forms.CharField(
+        label=label,
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
+    )
 
 
 class AccountSettingsForm(forms.Form):
@@ -24,7 +31,9 @@ class AccountSettingsForm(forms.Form):
     outlay_liability_account = _account(_("Outlays owed to employees"))
     bank_account = _account(_("Bank"))
     card_settlement_account = forms.CharField(
-        label=_("Card settlement account"), max_length=4, required=False,
+        label=_("Card settlement account"),
+        max_length=4,
+        required=False,
         help_text=_("Leave empty to credit card purchases to the bank account."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
@@ -42,10 +51,14 @@ class CostAccountForm(forms.Form):
 class FiscalYearForm(forms.Form):
     start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(
-        label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the end of the calendar year."),
     )
 
 
 class ReverseForm(forms.Form):
-    date = forms.DateField(label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

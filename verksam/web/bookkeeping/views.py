@@ -138,7 +138,9 @@ def sie_download(request: TenantRequest, slug: str) -> HttpResponseBase:
     else:
         raw = request.POST.getlist("voucher")
         if len(raw) > MAX_EXPORT_IDS:
-            messages.error(request, _("Choose at most %(n)d vouchers, or export the filter.") % {"n": MAX_EXPORT_IDS})
+            messages.error(
+                request, _("Choose at most %(n)d vouchers, or export the filter.") % {"n": MAX_EXPORT_IDS}
+            )
             return _list_page(request, status=422)
         ids = [i for i in (bounds.parse_id(v) for v in raw) if i is not None]
         flt = None
@@ -147,7 +149,9 @@ def sie_download(request: TenantRequest, slug: str) -> HttpResponseBase:
     except DomainError as exc:
         messages.error(request, exc.message)
         return _list_page(request, status=422)
-    response = FileResponse(result.file, as_attachment=True, filename=result.filename, content_type="text/plain; charset=IBM437")
+    response = FileResponse(
+        result.file, as_attachment=True, filename=result.filename, content_type="text/plain; charset=IBM437"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -129,7 +129,7 @@ WEB_ONLY = {
     # test_export_pages.py pairs them with the API for the owner, FULL, LIMITED and strangers
     "web:payroll_export_status": "needs an export (payroll export page tests)",
     "web:payroll_export_download": "needs an export (payroll export page tests)",
-    "web:bookkeeping_voucher": "needs a voucher (bookkeeping/tests/test_pages_and_api.py pairs it with the API)",
+    "web:bookkeeping_voucher": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
