@@ -143,7 +143,9 @@ class Voucher(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.series}{self.number}" if self.number is not None else f"{self.series} ({_('draft')})"
+        if self.number is not None:
+            return f"{self.series}{self.number}"
+        return str(_("%(series)s (draft)") % {"series": self.series})
 
     @property
     def is_posted(self) -> bool:
