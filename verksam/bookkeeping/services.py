@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
+from verksam.core import bounds
 from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.sequences import next_number
@@ -140,7 +141,8 @@ def fiscal_year_create(*, actor: Actor, start: dt.date, end: dt.date | None = No
     """Add a fiscal year (by default the calendar year of `start`); years never overlap and last at
     most 18 months (Bokföringslagen 3 kap. 3 §)."""
     actor.require(Perm.BOOKKEEPING)
-    end = end or dt.date(start.year, 12, 31)
+    bounds.check_calendar_date(start, field="start")
+    end = bounds.check_calendar_date(end or dt.date(start.year, 12, 31), field="end")
     if end <= start:
         raise DomainError(
             _("The fiscal year must end after it starts."), code="invalid_fiscal_year", extra={"field": "end"}
@@ -228,6 +230,7 @@ def _create(
     if not text:
         raise DomainError(_("Give the voucher a text."), code="voucher_text", extra={"field": "text"})
     check_rows(rows)
+    bounds.check_business_date(date)  # 2000 … a year ahead: no voucher in year 1 or 9999
     voucher = Voucher(
         tenant_id=actor.tenant_id,
         fiscal_year=_fiscal_year_for(actor, date),

@@ -256,3 +256,11 @@ def test_another_tenants_voucher_is_not_found(tenant, owner, other_tenant):
         with pytest.raises(NotFound):
             services.voucher_post(actor=actor, voucher_id=ids[0])
         assert not selectors.export_selection(voucher_ids=ids).exists()
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1999, 12, 31), dt.date(9999, 12, 31)])
+def test_a_voucher_date_outside_the_business_calendar_is_refused(book, day):
+    with pytest.raises(DomainError) as exc:
+        services.voucher_create(actor=book, date=day, text="Manuell", rows=ROWS)
+    assert exc.value.code == "date_out_of_range"
+    assert not Voucher.objects.exists() and not FiscalYear.objects.exists()
