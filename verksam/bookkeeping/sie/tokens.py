@@ -96,16 +96,17 @@ def checksum_tokens(record: Record) -> Iterator[str]:
 
 
 def crc_update(crc: int, record: Record) -> int:
-    for token in checksum_tokens(record):
-        crc = zlib.crc32(token.encode(ENCODING, "replace"), crc)
-    return crc
+    # CRC-32 of a concatenation equals the CRC chained over its parts, so one call per record
+    return zlib.crc32("".join(checksum_tokens(record)).encode(ENCODING, "replace"), crc)
+
+
+_CONTROL = {code: " " for code in [*range(32), 127]}
 
 
 def clean(value: str) -> str:
     """A text as CP437 can carry it on one line: control characters become spaces, characters
     outside CP437 become '?' (what the writer and the checksum both see)."""
-    value = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in value)
-    return value.encode(ENCODING, "replace").decode(ENCODING)
+    return value.translate(_CONTROL).encode(ENCODING, "replace").decode(ENCODING)
 
 
 def quote(value: str, *, always: bool = False) -> str:
