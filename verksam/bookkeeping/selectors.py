@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from verksam.tenancy.models import Tenant
@@ -68,10 +68,8 @@ class VoucherFilter:
     fiscal_year_id: int | None = None
 
 
-def voucher_list(flt: VoucherFilter | None = None) -> QuerySet[Voucher]:
-    """Vouchers newest first, each with its row count and debit total (one query, any length)."""
-    flt = flt or VoucherFilter()
-    qs = Voucher.objects.select_related("reversed_by", "reverses")
+def _filtered(flt: VoucherFilter) -> QuerySet[Voucher]:
+    qs = Voucher.objects.all()
     if flt.series:
         qs = qs.filter(series=flt.series)
     if flt.status:
@@ -82,9 +80,27 @@ def voucher_list(flt: VoucherFilter | None = None) -> QuerySet[Voucher]:
         qs = qs.filter(date__lte=flt.date_to)
     if flt.fiscal_year_id:
         qs = qs.filter(fiscal_year_id=flt.fiscal_year_id)
-    return qs.annotate(row_count=Count("rows"), debit_total_ore=Sum("rows__debit_ore")).order_by(
-        "-date", "series", "-number", "-pk"
+    return qs
+
+
+def voucher_list(flt: VoucherFilter | None = None) -> QuerySet[Voucher]:
+    """Vouchers newest first (one query, any length); page them, then `with_debit_totals`."""
+    qs = _filtered(flt or VoucherFilter()).select_related("reversed_by", "reverses")
+    return qs.order_by("-date", "series", "-number", "-pk")
+
+
+def with_debit_totals(vouchers: list[Voucher]) -> list[Voucher]:
+    """Set `debit_total_ore` on a page of vouchers in one query (summing only that page's rows, not
+    the whole book as an aggregate over the unpaged list would)."""
+    totals = dict(
+        VoucherRow.objects.filter(voucher_id__in=[v.pk for v in vouchers])
+        .values("voucher_id")
+        .annotate(total=Sum("debit_ore"))
+        .values_list("voucher_id", "total")
     )
+    for v in vouchers:
+        v.debit_total_ore = totals.get(v.pk, 0)  # type: ignore[attr-defined]
+    return vouchers
 
 
 def voucher_series() -> list[str]:
@@ -143,8 +159,8 @@ def export_selection(
 ) -> QuerySet[Voucher]:
     """The posted vouchers chosen for a SIE export: by id (another tenant's ids simply match nothing)
     or by a filter."""
-    qs = voucher_list(flt) if flt else Voucher.objects.all()
-    qs = qs.filter(status=VoucherStatus.POSTED)
+    # plain filters (no aggregates): the selection is used as a subquery of the row stream
+    qs = _filtered(flt or VoucherFilter()).filter(status=VoucherStatus.POSTED)
     if voucher_ids is not None:
         qs = qs.filter(pk__in=voucher_ids)
     return qs
@@ -162,7 +178,7 @@ def export_accounts(selection: QuerySet[Voucher]) -> dict[str, str]:
 
 
 def export_fiscal_years(selection: QuerySet[Voucher]) -> list[tuple[dt.date, dt.date]]:
-    years = FiscalYear.objects.filter(pk__in=selection.values("fiscal_year_id")).order_by("-start")
+    years = FiscalYear.objects.filter(pk__in=selection.values("fiscal_year_id").distinct()).order_by("-start")
     return [(y.start, y.end) for y in years]
 
 

@@ -158,7 +158,7 @@ def voucher_list(request, tenant_id: Id, params: Query[PageParams], query: Query
         date_to=query.date_to,
     )
     page = paginate(selectors.voucher_list(flt), params.page, params.page_size)
-    return page | {"items": [_voucher_out(v) for v in page["items"]]}
+    return page | {"items": [_voucher_out(v) for v in selectors.with_debit_totals(list(page["items"]))]}
 
 
 @router.get(

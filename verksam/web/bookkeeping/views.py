@@ -46,7 +46,7 @@ def _list_page(request: TenantRequest, *, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "vouchers": list(page.object_list),
+        "vouchers": selectors.with_debit_totals(list(page.object_list)),
         "query": query.urlencode(),
         "filtered": any([flt.series, flt.status, flt.date_from, flt.date_to]),
     }
