@@ -38,9 +38,9 @@ from .proposals import ProposalError, is_account, propose
 MAX_ROWS = 500
 
 
-def _validated_save(obj, *, code: str) -> None:
+def _validated_save(obj, *, code: str, exclude: tuple[str, ...] = ()) -> None:
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=list(exclude) or None)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), code=code) from exc
     obj.save()
@@ -244,8 +244,12 @@ def _create(
         reverses=reverses,
         created_by=actor.user if getattr(actor.user, "pk", None) else None,
     )
-    _validated_save(voucher, code="invalid_voucher")
-    VoucherRow.objects.bulk_create(
+    # the foreign keys are the service's own (scoped) objects, checked for the tenant by
+    # TenantOwned.clean; Django's per-key existence queries would only repeat that
+    _validated_save(
+        voucher, code="invalid_voucher", exclude=("tenant", "fiscal_year", "created_by", "reverses")
+    )
+    rows_saved = VoucherRow.objects.bulk_create(
         VoucherRow(
             tenant_id=actor.tenant_id,
             voucher=voucher,
@@ -258,6 +262,8 @@ def _create(
         )
         for i, r in enumerate(rows)
     )
+    # what was written, so voucher_out reads no rows back
+    voucher._prefetched_objects_cache = {"rows": rows_saved}  # type: ignore[attr-defined]
     return voucher
 
 
