@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "verksam.timereporting",
     "verksam.attestation",
     "verksam.payroll",
+    "verksam.bookkeeping",
     "verksam.documents",
     "verksam.messaging",
     "verksam.partners",

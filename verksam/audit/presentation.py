@@ -81,6 +81,15 @@ ACTION_LABELS = {
     "schedules.install_defaults": _("Standard schedule templates installed"),
     "schedule.set": _("Work schedule set"),
     "schedule.delete": _("Work schedule removed"),
+    "bookkeeping.settings": _("Booking accounts changed"),
+    "bookkeeping.cost_account": _("Cost account set"),
+    "bookkeeping.fiscal_year": _("Fiscal year added"),
+    "bookkeeping.voucher_create": _("Voucher draft saved"),
+    "bookkeeping.voucher_propose": _("Booking proposal saved"),
+    "bookkeeping.voucher_post": _("Voucher posted"),
+    "bookkeeping.voucher_delete": _("Voucher draft deleted"),
+    "bookkeeping.voucher_reverse": _("Voucher reversed"),
+    "bookkeeping.sie_export": _("SIE file exported"),
     "schedule_template.create": _("Schedule template added"),
     "schedule_template.update": _("Schedule template changed"),
     "time_code.create": _("Time code added"),
@@ -108,6 +117,7 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "projects": (_("Projects"), ("project.",)),
     "time": (_("Time reporting and attestation"), ("time.", "delegation.", "period.")),
     "payroll": (_("Payroll"), ("payroll.",)),
+    "bookkeeping": (_("Bookkeeping"), ("bookkeeping.",)),
     "settings": (
         _("Time settings"),
         (

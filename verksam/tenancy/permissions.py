@@ -67,6 +67,9 @@ class Perm(StrEnum):
     # connect the company to Fortnox / Visma eEkonomi and book vouchers there (issue 10 item 8):
     # the company's admin or its bookkeeper
     ACCOUNTING_SYSTEM = "accounting.system"
+    # bookkeeping (issue 10 items 6-7): account settings, fiscal years, vouchers (propose, post,
+    # reverse) and SIE export — the bookkeeper's work: the company's TOTAL users and a FULL partner
+    BOOKKEEPING = "bookkeeping.book"
 
 
 _LIGHT = frozenset({Perm.TIME_REPORT_OWN, Perm.EXPENSES_OWN})
@@ -130,6 +133,8 @@ PARTNER_FULL = frozenset(
         Perm.MESSAGES_PARTNER,
         # the firm is the customer's bookkeeper: it connects Fortnox/Visma and books there (issue 10)
         Perm.ACCOUNTING_SYSTEM,
+        # the accounting firm keeps the customer's books (issue 10 item 9): vouchers and SIE under the grant
+        Perm.BOOKKEEPING,
     }
 )
 

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem(_("Messages"), "web:messages_home", None, customer_only=True),
     NavItem(_("Attestation"), "web:attest_queue", Perm.TIME_ATTEST),
     NavItem(_("Payroll basis"), "web:payroll_basis", Perm.PAYROLL_VIEW),
+    NavItem(_("Bookkeeping"), "web:bookkeeping", Perm.BOOKKEEPING),
     # the employees' contact and salary data: read-only for a LIMITED partner (same perm as the API)
     NavItem(_("Users"), "web:members", Perm.EMPLOYEES_VIEW, "admin"),
     NavItem(_("Time settings"), "web:timecodes_settings", Perm.SETTINGS_MANAGE, "admin"),

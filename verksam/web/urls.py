@@ -6,6 +6,7 @@ from .app import urls as app_urls
 from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
+from .bookkeeping import urls as bookkeeping_urls
 from .documents import urls as documents_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
@@ -40,5 +41,6 @@ urlpatterns = [
     *timereporting_urls.urlpatterns,
     *attestation_urls.urlpatterns,
     *payroll_urls.urlpatterns,
+    *bookkeeping_urls.urlpatterns,
     *styleguide_urls.urlpatterns,
 ]

@@ -108,6 +108,10 @@ PAIRS = [
     ("web:payroll_files", "/tenants/{tenant_id}/payroll/periods/{period_key}/corrections"),
     ("web:accounting_settings", "/tenants/{tenant_id}/accounting/connection"),
     ("web:accounting_settings", "/tenants/{tenant_id}/accounting/pushes"),
+    ("web:bookkeeping", "/tenants/{tenant_id}/vouchers"),
+    ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/settings"),
+    ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/cost-accounts"),
+    ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/fiscal-years"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -125,6 +129,7 @@ WEB_ONLY = {
     # test_export_pages.py pairs them with the API for the owner, FULL, LIMITED and strangers
     "web:payroll_export_status": "needs an export (payroll export page tests)",
     "web:payroll_export_download": "needs an export (payroll export page tests)",
+    "web:bookkeeping_voucher": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
@@ -158,6 +163,13 @@ WRITE_PAGES = {
     "web:balances_return",
     "web:balances_topup",
     "web:balances_topup_detail",
+    "web:bookkeeping_voucher_post",
+    "web:bookkeeping_voucher_reverse",
+    "web:bookkeeping_voucher_delete",
+    "web:bookkeeping_sie",
+    "web:bookkeeping_settings_save",
+    "web:bookkeeping_cost_account_save",
+    "web:bookkeeping_fiscal_year_create",
     "web:invitation_resend",
     "web:invitation_revoke",
     "web:member_invite",
@@ -224,6 +236,7 @@ API_ONLY = {
     "/tenants/{tenant_id}/time/timer": (
         "the running timer shows on web:time_day, a write page (timereporting/tests/test_web_issue12.py)"
     ),
+    "/tenants/{tenant_id}/vouchers/{voucher_id}": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",

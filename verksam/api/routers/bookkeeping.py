@@ -1,0 +1,237 @@
+"""Bookkeeping (issue 10 items 6-7): booking accounts, cost accounts, fiscal years, vouchers (list,
+one, create a draft, post, reverse, delete a draft) and SIE 4I export. Perm.BOOKKEEPING: the
+company's TOTAL users and a FULL partner under its grant."""
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from ninja import Query, Router, Status
+
+from verksam.bookkeeping import export, selectors, services
+from verksam.bookkeeping.dto import RowOut
+from verksam.bookkeeping.models import Voucher
+from verksam.tenancy.permissions import Perm
+
+from ..paging import Page, PageParams, paginate
+from ..schemas.bookkeeping import (
+    AccountSettingsOut,
+    AccountSettingsPatch,
+    CostAccountIn,
+    CostAccountOut,
+    FiscalYearIn,
+    FiscalYearOut,
+    SieExportIn,
+    VoucherIn,
+    VoucherOut,
+    VoucherQuery,
+    VoucherReverseIn,
+)
+from ..tenant import tenant_endpoint
+from ..types import Id
+
+router = Router(tags=["bookkeeping"])
+
+SETTINGS_FIELDS = (
+    "input_vat_account",
+    "outlay_liability_account",
+    "bank_account",
+    "card_settlement_account",
+    "outlay_series",
+    "card_series",
+    "manual_series",
+)
+
+
+def _settings_out() -> dict[str, Any]:
+    settings = selectors.account_settings()
+    return {name: getattr(settings, name) for name in SETTINGS_FIELDS}
+
+
+def _voucher_out(v: Voucher, *, rows: bool = False) -> dict[str, Any]:
+    reversed_by = getattr(v, "reversed_by", None)  # RelatedObjectDoesNotExist is an AttributeError
+    out: dict[str, Any] = {
+        "id": v.pk,
+        "series": v.series,
+        "number": v.number,
+        "date": v.date,
+        "text": v.text,
+        "status": v.status,
+        "fiscal_year_id": v.fiscal_year_id,
+        "source": {"app": v.source_app, "object_id": v.source_id, "description": v.source_text}
+        if v.source_app
+        else None,
+        "receipt_ref": v.receipt_ref,
+        "reverses_id": v.reverses_id,
+        "reversed_by_id": reversed_by.pk if reversed_by else None,
+        "debit_total_ore": getattr(v, "debit_total_ore", None),
+    }
+    if rows:
+        out["rows"] = [
+            {
+                "account": r.account,
+                "debit_ore": r.debit_ore,
+                "credit_ore": r.credit_ore,
+                "vat_rate": r.vat_rate,
+            }
+            for r in v.rows.all()
+        ]
+        out["debit_total_ore"] = sum(r.debit_ore for r in v.rows.all())
+    return out
+
+
+def _voucher(voucher_id: int) -> Voucher:
+    voucher = selectors.voucher_get(voucher_id=voucher_id)
+    if voucher is None:
+        raise Http404
+    return voucher
+
+
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/settings", response=AccountSettingsOut, summary="Booking accounts"
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def settings_get(request, tenant_id: Id):
+    return _settings_out()
+
+
+@router.patch(
+    "/tenants/{tenant_id}/bookkeeping/settings",
+    response=AccountSettingsOut,
+    summary="Change the booking accounts and voucher series",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def settings_update(request, tenant_id: Id, payload: AccountSettingsPatch):
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.account_settings_update(actor=request.actor, **changes)
+    return _settings_out()
+
+
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/cost-accounts",
+    response=list[CostAccountOut],
+    summary="Cost accounts per kind of expense",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def cost_account_list(request, tenant_id: Id):
+    return [{"key": c.key, "name": c.name, "account": c.account} for c in selectors.cost_accounts()]
+
+
+@router.put(
+    "/tenants/{tenant_id}/bookkeeping/cost-accounts/{key}",
+    response=CostAccountOut,
+    summary="Set the cost account of a kind of expense",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def cost_account_put(request, tenant_id: Id, key: str, payload: CostAccountIn):
+    row = services.cost_account_save(
+        actor=request.actor, key=key[:40], name=payload.name, account=payload.account
+    )
+    return {"key": row.key, "name": row.name, "account": row.account}
+
+
+@router.get(
+    "/tenants/{tenant_id}/bookkeeping/fiscal-years", response=list[FiscalYearOut], summary="Fiscal years"
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def fiscal_year_list(request, tenant_id: Id):
+    return [{"id": y.pk, "start": y.start, "end": y.end} for y in selectors.fiscal_years()]
+
+
+@router.post(
+    "/tenants/{tenant_id}/bookkeeping/fiscal-years",
+    response={201: FiscalYearOut},
+    summary="Add a fiscal year (never overlapping another)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def fiscal_year_create(request, tenant_id: Id, payload: FiscalYearIn):
+    year = services.fiscal_year_create(actor=request.actor, start=payload.start, end=payload.end)
+    return Status(201, {"id": year.pk, "start": year.start, "end": year.end})
+
+
+@router.get("/tenants/{tenant_id}/vouchers", response=Page[VoucherOut], summary="Vouchers, newest first")
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_list(request, tenant_id: Id, params: Query[PageParams], query: Query[VoucherQuery]):
+    flt = selectors.VoucherFilter(
+        series=query.series.strip().upper(),
+        status=query.status,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    page = paginate(selectors.voucher_list(flt), params.page, params.page_size)
+    return page | {"items": [_voucher_out(v) for v in selectors.with_debit_totals(list(page["items"]))]}
+
+
+@router.get(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}", response=VoucherOut, summary="A voucher with its rows"
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_get(request, tenant_id: Id, voucher_id: Id):
+    return _voucher_out(_voucher(voucher_id), rows=True)
+
+
+@router.post(
+    "/tenants/{tenant_id}/vouchers",
+    response={201: VoucherOut},
+    summary="Save a draft voucher (the rows must balance)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_create(request, tenant_id: Id, payload: VoucherIn):
+    draft = services.voucher_create(
+        actor=request.actor,
+        date=payload.date,
+        text=payload.text,
+        series=payload.series or "",
+        rows=[RowOut(r.account, r.debit_ore, r.credit_ore, r.vat_rate) for r in payload.rows],
+    )
+    return Status(201, _voucher_out(_voucher(draft.id), rows=True))
+
+
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/post",
+    response=VoucherOut,
+    summary="Post a draft: it takes the next number of its series and never changes again",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_post(request, tenant_id: Id, voucher_id: Id):
+    services.voucher_post(actor=request.actor, voucher_id=_voucher(voucher_id).pk)
+    return _voucher_out(_voucher(voucher_id), rows=True)
+
+
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/reverse",
+    response={201: VoucherOut},
+    summary="Reverse a posted voucher with a new posted voucher in the same series",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_reverse(request, tenant_id: Id, voucher_id: Id, payload: VoucherReverseIn):
+    reversal = services.voucher_reverse(
+        actor=request.actor, voucher_id=_voucher(voucher_id).pk, date=payload.date
+    )
+    return Status(201, _voucher_out(_voucher(reversal.id), rows=True))
+
+
+@router.delete("/tenants/{tenant_id}/vouchers/{voucher_id}", response={204: None}, summary="Delete a draft")
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_delete(request, tenant_id: Id, voucher_id: Id):
+    services.voucher_delete(actor=request.actor, voucher_id=_voucher(voucher_id).pk)
+    return Status(204, None)
+
+
+@router.post(
+    "/tenants/{tenant_id}/bookkeeping/sie",
+    response={200: None},
+    summary="The chosen posted vouchers (ids, or a series and period) as a SIE 4I file (CP437)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def sie_export(request, tenant_id: Id, payload: SieExportIn):
+    flt = None
+    if payload.voucher_ids is None:
+        flt = selectors.VoucherFilter(
+            series=payload.series.strip().upper(), date_from=payload.date_from, date_to=payload.date_to
+        )
+    result = export.sie_export(actor=request.actor, voucher_ids=payload.voucher_ids, flt=flt)
+    response = FileResponse(
+        result.file, as_attachment=True, filename=result.filename, content_type="text/plain; charset=IBM437"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

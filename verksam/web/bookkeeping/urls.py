@@ -1,0 +1,20 @@
+"""Pages of bookkeeping (issue 10 items 6-7), mounted by verksam/web/urls.py (names: web:<name>)."""
+
+from django.urls import path
+
+from . import views
+
+P = "t/<slug:slug>/bookkeeping/"
+
+urlpatterns = [
+    path(P, views.voucher_list, name="bookkeeping"),
+    path(P + "vouchers/<int:voucher_id>/", views.voucher_detail, name="bookkeeping_voucher"),
+    path(P + "vouchers/<int:voucher_id>/post/", views.voucher_post, name="bookkeeping_voucher_post"),
+    path(P + "vouchers/<int:voucher_id>/reverse/", views.voucher_reverse, name="bookkeeping_voucher_reverse"),
+    path(P + "vouchers/<int:voucher_id>/delete/", views.voucher_delete, name="bookkeeping_voucher_delete"),
+    path(P + "sie/", views.sie_download, name="bookkeeping_sie"),
+    path(P + "settings/", views.settings_page, name="bookkeeping_settings"),
+    path(P + "settings/accounts/", views.settings_save, name="bookkeeping_settings_save"),
+    path(P + "settings/cost-accounts/", views.cost_account_save, name="bookkeeping_cost_account_save"),
+    path(P + "settings/fiscal-years/", views.fiscal_year_create, name="bookkeeping_fiscal_year_create"),
+]
