@@ -156,7 +156,7 @@ NEVER_FOR_PARTNERS: dict[Perm, str] = {
     Perm.TIME_REPORT_OWN: "a partner has no time of its own in the customer's company",
     Perm.EXPENSES_OWN: "a partner has no outlays of its own in the customer's company",
     Perm.TIME_ATTEST_OWN: "a partner has no time of its own to attest",
-    Perm.EXPENSE_RATES_MANAGE: "the company's tax-free allowance rates are for its own TOTAL users (issue 10)",
+    Perm.EXPENSE_RATES_MANAGE: "tax-free allowance rates are the company's own TOTAL users' (issue 10)",
     Perm.PARTNER_GRANTS_MANAGE: "only the customer's TOTAL users decide which firm people get in",
     Perm.USERS_MANAGE_TOTAL: "a partner never administers the customer's own access (rule 11)",
     Perm.IDENTITY_VERIFY: "only the firm's own TOTAL users vouch for their staff's identity",
