@@ -7,6 +7,7 @@ from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
 from .documents import urls as documents_urls
+from .expenses import urls as expenses_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
@@ -38,6 +39,7 @@ urlpatterns = [
     *timecodes_urls.urlpatterns,
     *schedules_urls.urlpatterns,
     *timereporting_urls.urlpatterns,
+    *expenses_urls.urlpatterns,
     *attestation_urls.urlpatterns,
     *payroll_urls.urlpatterns,
     *styleguide_urls.urlpatterns,

@@ -10,7 +10,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from verksam.attestation import expenses as claims
-from verksam.core.errors import NotFound
+from verksam.core.errors import Forbidden, NotFound
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
@@ -85,9 +85,16 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
 # --- expense types -------------------------------------------------------------------------------
 
 
+def _require_types_reader(request) -> None:
+    # the employee chooses a type for an outlay; the administrator edits them (as the web pages)
+    if not (request.actor.has(Perm.EXPENSES_OWN) or request.actor.has(Perm.SETTINGS_MANAGE)):
+        raise Forbidden(_("You do not have permission to do this."))
+
+
 @router.get("/tenants/{tenant_id}/expense-types", response=list[ExpenseTypeOut], summary="Expense types")
 @tenant_endpoint()
 def expense_type_list(request, tenant_id: Id):
+    _require_types_reader(request)
     return list(selectors.expense_types())
 
 
@@ -317,6 +324,7 @@ def claim_reopen(request, tenant_id: Id, kind: Kind, item_id: Id, payload: Reaso
 )
 @tenant_endpoint()
 def rate_list(request, tenant_id: Id):
+    _require_types_reader(request)
     return list(selectors.allowance_rates())
 
 
