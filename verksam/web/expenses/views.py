@@ -61,9 +61,10 @@ def _expense_values(form: ExpenseForm) -> dict:
     }
 
 
-def _mine_page(request: TenantRequest, form: ExpenseForm, status: int = 200) -> HttpResponse:
+def _mine_page(request: TenantRequest, form: ExpenseForm, status: int = 200, error: str = "") -> HttpResponse:
     expenses = list(selectors.own_expenses(membership_id=_me(request))[:200])
-    return render(request, "web/expenses/mine.html", {"form": form, "expenses": expenses}, status=status)
+    context = {"form": form, "expenses": expenses, "upload_error": error}
+    return render(request, "web/expenses/mine.html", context, status=status)
 
 
 @tenant_view(Perm.EXPENSES_OWN)
@@ -72,13 +73,9 @@ def expenses_mine(request: TenantRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _mine_page(request, ExpenseForm(initial={"purchase_date": timezone.localdate()}))
     if _too_large(request):
-        form = ExpenseForm()
-        form.add_error(
-            None,
-            _("The receipt is larger than %(limit)s.")
-            % {"limit": size_text(settings.EXPENSES_MAX_RECEIPT_BYTES)},
-        )
-        return _mine_page(request, form, status=413)
+        limit = size_text(settings.EXPENSES_MAX_RECEIPT_BYTES)
+        error = _("The receipt is larger than %(limit)s.") % {"limit": limit}
+        return _mine_page(request, ExpenseForm(), status=413, error=error)
     form = ExpenseForm(request.POST, request.FILES)
     if not form.is_valid():
         return _mine_page(request, form, status=422)
