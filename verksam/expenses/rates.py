@@ -7,6 +7,7 @@ structure of the law: which day counts as whole or half, and the meal-reduction 
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -72,8 +73,8 @@ def round_kronor(ore: Decimal) -> int:
 class RateTable:
     """Every rate row of the company, read once; `at(kind, day)` is the row valid that day."""
 
-    def __init__(self, rows):
-        self._rows: dict[str, list] = {}
+    def __init__(self, rows: Iterable[AllowanceRate]) -> None:
+        self._rows: dict[str, list[AllowanceRate]] = {}
         for row in sorted(rows, key=lambda r: r.valid_from):
             self._rows.setdefault(row.kind, []).append(row)
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from verksam.payroll.dto import PayLine
 
-from .models import AllowanceRate, Expense, ExpenseType, PerDiem, Receipt, Status, Trip
+from .models import AllowanceRate, Expense, ExpenseType, PerDiem, Receipt, Status, Trip, Vehicle
 from .rates import VEHICLE_CODES
 
 ITEM_MODELS = {"expense": Expense, "trip": Trip, "perdiem": PerDiem}
@@ -144,7 +144,7 @@ def pay_lines_for_period(
 
 
 def _trip_lines(trip: Trip) -> list[PayLine]:
-    free_code, taxable_code = VEHICLE_CODES[trip.vehicle]
+    free_code, taxable_code = VEHICLE_CODES[Vehicle(trip.vehicle)]
     text = f"{trip.date:%Y-%m-%d} {trip.origin}–{trip.destination}"
     lines = [{"code": free_code, "quantity": trip.km, "amount_ore": trip.tax_free_ore}]
     if trip.taxable_ore:

@@ -194,7 +194,7 @@ def _check_expense(expense: Expense, membership: Membership) -> None:
         )
     if expense.expense_type_id is None or not expense.expense_type.active:
         raise DomainError(_("Choose an expense type."), code="invalid_type", extra={"field": "expense_type"})
-    if expense.receipt_id is not None and expense.receipt.membership_id != membership.pk:
+    if expense.receipt is not None and expense.receipt.membership_id != membership.pk:
         raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
     check_vat(expense.amount_ore, {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore})
 

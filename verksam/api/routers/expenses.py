@@ -142,7 +142,7 @@ def _receipt_file(request, receipt_id: int, thumbnail: bool) -> FileResponse:
     if not field:
         raise Http404
     response = FileResponse(
-        default_storage.open(field.name, "rb"),
+        default_storage.open(field.name or "", "rb"),
         content_type="image/jpeg" if thumbnail else receipt.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

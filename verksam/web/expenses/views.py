@@ -182,7 +182,7 @@ def _receipt_response(request: TenantRequest, receipt_id: int, thumbnail: bool) 
     if not field:
         raise Http404
     response = FileResponse(
-        default_storage.open(field.name, "rb"),
+        default_storage.open(field.name or "", "rb"),
         content_type="image/jpeg" if thumbnail else receipt.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -222,15 +222,15 @@ def trips_mine(request: TenantRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _trips_page(request)
     if request.POST.get("form") == "perdiem":
-        form = PerDiemForm(request.POST, prefix="pd")
-        if form.is_valid():
+        pd_form = PerDiemForm(request.POST, prefix="pd")
+        if pd_form.is_valid():
             try:
-                perdiem.per_diem_create(actor=request.actor, **form.cleaned_data)
+                perdiem.per_diem_create(actor=request.actor, **pd_form.cleaned_data)
                 messages.success(request, _("The per diem has been saved."))
                 return redirect("web:trips_mine", slug)
             except DomainError as exc:
-                add_error(form, exc)
-        return _trips_page(request, pd_form=form, status=422)
+                add_error(pd_form, exc)
+        return _trips_page(request, pd_form=pd_form, status=422)
     form = TripForm(request.POST, prefix="trip")
     if form.is_valid():
         try:
@@ -329,15 +329,15 @@ def expense_settings(request: TenantRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _settings_page(request)
     if request.POST.get("form") == "rate":
-        form = RateForm(request.POST, prefix="rate")
-        if form.is_valid():
+        rate_form = RateForm(request.POST, prefix="rate")
+        if rate_form.is_valid():
             try:
-                services.allowance_rate_save(actor=request.actor, **_rate_values(form))
+                services.allowance_rate_save(actor=request.actor, **_rate_values(rate_form))
                 messages.success(request, _("The rate has been saved."))
                 return redirect("web:expense_settings", slug)
             except DomainError as exc:
-                add_error(form, exc)
-        return _settings_page(request, rate_form=form, status=422)
+                add_error(rate_form, exc)
+        return _settings_page(request, rate_form=rate_form, status=422)
     form = ExpenseTypeForm(request.POST, prefix="type")
     if form.is_valid():
         try:
