@@ -48,7 +48,9 @@ class ExpenseForm(TenantForm):
             attrs={"accept": "image/*,application/pdf", "capture": "environment", "data-receipt-input": "1"}
         ),
     )
-    expense_type = forms.ModelChoiceField(ExpenseType.all_tenants.none(), label=_("Type"), empty_label=None)
+    expense_type: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Type"), empty_label=None
+    )
     purchase_date = forms.DateField(label=_("Date of purchase"), widget=DATE)
     amount = KronorField(label=_("Amount incl. VAT (kr)"))
     vat_25 = KronorField(label=_("VAT 25 % (kr)"), required=False)
