@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "verksam.timecodes",
     "verksam.schedules",
     "verksam.timereporting",
+    "verksam.expenses",
     "verksam.attestation",
     "verksam.payroll",
     "verksam.bookkeeping",
@@ -198,6 +199,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 TENANT_INITIALIZERS = [
     "verksam.timecodes.services.timecodes_install_defaults",
     "verksam.schedules.services.schedules_install_defaults",
+    "verksam.expenses.defaults.expenses_install_defaults",
 ]
 # Called with (membership=, valid_from=) when a user joins a company (the owner at creation, an
 # invited person on accepting): a new member gets the company's default work schedule.
@@ -206,6 +208,11 @@ MEMBERSHIP_INITIALIZERS = ["verksam.schedules.services.work_schedule_install_def
 # closing is attestation's, which sits above timereporting (DESIGN.md layers), so the check is named
 # here rather than imported. Takes the days about to change; raises a DomainError when one is closed.
 TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
+# The same for expenses, mileage and per diem (issue 10 item 3): a claim registered in a closed period
+# is not changed, attested, rejected or reopened until the period is reopened.
+EXPENSE_PERIOD_GUARD = "verksam.attestation.expenses.expense_period_guard"
+# A receipt photo or PDF (issue 10 item 1): larger ones are refused from the request's length alone.
+EXPENSES_MAX_RECEIPT_BYTES = env.int("EXPENSES_MAX_RECEIPT_BYTES", default=15 * 1024**2)
 # The portal's documents (issue 11, docs/documents.md): storage quota per partner account (an
 # accounting firm, over all its collaborations), the largest file, days in the bin before purging.
 DOCUMENTS_QUOTA_BYTES = env.int("DOCUMENTS_QUOTA_BYTES", default=10 * 1024**3)

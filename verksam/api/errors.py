@@ -97,6 +97,8 @@ def _refuse_oversized_upload(request) -> JsonResponse | None:
         return None
     length = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.DOCUMENTS_MAX_REQUEST_BYTES
+    if request.path.endswith("/receipts"):  # one receipt photo (issue 10), plus the form's overhead
+        limit = settings.EXPENSES_MAX_RECEIPT_BYTES + 64 * 1024
     size = bounds.parse_size(length)
     if size is not None and size <= limit:
         return None

@@ -12,6 +12,36 @@ from verksam.core.duration import hm
 from verksam.core.money import Money
 
 ACTION_LABELS = {
+    # expenses, mileage and per diem (issue 10)
+    "expense_type.create": _("Expense type added"),
+    "expense_type.update": _("Expense type changed"),
+    "receipt.upload": _("Receipt uploaded"),
+    "expense.create": _("Outlay registered"),
+    "expense.update": _("Outlay changed"),
+    "allowance_rate.save": _("Mileage or per diem rate saved"),
+    "trip.create": _("Trip registered"),
+    "trip.update": _("Trip changed"),
+    "perdiem.create": _("Per diem registered"),
+    "perdiem.update": _("Per diem changed"),
+    "expenses.install_defaults": _("Default expense types and rates installed"),
+    "expense.submit": _("Outlay submitted"),
+    "expense.withdraw": _("Outlay withdrawn"),
+    "expense.attest": _("Outlay attested"),
+    "expense.reject": _("Outlay sent back"),
+    "expense.reopen": _("Outlay reopened"),
+    "expense.delete": _("Outlay deleted"),
+    "trip.submit": _("Trip submitted"),
+    "trip.withdraw": _("Trip withdrawn"),
+    "trip.attest": _("Trip attested"),
+    "trip.reject": _("Trip sent back"),
+    "trip.reopen": _("Trip reopened"),
+    "trip.delete": _("Trip deleted"),
+    "perdiem.submit": _("Per diem submitted"),
+    "perdiem.withdraw": _("Per diem withdrawn"),
+    "perdiem.attest": _("Per diem attested"),
+    "perdiem.reject": _("Per diem sent back"),
+    "perdiem.reopen": _("Per diem reopened"),
+    "perdiem.delete": _("Per diem deleted"),
     "tenant.create": _("Company created"),
     "membership.invite": _("User invited"),
     "membership.update": _("User changed"),
@@ -118,6 +148,10 @@ GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "time": (_("Time reporting and attestation"), ("time.", "delegation.", "period.")),
     "payroll": (_("Payroll"), ("payroll.",)),
     "bookkeeping": (_("Bookkeeping"), ("bookkeeping.",)),
+    "expenses": (
+        _("Expenses and trips"),
+        ("expense.", "expense_type.", "expenses.", "receipt.", "trip.", "perdiem.", "allowance_rate."),
+    ),
     "settings": (
         _("Time settings"),
         (

@@ -38,6 +38,8 @@ class Perm(StrEnum):
     EMPLOYEE_SALARY_VIEW = "employees.salary_view"
     PAYROLL_VIEW = "payroll.view"
     EXPENSES_VIEW_ALL = "expenses.view_all"
+    # edit the dated mileage and per-diem rates (Skatteverket's amounts; issue 10 item 2): TOTAL only
+    EXPENSE_RATES_MANAGE = "expenses.rates_manage"
     # set employees' work schedules and the company's schedule templates (arbetstidsschema)
     SCHEDULES_MANAGE = "schedules.manage"
     # administration
@@ -159,6 +161,7 @@ NEVER_FOR_PARTNERS: dict[Perm, str] = {
     Perm.TIME_REPORT_OWN: "a partner has no time of its own in the customer's company",
     Perm.EXPENSES_OWN: "a partner has no outlays of its own in the customer's company",
     Perm.TIME_ATTEST_OWN: "a partner has no time of its own to attest",
+    Perm.EXPENSE_RATES_MANAGE: "tax-free allowance rates are the company's own TOTAL users' (issue 10)",
     Perm.PARTNER_GRANTS_MANAGE: "only the customer's TOTAL users decide which firm people get in",
     Perm.USERS_MANAGE_TOTAL: "a partner never administers the customer's own access (rule 11)",
     Perm.IDENTITY_VERIFY: "only the firm's own TOTAL users vouch for their staff's identity",

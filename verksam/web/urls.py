@@ -8,6 +8,7 @@ from .audit import urls as audit_urls
 from .billing import urls as billing_urls
 from .bookkeeping import urls as bookkeeping_urls
 from .documents import urls as documents_urls
+from .expenses import urls as expenses_urls
 from .home import urls as home_urls
 from .invitations import urls as invitations_urls
 from .members import urls as members_urls
@@ -39,6 +40,7 @@ urlpatterns = [
     *timecodes_urls.urlpatterns,
     *schedules_urls.urlpatterns,
     *timereporting_urls.urlpatterns,
+    *expenses_urls.urlpatterns,
     *attestation_urls.urlpatterns,
     *payroll_urls.urlpatterns,
     *bookkeeping_urls.urlpatterns,

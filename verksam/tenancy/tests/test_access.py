@@ -57,6 +57,7 @@ def test_limited_partner_sees_salary_data_but_not_admin():
         Perm.TIME_REPORT_OWN,
         Perm.EXPENSES_OWN,
         Perm.TIME_ATTEST_OWN,
+        Perm.EXPENSE_RATES_MANAGE,
         # the firm's own portal administration (issue 11): meaningless inside a customer's account
         Perm.COLLABORATIONS_VIEW_ALL,
         Perm.COLLABORATIONS_CREATE,

@@ -39,6 +39,13 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     "/tenants/{tenant_id}/employees/{member_id}/time/days": set(),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges": set(),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": set(),
+    # expenses (issue 10): the types and rates are read by employees (for a claim) and administrators
+    "/tenants/{tenant_id}/expense-types": {Perm.EXPENSES_OWN, Perm.SETTINGS_MANAGE},
+    "/tenants/{tenant_id}/allowance-rates": {Perm.EXPENSES_OWN, Perm.SETTINGS_MANAGE},
+    # one claim or receipt: its owner, whoever may attest them, EXPENSES_VIEW_ALL (404 to others)
+    "/tenants/{tenant_id}/expenses/{item_id}": set(),
+    "/tenants/{tenant_id}/receipts/{receipt_id}/file": set(),
+    "/tenants/{tenant_id}/receipts/{receipt_id}/thumbnail": set(),
     # the portal (issue 11): no permission, but who: any member of an accounting firm in its own account
     # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
     "/tenants/{tenant_id}/collaborations": set(),
@@ -112,6 +119,11 @@ PAIRS = [
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/settings"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/cost-accounts"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/fiscal-years"),
+    ("web:expenses_mine", "/tenants/{tenant_id}/expenses"),
+    ("web:trips_mine", "/tenants/{tenant_id}/trips"),
+    ("web:trips_mine", "/tenants/{tenant_id}/per-diems"),
+    ("web:claims_queue", "/tenants/{tenant_id}/claims/queue"),
+    ("web:expense_settings", "/tenants/{tenant_id}/allowance-rates"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -130,6 +142,9 @@ WEB_ONLY = {
     "web:payroll_export_status": "needs an export (payroll export page tests)",
     "web:payroll_export_download": "needs an export (payroll export page tests)",
     "web:bookkeeping_voucher": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
+    # expenses (issue 10): pages of one claim, receipt, type or rate (expenses/tests/test_pages.py)
+    "web:receipt_file": "needs a receipt (expenses tests pair it with the API)",
+    "web:receipt_thumbnail": "needs a receipt (expenses tests pair it with the API)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
@@ -151,6 +166,12 @@ WEB_ONLY = {
 }
 # forms and actions of a write: their writes are refused in the services (the service-level matrices)
 WRITE_PAGES = {
+    "web:expense_edit",
+    "web:claim_own_action",
+    "web:claim_decide",
+    "web:per_diem_meals",
+    "web:expense_type_edit",
+    "web:rate_edit",
     "web:attest_bulk",
     "web:attest_delegation_revoke",
     "web:attest_period_close",
@@ -243,6 +264,10 @@ API_ONLY = {
     "/tenants/{tenant_id}/mails": "on the Users page for USERS_MANAGE only (mail tests)",
     "/tenants/{tenant_id}/payroll/files/{export_id}": "needs an export (payroll export page tests)",
     "/tenants/{tenant_id}/payroll/files/{export_id}/download": "needs an export (payroll export page tests)",
+    "/tenants/{tenant_id}/expenses/{item_id}": "one claim; its web page is the edit form (expenses tests)",
+    "/tenants/{tenant_id}/receipts/{receipt_id}/file": "needs a receipt (expenses tests)",
+    "/tenants/{tenant_id}/receipts/{receipt_id}/thumbnail": "needs a receipt (expenses tests)",
+    "/tenants/{tenant_id}/expense-types": "on web:expense_settings and in the forms",
     **{
         path: "needs a collaboration, folder, file or channel (documents and messaging tests)"
         for path in (

@@ -1,0 +1,124 @@
+"""Attestation of expenses, mileage and per diem (issue 10 item 3): the same approvers, substitutes,
+own-claim rule, reopen-with-reason and closed periods as time (docs/attestation.md). Who may act is
+decided here; the state change and its audit row are `verksam.expenses.services`'."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verksam.core.errors import Forbidden, NotFound
+from verksam.expenses import selectors as expense_selectors
+from verksam.expenses import services as expense_services
+from verksam.expenses.models import AttestedItem
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+
+from . import selectors
+from .selectors import PeriodClosed, period_closed_days
+
+
+def expense_period_guard(days: Iterable[dt.date]) -> None:
+    """Refuse a change of a claim registered in a closed period (settings.EXPENSE_PERIOD_GUARD)."""
+    found = period_closed_days(days)
+    if found is None:
+        return
+    close, hit = found
+    raise PeriodClosed(
+        _(
+            "The period %(period)s is closed after payroll. It must be reopened, with a reason, "
+            "before its outlays, trips and per diems can be changed."
+        )
+        % {"period": close.period_key},
+        extra={"period": close.period_key, "dates": [d.isoformat() for d in hit]},
+    )
+
+
+def _route(actor: Actor, item: AttestedItem) -> selectors.Route:
+    actor.require(Perm.TIME_ATTEST)
+    if item.tenant_id != actor.tenant_id:
+        raise NotFound(_("The claim does not exist."))
+    membership = item.membership
+    if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise Forbidden(_("You cannot attest your own claims."), code="own_claim")
+    route = selectors.attest_route(actor=actor, membership=membership)
+    if route is None:
+        raise Forbidden(
+            _("You are not the approver of this employee, nor their approver's substitute."),
+            code="not_approver",
+        )
+    return route
+
+
+def may_view_claims(*, actor: Actor, membership: Membership) -> bool:
+    """Who sees an employee's claims and receipts: the employee, whoever may attest them today
+    (approver, substitute, TIME_ATTEST_ALL) and EXPENSES_VIEW_ALL (TOTAL, partners with a grant)."""
+    if membership.tenant_id != actor.tenant_id:
+        return False
+    if selectors.is_own(actor, membership) or actor.has(Perm.EXPENSES_VIEW_ALL):
+        return True
+    return (
+        actor.has(Perm.TIME_ATTEST) and selectors.attest_route(actor=actor, membership=membership) is not None
+    )
+
+
+@transaction.atomic
+def claim_attest(*, actor: Actor, item: AttestedItem) -> AttestedItem:
+    """Attest a submitted claim as the employee's approver or their substitute (on their behalf)."""
+    route = _route(actor, item)
+    return expense_services.submitted_item_attest(actor=actor, item=item, on_behalf_of=route.on_behalf_of)
+
+
+@transaction.atomic
+def claim_reject(*, actor: Actor, item: AttestedItem, comment: str) -> AttestedItem:
+    """Send a submitted claim back to the employee with a comment."""
+    _route(actor, item)
+    return expense_services.submitted_item_reject(actor=actor, item=item, comment=comment)
+
+
+@transaction.atomic
+def claim_reopen(*, actor: Actor, item: AttestedItem, reason: str) -> AttestedItem:
+    """Reopen an attested claim with a reason (TIME_REOPEN: TOTAL, partner FULL)."""
+    actor.require(Perm.TIME_REOPEN)
+    if item.tenant_id != actor.tenant_id:
+        raise NotFound(_("The claim does not exist."))
+    if selectors.is_own(actor, item.membership) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise Forbidden(_("You cannot reopen your own attested claims."), code="own_claim")
+    return expense_services.attested_item_reopen(actor=actor, item=item, reason=reason)
+
+
+@dataclass
+class ClaimQueueRow:
+    membership: Membership
+    on_behalf_of: Membership | None
+    expenses: list = field(default_factory=list)
+    trips: list = field(default_factory=list)
+    per_diems: list = field(default_factory=list)
+
+    @property
+    def total_ore(self) -> int:
+        return (
+            sum(e.amount_ore for e in self.expenses)
+            + sum(t.tax_free_ore + t.taxable_ore for t in self.trips)
+            + sum(p.tax_free_ore + p.taxable_ore for p in self.per_diems)
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.expenses) + len(self.trips) + len(self.per_diems)
+
+
+def claim_queue(*, actor: Actor) -> list[ClaimQueueRow]:
+    """The submitted claims waiting for the actor, per employee (five queries whatever their number)."""
+    routes = {r.membership.pk: r for r in selectors.attestable_members(actor=actor, active_only=False)}
+    items = expense_selectors.submitted_items(membership_ids=routes)
+    rows: dict[int, ClaimQueueRow] = {}
+    for kind, attr in (("expense", "expenses"), ("trip", "trips"), ("perdiem", "per_diems")):
+        for item in items[kind]:
+            route = routes[item.membership_id]
+            row = rows.setdefault(item.membership_id, ClaimQueueRow(route.membership, route.on_behalf_of))
+            getattr(row, attr).append(item)
+    return sorted(rows.values(), key=lambda r: (r.membership.user.name, r.membership.pk))

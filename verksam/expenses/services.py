@@ -1,0 +1,408 @@
+"""Writes of expenses: expense types, receipts, expenses, and the attestation state of every claim
+(expense, trip, per diem). Trips and per diems are written by mileage.py and perdiem.py.
+
+Who may attest whom is attestation's (a layer above, `verksam.attestation.expenses`); the state
+changes and their audit rows are here, as time's are in timereporting (docs/attestation.md)."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from verksam.audit.services import record
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+
+from .models import AllowanceRate, AttestedItem, Expense, ExpenseType, RateKind, Receipt, Status
+from .receipts import receipt_process
+from .vat import check_vat
+
+EXPENSE_FIELDS = (
+    "expense_type",
+    "purchase_date",
+    "amount_ore",
+    "vat_25_ore",
+    "vat_12_ore",
+    "vat_6_ore",
+    "project",
+    "description",
+    "receipt",
+)
+
+
+def check_period_open(item: AttestedItem) -> None:
+    """Refuse any change of a claim registered in a deviation period closed after payroll
+    (settings.EXPENSE_PERIOD_GUARD: closing is attestation's, a layer above)."""
+    import_string(settings.EXPENSE_PERIOD_GUARD)([item.registered_on])
+
+
+def own_membership(actor: Actor) -> Membership:
+    actor.require(Perm.EXPENSES_OWN)
+    if actor.membership is None:
+        raise Forbidden(_("You have no outlays in this company."), code="not_member")
+    return actor.membership
+
+
+def check_owner(actor: Actor, item: AttestedItem) -> None:
+    if item.tenant_id != actor.tenant_id:
+        raise NotFound(_("The claim does not exist."))
+    if actor.membership is None or item.membership_id != actor.membership.pk:
+        raise NotFound(_("The claim does not exist."))
+
+
+def check_editable(item: AttestedItem) -> None:
+    if item.status != Status.DRAFT:
+        raise Conflict(
+            _("A submitted or attested claim cannot be changed. Withdraw it first, or ask to reopen it."),
+            code="not_editable",
+            extra={"status": item.status},
+        )
+    check_period_open(item)
+
+
+def validated_save(item: Any) -> None:
+    try:
+        item.full_clean()
+        item.save()
+    except IntegrityError as exc:
+        raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
+
+
+# --- expense types -----------------------------------------------------------------------------
+
+
+def _type_fields(expense_type: ExpenseType) -> dict:
+    return {
+        "name": expense_type.name,
+        "account": expense_type.account,
+        "paxml_code": expense_type.paxml_code,
+        "payroll_code": expense_type.payroll_code,
+        "active": expense_type.active,
+    }
+
+
+def _check_account(account: str) -> None:
+    if not (len(account) == 4 and account.isascii() and account.isdigit()):
+        raise DomainError(
+            _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
+        )
+
+
+@transaction.atomic
+def expense_type_create(
+    *, actor: Actor, name: str, account: str, paxml_code: str = "UTLÄGG", payroll_code: str = "", active=True
+) -> ExpenseType:
+    """Add an expense type with its BAS cost account and pay code (SETTINGS_MANAGE)."""
+    actor.require(Perm.SETTINGS_MANAGE)
+    _check_account(account)
+    expense_type = ExpenseType(
+        tenant_id=actor.tenant_id,
+        name=name.strip(),
+        account=account,
+        paxml_code=paxml_code.strip() or "UTLÄGG",
+        payroll_code=payroll_code.strip(),
+        active=active,
+    )
+    validated_save(expense_type)
+    record(actor=actor, action="expense_type.create", target=expense_type, data=_type_fields(expense_type))
+    return expense_type
+
+
+@transaction.atomic
+def expense_type_update(*, actor: Actor, expense_type: ExpenseType, **changes: Any) -> ExpenseType:
+    """Change an expense type; claims already made keep their type (SETTINGS_MANAGE)."""
+    actor.require(Perm.SETTINGS_MANAGE)
+    if expense_type.tenant_id != actor.tenant_id:
+        raise NotFound(_("The expense type does not exist."))
+    before = _type_fields(expense_type)
+    for name in ("name", "account", "paxml_code", "payroll_code", "active"):
+        if name in changes and changes[name] is not None:
+            value = changes[name]
+            setattr(expense_type, name, value.strip() if isinstance(value, str) else value)
+    _check_account(expense_type.account)
+    validated_save(expense_type)
+    record(
+        actor=actor,
+        action="expense_type.update",
+        target=expense_type,
+        data={"before": before, "after": _type_fields(expense_type)},
+    )
+    return expense_type
+
+
+# --- receipts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receipt_upload(*, actor: Actor, upload, name: str = "") -> Receipt:
+    """Store a receipt photo or PDF of the actor's own: sniffed, size-limited, EXIF removed."""
+    membership = own_membership(actor)
+    processed = receipt_process(upload, name or getattr(upload, "name", "") or "")
+    receipt = Receipt(
+        tenant_id=actor.tenant_id,
+        membership=membership,
+        content_type=processed.content_type,
+        size=len(processed.content),
+        sha256=processed.sha256,
+        original_name=(name or getattr(upload, "name", "") or "")[:200],
+        uploaded_by=actor.user,
+    )
+    # Files before the row: a rollback leaves an unreferenced file, never a row without its file.
+    receipt.file.save("receipt", ContentFile(processed.content), save=False)
+    if processed.thumbnail is not None:
+        receipt.thumbnail.save("thumb", ContentFile(processed.thumbnail), save=False)
+    try:
+        receipt.full_clean()
+        receipt.save()
+    except Exception:
+        default_storage.delete(receipt.file.name or "")
+        if receipt.thumbnail:
+            default_storage.delete(receipt.thumbnail.name or "")
+        raise
+    record(
+        actor=actor,
+        action="receipt.upload",
+        target=receipt,
+        data={"content_type": receipt.content_type, "size": receipt.size, "sha256": receipt.sha256},
+    )
+    return receipt
+
+
+# --- expenses ----------------------------------------------------------------------------------
+
+
+def _check_expense(expense: Expense, membership: Membership) -> None:
+    today = timezone.localdate()
+    if expense.purchase_date > today:
+        raise DomainError(
+            _("The date of purchase cannot be in the future."),
+            code="date_in_future",
+            extra={"field": "purchase_date"},
+        )
+    if expense.purchase_date < today - dt.timedelta(days=3 * 366):
+        raise DomainError(
+            _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
+        )
+    if expense.expense_type_id is None or not expense.expense_type.active:
+        raise DomainError(_("Choose an expense type."), code="invalid_type", extra={"field": "expense_type"})
+    if expense.receipt is not None and expense.receipt.membership_id != membership.pk:
+        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
+    check_vat(expense.amount_ore, {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore})
+
+
+def _expense_data(expense: Expense) -> dict:
+    data = {
+        name: getattr(expense, f"{name}_id" if name in ("expense_type", "project", "receipt") else name)
+        for name in EXPENSE_FIELDS
+    }
+    data["purchase_date"] = expense.purchase_date.isoformat()
+    return data
+
+
+@transaction.atomic
+def expense_create(*, actor: Actor, **fields: Any) -> Expense:
+    """Register an outlay of the actor's own; the registration date is today's (set here)."""
+    membership = own_membership(actor)
+    expense = Expense(tenant_id=actor.tenant_id, membership=membership, registered_on=timezone.localdate())
+    for name in EXPENSE_FIELDS:
+        if name in fields:
+            setattr(expense, name, fields[name])
+    _check_expense(expense, membership)
+    validated_save(expense)
+    record(actor=actor, action="expense.create", target=expense, data=_expense_data(expense))
+    return expense
+
+
+@transaction.atomic
+def expense_update(*, actor: Actor, expense: Expense, **changes: Any) -> Expense:
+    """Change an outlay still in draft (submitted and attested ones are locked)."""
+    membership = own_membership(actor)
+    expense = Expense.objects.select_for_update().get(pk=expense.pk)
+    check_owner(actor, expense)
+    check_editable(expense)
+    before = _expense_data(expense)
+    for name in EXPENSE_FIELDS:
+        if name in changes:
+            setattr(expense, name, changes[name])
+    _check_expense(expense, membership)
+    expense.updated_at = timezone.now()
+    validated_save(expense)
+    record(
+        actor=actor,
+        action="expense.update",
+        target=expense,
+        data={"before": before, "after": _expense_data(expense)},
+    )
+    return expense
+
+
+@transaction.atomic
+def item_delete(*, actor: Actor, item: AttestedItem) -> None:
+    """Delete a claim still in draft."""
+    own_membership(actor)
+    check_owner(actor, item)
+    check_editable(item)
+    record(actor=actor, action=f"{item._meta.model_name}.delete", target=item, data={"pk": item.pk})
+    item.delete()
+
+
+# --- attestation state (docs/attestation.md: the same rules as time) ----------------------------
+
+
+def _fresh(item: AttestedItem) -> AttestedItem:
+    return type(item).objects.select_for_update().get(pk=item.pk)
+
+
+@transaction.atomic
+def item_submit(*, actor: Actor, item: AttestedItem) -> AttestedItem:
+    """Submit a draft claim to the approver: it is locked until attested, rejected or withdrawn."""
+    own_membership(actor)
+    item = _fresh(item)
+    check_owner(actor, item)
+    check_editable(item)
+    if isinstance(item, Expense) and item.receipt_id is None:
+        raise DomainError(
+            _("Attach the receipt before you submit the outlay."),
+            code="receipt_missing",
+            extra={"field": "receipt"},
+        )
+    item.status, item.submitted_at, item.rejection_comment = Status.SUBMITTED, timezone.now(), ""
+    item.save(update_fields=["status", "submitted_at", "rejection_comment"])
+    record(actor=actor, action=f"{item._meta.model_name}.submit", target=item)
+    return item
+
+
+@transaction.atomic
+def item_withdraw(*, actor: Actor, item: AttestedItem) -> AttestedItem:
+    """Take a submitted claim back to draft while nobody has attested it (as unlocking a day)."""
+    own_membership(actor)
+    item = _fresh(item)
+    check_owner(actor, item)
+    if item.status != Status.SUBMITTED:
+        raise Conflict(_("Only a submitted claim can be withdrawn."), code="not_submitted")
+    check_period_open(item)
+    item.status, item.submitted_at = Status.DRAFT, None
+    item.save(update_fields=["status", "submitted_at"])
+    record(actor=actor, action=f"{item._meta.model_name}.withdraw", target=item)
+    return item
+
+
+@transaction.atomic
+def submitted_item_attest(
+    *, actor: Actor, item: AttestedItem, on_behalf_of: Membership | None = None
+) -> AttestedItem:
+    """Attest a submitted claim (the caller decided the actor may: attestation.expenses)."""
+    item = _fresh(item)
+    if item.status != Status.SUBMITTED:
+        raise Conflict(_("The claim is not submitted for attestation."), code="not_submitted")
+    check_period_open(item)
+    item.status, item.attested_at, item.attested_by = Status.ATTESTED, timezone.now(), actor.user
+    item.attested_on_behalf_of = on_behalf_of
+    item.save(update_fields=["status", "attested_at", "attested_by", "attested_on_behalf_of"])
+    record(
+        actor=actor,
+        action=f"{item._meta.model_name}.attest",
+        target=item,
+        data={"on_behalf_of": on_behalf_of.pk if on_behalf_of else None},
+    )
+    return item
+
+
+@transaction.atomic
+def submitted_item_reject(*, actor: Actor, item: AttestedItem, comment: str) -> AttestedItem:
+    """Send a submitted claim back to its owner as a draft, with the approver's comment."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(
+            _("Write why the claim is sent back."), code="comment_required", extra={"field": "comment"}
+        )
+    item = _fresh(item)
+    if item.status != Status.SUBMITTED:
+        raise Conflict(_("The claim is not submitted for attestation."), code="not_submitted")
+    check_period_open(item)
+    item.status, item.submitted_at, item.rejection_comment = Status.DRAFT, None, comment[:500]
+    item.save(update_fields=["status", "submitted_at", "rejection_comment"])
+    record(actor=actor, action=f"{item._meta.model_name}.reject", target=item, data={"comment": comment})
+    return item
+
+
+@transaction.atomic
+def attested_item_reopen(*, actor: Actor, item: AttestedItem, reason: str) -> AttestedItem:
+    """Reopen an attested claim, with a reason kept in the audit log; it goes back to draft."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give a reason for reopening."), code="reason_required", extra={"field": "reason"}
+        )
+    item = _fresh(item)
+    if item.status != Status.ATTESTED:
+        raise Conflict(_("Only an attested claim can be reopened."), code="not_attested")
+    check_period_open(item)
+    item.status, item.submitted_at, item.attested_at = Status.DRAFT, None, None
+    item.attested_by = item.attested_on_behalf_of = None
+    item.save(update_fields=["status", "submitted_at", "attested_at", "attested_by", "attested_on_behalf_of"])
+    record(actor=actor, action=f"{item._meta.model_name}.reopen", target=item, data={"reason": reason})
+    return item
+
+
+def raise_validation(exc: ValidationError) -> None:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    field, messages = next(iter(fields.items()))
+    raise DomainError(messages[0], code="invalid", extra={"field": field})
+
+
+# --- rates (TOTAL only) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def allowance_rate_save(
+    *,
+    actor: Actor,
+    kind: str,
+    valid_from: dt.date,
+    tax_free_ore: int,
+    paid_ore: int,
+    source: str = "",
+    rate: AllowanceRate | None = None,
+) -> AllowanceRate:
+    """Add or change a dated allowance rate (EXPENSE_RATES_MANAGE: the company's TOTAL users); claims
+    already saved keep the amounts they were computed with."""
+
+    actor.require(Perm.EXPENSE_RATES_MANAGE)
+    if kind not in RateKind.values:
+        raise DomainError(_("Unknown kind of rate."), code="invalid_kind", extra={"field": "kind"})
+    if tax_free_ore < 0 or paid_ore < 0:
+        raise DomainError(_("A rate cannot be negative."), code="invalid_rate", extra={"field": "tax_free"})
+    if rate is not None and rate.tenant_id != actor.tenant_id:
+        raise NotFound(_("The rate does not exist."))
+    row = rate or AllowanceRate(tenant_id=actor.tenant_id)
+    before = {"tax_free_ore": row.tax_free_ore, "paid_ore": row.paid_ore} if rate else None
+    row.kind, row.valid_from, row.tax_free_ore, row.paid_ore = kind, valid_from, tax_free_ore, paid_ore
+    row.source, row.updated_at = source.strip()[:300], timezone.now()
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise_validation(exc)
+    validated_save(row)
+    record(
+        actor=actor,
+        action="allowance_rate.save",
+        target=row,
+        data={
+            "before": before,
+            "kind": kind,
+            "valid_from": valid_from.isoformat(),
+            "tax_free_ore": tax_free_ore,
+            "paid_ore": paid_ore,
+        },
+    )
+    return row
