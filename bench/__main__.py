@@ -99,6 +99,9 @@ def main() -> int:
         from bench import payroll_files
 
         payroll_files.run()
+        from bench import payroll_basis
+
+        payroll_basis.run()
         from bench import portal
 
         portal.run()
