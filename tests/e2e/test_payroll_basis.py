@@ -48,9 +48,9 @@ def test_the_payroll_administrator_and_the_accounting_firm(
     )
     # choose only Klara: remembered for the period, and the basis is complete
     page.get_by_test_id("choose-employees").locator("summary").click()
-    for box in page.locator('input[name="member"]').all():
+    for box in page.locator('input[type=checkbox][name="member"]').all():
         box.uncheck()
-    page.locator(f'input[name="member"][value="{company["done"].pk}"]').check()
+    page.get_by_role("checkbox", name="Klara Klar (1001)").check()
     page.get_by_test_id("save-choice").click()
     expect(page.get_by_test_id("basis-status")).to_have_text("Allt attesterat")
     expect(page.get_by_test_id("employee")).to_have_count(1)
