@@ -102,6 +102,9 @@ def main() -> int:
         from bench import sie_export
 
         sie_export.run(tenant, owner)
+        from bench import payroll_basis
+
+        payroll_basis.run()
         from bench import portal
 
         portal.run()

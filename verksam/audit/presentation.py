@@ -96,6 +96,8 @@ ACTION_LABELS = {
     "time.timer_start": _("Timer started"),
     "time.timer_stop": _("Timer stopped and saved as time"),
     "period.close": _("Deviation period closed"),
+    "payroll.selection_set": _("Employees chosen for the payroll basis"),
+    "payroll.basis_print": _("Payroll basis printed"),
     "period.reopen": _("Closed deviation period reopened"),
     "period.correction_handled": _("Reopened period carried by a payroll correction file"),
     "payroll.export_start": _("Payroll file requested"),

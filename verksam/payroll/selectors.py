@@ -33,14 +33,25 @@ from verksam.core.errors import DomainError
 from verksam.schedules.models import WorkSchedule
 from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership, Tenant
-from verksam.timecodes.models import AbsenceType, PayrollSystem, TimeCode
+from verksam.timecodes.models import AbsenceType, PayrollSystem, TimeCode, TimeCodeKind
 from verksam.timecodes.periods import Period, period_for, period_previous
 from verksam.timecodes.selectors import payroll_code_map
 from verksam.timereporting import balances as time_balances
-from verksam.timereporting.models import DayLock, TimeEntry
+from verksam.timereporting.models import AbsenceRange, DayLock, TimeEntry
+from verksam.timereporting.worktime import ABSENCE, EntryFacts
 
 from . import dryrun, dto
-from .basis_days import STATUS_LOCKED, STATUS_NOT_REPORTED, STATUS_OPEN, EmployeeDays, employee_from_days  # noqa: F401
+from .basis_days import (  # noqa: F401
+    STATUS_LOCKED,
+    STATUS_NOT_REPORTED,
+    STATUS_OPEN,
+    AbsenceInfo,
+    EmployeeDays,
+    EntryRow,
+    LockRow,
+    RangeInfo,
+    employee_from_days,
+)
 from .models import PayrollSelection
 
 
@@ -163,22 +174,67 @@ class _Loaded:
     days: dict[int, EmployeeDays]
 
 
-def _load(period: Period, member_ids: Sequence[int] | None, today: dt.date) -> _Loaded:
+def _facts_maker():
+    """A function making an `EntryRow` from an entry's values, with the tenant's codes loaded once
+    (two queries): the same facts as `timereporting.balances.entry_facts`, without model instances."""
+    codes = {
+        pk: (kind, code, paxml, effect, factor)
+        for pk, kind, code, paxml, effect, factor in TimeCode.objects.values_list(
+            "pk", "kind", "code", "paxml_code", "time_bank_effect", "time_bank_factor_pct"
+        )
+    }
+    absences = {
+        pk: (AbsenceInfo(pk, paxml or code, name), code, paxml, effect)
+        for pk, code, paxml, name, effect in AbsenceType.objects.values_list(
+            "pk", "code", "paxml_code", "name", "time_bank_effect"
+        )
+    }
+
+    def make(day, minutes, time_code_id, absence_type_id, range_id, child) -> EntryRow:
+        if absence_type_id is not None:
+            info, code, paxml, effect = absences[absence_type_id]
+            facts = EntryFacts(minutes, ABSENCE, code, paxml, effect)
+            return EntryRow(day, minutes, facts, info, range_id, child)
+        if time_code_id is None:  # a work entry always has a time code (constraint): ordinary time
+            return EntryRow(day, minutes, EntryFacts(minutes, TimeCodeKind.WORKED))
+        kind, code, paxml, effect, factor = codes[time_code_id]
+        return EntryRow(day, minutes, EntryFacts(minutes, kind, code, paxml, effect, factor))
+
+    return make, absences
+
+
+def _load(period: Period, member_ids: Sequence[int] | None) -> _Loaded:
     members = _members(period, member_ids)
     ids = [m.pk for m in members]
-    entries: dict[int, dict[dt.date, list[TimeEntry]]] = defaultdict(lambda: defaultdict(list))
-    locks: dict[int, dict[dt.date, DayLock]] = defaultdict(dict)
+    entries: dict[int, dict[dt.date, list[EntryRow]]] = defaultdict(lambda: defaultdict(list))
+    locks: dict[int, dict[dt.date, LockRow]] = defaultdict(dict)
+    ranges: dict[int, dict[int, RangeInfo]] = defaultdict(dict)
     histories = schedule_histories(membership_ids=ids) if ids else {}
     if ids:
-        rows = TimeEntry.objects.filter(
-            membership_id__in=ids, date__gte=period.start, date__lte=period.end
-        ).select_related("time_code", "absence_type", "absence_range")
-        for entry in rows.order_by("membership_id", "date", "pk"):
-            entries[entry.membership_id][entry.date].append(entry)
-        for lock in DayLock.objects.filter(
-            membership_id__in=ids, date__gte=period.start, date__lte=period.end
-        ).only("membership_id", "date", "status", "flex_minutes", "bank_minutes"):
-            locks[lock.membership_id][lock.date] = lock
+        make, absences = _facts_maker()
+        in_period = {"membership_id__in": ids, "date__gte": period.start, "date__lte": period.end}
+        rows = TimeEntry.objects.filter(**in_period).order_by("membership_id", "date", "pk")
+        for mid, day, minutes, code_id, absence_id, range_id, child in rows.values_list(
+            "membership_id", "date", "minutes", "time_code_id", "absence_type_id", "absence_range_id",
+            "child_personnummer",
+        ):  # fmt: skip
+            entries[mid][day].append(make(day, minutes, code_id, absence_id, range_id, child))
+        for mid, day, status, flex in DayLock.objects.filter(**in_period).values_list(
+            "membership_id", "date", "status", "flex_minutes"
+        ):
+            locks[mid][day] = LockRow(status, flex)
+        for pk, mid, start, end, percent, child, absence_id in AbsenceRange.objects.filter(
+            membership_id__in=ids, start_date__lte=period.end, end_date__gte=period.start
+        ).values_list(
+            "pk",
+            "membership_id",
+            "start_date",
+            "end_date",
+            "percent",
+            "child_personnummer",
+            "absence_type_id",
+        ):
+            ranges[mid][pk] = RangeInfo(start, end, percent, child, absences[absence_id][0])
     days = {
         m.pk: EmployeeDays(
             membership=m,
@@ -186,7 +242,7 @@ def _load(period: Period, member_ids: Sequence[int] | None, today: dt.date) -> _
             history=histories[m.pk],
             entries=entries.get(m.pk, {}),
             locks=locks.get(m.pk, {}),
-            today=today,
+            ranges=ranges.get(m.pk, {}),
         )
         for m in members
     }
@@ -208,11 +264,10 @@ def basis_and_missing(
     period_key: str,
     member_ids: Sequence[int] | None = None,
     target: dto.Target | None = None,
-    today: dt.date | None = None,
 ) -> tuple[dto.PayrollBasis, list[MissingDay]]:
     """The basis and its missing days from one load (the page shows both)."""
     period = period_of(period_key=period_key)
-    loaded = _load(period, member_ids, today or timezone.localdate())
+    loaded = _load(period, member_ids)
     missing = _missing(loaded, tenant.slug)
     ids = [m.pk for m in loaded.members]
     closing = time_balances.balances(membership_ids=ids, as_of=period.end)
@@ -248,13 +303,10 @@ def payroll_basis(
     period_key: str,
     member_ids: Sequence[int] | None = None,
     target: dto.Target | None = None,
-    today: dt.date | None = None,
 ) -> dto.PayrollBasis:
     """The payroll basis of the period for the chosen employees (`member_ids`, default: the
     remembered choice), with `target`'s payroll codes. Preliminary while anything is missing."""
-    return basis_and_missing(
-        tenant=tenant, period_key=period_key, member_ids=member_ids, target=target, today=today
-    )[0]
+    return basis_and_missing(tenant=tenant, period_key=period_key, member_ids=member_ids, target=target)[0]
 
 
 def basis_missing(
@@ -262,20 +314,19 @@ def basis_missing(
     tenant: Tenant,
     period_key: str,
     member_ids: Sequence[int] | None = None,
-    today: dt.date | None = None,
 ) -> list[MissingDay]:
     """The days that keep the period's basis preliminary: employee, date, status, link."""
     period = period_of(period_key=period_key)
-    return _missing(_load(period, member_ids, today or timezone.localdate()), tenant.slug)
+    return _missing(_load(period, member_ids), tenant.slug)
 
 
 def basis_dry_run(
-    *, tenant: Tenant, period_key: str, target: dto.Target, today: dt.date | None = None
+    *, tenant: Tenant, period_key: str, target: dto.Target
 ) -> tuple[dto.PayrollBasis, dryrun.DryRun, list[MissingDay]]:
     """The dry run for `target` of the chosen employees, their totals beside the previous period's
     (the same employees), and the days still missing (issue 9 item 4)."""
     period = period_of(period_key=period_key)
-    basis, missing = basis_and_missing(tenant=tenant, period_key=period.key, target=target, today=today)
+    basis, missing = basis_and_missing(tenant=tenant, period_key=period.key, target=target)
     ids = chosen_member_ids(tenant=tenant, period_key=period.key)
     start_day = attestation_selectors.attestation_settings().period_start_day
     previous = payroll_basis(
@@ -283,6 +334,5 @@ def basis_dry_run(
         period_key=period_previous(period, start_day).key,
         member_ids=ids,
         target=target,
-        today=today,
     )
     return basis, dryrun.dry_run(basis, target, previous), missing

@@ -10,13 +10,22 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from pydantic import Field
 
-from verksam.core.errors import NotFound
+from verksam.core.errors import DomainError, NotFound
 from verksam.payroll import dryrun, pdf, selectors, services
 from verksam.payroll.dto import Employee, PayrollBasis, Target, decimal_plain, hours_2dp
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.periods import Period
 
-from ..schemas.payroll import BasisOut, ClosingPeriodOut, DryRunOut, MissingDayOut, SelectionIn, SelectionOut
+from ..schemas.payroll import (
+    BasisOut,
+    ClosingPeriodOut,
+    DryRunOut,
+    ExportIn,
+    MissingDayOut,
+    PdfIn,
+    SelectionIn,
+    SelectionOut,
+)
 from ..tenant import tenant_endpoint
 from ..types import Id, QueryIn
 
@@ -31,14 +40,6 @@ class TargetParams(QueryIn):
 
 class DryRunParams(QueryIn):
     target: Target = Target.PAXML
-
-
-class ExportParams(DryRunParams):
-    employment_number: str = Field(max_length=20)
-
-
-class PdfParams(QueryIn):
-    member_id: Id | None = Field(None, description="One employee's PDF; the summary without it")
 
 
 def _period_out(period: Period) -> dict:
@@ -213,32 +214,38 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-@router.get(
+@router.post(
     P + "/dry-run/export",
     response={200: None},
-    summary="The one-employee test export (the file for one employee, to try the import first)",
+    summary="The one-employee test export (the file for one employee, to try the import first; audited)",
 )
 @tenant_endpoint(Perm.PAYROLL_VIEW)
-def payroll_dry_run_export(request, tenant_id: Id, period_key: PeriodKey, params: Query[ExportParams]):
+def payroll_dry_run_export(request, tenant_id: Id, period_key: PeriodKey, params: ExportIn):
     period = selectors.period_of(period_key=period_key)
-    basis = selectors.payroll_basis(tenant=request.actor.tenant, period_key=period.key, target=params.target)
-    made = dryrun.one_employee_export(basis, params.target, params.employment_number)
+    try:
+        target = Target(params.target)
+    except ValueError as exc:
+        raise DomainError(
+            _("Unknown payroll system."), code="invalid_target", extra={"field": "target"}
+        ) from exc
+    basis = selectors.payroll_basis(tenant=request.actor.tenant, period_key=period.key, target=target)
+    made = dryrun.one_employee_export(basis, target, params.employment_number)
     services.payroll_print_record(
         actor=request.actor,
         period_key=period.key,
         member_ids=[],
-        what=f"test_export:{params.target.value}:{params.employment_number}",
+        what=f"test_export:{target.value}:{params.employment_number}",
     )
     return _attachment(made.content, made.content_type, f"test_{made.name}")
 
 
-@router.get(
+@router.post(
     P + "/pdf",
     response={200: None},
-    summary="The payroll basis as PDF: the summary, or one employee's (?member_id=)",
+    summary="Print the payroll basis as PDF: the summary, or one employee's (member_id); audited",
 )
 @tenant_endpoint(Perm.PAYROLL_VIEW)
-def payroll_pdf(request, tenant_id: Id, period_key: PeriodKey, params: Query[PdfParams]):
+def payroll_pdf(request, tenant_id: Id, period_key: PeriodKey, params: PdfIn):
     tenant = request.actor.tenant
     period = selectors.period_of(period_key=period_key)
     if params.member_id is not None:

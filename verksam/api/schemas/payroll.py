@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from verksam.payroll.dto import Target
+
 from ..types import StrictId, StrictIn
 from .timecodes import PeriodOut
 
@@ -104,6 +106,15 @@ class SelectionOut(Schema):
 
 class SelectionIn(StrictIn):
     member_ids: list[StrictId] = Field(max_length=100_000)
+
+
+class PdfIn(StrictIn):
+    member_id: StrictId | None = Field(None, description="One employee's PDF; the summary without it")
+
+
+class ExportIn(StrictIn):
+    target: str = Field(Target.PAXML.value, max_length=10, description=" | ".join(t.value for t in Target))
+    employment_number: str = Field(max_length=20)
 
 
 class ClosingPeriodOut(Schema):

@@ -239,3 +239,19 @@ def test_the_accounting_firm_shares_folders_a_document_and_messages_with_byggmas
         ]
         assert Document.objects.count() == 1
         assert Message.objects.count() == 2
+
+
+def test_demo_payroll_basis_shows_attested_time_with_employment_numbers():
+    """Löneunderlag (issue 9): the period payroll is working on has attested deviations, absence and
+    balances for employees who all carry an employment number."""
+    from verksam.payroll import selectors as payroll
+
+    run()
+    tenant = Tenant.objects.get(slug="byggmastarna")
+    with tenant_scope(tenant.pk):
+        key = payroll.closing_period_key()
+        basis, missing = payroll.basis_and_missing(tenant=tenant, period_key=key)
+    assert basis.employees and all(e.employment_number for e in basis.employees)
+    assert sum(len(e.time) for e in basis.employees) > 10
+    assert any(b.paxml_code == "FLX" for e in basis.employees for b in e.balances)
+    assert basis.preliminary == bool(missing)

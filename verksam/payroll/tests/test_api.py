@@ -114,10 +114,18 @@ def test_dry_run_and_test_export(tenant, owner, company):
     assert run["target"] == "hogia" and run["preliminary"] is True and run["missing_days"] == 1
     assert run["passes"] is True  # the checks pass; the file waits for the last attestation
     assert {c["employment_number"] for c in run["comparisons"]} == {"1001", "1002"}
-    export = client.get(base(tenant) + "/dry-run/export?target=paxml&employment_number=1001")
+    export = client.post(
+        base(tenant) + "/dry-run/export",
+        {"target": "paxml", "employment_number": "1001"},
+        content_type="application/json",
+    )
     assert export.status_code == 200 and validation_errors(export.content) == []
-    refused = client.get(base(tenant) + "/dry-run/export?target=paxml&employment_number=9999")
-    assert refused.status_code == 422
+    for body in (
+        {"target": "paxml", "employment_number": "9999"},
+        {"target": "nope", "employment_number": "1"},
+    ):
+        refused = client.post(base(tenant) + "/dry-run/export", body, content_type="application/json")
+        assert refused.status_code in (400, 422), body
 
 
 @pytest.mark.parametrize("role", ["partner_full", "partner_limited"])
@@ -125,9 +133,10 @@ def test_partner_reads_and_prints_under_the_grant(request, tenant, partner_firm,
     user = request.getfixturevalue(role)
     client = api_client(user)
     assert client.get(base(tenant) + "/basis").status_code == 200
-    one = client.get(base(tenant) + f"/pdf?member_id={company['done'].pk}")
+    pdf = base(tenant) + "/pdf"
+    one = client.post(pdf, {"member_id": company["done"].pk}, content_type="application/json")
     assert one.status_code == 200 and one.content.startswith(b"%PDF")
-    assert client.get(base(tenant) + "/pdf?member_id=999999").status_code == 404
+    assert client.post(pdf, {"member_id": 999999}, content_type="application/json").status_code == 404
     with tenant_scope(tenant.pk):
         event = AuditEvent.objects.get(action="payroll.basis_print")
     assert event.user == user and event.partner_tenant_id == partner_firm.pk
@@ -138,8 +147,9 @@ def test_another_tenant_and_a_partner_without_grant_get_404(tenant, stranger, pa
     MembershipFactory(tenant=partner_firm, user=no_grant, licence=Licence.TOTAL)
     for user in (stranger, no_grant):
         client = api_client(user)
-        for path in ("/basis", "/missing", "/selection", "/dry-run", "/pdf"):
+        for path in ("/basis", "/missing", "/selection", "/dry-run"):
             assert client.get(base(tenant) + path).status_code == 404, (user, path)
+        assert client.post(base(tenant) + "/pdf", {}, content_type="application/json").status_code == 404
 
 
 def test_employee_without_payroll_view_is_forbidden(tenant, employee, company):

@@ -22,12 +22,11 @@ from .db import absence_day, absence_range, attest, days, kit, lock, period_star
 D = dt.date
 # 16 December 2026 – 15 January 2027: the period named 2027-01 when periods start on the 16th
 NEW_YEAR = "2027-01"
-TODAY = D(2027, 1, 20)
 
 
 def basis(tenant, key=NEW_YEAR, **kwargs):
     with tenant_scope(tenant.pk):
-        return selectors.basis_and_missing(tenant=tenant, period_key=key, today=TODAY, **kwargs)
+        return selectors.basis_and_missing(tenant=tenant, period_key=key, **kwargs)
 
 
 def lines(employee, code=None):
@@ -198,7 +197,7 @@ def test_dst_weekend(tenant, codes, key, sunday):
     work(m, [saturday, sunday, sunday + dt.timedelta(days=1)], codes, 600)
     attest(m, [saturday, sunday, sunday + dt.timedelta(days=1)])
     with tenant_scope(tenant.pk):
-        b = selectors.payroll_basis(tenant=tenant, period_key=key, today=TODAY)
+        b = selectors.payroll_basis(tenant=tenant, period_key=key)
     (e,) = b.employees
     assert [(x.date, x.minutes) for x in e.time] == [
         (saturday, 600),
@@ -216,8 +215,8 @@ def test_target_payroll_codes_and_balances(tenant, codes):
     work(m, [D(2027, 1, 12)], codes["overtime"], 60)
     attest(m, [D(2027, 1, 12)])
     with tenant_scope(tenant.pk):
-        b = selectors.payroll_basis(tenant=tenant, period_key=NEW_YEAR, target=Target.VISMA, today=TODAY)
-        plain = selectors.payroll_basis(tenant=tenant, period_key=NEW_YEAR, today=TODAY)
+        b = selectors.payroll_basis(tenant=tenant, period_key=NEW_YEAR, target=Target.VISMA)
+        plain = selectors.payroll_basis(tenant=tenant, period_key=NEW_YEAR)
     (ot,) = lines(b.employees[0], "ÖT1")
     assert ot.payroll_code == "020"
     assert lines(plain.employees[0], "ÖT1")[0].payroll_code == ""
@@ -236,11 +235,13 @@ def _queries(tenant, n, codes, offset):
     ]
     for m in members:
         work(m, [D(2027, 1, 11), D(2027, 1, 12)], codes)
-        absence_range(m, codes["vacation"], D(2027, 1, 13), D(2027, 1, 14))
-        attest(m, [D(2027, 1, 11), D(2027, 1, 12), D(2027, 1, 13)])
+        absence_range(m, codes["vacation"], D(2027, 1, 13), D(2027, 1, 14))  # one ranged line
+        absence_range(m, codes["sick"], D(2026, 12, 21), D(2026, 12, 22))  # half attested: day lines
+        attest(m, [D(2027, 1, 11), D(2027, 1, 12), D(2027, 1, 13), D(2027, 1, 14), D(2026, 12, 21)])
     with CaptureQueriesContext(connection) as ctx:
         b, missing = basis(tenant)
     assert len(b.employees) >= n and missing
+    assert all(any(tx.is_range for tx in e.time) for e in b.employees if e.time)
     return len(ctx.captured_queries)
 
 

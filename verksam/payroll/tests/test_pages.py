@@ -106,8 +106,10 @@ def test_another_tenant_and_a_partner_without_grant_are_refused(tenant, stranger
     MembershipFactory(tenant=partner_firm, user=no_grant, licence=Licence.TOTAL)
     for user in (stranger, no_grant):
         client = login_client(user)
-        for name in ("web:payroll_basis", "web:payroll_basis_pdf", "web:payroll_dryrun"):
+        for name in ("web:payroll_basis", "web:payroll_dryrun"):
             assert client.get(url(tenant, name)).status_code == 404, (user, name)
+        for name in ("web:payroll_basis_pdf", "web:payroll_dryrun_export", "web:payroll_selection"):
+            assert client.post(url(tenant, name), {"member": "1", "number": "1001"}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["partner_full", "partner_limited"])
@@ -121,11 +123,12 @@ def test_partner_opens_the_tab_and_prints_audited_as_the_partner(
     assert tab.status_code == 302
     html = client.get(url(tenant)).content.decode()
     assert 'data-testid="tab-payroll"' in html and 'aria-current="page" data-testid="tab-payroll"' in html
-    summary = client.get(url(tenant, "web:payroll_basis_pdf"))
+    assert client.get(url(tenant, "web:payroll_basis_pdf")).status_code == 405  # a print is audited
+    summary = client.post(url(tenant, "web:payroll_basis_pdf"))
     assert summary.status_code == 200 and summary.content.startswith(b"%PDF")
-    one = client.get(url(tenant, "web:payroll_basis_pdf", member=company["done"].pk))
+    one = client.post(url(tenant, "web:payroll_basis_pdf"), {"member": company["done"].pk})
     assert one.status_code == 200 and one["Content-Type"] == "application/pdf"
-    assert client.get(url(tenant, "web:payroll_basis_pdf", member="999999")).status_code == 404
+    assert client.post(url(tenant, "web:payroll_basis_pdf"), {"member": "999999"}).status_code == 404
     with tenant_scope(tenant.pk):
         events = list(AuditEvent.objects.filter(action="payroll.basis_print").order_by("pk"))
     assert [e.data["what"] for e in events] == ["summary", "employee"]
@@ -141,12 +144,11 @@ def test_dry_run_passes_and_the_test_export_validates(tenant, owner, company):
     # 10:30 of overtime where October had none: marked large
     assert 'data-large="true"' in html
     number = company["done"].employment_number
-    export = client.get(url(tenant, "web:payroll_dryrun_export", target="paxml", number=number))
+    export = client.post(url(tenant, "web:payroll_dryrun_export", target="paxml"), {"number": number})
     assert export.status_code == 200
     assert validation_errors(export.content) == []
-    assert (
-        client.get(url(tenant, "web:payroll_dryrun_export", target="paxml", number="nope")).status_code == 422
-    )
+    refused = client.post(url(tenant, "web:payroll_dryrun_export", target="paxml"), {"number": "nope"})
+    assert refused.status_code == 422
 
 
 def test_dry_run_lists_problems(tenant, owner, company):
@@ -165,4 +167,4 @@ def test_odd_parameters_never_fail(tenant, owner, company):
     for query in ("?period=2026-13", "?period=x", "?period=%C2%B2", "?target=nope", ""):
         for name in ("web:payroll_basis", "web:payroll_dryrun"):
             assert client.get(reverse(name, args=[tenant.slug]) + query).status_code == 200
-    assert client.get(url(tenant, "web:payroll_basis_pdf", member="²")).status_code == 404
+    assert client.post(url(tenant, "web:payroll_basis_pdf"), {"member": "²"}).status_code == 404

@@ -195,10 +195,12 @@ def _pdf_response(content: bytes, name: str) -> HttpResponse:
 
 
 @tenant_view(Perm.PAYROLL_VIEW)
+@require_POST
 def payroll_basis_pdf(request: TenantRequest, slug: str) -> HttpResponse:
-    """The summary PDF of the chosen employees, or one employee's (`?member=`)."""
+    """Print: the summary PDF of the chosen employees, or one employee's (`member`). A POST, because
+    every print is audited (a partner's as the partner) and a read never writes."""
     period = period_from(request)
-    member_param = request.GET.get("member")
+    member_param = request.POST.get("member")
     if member_param is not None:
         member_id = bounds.parse_id(member_param)
         chosen = [c.member_id for c in selectors.member_choices(tenant=request.tenant, period_key=period.key)]
@@ -248,11 +250,13 @@ def payroll_dryrun(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 @tenant_view(Perm.PAYROLL_VIEW)
+@require_POST
 def payroll_dryrun_export(request: TenantRequest, slug: str) -> HttpResponse:
-    """The one-employee test export: the file for one employee only, to try the import first."""
+    """The one-employee test export: the file for one employee only, to try the import first
+    (audited, so a POST)."""
     period = period_from(request)
     target = target_from(request)
-    number = request.GET.get("number", "")[:20]
+    number = request.POST.get("number", "")[:20]
     basis = selectors.payroll_basis(tenant=request.tenant, period_key=period.key, target=target)
     try:
         made = dryrun.one_employee_export(basis, target, number)

@@ -109,7 +109,6 @@ PAIRS = [
     ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/basis"),
     ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/missing"),
     ("web:payroll_basis", "/tenants/{tenant_id}/payroll/periods/{period_key}/selection"),
-    ("web:payroll_basis_pdf", "/tenants/{tenant_id}/payroll/periods/{period_key}/pdf"),
     ("web:payroll_dryrun", "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run"),
     ("web:payroll_files", "/tenants/{tenant_id}/payroll/files"),
     ("web:payroll_files", "/tenants/{tenant_id}/payroll/periods/{period_key}/corrections"),
@@ -136,7 +135,6 @@ WEB_ONLY = {
     "web:audit": "the audit log has no API yet",
     "web:pricing": "licence prices: GET /prices is public, not per tenant",
     "web:portal_customer_tab": "a tab of web:portal_customer (GET /portal lists them); partners tests",
-    "web:payroll_dryrun_export": "needs an employee's employment number (payroll tests pair it with the API)",
     # payroll files (issue 9): a file's progress and download need an export; payroll/tests/
     # test_export_pages.py pairs them with the API for the owner, FULL, LIMITED and strangers
     "web:payroll_export_status": "needs an export (payroll export page tests)",
@@ -176,6 +174,8 @@ WRITE_PAGES = {
     "web:attest_delegation_revoke",
     "web:attest_period_close",
     "web:attest_period_reopen",
+    "web:payroll_basis_pdf",  # a print is audited: a POST (reads never write)
+    "web:payroll_dryrun_export",
     "web:payroll_selection",
     "web:accounting_connect",
     "web:accounting_disconnect",
@@ -251,9 +251,6 @@ API_ONLY = {
     ),
     "/tenants/{tenant_id}/employees/{member_id}/absence-ranges/{range_id}": "needs a range (absence tests)",
     "/tenants/{tenant_id}/projects/{project_id}": "a project's page needs a project (project tests)",
-    "/tenants/{tenant_id}/payroll/periods/{period_key}/dry-run/export": (
-        "needs an employee's employment number (payroll tests pair it with the page)"
-    ),
     "/tenants/{tenant_id}/time/timer": (
         "the running timer shows on web:time_day, a write page (timereporting/tests/test_web_issue12.py)"
     ),
