@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verksam.bookkeeping.dto import Accounts, BookingIn, BookingKind, GrossPart, RowOut
@@ -36,6 +36,7 @@ def test_vat_is_derived_from_the_gross_and_rounded_half_up(gross, rate, vat):
     assert vat_of_gross(gross, rate) == vat
 
 
+@settings(deadline=None)  # pure, but the shared machine's load made single examples exceed 200 ms
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from([25, 12, 6, 0]))
 def test_vat_equals_decimal_half_up_of_gross_times_rate_over_100_plus_rate(gross, rate):
     exact = Decimal(gross) * rate / (100 + rate)
@@ -115,6 +116,7 @@ parts_strategy = st.lists(
 ).filter(lambda ps: sum(g for _r, g, _a in ps) > 0)
 
 
+@settings(deadline=None)
 @given(parts_strategy, st.sampled_from(list(BookingKind)), st.sampled_from(["", "1680"]))
 def test_every_proposal_balances_and_keeps_every_ore(parts, kind, settlement):
     booking = _booking([GrossPart(r, g, a) for r, g, a in parts], kind=kind, cost="6990")
