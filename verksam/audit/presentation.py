@@ -5,6 +5,7 @@ Every action a service records has a label here (tests/architecture/test_audit_a
 
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from verksam.accounts.models import RevokedReason
@@ -185,6 +186,21 @@ FIELD_LABELS = {
     "allow_negative_time_bank": _("Allow a negative time bank"),
     "excess_time_rule": _("Time beyond the schedule"),
     "changes": _("Changes"),
+    "attachments": _("Attachments"),
+    "channel": _("Channel"),
+    "content_type": _("File type"),
+    "customer_access": _("The customer's access"),
+    "documents": _("Documents"),
+    "folder": _("Folder"),
+    "from": _("From"),
+    "to": _("To"),
+    "size": _("Size"),
+    "version": _("Version"),
+    "is_active": _("Active"),
+    "phone": _("Mobile phone"),
+    "project": _("Project"),
+    "member": _("Person"),
+    "note": _("Note"),
 }
 
 # Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the
@@ -222,6 +238,8 @@ def _value(key: str, value: Any, choices: Choices | None = None) -> str:
         return str(WITHDRAWN_BECAUSE.get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if key == "size" and _is_integer(value):
+        return filesizeformat(int(value))
     if key.endswith(("minutes", "_ore")) and _is_integer(value):
         # services store some numbers as text (str(value) of a form's field)
         return hm(int(value)) if key.endswith("minutes") else Money(int(value)).format_sv()

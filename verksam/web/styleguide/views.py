@@ -49,7 +49,7 @@ def styleguide(request: HttpRequest) -> HttpResponse:
         {
             "tokens": TOKENS,
             "form": ExampleForm(),
-            "invalid_form": ExampleForm(data={"name": ""}),
+            "invalid_form": ExampleForm(data={"name": ""}, auto_id="invalid_%s"),
             "example_date": dt.date(2026, 12, 1),
             "example_amount": Money(1234567).format_sv(),
             "example_hours": 7.5,
