@@ -4,7 +4,9 @@
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from verksam.core.duration import hm
 from verksam.core.money import Money
@@ -18,8 +20,17 @@ def day(value: dt.date | dt.datetime | None) -> str:
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return date_format(value, "j b Y")
+
+
+@register.filter
+def moment(value: dt.datetime | None) -> str:
+    """A point in time as "1 dec 2026 kl. 14:05", in the company's time zone."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return _("%(day)s at %(time)s") % {"day": date_format(local.date(), "j b Y"), "time": local.strftime("%H:%M")}
 
 
 @register.filter
