@@ -3,10 +3,13 @@ can be filtered by, and an event's data as short "what: value" lines instead of 
 
 Every action a service records has a label here (tests/architecture/test_audit_actions.py)."""
 
+import datetime as dt
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from verksam.accounts.models import RevokedReason
 from verksam.core.duration import hm
@@ -226,9 +229,49 @@ def _field(key: str) -> str:
     return str(FIELD_LABELS.get(key, key))
 
 
+DATE_KEYS = {"date", "dates", "start_date", "end_date", "valid_from", "day", "days_list"}
+MANY_DATES = 5  # more dates than this read as "60 days, 17 aug 2026 – 8 nov 2026"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _day(day: dt.date) -> str:
+    return date_format(day, "j b Y")  # as the web's `day` filter writes it
+
+
+def _dates(values: list) -> str | None:
+    """A list of ISO dates in the UI's date style ("1 dec 2026"); a long list as its count and span."""
+    days = [_as_date(v) for v in values]
+    if not days or None in days:
+        return None
+    days = sorted(days)  # type: ignore[type-var]
+    if len(days) > MANY_DATES:
+        return str(
+            ngettext("%(count)s day, %(first)s – %(last)s", "%(count)s days, %(first)s – %(last)s", len(days))
+            % {
+                "count": len(days),
+                "first": date_format(days[0], "j b Y"),
+                "last": date_format(days[-1], "j b Y"),
+            }
+        )
+    return ", ".join(_day(d) for d in days)
+
+
 def _value(key: str, value: Any, choices: Choices | None = None) -> str:
     if value is None or value == "":
         return "–"
+    if key in DATE_KEYS:
+        if isinstance(value, list) and (text := _dates(value)) is not None:
+            return text
+        if (day := _as_date(value)) is not None:
+            return _day(day)
     labels = (choices or {}).get(key)
     if labels and isinstance(value, str) and value in labels:
         return str(labels[value])
