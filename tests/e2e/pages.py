@@ -13,7 +13,6 @@ portal. See docs/demo.md.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,7 +50,7 @@ SKIP: dict[str, str] = {
     "web:messages_read": POST_ONLY,
     "web:messages_attachment": "a file download",
     "web:messages_notifications": POST_ONLY,
-    "web:balances_topup_detail": "a payment in progress at the payment provider (tests/e2e/test_billing_topup.py)",
+    "web:balances_topup_detail": "a payment at the payment provider (tests/e2e/test_billing_topup.py)",
     "web:balances_return": "the payment provider's return address (tests/e2e/test_billing_topup.py)",
     "web:project_complete": POST_ONLY,
     "web:project_reopen": POST_ONLY,
@@ -128,7 +127,9 @@ def _demo_ids() -> dict[str, dict]:
     with tenant_scope(bygg.pk):
         hanna = Membership.objects.get(user__email=WORKER)
         project = Project.objects.order_by("pk").first()
-        entry = TimeEntry.objects.filter(membership=hanna, absence_type__isnull=True).order_by("-date").first()
+        entry = (
+            TimeEntry.objects.filter(membership=hanna, absence_type__isnull=True).order_by("-date").first()
+        )
         absence_range = AbsenceRange.objects.filter(membership=hanna).order_by("pk").first()
         ids = {
             "member": hanna.pk,
@@ -157,11 +158,18 @@ def _kwargs(ids: dict) -> dict[str, list[tuple[str, dict]]]:
     c = {"slug": COMPANY}
     return {
         "web:member_edit": [(OWNER, c | {"membership_id": ids["member"]})],
-        "web:member_personnummer_confirm": [(ACCOUNTANT, {"slug": FIRM, "membership_id": ids["firm_member"]})],
-        "web:portal_customer_tab": [
-            (ACCOUNTANT, c | {"tab": tab.key}) for tab in PORTAL_TABS if tab.key not in {"documents", "messages"}
+        "web:member_personnummer_confirm": [
+            (ACCOUNTANT, {"slug": FIRM, "membership_id": ids["firm_member"]})
         ],
-        "web:documents_browse": [(OWNER, c | {"firm_id": ids["firm"]}), (ACCOUNTANT, c | {"firm_id": ids["firm"]})],
+        "web:portal_customer_tab": [
+            (ACCOUNTANT, c | {"tab": tab.key})
+            for tab in PORTAL_TABS
+            if tab.key not in {"documents", "messages"}
+        ],
+        "web:documents_browse": [
+            (OWNER, c | {"firm_id": ids["firm"]}),
+            (ACCOUNTANT, c | {"firm_id": ids["firm"]}),
+        ],
         "web:documents_folder_create": [(OWNER, c | {"firm_id": ids["firm"]})],
         "web:documents_bin": [(OWNER, c | {"firm_id": ids["firm"]})],
         "web:documents_notifications": [(OWNER, c | {"firm_id": ids["firm"]})],
@@ -231,7 +239,3 @@ def all_pages() -> list[Visit]:
     if unlisted:
         raise UnlistedPage(f"add these to tests/e2e/pages.py (IDS or SKIP): {sorted(unlisted)}")
     return visits
-
-
-def today_iso() -> str:
-    return dt.date.today().isoformat()

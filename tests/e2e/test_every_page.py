@@ -61,7 +61,8 @@ MEASURE = """(tap) => {
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && el.closest('[hidden], dialog:not([open])') === null
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+      && el.closest('[hidden], dialog:not([open])') === null
       && !(el.closest('details:not([open])') && !el.closest('summary'));
   };
   const inSentence = (el) => {
@@ -70,20 +71,25 @@ MEASURE = """(tap) => {
     return parent && parent.innerText.trim().length > el.innerText.trim().length + 1;
   };
   const small = [];
-  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+  const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  for (const el of document.querySelectorAll(interactive)) {
     let target = el;
-    if (el.type === 'checkbox' || el.type === 'radio') target = el.closest('label') || (el.labels && el.labels[0]) || el;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      target = el.closest('label') || (el.labels && el.labels[0]) || el;
+    }
     if (!visible(target) || inSentence(el)) continue;
     const r = target.getBoundingClientRect();
     if (r.height < tap - 0.5 || r.width < tap - 0.5) {
-      const text = (el.innerText || el.value || el.name || el.getAttribute('aria-label') || el.outerHTML).trim().slice(0, 60);
+      const text = (el.innerText || el.value || el.name || el.getAttribute('aria-label') || el.outerHTML)
+        .trim().slice(0, 60);
       small.push(`${el.tagName.toLowerCase()} "${text}" ${Math.round(r.width)}×${Math.round(r.height)}`);
     }
   }
   const wide = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.right > window.innerWidth + 0.5 && visible(el) && !el.closest('.table-wrap, .modules, .time-tabs')) {
+    const scrolls = el.closest('.table-wrap, .modules, .time-tabs');
+    if (r.right > window.innerWidth + 0.5 && visible(el) && !scrolls) {
       wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}`);
     }
   }
@@ -162,7 +168,9 @@ def check_error_pages(browser, context_args, base_url: str) -> list[str]:
     return out
 
 
-def test_every_page_at_phone_and_desktop_width(browser, browser_context_args, live_server, settings, tmp_path):
+def test_every_page_at_phone_and_desktop_width(
+    browser, browser_context_args, live_server, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     call_command("seed_demo", stdout=io.StringIO())
     visits = pages.all_pages()
@@ -172,7 +180,9 @@ def test_every_page_at_phone_and_desktop_width(browser, browser_context_args, li
 
     problems = {}
     for vp_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        for (name, who), found in sweep(browser, browser_context_args, live_server.url, visits, viewport, words).items():
+        for (name, who), found in sweep(
+            browser, browser_context_args, live_server.url, visits, viewport, words
+        ).items():
             problems[(name, who, vp_name)] = found
     errors = check_error_pages(browser, browser_context_args, live_server.url)
 

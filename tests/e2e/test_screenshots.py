@@ -43,11 +43,17 @@ PIXEL_THRESHOLD = 24  # 0–255: smaller differences (anti-aliasing) do not coun
 MAX_HEIGHT = 2400  # the top of a long page is enough, and keeps the PNGs small
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
-# name -> (who, path); paths with ids are filled from the demo data in _pages()
+# toasts hidden, no transitions or animations, no caret
 STEADY = """
 .toasts { display: none !important; }
-*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
+*, *::before, *::after { transition: none !important; animation: none !important; }
+* { caret-color: transparent !important; }
 """
+
+STEADY_SCRIPT = (
+    "addEventListener('DOMContentLoaded', () => { const s = document.createElement('style');"
+    f" s.textContent = {STEADY!r}; document.head.append(s); }});"
+)
 
 
 def _pages() -> dict[str, tuple[str, str]]:
@@ -112,7 +118,9 @@ def differs(baseline: Path, actual: bytes, out: Path) -> str:
     return f"{changed:.2%} of the pixels differ (new picture and diff in {out})"
 
 
-def test_the_main_pages_look_like_their_baselines(browser, browser_context_args, live_server, settings, tmp_path):
+def test_the_main_pages_look_like_their_baselines(
+    browser, browser_context_args, live_server, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     BASELINES.mkdir(exist_ok=True)
     failures = {}
@@ -125,7 +133,7 @@ def test_the_main_pages_look_like_their_baselines(browser, browser_context_args,
         for vp_name, viewport in VIEWPORTS.items():
             for who, names in by_user.items():
                 ctx = browser.new_context(**{**browser_context_args, "viewport": viewport})
-                ctx.add_init_script(f"addEventListener('DOMContentLoaded', () => {{ const s = document.createElement('style'); s.textContent = {STEADY!r}; document.head.append(s); }});")
+                ctx.add_init_script(STEADY_SCRIPT)
                 page = ctx.new_page()
                 page.clock.set_fixed_time(DEMO_NOW)
                 if who:

@@ -74,7 +74,9 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     open_days = {
         pk: [
             d
-            for d in histories[pk].working_days(max(period.start, histories[pk].first_day or period.start), last)
+            for d in histories[pk].working_days(
+                max(period.start, histories[pk].first_day or period.start), last
+            )
             if d not in states[pk]
         ]
         for pk in members

@@ -248,18 +248,14 @@ def _day(day: dt.date) -> str:
 
 def _dates(values: list) -> str | None:
     """A list of ISO dates in the UI's date style ("1 dec 2026"); a long list as its count and span."""
-    days = [_as_date(v) for v in values]
-    if not days or None in days:
+    parsed = [_as_date(v) for v in values]
+    days = sorted(d for d in parsed if d is not None)
+    if not days or len(days) != len(parsed):
         return None
-    days = sorted(days)  # type: ignore[type-var]
     if len(days) > MANY_DATES:
         return str(
             ngettext("%(count)s day, %(first)s – %(last)s", "%(count)s days, %(first)s – %(last)s", len(days))
-            % {
-                "count": len(days),
-                "first": date_format(days[0], "j b Y"),
-                "last": date_format(days[-1], "j b Y"),
-            }
+            % {"count": len(days), "first": _day(days[0]), "last": _day(days[-1])}
         )
     return ", ".join(_day(d) for d in days)
 

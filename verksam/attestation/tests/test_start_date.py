@@ -59,7 +59,9 @@ def test_time_reported_before_the_start_still_counts(tenant, attestant, employee
     assert (row.days_reported, row.days_missing) == (1, 4)
 
 
-@pytest.mark.parametrize(("start", "reminded"), [(dt.date(2026, 12, 1), True), (dt.date(2026, 12, 31), False)])
+@pytest.mark.parametrize(
+    ("start", "reminded"), [(dt.date(2026, 12, 1), True), (dt.date(2026, 12, 31), False)]
+)
 def test_no_reminder_for_days_before_the_start(
     tenant, attestant, employee, start, reminded, django_capture_on_commit_callbacks
 ):

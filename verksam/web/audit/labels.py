@@ -12,7 +12,6 @@ from django.apps import apps
 
 from verksam.audit.presentation import Choices
 
-
 ALIASES = {"channel": "kind"}
 
 

@@ -30,7 +30,10 @@ def moment(value: dt.datetime | None) -> str:
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return _("%(day)s at %(time)s") % {"day": date_format(local.date(), "j b Y"), "time": local.strftime("%H:%M")}
+    return _("%(day)s at %(time)s") % {
+        "day": date_format(local.date(), "j b Y"),
+        "time": local.strftime("%H:%M"),
+    }
 
 
 @register.filter
