@@ -15,10 +15,16 @@ register = template.Library()
 
 
 @register.filter
-def day(value: dt.date | dt.datetime | None) -> str:
-    """A date as "1 dec 2026" (lower-case month, as Swedish writes it; "1 Dec 2026" in English)."""
+def day(value: dt.date | dt.datetime | str | None) -> str:
+    """A date as "1 dec 2026" (lower-case month, as Swedish writes it; "1 Dec 2026" in English).
+    An ISO date string is read as its date; any other text is shown as it is."""
     if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            return date_format(dt.date.fromisoformat(value), "j b Y")
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return date_format(value, "j b Y")
