@@ -290,8 +290,8 @@ def _value(key: str, value: Any, choices: Choices | None = None) -> str:
 
 
 def _shown(key: str) -> bool:
-    # `…_id` keys are references for machines (the log shows the name stored beside them)
-    return not key.endswith("_id")
+    # `…_id(s)` keys are references for machines (the log shows the names stored beside them)
+    return not key.endswith(("_id", "_ids"))
 
 
 def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[str, str]]:
