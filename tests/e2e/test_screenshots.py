@@ -33,7 +33,7 @@ from PIL import Image, ImageChops
 
 from .pages import ACCOUNTANT, OWNER, PASSWORD, WORKER
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e]
 
 BASELINES = Path(__file__).parent / "screenshots"
 DEMO_NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Stockholm"))  # a Wednesday
@@ -118,6 +118,7 @@ def differs(baseline: Path, actual: bytes, out: Path) -> str:
     return f"{changed:.2%} of the pixels differ (new picture and diff in {out})"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_main_pages_look_like_their_baselines(
     browser, browser_context_args, live_server, settings, tmp_path
 ):
@@ -150,3 +151,24 @@ def test_the_main_pages_look_like_their_baselines(
                         failures[baseline.name] = problem
                 ctx.close()
     assert failures == {}
+
+
+def test_the_comparison_fails_beyond_the_tolerance_only(tmp_path):
+    # a 100 × 100 white baseline; 40 changed pixels (0.4 %) pass, 60 (0.6 %) fail, a new size fails
+    baseline = tmp_path / "page-phone.png"
+    Image.new("RGB", (100, 100), "white").save(baseline)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def shot(changed: int, size=(100, 100)) -> bytes:
+        image = Image.new("RGB", size, "white")
+        for i in range(changed):
+            image.putpixel((i % 100, i // 100), (0, 0, 0))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+
+    assert differs(baseline, shot(40), out) == ""
+    assert "0.60% of the pixels differ" in differs(baseline, shot(60), out)
+    assert (out / "diff-page-phone.png").exists()
+    assert "size" in differs(baseline, shot(0, (100, 101)), out)
