@@ -214,6 +214,9 @@ Choices = dict[str, dict[str, Any]]
 WITHDRAWN_BECAUSE = {"partner_grant_revoked": _("the accounting firm's access was revoked")}
 
 
+_RANK = {key: i for i, key in enumerate(FIELD_LABELS)}
+
+
 def action_label(action: str) -> str:
     """The action in words; an action without a label (an old one) shows as stored."""
     return str(ACTION_LABELS.get(action, action))
@@ -318,8 +321,10 @@ def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[
         # created: no "before", the new values are the details
         rest = {k: v for k, v in data.items() if k not in ("before", "after")}
         return details(after, choices) + details(rest, choices)
+    # in the order of FIELD_LABELS, the rest by name: PostgreSQL's jsonb does not keep the stored order
+    ordered = sorted(data.items(), key=lambda item: (_RANK.get(item[0], len(_RANK)), item[0]))
     return [
         (_field(key), _value(key, value, choices))
-        for key, value in data.items()
+        for key, value in ordered
         if _shown(key) and value not in (None, "", [], {})
     ]

@@ -90,3 +90,16 @@ def test_partner_level_is_in_words(tenant, owner, partner_full):
     page = login_client(owner).get(reverse("web:partner_grants", args=[tenant.slug])).content.decode()
     table = page.split('data-testid="grant-table"', 1)[1].split("</table>", 1)[0]
     assert "Fullständig" in table and PartnerLevel.FULL.value not in table
+
+
+def test_the_audit_log_names_the_employee_of_a_time_event(tenant, owner, employee):
+    from verksam.audit.services import record
+    from verksam.timereporting.tests.factories import TimeEntryFactory
+
+    with tenant_scope(tenant.pk):
+        membership = resolve(employee, tenant).membership
+        entry = TimeEntryFactory(tenant=tenant, membership=membership, date=dt.date(2026, 9, 25), minutes=480)
+        record(actor=resolve(owner, tenant), action="time.entry_create", target=entry, data={})
+    page = login_client(owner).get(reverse("web:audit", args=[tenant.slug])).content.decode()
+    assert f"{employee.name} · 25 sep 2026 · 8:00" in page
+    assert f"min ({membership.pk})" not in page
