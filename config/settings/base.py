@@ -162,6 +162,8 @@ ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
 # How long an invitation link works (hours); the mail and the page say until when. A resend gives
 # a new link with a new expiry and stops the old one.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=7 * 24)
+# "Skicka ny inbjudan": new links per invitation in 24 hours (tenancy.services._count_resend)
+INVITATION_RESENDS_PER_DAY = env.int("INVITATION_RESENDS_PER_DAY", default=3)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]

@@ -6,6 +6,26 @@ document.addEventListener("htmx:responseError", (event) => {
   }
 });
 
+// Toasts (Django's messages): a close button on each; a confirmation fades after 10 s unless the
+// pointer or the focus is on it. Warnings and errors stay until closed.
+document.addEventListener("DOMContentLoaded", () => {
+  const sv = document.documentElement.lang === "sv";
+  for (const item of document.querySelectorAll(".toasts .messages li")) {
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", sv ? "Stäng" : "Close");
+    close.textContent = "×";
+    close.addEventListener("click", () => item.remove());
+    item.append(close);
+    if (!item.classList.contains("error") && !item.classList.contains("warning")) {
+      setTimeout(() => {
+        if (!item.matches(":hover, :focus-within")) item.classList.add("fading");
+      }, 10000);
+    }
+  }
+});
+
 // On a phone the module navigation is one sideways-scrolling row: bring the current module into view.
 document.addEventListener("DOMContentLoaded", () => {
   const nav = document.querySelector("nav.modules");
@@ -29,6 +49,11 @@ document.addEventListener("submit", (event) => {
   // a button may carry its own question (several actions in one form: attest, reject, reopen)
   const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
   if (!(form instanceof HTMLFormElement) || !question || form.dataset.confirmed === "yes") {
+    return;
+  }
+  // data-confirm-if-unchecked="id_is_active": ask only when that box is being unticked (deactivate)
+  const guard = form.dataset.confirmIfUnchecked && document.getElementById(form.dataset.confirmIfUnchecked);
+  if (form.dataset.confirmIfUnchecked && (!guard || guard.checked)) {
     return;
   }
   event.preventDefault();

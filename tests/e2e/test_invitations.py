@@ -21,7 +21,7 @@ def test_invite_an_existing_account_who_accepts_from_the_start_page(
     expect(page.locator(".messages")).to_contain_text(f"En inbjudan har skickats till {stranger.email}.")
     invitations = page.get_by_test_id("invitation-table")
     expect(invitations.locator(f'tr[data-email="{stranger.email}"]')).to_be_visible()
-    expect(invitations.get_by_role("button", name="Skicka inbjudan igen")).to_be_visible()
+    expect(invitations.get_by_role("button", name="Skicka ny inbjudan")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text(stranger.name)
     assert [m.to for m in mailoutbox] == [[stranger.email]]
     page.get_by_role("button", name="Logga ut").click()

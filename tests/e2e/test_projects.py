@@ -51,6 +51,10 @@ def test_project_journey_on_a_phone(phone, live_server, tenant, owner, attestant
     # and completing it from the detail page closes it for time reporting
     phone.get_by_role("link", name="Badrum Berg").click()
     phone.get_by_test_id("project-complete").click()
+    # the dialog says what completing means before anything is sent
+    dialog = phone.get_by_test_id("confirm-dialog")
+    expect(dialog).to_contain_text("Ingen kan rapportera tid på ett avslutat projekt.")
+    dialog.get_by_role("button", name="Markera som avslutat").click()
     expect(phone.get_by_test_id("project-reopen")).to_be_visible()
     expect(phone.locator("main")).to_contain_text(
         sv("The project is completed: no time can be reported on it.")

@@ -322,7 +322,9 @@ def attestation_queue(
     for pk, row in rows.items():
         days, states = reported[pk], status[pk]
         scheduled = histories[pk].minutes_between(period.start, period.end)
-        due = [d for d, minutes in scheduled.items() if minutes and d <= last_due]
+        # nothing is missing before the employee started (an invited user joins on acceptance)
+        first_day = histories[pk].first_day or period.start
+        due = [d for d, minutes in scheduled.items() if minutes and first_day <= d <= last_due]
         row.scheduled_minutes = sum(scheduled.values())
         row.scheduled_due_minutes = sum(scheduled[d] for d in due)
         row.time_bank_minutes = balances[pk].bank_minutes

@@ -72,7 +72,13 @@ def send_time_reminders(*, tenant_id: int, today: str | None = None) -> dict[str
     histories = schedule_histories(membership_ids=list(members))
     last = min(period.end, day)
     open_days = {
-        pk: [d for d in histories[pk].working_days(period.start, last) if d not in states[pk]]
+        pk: [
+            d
+            for d in histories[pk].working_days(
+                max(period.start, histories[pk].first_day or period.start), last
+            )
+            if d not in states[pk]
+        ]
         for pk in members
     }
     # Locked days route to the approver, or to the substitutes who stand in for them today.

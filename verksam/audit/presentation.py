@@ -3,9 +3,13 @@ can be filtered by, and an event's data as short "what: value" lines instead of 
 
 Every action a service records has a label here (tests/architecture/test_audit_actions.py)."""
 
+import datetime as dt
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from verksam.accounts.models import RevokedReason
 from verksam.core.duration import hm
@@ -234,6 +238,21 @@ FIELD_LABELS = {
     "allow_negative_time_bank": _("Allow a negative time bank"),
     "excess_time_rule": _("Time beyond the schedule"),
     "changes": _("Changes"),
+    "attachments": _("Attachments"),
+    "channel": _("Channel"),
+    "content_type": _("File type"),
+    "customer_access": _("The customer's access"),
+    "documents": _("Documents"),
+    "folder": _("Folder"),
+    "from": _("From"),
+    "to": _("To"),
+    "size": _("Size"),
+    "version": _("Version"),
+    "is_active": _("Active"),
+    "phone": _("Mobile phone"),
+    "project": _("Project"),
+    "member": _("Person"),
+    "note": _("Note"),
 }
 
 # Stored codes in words: `{data key: {stored value: label}}`. The web layer adds the choices of the
@@ -242,6 +261,9 @@ Choices = dict[str, dict[str, Any]]
 
 # stored codes of `withdrawn_because` (an invitation withdrawn by the system)
 WITHDRAWN_BECAUSE = {"partner_grant_revoked": _("the accounting firm's access was revoked")}
+
+
+_RANK = {key: i for i, key in enumerate(FIELD_LABELS)}
 
 
 def action_label(action: str) -> str:
@@ -259,9 +281,45 @@ def _field(key: str) -> str:
     return str(FIELD_LABELS.get(key, key))
 
 
+DATE_KEYS = {"date", "dates", "start_date", "end_date", "valid_from", "day", "days_list"}
+MANY_DATES = 5  # more dates than this read as "60 days, 17 aug 2026 – 8 nov 2026"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _day(day: dt.date) -> str:
+    return date_format(day, "j b Y")  # as the web's `day` filter writes it
+
+
+def _dates(values: list) -> str | None:
+    """A list of ISO dates in the UI's date style ("1 dec 2026"); a long list as its count and span."""
+    parsed = [_as_date(v) for v in values]
+    days = sorted(d for d in parsed if d is not None)
+    if not days or len(days) != len(parsed):
+        return None
+    if len(days) > MANY_DATES:
+        return str(
+            ngettext("%(count)s day, %(first)s – %(last)s", "%(count)s days, %(first)s – %(last)s", len(days))
+            % {"count": len(days), "first": _day(days[0]), "last": _day(days[-1])}
+        )
+    return ", ".join(_day(d) for d in days)
+
+
 def _value(key: str, value: Any, choices: Choices | None = None) -> str:
     if value is None or value == "":
         return "–"
+    if key in DATE_KEYS:
+        if isinstance(value, list) and (text := _dates(value)) is not None:
+            return text
+        if (day := _as_date(value)) is not None:
+            return _day(day)
     labels = (choices or {}).get(key)
     if labels and isinstance(value, str) and value in labels:
         return str(labels[value])
@@ -271,6 +329,8 @@ def _value(key: str, value: Any, choices: Choices | None = None) -> str:
         return str(WITHDRAWN_BECAUSE.get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if key == "size" and _is_integer(value):
+        return filesizeformat(int(value))
     if key.endswith(("minutes", "_ore")) and _is_integer(value):
         # services store some numbers as text (str(value) of a form's field)
         return hm(int(value)) if key.endswith("minutes") else Money(int(value)).format_sv()
@@ -282,8 +342,8 @@ def _value(key: str, value: Any, choices: Choices | None = None) -> str:
 
 
 def _shown(key: str) -> bool:
-    # `…_id` keys are references for machines (the log shows the name stored beside them)
-    return not key.endswith("_id")
+    # `…_id(s)` keys are references for machines (the log shows the names stored beside them)
+    return not key.endswith(("_id", "_ids"))
 
 
 def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[str, str]]:
@@ -310,8 +370,10 @@ def details(data: dict[str, Any], choices: Choices | None = None) -> list[tuple[
         # created: no "before", the new values are the details
         rest = {k: v for k, v in data.items() if k not in ("before", "after")}
         return details(after, choices) + details(rest, choices)
+    # in the order of FIELD_LABELS, the rest by name: PostgreSQL's jsonb does not keep the stored order
+    ordered = sorted(data.items(), key=lambda item: (_RANK.get(item[0], len(_RANK)), item[0]))
     return [
         (_field(key), _value(key, value, choices))
-        for key, value in data.items()
+        for key, value in ordered
         if _shown(key) and value not in (None, "", [], {})
     ]

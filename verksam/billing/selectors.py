@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from verksam.core.money import Money
 from verksam.core.timeutil import today
 from verksam.tenancy.models import Licence
-from verksam.tenancy.selectors import membership_list
+from verksam.tenancy.selectors import invitation_list, membership_list
 
 from .models import BalanceAccount, BalanceEntry, BalanceKind, LicencePrice, Payment
 from .prices import TOPUP_PACKAGES, Quote, TopupPackage, licence_quote
@@ -38,6 +38,14 @@ def licence_prices_ore(on: dt.date | None = None) -> dict[str, int]:
 def licence_mix() -> dict[str, int]:
     """Active users per licence in the tenant in scope; licences are read live, so a change counts at once."""
     rows = membership_list(active_only=True).order_by().values("licence").annotate(users=Count("pk"))
+    counts = dict.fromkeys(Licence.values, 0)
+    counts.update({row["licence"]: row["users"] for row in rows})
+    return counts
+
+
+def licence_mix_invited() -> dict[str, int]:
+    """Invitations waiting for an answer per licence (one query): not billed until accepted."""
+    rows = invitation_list().order_by().values("licence").annotate(users=Count("pk"))
     counts = dict.fromkeys(Licence.values, 0)
     counts.update({row["licence"]: row["users"] for row in rows})
     return counts

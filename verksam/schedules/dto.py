@@ -56,6 +56,12 @@ class ScheduleHistory:
         index = bisect.bisect_right(starts, day) - 1
         return self.schedules[max(index, 0)]
 
+    @property
+    def first_day(self) -> dt.date | None:
+        """The first day of the first schedule: the day the employee started (a member's first
+        schedule starts the day they joined); None without a dated schedule."""
+        return self.schedules[0].valid_from if self.schedules else None
+
     def minutes_on(self, day: dt.date) -> int:
         return self.on(day).minutes_on(day)
 

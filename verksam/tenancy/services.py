@@ -5,16 +5,18 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from verksam.audit.services import record
 from verksam.core.db import conflict_on_duplicate
-from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
 from verksam.core.identifiers import mask_personnummer, normalize_personnummer
 
 from .access import Actor
@@ -766,6 +768,29 @@ def _refuse_partner_on_total_invitation(actor: Actor, invitation: Invitation) ->
         )
 
 
+def _count_resend(invitation: Invitation) -> None:
+    """At most INVITATION_RESENDS_PER_DAY new links per invitation in a day (a window of 24 hours
+    from the first resend): no one can use the company's mail to flood an address. The count lives
+    in the cache, shared by every worker as the login limits are (accounts/ratelimit.py)."""
+    key = f"invitation-resend:{invitation.tenant_id}:{invitation.pk}"
+    limit = settings.INVITATION_RESENDS_PER_DAY
+    cache.add(key, 0, timeout=24 * 3600)
+    if (cache.get(key) or 0) >= limit:
+        raise RateLimited(
+            ngettext(
+                "The invitation has already been sent again %(count)s time today. Try again tomorrow.",
+                "The invitation has already been sent again %(count)s times today. Try again tomorrow.",
+                limit,
+            )
+            % {"count": limit},
+            code="invitation_resend_limit",
+        )
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=24 * 3600)
+
+
 @transaction.atomic
 def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Mail a pending invitation again with a new link and expiry; the old link stops working."""
@@ -776,6 +801,7 @@ def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
         raise DomainError(
             _("Only an invitation that waits for an answer can be sent again."), code="invitation_not_pending"
         )
+    _count_resend(invitation)
     _invitation_new_link(invitation)
     invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
     record(

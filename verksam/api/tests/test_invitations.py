@@ -145,3 +145,27 @@ def test_another_tenants_admin_gets_404(tenant, other_tenant, owner, stranger, c
         else:
             assert response.status_code == 404
     assert db_state(tenant, other_tenant) == before
+
+
+def test_resend_is_limited_per_day(tenant, owner, settings, django_capture_on_commit_callbacks):
+    # given an invitation sent again as often as a day allows
+    settings.INVITATION_RESENDS_PER_DAY = 2
+    client = api_client(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_id = _invite(client, tenant, "ny@example.se").json()["id"]
+    url = f"/api/v1/tenants/{tenant.pk}/invitations/{invitation_id}/resend"
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url).status_code == 200
+    with tenant_scope(tenant.pk):
+        nonce = Invitation.objects.get(pk=invitation_id).nonce
+    # when it is sent once more
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    # then the API says why, no mail goes out and the link in the last mail still works
+    assert response.status_code == 429
+    assert response.json()["code"] == "invitation_resend_limit"
+    assert len(mail.outbox) == 3
+    with tenant_scope(tenant.pk):
+        assert Invitation.objects.get(pk=invitation_id).nonce == nonce
+    assert client.get(f"/invitations/{_token(mail.outbox[2])}/").status_code == 200

@@ -1,28 +1,31 @@
 """The stored codes of every app, in words, for the audit log (issue 12 item 3: no English and no
 codes in the Swedish log). Here, in the web layer, because audit sits below the apps whose choices
-these are (DESIGN.md import direction)."""
+these are (DESIGN.md import direction).
 
-from django.db import models
+Every choice field of every Verksam model is collected by its field name, so a new status or type
+reads in Swedish from the day it is stored; a few names are kept apart where two models use the same
+field name for different things (both sets are merged; their stored values differ)."""
+
+from functools import cache
+
+from django.apps import apps
 
 from verksam.audit.presentation import Choices
-from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
-from verksam.tenancy.models import InvitationStatus, PartnerLevel, SalaryForm, Variant
-from verksam.timecodes.models import ExcessTimeRule, TimeBankEffect, TimeCodeKind
-from verksam.timereporting.models import DayStatus, EntryKind
+
+ALIASES = {"channel": "kind"}
 
 
-def _labels(*classes: type[models.TextChoices]) -> dict[str, str]:
-    return {value: label for cls in classes for value, label in cls.choices}
-
-
+@cache
 def audit_choices() -> Choices:
-    return {
-        "pricing_type": _labels(PricingType),
-        "kind": _labels(ProjectKind, EntryKind, TimeCodeKind),
-        "time_bank_effect": _labels(TimeBankEffect),
-        "excess_time_rule": _labels(ExcessTimeRule),
-        "status": _labels(ProjectStatus, InvitationStatus, DayStatus),
-        "level": _labels(PartnerLevel),
-        "salary_form": _labels(SalaryForm),
-        "variant": _labels(Variant),
-    }
+    labels: dict[str, dict[str, str]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("verksam."):
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "choices", None) or ():
+                if isinstance(value, str) and value:
+                    labels.setdefault(field.name, {}).setdefault(value, label)
+    # data keys that store the value of another field: a message's "channel" is its channel's kind
+    for key, field_name in ALIASES.items():
+        labels.setdefault(key, {}).update(labels.get(field_name, {}))
+    return labels

@@ -8,6 +8,7 @@ from verksam.tenancy.permissions import Perm
 from verksam.web.decorators import TenantRequest, tenant_view
 
 from .labels import audit_choices
+from .targets import humanise_targets
 
 
 @tenant_view(Perm.AUDIT_VIEW)
@@ -20,5 +21,6 @@ def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
     for event in page:
         event.label = presentation.action_label(event.action)  # type: ignore[attr-defined]
         event.details = presentation.details(event.data, choices)  # type: ignore[attr-defined]
+    humanise_targets(page)
     groups = [(key, label) for key, (label, _prefixes) in presentation.GROUPS.items()]
     return render(request, "web/audit/list.html", {"page": page, "group": group, "groups": groups})

@@ -199,6 +199,14 @@ def pricing(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             # htmx does not swap a 422, so the partial answers 200 and shows the errors in place.
             quote, status = None, 200 if request.htmx else 422  # type: ignore[attr-defined]
-    context = {"form": form, "quote": quote, "current": current, "prices": prices}
+    invited = selectors.licence_mix_invited()
+    context = {
+        "form": form,
+        "quote": quote,
+        "current": current,
+        "prices": prices,
+        "invited": invited,
+        "invited_total": sum(invited.values()),
+    }
     template = "web/billing/pricing.html#quote" if request.htmx else "web/billing/pricing.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=status)

@@ -48,8 +48,8 @@ def styleguide(request: HttpRequest) -> HttpResponse:
         "web/styleguide/styleguide.html",
         {
             "tokens": TOKENS,
-            "form": ExampleForm(),
-            "invalid_form": ExampleForm(data={"name": ""}),
+            "form": ExampleForm(label_suffix=""),
+            "invalid_form": ExampleForm(data={"name": ""}, auto_id="invalid_%s", label_suffix=""),
             "example_date": dt.date(2026, 12, 1),
             "example_amount": Money(1234567).format_sv(),
             "example_hours": 7.5,

@@ -249,7 +249,7 @@ def test_resend_from_the_users_page_kills_the_old_link(tenant, owner, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         _invite(client, tenant, "ny@example.se")
     users = client.get(reverse("web:members", args=[tenant.slug])).content.decode()
-    assert "Skicka inbjudan igen" in users
+    assert "Skicka ny inbjudan" in users and "Inbjuden" in users
     invitation = _invitation(tenant, "ny@example.se")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("web:invitation_resend", args=[tenant.slug, invitation.pk]))

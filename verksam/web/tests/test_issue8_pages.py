@@ -256,7 +256,7 @@ def test_deactivating_an_employee_with_open_time_asks_for_confirmation(tenant, o
     response = client.post(url, _edit_data(m, is_active=""))
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'data-testid="open-days"' in html and "2026-11-16" in html and 'name="confirm_open_time"' in html
+    assert 'data-testid="open-days"' in html and "16 nov 2026" in html and 'name="confirm_open_time"' in html
     assert _state(tenant) == before
     response = client.post(
         url, {**_edit_data(m, is_active=""), "ask_confirm_open_time": "1", "confirm_open_time": "on"}
