@@ -92,8 +92,10 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
         found[0] = _actor_for_id(user, tenant_id, switch=True)
         if found[0] is None:
             return None, False
-        # a member's query switched the session to the tenant (scope.SwitchToRowTenant)
-        return found[0].tenant_id, found[0].membership is not None
+        # the member's row carries the result of scope.SwitchToRowTenant when its query switched
+        # the session to the tenant (PostgreSQL); otherwise the scope is applied as before
+        switched = getattr(found[0].membership, "_scope_switch", None) is not None
+        return found[0].tenant_id, switched
 
     with tenant_scope_after_user(user.pk, find):
         yield found[0]
