@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "verksam.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import dbhealth
+
+        dbhealth.connect()

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from verksam.core.errors import Forbidden
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
-from .scope import tenant_scope_after_user, user_scope
+from .scope import SwitchToRowTenant, tenant_scope_after_user, user_scope
 
 
 @dataclass(frozen=True)
@@ -87,22 +88,31 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
         return
     found: list[Actor | None] = [None]
 
-    def find() -> int | None:
-        found[0] = _actor_for_id(user, tenant_id)
-        return found[0].tenant_id if found[0] is not None else None
+    def find() -> tuple[int | None, bool]:
+        found[0] = _actor_for_id(user, tenant_id, switch=True)
+        if found[0] is None:
+            return None, False
+        # the member's row carries the result of scope.SwitchToRowTenant when its query switched
+        # the session to the tenant (PostgreSQL); otherwise the scope is applied as before
+        switched = getattr(found[0].membership, "_scope_switch", None) is not None
+        return found[0].tenant_id, switched
 
     with tenant_scope_after_user(user.pk, find):
         yield found[0]
 
 
-def _actor_for_id(user, tenant_id: int) -> Actor | None:
-    """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None."""
-    membership = (
+def _actor_for_id(user, tenant_id: int, switch: bool = False) -> Actor | None:
+    """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None. With
+    `switch`, on PostgreSQL, reading a member's row also switches the session to the tenant's scope
+    (scope.SwitchToRowTenant; the caller enters that scope next)."""
+    members = (
         Membership.all_tenants.select_related("tenant")
         .filter(tenant_id=tenant_id, user=user, is_active=True)
         .order_by()
-        .first()
     )
+    if switch and connection.vendor == "postgresql":
+        members = members.annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
+    membership = members.first()
     if membership is not None:
         membership.user = user  # the same person: naming the membership needs no query
         return Actor(
