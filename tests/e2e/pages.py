@@ -90,7 +90,7 @@ SKIP: dict[str, str] = {
     "web:payroll_files_start": POST_ONLY,
     "web:payroll_basis_pdf": "a PDF download",
     "web:payroll_dryrun_export": "a file download for one employee chosen on the payroll page",
-    "web:bookkeeping_voucher": "needs a voucher; the demo has none yet (bookkeeping/tests/test_pages_and_api.py)",
+    "web:bookkeeping_voucher": "needs a voucher; the demo has none (bookkeeping tests)",
     "web:bookkeeping_voucher_post": POST_ONLY,
     "web:bookkeeping_sie": POST_ONLY,
     "web:bookkeeping_settings_save": POST_ONLY,

@@ -135,7 +135,6 @@ def sweep(browser, context_args, base_url: str, visits: list[Visit], viewport: d
                 response = page.goto(base_url + visit.path)
             except PlaywrightError as exc:
                 problems[(visit.name, who or "visitor")] = [str(exc).splitlines()[0]]
-                print("SWEEP-ERROR", visit.path, exc)
                 page.goto("about:blank")  # leave the browser's error page before the next visit
                 continue
             if response is None or response.status != 200:
