@@ -213,6 +213,10 @@ TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
 # The same for expenses, mileage and per diem (issue 10 item 3): a claim registered in a closed period
 # is not changed, attested, rejected or reopened until the period is reopened.
 EXPENSE_PERIOD_GUARD = "verksam.attestation.expenses.expense_period_guard"
+# Called with (period=PeriodClose) inside the transaction that reopens a closed deviation period: payroll
+# (above attestation) tells the payroll administrators and the accounting firm when the period already
+# has an exported payroll file, so its next file will be a correction file (issue 9 item 5).
+PERIOD_REOPEN_LISTENERS = ["verksam.payroll.exports.mails.period_reopened"]
 # A receipt photo or PDF (issue 10 item 1): larger ones are refused from the request's length alone.
 EXPENSES_MAX_RECEIPT_BYTES = env.int("EXPENSES_MAX_RECEIPT_BYTES", default=15 * 1024**2)
 # The portal's documents (issue 11, docs/documents.md): storage quota per partner account (an

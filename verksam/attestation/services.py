@@ -8,8 +8,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
@@ -396,6 +398,8 @@ def period_reopen(*, actor: Actor, period_key: str, reason: str) -> PeriodClose:
         label=period.key,
         data={"period": period.key, "reason": close.reopen_reason},
     )
+    for listener in settings.PERIOD_REOPEN_LISTENERS:
+        import_string(listener)(period=close)
     return close
 
 

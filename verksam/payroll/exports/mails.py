@@ -8,7 +8,7 @@ from verksam.mail.services import mail_send_template
 from verksam.tenancy.models import Licence, Membership
 from verksam.tenancy.selectors import partner_grant_list
 
-from ..models import PayrollExport
+from ..models import ExportStatus, ExportTarget, PayrollExport
 
 
 def recipients() -> list[str]:
@@ -48,6 +48,45 @@ def correction_made(*, export: PayrollExport) -> int:
             template="payroll/email/correction",
             context=context,
             kind="payroll_correction",
+        )
+        sent += 1
+    return sent
+
+
+def period_reopened(*, period) -> int:
+    """settings.PERIOD_REOPEN_LISTENERS: a closed period was reopened (attestation.services.period_reopen,
+    in its transaction). When a payroll file of the period has been exported, the payroll
+    administrators and the accounting firm are told at once that the changes coming will need a
+    correction file (issue 9 item 5), not only when that file is made. Returns how many were mailed."""
+    exported = list(
+        PayrollExport.objects.filter(period_key=period.period_key, status=ExportStatus.DONE)
+        .order_by("-created_at")
+        .values_list("target", flat=True)
+    )
+    if not exported:
+        return 0
+    tenant = period.tenant
+    link = (
+        settings.SITE_URL + reverse("web:payroll_files", args=[tenant.slug]) + f"?period={period.period_key}"
+    )
+    context = {
+        "tenant": tenant,
+        "period": period.period_key,
+        "start": period.start,
+        "end": period.end,
+        "by": period.reopened_by.name if period.reopened_by else "",
+        "reason": period.reopen_reason,
+        "targets": ", ".join(sorted({str(ExportTarget(t).label) for t in exported})),
+        "link": link,
+    }
+    sent = 0
+    for address in recipients():
+        mail_send_template(
+            tenant_id=tenant.pk,
+            to=address,
+            template="payroll/email/reopened",
+            context=context,
+            kind="payroll_period_reopened",
         )
         sent += 1
     return sent

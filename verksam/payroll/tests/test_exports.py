@@ -263,3 +263,25 @@ def test_a_stale_running_export_does_not_block_the_period(tenant, owner, member_
             status=ExportStatus.RUNNING, created_at=timezone.now() - dt.timedelta(hours=2)
         )
     assert _start(owner, tenant, member_ids).pk != export.pk
+
+
+def _close_and_reopen(tenant, owner):
+    from verksam.attestation.services import period_reopen
+
+    with tenant_scope(tenant.pk):
+        PeriodClose.objects.create(tenant=tenant, period_key=PERIOD, start=builders.START, end=builders.END)
+        period_reopen(actor=resolve(owner, tenant), period_key=PERIOD, reason="Övertid rättad")
+        return set(OutgoingMail.objects.filter(kind="payroll_period_reopened").values_list("to", "subject"))
+
+
+def test_reopening_an_exported_period_tells_payroll_and_the_firm_at_once(
+    tenant, owner, partner_limited, member_ids, sixteenth, current, django_capture_on_commit_callbacks
+):
+    _run(tenant, django_capture_on_commit_callbacks, owner, member_ids)
+    mails = _close_and_reopen(tenant, owner)
+    assert {to for to, _ in mails} >= {owner.email, partner_limited.email}
+    assert all(PERIOD in subject for _, subject in mails)
+
+
+def test_reopening_a_period_without_a_file_mails_nobody(tenant, owner, member_ids, sixteenth, current):
+    assert _close_and_reopen(tenant, owner) == set()
