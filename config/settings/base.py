@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "verksam.schedules",
     "verksam.timereporting",
     "verksam.expenses",
+    "verksam.cards",
     "verksam.attestation",
     "verksam.payroll",
     "verksam.bookkeeping",
@@ -236,6 +237,7 @@ SCHEDULE = [
     (env("REMINDERS_AT", default="07:30"), "send_time_reminders", {"enqueue": True}),
     ("03:15", "purge_idempotency_keys", {}),
     ("03:30", "purge_document_bin", {}),
+    ("08:00", "card_receipt_reminders", {"enqueue": True}),
 ]
 
 # Idempotency-Key on API POSTs (verksam/api/idempotency.py, docs/api.md): how long a key is kept and

@@ -1,0 +1,274 @@
+"""Writes of company cards and card purchases (issue 10 item 5): cards (SETTINGS_MANAGE), purchases
+entered by the holder with a receipt (EXPENSES_OWN and holding the card), submit / attest / reject
+(the holder's approver, as expenses), and the holder picking the receipt of an ambiguous match.
+Statement import and matching are importing.py's; booking is booking.py's."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verksam.attestation import selectors as attestation
+from verksam.audit.services import record
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.expenses.models import Receipt
+from verksam.expenses.vat import check_vat
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+
+from .models import Card, CardPurchase, PurchaseStatus, Source
+
+PURCHASE_FIELDS = (
+    "purchase_date",
+    "amount_ore",
+    "vat_25_ore",
+    "vat_12_ore",
+    "vat_6_ore",
+    "merchant",
+    "account",
+    "description",
+    "receipt",
+)
+
+
+def _save(obj: Any) -> None:
+    try:
+        with transaction.atomic():
+            obj.full_clean()
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+def _check_card(card: Card) -> None:
+    if not (len(card.last_four) == 4 and card.last_four.isascii() and card.last_four.isdigit()):
+        raise DomainError(
+            _("Enter the card's last four digits only, never the whole card number."),
+            code="invalid_last_four",
+            extra={"field": "last_four"},
+        )
+    if card.holder.tenant_id != card.tenant_id:
+        raise NotFound(_("The user does not exist."), extra={"field": "holder"})
+
+
+def _card_data(card: Card) -> dict:
+    return {"holder": card.holder_id, "last_four": card.last_four, "name": card.name, "active": card.active}
+
+
+@transaction.atomic
+def card_create(
+    *, actor: Actor, holder: Membership, last_four: str, name: str = "", active: bool = True
+) -> Card:
+    actor.require(Perm.SETTINGS_MANAGE)
+    card = Card(
+        tenant_id=actor.tenant_id,
+        holder=holder,
+        last_four=(last_four or "").strip(),
+        name=name,
+        active=active,
+    )
+    _check_card(card)
+    _save(card)
+    record(actor=actor, action="card.create", target=card, data=_card_data(card))
+    return card
+
+
+@transaction.atomic
+def card_update(*, actor: Actor, card: Card, **changes: Any) -> Card:
+    actor.require(Perm.SETTINGS_MANAGE)
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    before = _card_data(card)
+    for name in ("holder", "last_four", "name", "active"):
+        if name in changes:
+            setattr(card, name, changes[name].strip() if name == "last_four" else changes[name])
+    if card.holder_id != before["holder"] and CardPurchase.objects.filter(card=card).exists():
+        raise Conflict(
+            _("The card has purchases; add a new card for the new holder instead."), code="card_in_use"
+        )
+    _check_card(card)
+    _save(card)
+    record(actor=actor, action="card.update", target=card, data={"before": before, "after": _card_data(card)})
+    return card
+
+
+# --- purchases entered by the holder -------------------------------------------------------------
+
+
+def _own_card(actor: Actor, card: Card) -> Membership:
+    actor.require(Perm.EXPENSES_OWN)
+    membership = actor.membership
+    if membership is None or card.tenant_id != actor.tenant_id or card.holder_id != membership.pk:
+        raise NotFound(_("The card does not exist."), extra={"field": "card"})
+    return membership
+
+
+def _check_purchase(purchase: CardPurchase, membership: Membership) -> None:
+    today = timezone.localdate()
+    if not purchase.card.active:
+        raise DomainError(_("The card is not active."), code="card_inactive", extra={"field": "card"})
+    if purchase.purchase_date is None or purchase.purchase_date > today:
+        raise DomainError(
+            _("The date of purchase cannot be in the future."),
+            code="date_in_future",
+            extra={"field": "purchase_date"},
+        )
+    if purchase.purchase_date < today - dt.timedelta(days=3 * 366):
+        raise DomainError(
+            _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
+        )
+    if not (purchase.merchant or "").strip():
+        raise DomainError(_("Enter the merchant."), code="invalid_merchant", extra={"field": "merchant"})
+    if purchase.account and not (len(purchase.account) == 4 and purchase.account.isdigit()):
+        raise DomainError(
+            _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
+        )
+    if purchase.receipt is not None and purchase.receipt.membership_id != membership.pk:
+        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
+    check_vat(
+        purchase.amount_ore or 0, {25: purchase.vat_25_ore, 12: purchase.vat_12_ore, 6: purchase.vat_6_ore}
+    )
+
+
+def _data(purchase: CardPurchase) -> dict:
+    data = {n: getattr(purchase, "receipt_id" if n == "receipt" else n) for n in PURCHASE_FIELDS}
+    data["purchase_date"] = purchase.purchase_date.isoformat()
+    data["card"] = purchase.card_id
+    return data
+
+
+@transaction.atomic
+def purchase_create(*, actor: Actor, card: Card, **fields: Any) -> CardPurchase:
+    """A purchase the holder made on their card, with its receipt photo (matched later to the
+    statement line when a statement is imported)."""
+    membership = _own_card(actor, card)
+    purchase = CardPurchase(tenant_id=actor.tenant_id, card=card, source=Source.ENTERED)
+    for name in PURCHASE_FIELDS:
+        if name in fields:
+            setattr(purchase, name, fields[name])
+    _check_purchase(purchase, membership)
+    _save(purchase)
+    record(actor=actor, action="card_purchase.create", target=purchase, data=_data(purchase))
+    return purchase
+
+
+def _locked_own(actor: Actor, purchase: CardPurchase) -> tuple[CardPurchase, Membership]:
+    purchase = CardPurchase.objects.select_for_update().select_related("card").get(pk=purchase.pk)
+    return purchase, _own_card(actor, purchase.card)
+
+
+@transaction.atomic
+def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> CardPurchase:
+    """Change an open purchase. On an imported statement line the holder adds the receipt, VAT,
+    account and description; the card, date, amount and merchant are the bank's."""
+    purchase, membership = _locked_own(actor, purchase)
+    if purchase.status != PurchaseStatus.OPEN:
+        raise Conflict(
+            _("A submitted, attested or booked card purchase cannot be changed."),
+            code="not_editable",
+            extra={"status": purchase.status},
+        )
+    allowed = PURCHASE_FIELDS
+    if purchase.source == Source.IMPORTED:
+        allowed = ("vat_25_ore", "vat_12_ore", "vat_6_ore", "account", "description", "receipt")
+    refused = sorted(set(changes) - set(allowed))
+    if refused:
+        raise DomainError(
+            _("These fields come from the card statement and cannot be changed: %(fields)s")
+            % {"fields": ", ".join(refused)},
+            code="read_only",
+            extra={"field": refused[0]},
+        )
+    before = _data(purchase)
+    for name, value in changes.items():
+        setattr(purchase, name, value)
+    _check_purchase(purchase, membership)
+    _save(purchase)
+    record(
+        actor=actor,
+        action="card_purchase.update",
+        target=purchase,
+        data={"before": before, "after": _data(purchase)},
+    )
+    return purchase
+
+
+@transaction.atomic
+def purchase_submit(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
+    """The holder sends a purchase to their approver: it needs its receipt and a cost account."""
+    purchase, _membership = _locked_own(actor, purchase)
+    if purchase.status != PurchaseStatus.OPEN:
+        raise Conflict(_("The card purchase is already submitted."), code="not_open")
+    if purchase.receipt_id is None:
+        raise DomainError(
+            _("Receipt missing: add the receipt photo first."),
+            code="receipt_missing",
+            extra={"field": "receipt"},
+        )
+    if not purchase.account:
+        raise DomainError(_("Choose the cost account."), code="account_missing", extra={"field": "account"})
+    purchase.status = PurchaseStatus.SUBMITTED
+    purchase.save(update_fields=["status"])
+    record(actor=actor, action="card_purchase.submit", target=purchase, data={})
+    return purchase
+
+
+def _route(actor: Actor, purchase: CardPurchase) -> None:
+    actor.require(Perm.TIME_ATTEST)
+    if purchase.tenant_id != actor.tenant_id:
+        raise NotFound(_("The card purchase does not exist."))
+    holder = purchase.card.holder
+    if attestation.is_own(actor, holder) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise Forbidden(_("You cannot attest your own claims."), code="own_claim")
+    if attestation.attest_route(actor=actor, membership=holder) is None:
+        raise Forbidden(
+            _("You are not the approver of this employee, nor their approver's substitute."),
+            code="not_approver",
+        )
+
+
+def _submitted(purchase: CardPurchase) -> CardPurchase:
+    purchase = (
+        CardPurchase.objects.select_for_update().select_related("card__holder__user").get(pk=purchase.pk)
+    )
+    if purchase.status != PurchaseStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted card purchase can be attested or rejected."), code="not_submitted")
+    return purchase
+
+
+@transaction.atomic
+def purchase_attest(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
+    purchase = _submitted(purchase)
+    _route(actor, purchase)
+    purchase.status, purchase.attested_at, purchase.attested_by = (
+        PurchaseStatus.ATTESTED,
+        timezone.now(),
+        actor.user,
+    )
+    purchase.save(update_fields=["status", "attested_at", "attested_by"])
+    record(actor=actor, action="card_purchase.attest", target=purchase, data={})
+    return purchase
+
+
+@transaction.atomic
+def purchase_reject(*, actor: Actor, purchase: CardPurchase, comment: str) -> CardPurchase:
+    purchase = _submitted(purchase)
+    _route(actor, purchase)
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(
+            _("Write why the claim is rejected."), code="comment_required", extra={"field": "comment"}
+        )
+    purchase.status = PurchaseStatus.OPEN
+    purchase.save(update_fields=["status"])
+    record(actor=actor, action="card_purchase.reject", target=purchase, data={"comment": comment[:500]})
+    return purchase
+
+
+def receipt_of(purchase: CardPurchase) -> Receipt | None:
+    return purchase.receipt
