@@ -59,7 +59,7 @@ def booking_for(purchase: CardPurchase) -> BookingIn:
 
 
 def _to_push(voucher: VoucherOut, purchase: CardPurchase) -> VoucherToPush:
-    attachments = ()
+    attachments: tuple[AttachmentToPush, ...] = ()
     receipt = purchase.receipt
     if receipt is not None:
         with receipt.file.open("rb") as f:
@@ -83,7 +83,11 @@ def purchase_book(*, actor: Actor, purchase: CardPurchase, push: bool = True) ->
     """Propose and post the voucher of an attested card purchase (never twice: bookkeeping returns
     the standing voucher of the same source) and queue its push when the company is connected."""
     actor.require(Perm.BOOKKEEPING)
-    purchase = CardPurchase.objects.select_for_update().select_related("card", "receipt").get(pk=purchase.pk)
+    purchase = (
+        CardPurchase.objects.select_for_update(of=("self",))
+        .select_related("card", "receipt")
+        .get(pk=purchase.pk)
+    )
     if purchase.status == PurchaseStatus.BOOKED:
         raise Conflict(_("The card purchase is already booked."), code="already_booked")
     if purchase.status != PurchaseStatus.ATTESTED:

@@ -1,6 +1,7 @@
 """Card statement import (all rows or none, duplicates reported and skipped) and applying the
 matcher (matching.py) to the stored purchases; the daily "Kvitto saknas" reminder."""
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -189,8 +190,8 @@ def match_candidates(*, line: CardPurchase) -> list[CardPurchase]:
         card_id=line.card_id,
         amount_ore=line.amount_ore,
         purchase_date__range=(
-            line.purchase_date - timezone.timedelta(days=window),
-            line.purchase_date + timezone.timedelta(days=window),
+            line.purchase_date - dt.timedelta(days=window),
+            line.purchase_date + dt.timedelta(days=window),
         ),
     ).select_related("receipt")
     return [
@@ -226,7 +227,7 @@ def receipt_missing_reminders(*, tenant_id: int) -> int:
     batch: `reminded_at` is set); returns the number of mails queued."""
     lines = list(
         CardPurchase.objects.filter(source=Source.IMPORTED, receipt__isnull=True, status=PurchaseStatus.OPEN)
-        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=timezone.now() - timezone.timedelta(days=1)))
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=timezone.now() - dt.timedelta(days=1)))
         .select_related("card__holder__user")
     )
     per_holder: dict[int, list[CardPurchase]] = defaultdict(list)

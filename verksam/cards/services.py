@@ -173,7 +173,7 @@ def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> 
             code="not_editable",
             extra={"status": purchase.status},
         )
-    allowed = PURCHASE_FIELDS
+    allowed: tuple[str, ...] = PURCHASE_FIELDS
     if purchase.source == Source.IMPORTED:
         allowed = ("vat_25_ore", "vat_12_ore", "vat_6_ore", "account", "description", "receipt")
     refused = sorted(set(changes) - set(allowed))

@@ -9,6 +9,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,7 @@ def fingerprint(*, tenant_id: int, card_id: int, line: Line) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _amount(text: str) -> int:
+def _amount(text: object) -> int:
     cleaned = re.sub(r"[\s\u00a0]|kr|SEK", "", str(text), flags=re.IGNORECASE).replace(",", ".")
     value = Decimal(cleaned)
     if value != value.quantize(Decimal("0.01")):
@@ -103,7 +104,7 @@ def parse(data: bytes, *, file_name: str = "") -> Parsed:
     index = {h: i for i, h in enumerate(header)}
     lines = []
     for number, row in enumerate(rows[1:], start=2):
-        cell = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
+        cell: dict[str, Any] = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
         last_four = str(cell.get("Kort") or "").strip()
         if isinstance(cell.get("Kort"), int | float):
             last_four = f"{int(cell['Kort']):04d}"
