@@ -323,13 +323,7 @@ PORTAL_TABS: list[PortalTab] = [
         built=False,
         pending=_("Private expenses come with the expenses module, which is not built yet."),
     ),
-    PortalTab(
-        "card_purchases",
-        _("Company card purchases"),
-        Perm.EXPENSES_VIEW_ALL,
-        built=False,
-        pending=_("Company card purchases come with the expenses module, which is not built yet."),
-    ),
+    PortalTab("card_purchases", _("Company card purchases"), Perm.EXPENSES_VIEW_ALL, built=True),
     PortalTab(
         "esign",
         _("E-signing"),

@@ -7,6 +7,7 @@ from .attestation import urls as attestation_urls
 from .audit import urls as audit_urls
 from .billing import urls as billing_urls
 from .bookkeeping import urls as bookkeeping_urls
+from .cards import urls as cards_urls
 from .documents import urls as documents_urls
 from .expenses import urls as expenses_urls
 from .home import urls as home_urls
@@ -41,6 +42,7 @@ urlpatterns = [
     *schedules_urls.urlpatterns,
     *timereporting_urls.urlpatterns,
     *expenses_urls.urlpatterns,
+    *cards_urls.urlpatterns,
     *attestation_urls.urlpatterns,
     *payroll_urls.urlpatterns,
     *bookkeeping_urls.urlpatterns,
