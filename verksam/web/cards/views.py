@@ -154,8 +154,8 @@ def purchase_edit(request: TenantRequest, slug: str, purchase_id: int) -> HttpRe
     return redirect("web:cards_mine", slug)
 
 
-@require_POST
 @tenant_view(Perm.EXPENSES_OWN)
+@require_POST
 def purchase_pick(request: TenantRequest, slug: str, purchase_id: int, entered_id: int) -> HttpResponse:
     line = _own(request, purchase_id)
     entered = _own(request, entered_id)
@@ -204,8 +204,8 @@ def cards_admin(request: TenantRequest, slug: str) -> HttpResponse:
     return redirect("web:cards_admin", slug)
 
 
-@require_POST
 @tenant_view(Perm.SETTINGS_MANAGE)
+@require_POST
 def card_toggle(request: TenantRequest, slug: str, card_id: int) -> HttpResponse:
     card = selectors.card_get(card_id)
     if card is None:
@@ -258,8 +258,8 @@ def cards_queue(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "web/cards/queue.html", {"purchases": selectors.submitted_for(membership_ids=ids)})
 
 
-@require_POST
 @tenant_view(Perm.TIME_ATTEST)
+@require_POST
 def cards_decide(request: TenantRequest, slug: str, purchase_id: int, action: str) -> HttpResponse:
     purchase = selectors.purchase_get(purchase_id)
     if purchase is None or action not in ("attest", "reject"):
@@ -283,8 +283,8 @@ def cards_decide(request: TenantRequest, slug: str, purchase_id: int, action: st
     return redirect("web:cards_queue", slug)
 
 
-@require_POST
 @tenant_view(Perm.BOOKKEEPING)
+@require_POST
 def purchase_book(request: TenantRequest, slug: str, purchase_id: int) -> HttpResponse:
     purchase = selectors.purchase_get(purchase_id)
     if purchase is None:

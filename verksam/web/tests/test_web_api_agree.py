@@ -46,6 +46,11 @@ INSIDE_CHECKS: dict[str, set[Perm]] = {
     "/tenants/{tenant_id}/expenses/{item_id}": set(),
     "/tenants/{tenant_id}/receipts/{receipt_id}/file": set(),
     "/tenants/{tenant_id}/receipts/{receipt_id}/thumbnail": set(),
+    # company cards (issue 10 item 5): the administrator sees every card, a holder their own
+    "/tenants/{tenant_id}/cards": {Perm.SETTINGS_MANAGE, Perm.EXPENSES_OWN},
+    # the statement templates hold no company data: any member or partner of the company
+    "/tenants/{tenant_id}/card-statements/template.csv": set(),
+    "/tenants/{tenant_id}/card-statements/template.xlsx": set(),
     # the portal (issue 11): no permission, but who: any member of an accounting firm in its own account
     # (404 elsewhere), any partner in a customer's account (404 for the company's own users)
     "/tenants/{tenant_id}/collaborations": set(),
@@ -123,6 +128,10 @@ PAIRS = [
     ("web:trips_mine", "/tenants/{tenant_id}/per-diems"),
     ("web:claims_queue", "/tenants/{tenant_id}/claims/queue"),
     ("web:expense_settings", "/tenants/{tenant_id}/allowance-rates"),
+    ("web:cards_mine", "/tenants/{tenant_id}/card-purchases"),
+    ("web:cards_queue", "/tenants/{tenant_id}/card-purchases-queue"),
+    ("web:cards_portal", "/tenants/{tenant_id}/card-purchases-attested"),
+    ("web:cards_admin", "/tenants/{tenant_id}/cards"),
 ]
 # Pages of an accounting firm's own account (the portal, issue 11): paired in the firm's account
 # (test_firm_pages_and_reads_agree); in a customer's account both answer 404.
@@ -143,6 +152,7 @@ WEB_ONLY = {
     # expenses (issue 10): pages of one claim, receipt, type or rate (expenses/tests/test_pages.py)
     "web:receipt_file": "needs a receipt (expenses tests pair it with the API)",
     "web:receipt_thumbnail": "needs a receipt (expenses tests pair it with the API)",
+    "web:card_statement_template": "a file download in two formats (cards/tests/test_pages.py and test_api.py)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
@@ -164,6 +174,12 @@ WEB_ONLY = {
 }
 # forms and actions of a write: their writes are refused in the services (the service-level matrices)
 WRITE_PAGES = {
+    "web:card_purchase_edit",
+    "web:card_purchase_pick",
+    "web:card_purchase_book",
+    "web:card_toggle",
+    "web:card_statement_upload",
+    "web:cards_decide",
     "web:expense_edit",
     "web:claim_own_action",
     "web:claim_decide",
@@ -265,6 +281,9 @@ API_ONLY = {
     "/tenants/{tenant_id}/receipts/{receipt_id}/file": "needs a receipt (expenses tests)",
     "/tenants/{tenant_id}/receipts/{receipt_id}/thumbnail": "needs a receipt (expenses tests)",
     "/tenants/{tenant_id}/expense-types": "on web:expense_settings and in the forms",
+    "/tenants/{tenant_id}/card-purchases/{purchase_id}/candidates": "on web:card_purchase_edit (cards tests)",
+    "/tenants/{tenant_id}/card-statements/template.csv": "on web:cards_admin (cards tests)",
+    "/tenants/{tenant_id}/card-statements/template.xlsx": "on web:cards_admin (cards tests)",
     **{
         path: "needs a collaboration, folder, file or channel (documents and messaging tests)"
         for path in (
