@@ -152,7 +152,7 @@ WEB_ONLY = {
     # expenses (issue 10): pages of one claim, receipt, type or rate (expenses/tests/test_pages.py)
     "web:receipt_file": "needs a receipt (expenses tests pair it with the API)",
     "web:receipt_thumbnail": "needs a receipt (expenses tests pair it with the API)",
-    "web:card_statement_template": "a file download in two formats (cards/tests/test_pages.py and test_api.py)",
+    "web:card_statement_template": "a download in two formats (cards/tests/test_pages.py, test_api.py)",
     # documents (issue 11): every page needs a collaboration, folder or file: documents/tests/test_pages.py
     # and test_api.py pair them with the API for FULL, LIMITED, revoked, no grant and the customer
     **{
