@@ -99,6 +99,9 @@ def main() -> int:
         from bench import payroll_files
 
         payroll_files.run()
+        from bench import card_matching
+
+        card_matching.run(tenant, owner)
         from bench import sie_export
 
         sie_export.run(tenant, owner)

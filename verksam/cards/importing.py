@@ -5,8 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,8 @@ from verksam.tenancy.permissions import Perm
 from . import matching, statement
 from .models import Card, CardPurchase, PurchaseStatus, Source, StatementImport
 
+# bulk_update writes CASE WHEN per field: small batches keep each statement cheap (bench/card_matching.py)
+BATCH = 100
 MATCHABLE = (PurchaseStatus.OPEN, PurchaseStatus.SUBMITTED, PurchaseStatus.ATTESTED)
 
 
@@ -92,7 +94,7 @@ def statement_import(*, actor: Actor, data: bytes, file_name: str = "") -> Impor
                 statement=batch,
             )
         )
-    CardPurchase.objects.bulk_create(new, batch_size=1000)
+    CardPurchase.objects.bulk_create(new, batch_size=BATCH)
     batch.imported, batch.duplicates = len(new), len(duplicates)
     batch.save(update_fields=["imported", "duplicates"])
     record(
@@ -143,39 +145,55 @@ def _merge(line: CardPurchase, entered: CardPurchase) -> None:
     entered.status = PurchaseStatus.MERGED
 
 
+COPIED = (
+    "vat_25_ore",
+    "vat_12_ore",
+    "vat_6_ore",
+    "account",
+    "description",
+    "receipt_id",
+    "status",
+    "attested_at",
+    "attested_by_id",
+)
+
+
+def _link(pairs: list[tuple[int, int]], tenant_id: int) -> None:
+    """Set each line's `matched_from` in one UPDATE … FROM (VALUES …) per 1,000 pairs: an ORM
+    bulk_update builds a CASE WHEN per row and field, 30 s of Python for 4,500 rows
+    (bench/card_matching.py). Row-level security and the tenant filter still apply."""
+    table = CardPurchase._meta.db_table
+    with connection.cursor() as cursor:
+        for i in range(0, len(pairs), 1000):
+            chunk = pairs[i : i + 1000]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET matched_from_id = v.column2 FROM (VALUES {values}) AS v "  # noqa: S608
+                f"WHERE {table}.id = v.column1 AND {table}.tenant_id = %s",
+                [n for pair in chunk for n in pair] + [tenant_id],
+            )
+
+
+@transaction.atomic
 def match_apply(*, tenant_id: int) -> int:
-    """Match the tenant's open statement lines with the receipts entered on the same card; write the
-    unique matches (a constant number of queries). Ambiguous lines wait for the holder's pick."""
+    """Match the tenant's open statement lines with the receipts entered on the same card and write
+    the unique matches: two reads, one UPDATE per 1,000 matches, two more UPDATEs. Ambiguous lines
+    wait for the holder's pick."""
     lines, entered = _candidates()
     lines = [p for p in lines if p.tenant_id == tenant_id]
     entered = [p for p in entered if p.tenant_id == tenant_id]
     result = matching.match([_item(p) for p in lines], [_item(p) for p in entered])
-    by_id = {p.pk: p for p in lines} | {p.pk: p for p in entered}
-    changed_lines, changed_entered = [], []
-    for line_id, entered_id in result.matched:
-        line, source = by_id[line_id], by_id[entered_id]
-        _merge(line, source)
-        changed_lines.append(line)
-        changed_entered.append(source)
-    # the entered purchase first: the line then points at a row whose status is already "merged"
-    CardPurchase.objects.bulk_update(changed_entered, ["status"], batch_size=1000)
-    CardPurchase.objects.bulk_update(
-        changed_lines,
-        [
-            "vat_25_ore",
-            "vat_12_ore",
-            "vat_6_ore",
-            "account",
-            "description",
-            "receipt",
-            "status",
-            "attested_at",
-            "attested_by",
-            "matched_from",
-        ],
-        batch_size=1000,
+    if not result.matched:
+        return 0
+    _link(list(result.matched), tenant_id)
+    line_ids = [line_id for line_id, _e in result.matched]
+    source = CardPurchase.objects.filter(pk=OuterRef("matched_from_id"))
+    CardPurchase.objects.filter(pk__in=line_ids).update(
+        **{name: Subquery(source.values(name)[:1]) for name in COPIED}
     )
-    return len(changed_lines)
+    # last: the lines copied the entered purchases' status above
+    CardPurchase.objects.filter(pk__in=[e for _l, e in result.matched]).update(status=PurchaseStatus.MERGED)
+    return len(line_ids)
 
 
 def match_candidates(*, line: CardPurchase) -> list[CardPurchase]:
