@@ -73,15 +73,3 @@ def card_counts() -> dict[int, int]:
         )
     )
     return {r["card_id"]: r["missing"] for r in rows}
-
-
-def attested_not_booked_counts(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
-    """The portal badge "Card purchases not booked": {customer id: n}, one query for all customers."""
-    rows = (
-        CardPurchase.objects.for_tenants(customer_ids)
-        .filter(status=PurchaseStatus.ATTESTED)
-        .values("tenant_id")
-        .annotate(n=Count("pk"))
-        .values_list("tenant_id", "n")
-    )
-    return dict(rows)

@@ -162,31 +162,3 @@ def test_lists_have_constant_queries(tenant, card, employee, owner, as_user, tod
     before = (count(me, "cards_mine"), count(admin, "cards_admin"), count(admin, "cards_portal"))
     add(6)
     assert (count(me, "cards_mine"), count(admin, "cards_admin"), count(admin, "cards_portal")) == before
-
-
-def test_firm_badge_counts_attested_purchases_not_booked(
-    tenant, card, partner_full, partner_firm, as_user, today
-):
-    from verksam.partners.selectors import BADGE_SOURCES
-
-    with tenant_scope(tenant.pk):
-        CardPurchase.objects.create(
-            tenant=tenant,
-            card=card,
-            purchase_date="2026-11-30",
-            amount_ore=100,
-            merchant="X",
-            status=PurchaseStatus.ATTESTED,
-        )
-        CardPurchase.objects.create(
-            tenant=tenant,
-            card=card,
-            purchase_date="2026-11-30",
-            amount_ore=100,
-            merchant="Y",
-            status=PurchaseStatus.BOOKED,
-        )
-    count = BADGE_SOURCES["card_purchases"].count
-    assert count is not None
-    with tenant_scope(tenant.pk, partner_firm.pk):
-        assert count([tenant.pk], partner_firm.pk, partner_full.pk) == {tenant.pk: 1}
