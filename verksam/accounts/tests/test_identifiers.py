@@ -97,4 +97,9 @@ def test_tenant_create_stores_orgnr_and_first_total_user(db):
     membership = in_scope(tenant, lambda: Membership.objects.get(user=owner))
     assert membership.licence == "TOTAL"
     actions = in_scope(tenant, lambda: list(AuditEvent.objects.values_list("action", flat=True)))
-    assert sorted(actions) == ["schedules.install_defaults", "tenant.create", "timecodes.install_defaults"]
+    assert sorted(actions) == [
+        "expenses.install_defaults",  # the expense types and allowance rates (issue 10)
+        "schedules.install_defaults",
+        "tenant.create",
+        "timecodes.install_defaults",
+    ]

@@ -22,6 +22,7 @@ from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import UserFactory
 from verksam.tenancy.tests.fixtures import PASSWORD, login_client
 from verksam.tenancy.tests.helpers import count_queries, membership_of, sv
+from verksam.web.templatetags.verksam_format import day
 
 JSON = "application/json"
 TOKENS = "/api/v1/auth/tokens"
@@ -313,7 +314,7 @@ def test_profile_creates_a_token_with_an_expiry_and_lists_last_use(db):
     assert abs(token.expires_at - (timezone.now() + dt.timedelta(days=90))) < dt.timedelta(minutes=1)
     user_for_token(response.context["new_secret"])
     page = client.get("/accounts/me/").content.decode()
-    assert token.expires_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d") in page
+    assert day(token.expires_at) in page  # the UI's date style, "2 mar 2027" (issue 12)
     assert "–" not in page.split("Integration")[1].split("</tr>")[0]  # last use is shown
 
 
