@@ -7,7 +7,7 @@ from typing import Any
 from django.http import FileResponse, Http404
 from ninja import Query, Router, Status
 
-from verksam.bookkeeping import export, selectors, services
+from verksam.bookkeeping import export, outlays, selectors, services
 from verksam.bookkeeping.dto import RowOut
 from verksam.bookkeeping.models import Voucher
 from verksam.tenancy.permissions import Perm
@@ -20,6 +20,7 @@ from ..schemas.bookkeeping import (
     CostAccountOut,
     FiscalYearIn,
     FiscalYearOut,
+    OutlayToBookOut,
     SieExportIn,
     VoucherIn,
     VoucherOut,
@@ -235,3 +236,37 @@ def sie_export(request, tenant_id: Id, payload: SieExportIn):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@router.get(
+    "/tenants/{tenant_id}/outlays-to-book",
+    response=list[OutlayToBookOut],
+    summary="Attested outlays without a voucher (Att bokföra)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def outlays_to_book(request, tenant_id: Id):
+    return [
+        {
+            "expense_id": e.pk,
+            "employee": e.membership.user.name,
+            "registered_on": e.registered_on,
+            "purchase_date": e.purchase_date,
+            "expense_type": e.expense_type.name,
+            "cost_account": e.expense_type.account,
+            "amount_ore": e.amount_ore,
+            "vat_ore": e.vat_ore,
+            "description": e.description,
+        }
+        for e in outlays.outlays_to_book()
+    ]
+
+
+@router.post(
+    "/tenants/{tenant_id}/outlays/{expense_id}/book",
+    response={201: VoucherOut},
+    summary="Book an attested outlay: its proposal (cost + input VAT / 2820) posted, once",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def outlay_book(request, tenant_id: Id, expense_id: Id):
+    voucher = outlays.outlay_book(actor=request.actor, expense_id=expense_id)
+    return Status(201, _voucher_out(_voucher(voucher.id), rows=True))

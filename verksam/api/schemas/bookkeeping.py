@@ -113,3 +113,17 @@ class SieExportIn(StrictIn):
     series: Annotated[str, Field(max_length=10)] = ""
     date_from: Date | None = None
     date_to: Date | None = None
+
+
+class OutlayToBookOut(Schema):
+    """An attested outlay without a voucher (Att bokföra)."""
+
+    expense_id: int
+    employee: str
+    registered_on: dt.date
+    purchase_date: dt.date
+    expense_type: str
+    cost_account: str
+    amount_ore: int
+    vat_ore: int
+    description: str

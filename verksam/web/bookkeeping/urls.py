@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_outlays
 
 P = "t/<slug:slug>/bookkeeping/"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path(P + "vouchers/<int:voucher_id>/post/", views.voucher_post, name="bookkeeping_voucher_post"),
     path(P + "vouchers/<int:voucher_id>/reverse/", views.voucher_reverse, name="bookkeeping_voucher_reverse"),
     path(P + "vouchers/<int:voucher_id>/delete/", views.voucher_delete, name="bookkeeping_voucher_delete"),
+    path(P + "outlays/", views_outlays.outlay_list, name="bookkeeping_outlays"),
+    path(P + "outlays/<int:expense_id>/book/", views_outlays.outlay_book, name="bookkeeping_outlay_book"),
     path(P + "sie/", views.sie_download, name="bookkeeping_sie"),
     path(P + "settings/", views.settings_page, name="bookkeeping_settings"),
     path(P + "settings/accounts/", views.settings_save, name="bookkeeping_settings_save"),
