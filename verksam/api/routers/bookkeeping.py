@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from verksam.bookkeeping import export, outlays, selectors, services
 from verksam.bookkeeping.dto import RowOut
 from verksam.bookkeeping.models import Voucher
+from verksam.integrations.accounting import vouchers as pushes
 from verksam.tenancy.permissions import Perm
 
 from ..paging import Page, PageParams, paginate
@@ -24,6 +25,7 @@ from ..schemas.bookkeeping import (
     SieExportIn,
     VoucherIn,
     VoucherOut,
+    VoucherPushOut,
     VoucherQuery,
     VoucherReverseIn,
 )
@@ -270,3 +272,41 @@ def outlays_to_book(request, tenant_id: Id):
 def outlay_book(request, tenant_id: Id, expense_id: Id):
     voucher = outlays.outlay_book(actor=request.actor, expense_id=expense_id)
     return Status(201, _voucher_out(_voucher(voucher.id), rows=True))
+
+
+def _push_out(voucher_id: int, push) -> dict[str, Any]:
+    return {
+        "voucher_id": voucher_id,
+        "provider": push.provider,
+        "status": push.status,
+        "remote_voucher_id": push.remote_voucher_id,
+        "attempts": push.attempts,
+        "last_error": push.last_error,
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push",
+    response=VoucherPushOut,
+    summary="The voucher's push to Fortnox / Visma eEkonomi: status and the provider's error (404: not sent)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_push_get(request, tenant_id: Id, voucher_id: Id):
+    voucher = _voucher(voucher_id)
+    push = pushes.push_for_vouchers([voucher.pk]).get(voucher.pk)
+    if push is None:
+        raise Http404
+    return _push_out(voucher.pk, push)
+
+
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push",
+    response={202: VoucherPushOut},
+    summary="Send a posted voucher with its receipt to the accounting system (again after a failure)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_push(request, tenant_id: Id, voucher_id: Id):
+    voucher = _voucher(voucher_id)
+    push = pushes.voucher_push(actor=request.actor, voucher_id=voucher.pk)
+    push.refresh_from_db()
+    return Status(202, _push_out(voucher.pk, push))

@@ -127,3 +127,14 @@ class OutlayToBookOut(Schema):
     amount_ore: int
     vat_ore: int
     description: str
+
+
+class VoucherPushOut(Schema):
+    """The voucher's push to the connected accounting system (absent: not sent)."""
+
+    voucher_id: int
+    provider: str
+    status: str
+    remote_voucher_id: str
+    attempts: int
+    last_error: str

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_outlays
+from . import views, views_outlays, views_push
 
 P = "t/<slug:slug>/bookkeeping/"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path(P + "vouchers/<int:voucher_id>/delete/", views.voucher_delete, name="bookkeeping_voucher_delete"),
     path(P + "outlays/", views_outlays.outlay_list, name="bookkeeping_outlays"),
     path(P + "outlays/<int:expense_id>/book/", views_outlays.outlay_book, name="bookkeeping_outlay_book"),
+    path(P + "vouchers/<int:voucher_id>/push/", views_push.voucher_push, name="bookkeeping_voucher_push"),
     path(P + "sie/", views.sie_download, name="bookkeeping_sie"),
     path(P + "settings/", views.settings_page, name="bookkeeping_settings"),
     path(P + "settings/accounts/", views.settings_save, name="bookkeeping_settings_save"),

@@ -187,6 +187,7 @@ WRITE_PAGES = {
     "web:balances_topup_detail",
     "web:bookkeeping_voucher_post",
     "web:bookkeeping_outlay_book",
+    "web:bookkeeping_voucher_push",
     "web:bookkeeping_voucher_reverse",
     "web:bookkeeping_voucher_delete",
     "web:bookkeeping_sie",
@@ -257,6 +258,9 @@ API_ONLY = {
         "the running timer shows on web:time_day, a write page (timereporting/tests/test_web_issue12.py)"
     ),
     "/tenants/{tenant_id}/vouchers/{voucher_id}": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push": (
+        "needs a sent voucher; shown on the voucher page (integrations/accounting/tests/test_voucher_push.py)"
+    ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
