@@ -101,3 +101,24 @@ def outlay_book(*, actor: Actor, expense_id: int, post: bool = True) -> VoucherO
         )
     voucher = services.voucher_propose(actor=actor, booking=booking)
     return services.voucher_post(actor=actor, voucher_id=voucher.id) if post else voucher
+
+
+def period_claims(*, start: dt.date, end: dt.date) -> dict:
+    """The attested claims REGISTERED in start..end for the firm's tab "Privata utlägg": expenses with
+    the id of their standing voucher (None: not booked), trips and per diems (four queries)."""
+    from verksam.expenses.models import PerDiem, Trip
+
+    base = {"status": Status.ATTESTED, "registered_on__range": (start, end)}
+    expenses = list(
+        Expense.objects.filter(**base)
+        .select_related("expense_type", "membership__user")
+        .order_by("registered_on", "pk")
+    )
+    booked = booked_expense_ids([e.pk for e in expenses])
+    return {
+        "expenses": [(e, booked.get(e.pk)) for e in expenses],
+        "trips": list(Trip.objects.filter(**base).select_related("membership__user").order_by("date", "pk")),
+        "per_diems": list(
+            PerDiem.objects.filter(**base).select_related("membership__user").order_by("departure", "pk")
+        ),
+    }

@@ -5,13 +5,16 @@ company's TOTAL users and a FULL partner under its grant."""
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from verksam.bookkeeping import export, outlays, selectors, services
 from verksam.bookkeeping.dto import RowOut
 from verksam.bookkeeping.models import Voucher
 from verksam.integrations.accounting import vouchers as pushes
+from verksam.payroll.selectors import period_of
 from verksam.tenancy.permissions import Perm
+from verksam.timecodes.periods import period_for
 
 from ..paging import Page, PageParams, paginate
 from ..schemas.bookkeeping import (
@@ -22,6 +25,8 @@ from ..schemas.bookkeeping import (
     FiscalYearIn,
     FiscalYearOut,
     OutlayToBookOut,
+    PrivateOutlayOut,
+    PrivateOutlaysQuery,
     SieExportIn,
     VoucherIn,
     VoucherOut,
@@ -310,3 +315,27 @@ def voucher_push(request, tenant_id: Id, voucher_id: Id):
     push = pushes.voucher_push(actor=request.actor, voucher_id=voucher.pk)
     push.refresh_from_db()
     return Status(202, _push_out(voucher.pk, push))
+
+
+@router.get(
+    "/tenants/{tenant_id}/private-outlays",
+    response=list[PrivateOutlayOut],
+    summary="Attested outlays registered in a period, booked or not (the firm's tab Privata utlägg)",
+)
+@tenant_endpoint(Perm.EXPENSES_VIEW_ALL)
+def private_outlays(request, tenant_id: Id, query: Query[PrivateOutlaysQuery]):
+    period = period_of(period_key=query.period or period_for(timezone.localdate()).key)
+    claims = outlays.period_claims(start=period.start, end=period.end)
+    return [
+        {
+            "expense_id": e.pk,
+            "employee": e.membership.user.name,
+            "registered_on": e.registered_on,
+            "purchase_date": e.purchase_date,
+            "expense_type": e.expense_type.name,
+            "amount_ore": e.amount_ore,
+            "vat_ore": e.vat_ore,
+            "voucher_id": voucher_id,
+        }
+        for e, voucher_id in claims["expenses"]
+    ]

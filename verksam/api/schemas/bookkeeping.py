@@ -138,3 +138,20 @@ class VoucherPushOut(Schema):
     remote_voucher_id: str
     attempts: int
     last_error: str
+
+
+class PrivateOutlayOut(Schema):
+    """An attested outlay registered in the period, with its voucher when booked (Privata utlägg)."""
+
+    expense_id: int
+    employee: str
+    registered_on: dt.date
+    purchase_date: dt.date
+    expense_type: str
+    amount_ore: int
+    vat_ore: int
+    voucher_id: int | None
+
+
+class PrivateOutlaysQuery(QueryIn):
+    period: str = Field("", description="Registration period, YYYY-MM (default: the current one)")
