@@ -316,13 +316,7 @@ PORTAL_TABS: list[PortalTab] = [
     PortalTab("documents", _("Documents"), Perm.DOCUMENTS_SHARE, built=True),
     PortalTab("messages", _("Messages"), Perm.MESSAGES_PARTNER, built=True),
     PortalTab("payroll", _("Payroll basis"), Perm.PAYROLL_VIEW, built=True),
-    PortalTab(
-        "expenses",
-        _("Private expenses"),
-        Perm.EXPENSES_VIEW_ALL,
-        built=False,
-        pending=_("Private expenses come with the expenses module, which is not built yet."),
-    ),
+    PortalTab("expenses", _("Private expenses"), Perm.EXPENSES_VIEW_ALL, built=True),
     PortalTab("card_purchases", _("Company card purchases"), Perm.EXPENSES_VIEW_ALL, built=True),
     PortalTab(
         "esign",

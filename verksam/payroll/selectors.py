@@ -21,7 +21,7 @@ Rules (DOMAIN.md "löneunderlag" and "Working time"; docs/payroll-basis.md):
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from verksam.attestation import selectors as attestation_selectors
 from verksam.core.errors import DomainError
+from verksam.expenses.selectors import pay_lines_for_period
 from verksam.schedules.models import WorkSchedule
 from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership, Tenant
@@ -258,6 +259,31 @@ def _missing(loaded: _Loaded, slug: str) -> list[MissingDay]:
     return rows
 
 
+def _with_pay_lines(
+    tenant: Tenant,
+    period: Period,
+    ids: list[int],
+    employees: tuple[dto.Employee, ...],
+    codes: dict[str, tuple[str, str]],
+) -> tuple[dto.Employee, ...]:
+    """Each employee with the pay lines of their attested expenses, trips and per diems registered
+    in the period (issue 10 item 4; three queries whatever their number). A line without its own
+    payroll code takes the target's code for its PAXml code when the company has mapped one."""
+    if not ids:
+        return employees
+    lines = pay_lines_for_period(tenant=tenant, start=period.start, end=period.end, member_ids=ids)
+    out = []
+    for member_id, employee in zip(ids, employees, strict=True):
+        own = tuple(
+            line
+            if line.payroll_code or line.paxml_code not in codes
+            else replace(line, payroll_code=codes[line.paxml_code][0])
+            for line in lines.get(member_id, ())
+        )
+        out.append(replace(employee, pay_lines=own) if own else employee)
+    return tuple(out)
+
+
 def basis_and_missing(
     *,
     tenant: Tenant,
@@ -285,6 +311,7 @@ def basis_and_missing(
         )
         for m in loaded.members
     )
+    employees = _with_pay_lines(tenant, period, [m.pk for m in loaded.members], employees, codes)
     basis = dto.PayrollBasis(
         company=dto.Company(tenant.name, tenant.orgnr),
         period_start=period.start,

@@ -5,12 +5,16 @@ company's TOTAL users and a FULL partner under its grant."""
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
-from verksam.bookkeeping import export, selectors, services
+from verksam.bookkeeping import export, outlays, selectors, services
 from verksam.bookkeeping.dto import RowOut
 from verksam.bookkeeping.models import Voucher
+from verksam.integrations.accounting import vouchers as pushes
+from verksam.payroll.selectors import period_of
 from verksam.tenancy.permissions import Perm
+from verksam.timecodes.periods import period_for
 
 from ..paging import Page, PageParams, paginate
 from ..schemas.bookkeeping import (
@@ -20,9 +24,13 @@ from ..schemas.bookkeeping import (
     CostAccountOut,
     FiscalYearIn,
     FiscalYearOut,
+    OutlayToBookOut,
+    PrivateOutlayOut,
+    PrivateOutlaysQuery,
     SieExportIn,
     VoucherIn,
     VoucherOut,
+    VoucherPushOut,
     VoucherQuery,
     VoucherReverseIn,
 )
@@ -235,3 +243,99 @@ def sie_export(request, tenant_id: Id, payload: SieExportIn):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@router.get(
+    "/tenants/{tenant_id}/outlays-to-book",
+    response=list[OutlayToBookOut],
+    summary="Attested outlays without a voucher (Att bokföra)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def outlays_to_book(request, tenant_id: Id):
+    return [
+        {
+            "expense_id": e.pk,
+            "employee": e.membership.user.name,
+            "registered_on": e.registered_on,
+            "purchase_date": e.purchase_date,
+            "expense_type": e.expense_type.name,
+            "cost_account": e.expense_type.account,
+            "amount_ore": e.amount_ore,
+            "vat_ore": e.vat_ore,
+            "description": e.description,
+        }
+        for e in outlays.outlays_to_book()
+    ]
+
+
+@router.post(
+    "/tenants/{tenant_id}/outlays/{expense_id}/book",
+    response={201: VoucherOut},
+    summary="Book an attested outlay: its proposal (cost + input VAT / 2820) posted, once",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def outlay_book(request, tenant_id: Id, expense_id: Id):
+    voucher = outlays.outlay_book(actor=request.actor, expense_id=expense_id)
+    return Status(201, _voucher_out(_voucher(voucher.id), rows=True))
+
+
+def _push_out(voucher_id: int, push) -> dict[str, Any]:
+    return {
+        "voucher_id": voucher_id,
+        "provider": push.provider,
+        "status": push.status,
+        "remote_voucher_id": push.remote_voucher_id,
+        "attempts": push.attempts,
+        "last_error": push.last_error,
+    }
+
+
+@router.get(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push",
+    response=VoucherPushOut,
+    summary="The voucher's push to Fortnox / Visma eEkonomi: status and the provider's error (404: not sent)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_push_get(request, tenant_id: Id, voucher_id: Id):
+    voucher = _voucher(voucher_id)
+    push = pushes.push_for_vouchers([voucher.pk]).get(voucher.pk)
+    if push is None:
+        raise Http404
+    return _push_out(voucher.pk, push)
+
+
+@router.post(
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push",
+    response={202: VoucherPushOut},
+    summary="Send a posted voucher with its receipt to the accounting system (again after a failure)",
+)
+@tenant_endpoint(Perm.BOOKKEEPING)
+def voucher_push(request, tenant_id: Id, voucher_id: Id):
+    voucher = _voucher(voucher_id)
+    push = pushes.voucher_push(actor=request.actor, voucher_id=voucher.pk)
+    push.refresh_from_db()
+    return Status(202, _push_out(voucher.pk, push))
+
+
+@router.get(
+    "/tenants/{tenant_id}/private-outlays",
+    response=list[PrivateOutlayOut],
+    summary="Attested outlays registered in a period, booked or not (the firm's tab Privata utlägg)",
+)
+@tenant_endpoint(Perm.EXPENSES_VIEW_ALL)
+def private_outlays(request, tenant_id: Id, query: Query[PrivateOutlaysQuery]):
+    period = period_of(period_key=query.period or period_for(timezone.localdate()).key)
+    claims = outlays.period_claims(start=period.start, end=period.end)
+    return [
+        {
+            "expense_id": e.pk,
+            "employee": e.membership.user.name,
+            "registered_on": e.registered_on,
+            "purchase_date": e.purchase_date,
+            "expense_type": e.expense_type.name,
+            "amount_ore": e.amount_ore,
+            "vat_ore": e.vat_ore,
+            "voucher_id": voucher_id,
+        }
+        for e, voucher_id in claims["expenses"]
+    ]

@@ -113,3 +113,45 @@ class SieExportIn(StrictIn):
     series: Annotated[str, Field(max_length=10)] = ""
     date_from: Date | None = None
     date_to: Date | None = None
+
+
+class OutlayToBookOut(Schema):
+    """An attested outlay without a voucher (Att bokföra)."""
+
+    expense_id: int
+    employee: str
+    registered_on: dt.date
+    purchase_date: dt.date
+    expense_type: str
+    cost_account: str
+    amount_ore: int
+    vat_ore: int
+    description: str
+
+
+class VoucherPushOut(Schema):
+    """The voucher's push to the connected accounting system (absent: not sent)."""
+
+    voucher_id: int
+    provider: str
+    status: str
+    remote_voucher_id: str
+    attempts: int
+    last_error: str
+
+
+class PrivateOutlayOut(Schema):
+    """An attested outlay registered in the period, with its voucher when booked (Privata utlägg)."""
+
+    expense_id: int
+    employee: str
+    registered_on: dt.date
+    purchase_date: dt.date
+    expense_type: str
+    amount_ore: int
+    vat_ore: int
+    voucher_id: int | None
+
+
+class PrivateOutlaysQuery(QueryIn):
+    period: str = Field("", description="Registration period, YYYY-MM (default: the current one)")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_firm, views_outlays, views_push
 
 P = "t/<slug:slug>/bookkeeping/"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path(P + "vouchers/<int:voucher_id>/post/", views.voucher_post, name="bookkeeping_voucher_post"),
     path(P + "vouchers/<int:voucher_id>/reverse/", views.voucher_reverse, name="bookkeeping_voucher_reverse"),
     path(P + "vouchers/<int:voucher_id>/delete/", views.voucher_delete, name="bookkeeping_voucher_delete"),
+    path(P + "outlays/", views_outlays.outlay_list, name="bookkeeping_outlays"),
+    path(P + "outlays/<int:expense_id>/book/", views_outlays.outlay_book, name="bookkeeping_outlay_book"),
+    path(P + "vouchers/<int:voucher_id>/push/", views_push.voucher_push, name="bookkeeping_voucher_push"),
+    path(P + "private-outlays/", views_firm.private_outlays, name="bookkeeping_private_outlays"),
+    path(
+        P + "private-outlays/book/", views_firm.private_outlays_book, name="bookkeeping_private_outlays_book"
+    ),
+    path(P + "private-outlays/sie/", views_firm.private_outlays_sie, name="bookkeeping_private_outlays_sie"),
     path(P + "sie/", views.sie_download, name="bookkeeping_sie"),
     path(P + "settings/", views.settings_page, name="bookkeeping_settings"),
     path(P + "settings/accounts/", views.settings_save, name="bookkeeping_settings_save"),

@@ -19,6 +19,7 @@ from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
 from .forms import AccountSettingsForm, CostAccountForm, FiscalYearForm, ReverseForm, VoucherFilterForm
+from .views_push import push_context
 
 PAGE_SIZE = 50
 MAX_EXPORT_IDS = 1000  # chosen on a page; a whole period is exported through the filter
@@ -75,6 +76,7 @@ def _detail(request: TenantRequest, voucher, *, reverse_form: ReverseForm | None
         "credit_total": sum(r.credit_ore for r in rows),
         "reversed_by": getattr(voucher, "reversed_by", None),
         "reverse_form": reverse_form or ReverseForm(),
+        **push_context(voucher),
     }
     return render(request, "web/bookkeeping/voucher.html", context, status=status)
 

@@ -108,7 +108,11 @@ def portal_frame(actor, tab: str) -> dict:
 # tabs whose module has its own pages: the tab opens them
 TAB_PAGES = {"documents": "web:documents_browse", "messages": "web:messages"}
 # tabs whose pages are the company's own, shown in the portal's frame to a partner (Löneunderlag)
-TAB_OWN_PAGES = {"payroll": "web:payroll_basis", "card_purchases": "web:cards_portal"}
+TAB_OWN_PAGES = {
+    "payroll": "web:payroll_basis",
+    "expenses": "web:bookkeeping_private_outlays",
+    "card_purchases": "web:cards_portal",
+}
 
 
 @tenant_view()

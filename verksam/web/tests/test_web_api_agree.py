@@ -123,6 +123,8 @@ PAIRS = [
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/settings"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/cost-accounts"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/fiscal-years"),
+    ("web:bookkeeping_outlays", "/tenants/{tenant_id}/outlays-to-book"),
+    ("web:bookkeeping_private_outlays", "/tenants/{tenant_id}/private-outlays"),
     ("web:expenses_mine", "/tenants/{tenant_id}/expenses"),
     ("web:trips_mine", "/tenants/{tenant_id}/trips"),
     ("web:trips_mine", "/tenants/{tenant_id}/per-diems"),
@@ -201,6 +203,10 @@ WRITE_PAGES = {
     "web:balances_topup",
     "web:balances_topup_detail",
     "web:bookkeeping_voucher_post",
+    "web:bookkeeping_outlay_book",
+    "web:bookkeeping_voucher_push",
+    "web:bookkeeping_private_outlays_book",
+    "web:bookkeeping_private_outlays_sie",
     "web:bookkeeping_voucher_reverse",
     "web:bookkeeping_voucher_delete",
     "web:bookkeeping_sie",
@@ -271,6 +277,9 @@ API_ONLY = {
         "the running timer shows on web:time_day, a write page (timereporting/tests/test_web_issue12.py)"
     ),
     "/tenants/{tenant_id}/vouchers/{voucher_id}": "needs a voucher (bookkeeping/tests/test_pages_and_api.py)",
+    "/tenants/{tenant_id}/vouchers/{voucher_id}/push": (
+        "needs a sent voucher; shown on the voucher page (integrations/accounting/tests/test_voucher_push.py)"
+    ),
     "/tenants/{tenant_id}/balances/topups/{payment_id}": "a top-up's page needs a payment (billing tests)",
     "/tenants/{tenant_id}/accounting/pushes/{push_id}": "needs a push (integrations/accounting tests)",
     "/tenants/{tenant_id}/invitations": "on the Users page for USERS_MANAGE only (invitation tests)",
