@@ -15,6 +15,7 @@ spec's fortnox_ErrorInformationWrap. `GET /` shows what was booked, `GET /_fake/
 import json
 import threading
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from verksam.integrations.accounting.fake_common import (
@@ -43,6 +44,12 @@ def validator() -> SchemaValidator:
 
 def _ore(value: float | int | None) -> int:
     return round((value or 0) * 100)
+
+
+def _more_than_two_decimals(value: float | int | None) -> bool:
+    """The JSON number as written (its shortest repr), not a float product: 92233720368.54 × 100 is
+    off by more than any fixed epsilon, yet the amount has two decimals."""
+    return Decimal(repr(value or 0)).as_tuple().exponent < -2  # type: ignore[operator]
 
 
 class FakeFortnox(FakeProvider):
@@ -118,7 +125,7 @@ class FakeFortnox(FakeProvider):
             debit, credit = _ore(row.get("Debit")), _ore(row.get("Credit"))
             if debit < 0 or credit < 0 or (debit and credit) or not (debit or credit):
                 return self.error(400, "Each row has either a debit or a credit amount", code=2000588)
-            if any(abs((row.get(k) or 0) * 100 - _ore(row.get(k))) > 1e-6 for k in ("Debit", "Credit")):
+            if any(_more_than_two_decimals(row.get(k)) for k in ("Debit", "Credit")):
                 return self.error(400, "Amounts have at most two decimals", code=2000588)
         if sum(_ore(r.get("Debit")) for r in rows) != sum(_ore(r.get("Credit")) for r in rows):
             return self.error(400, "The voucher is not balanced (debit and credit differ)", code=2000544)

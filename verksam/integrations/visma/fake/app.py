@@ -17,6 +17,7 @@ import binascii
 import json
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 
 from verksam.integrations.accounting.fake_common import (
@@ -41,7 +42,9 @@ def validator() -> SchemaValidator:
 
 
 def _two_decimals(value: float | int | None) -> bool:
-    return value is None or abs(value * 100 - round(value * 100)) < 1e-6
+    """The JSON number as written (its shortest repr), not a float product, whose error grows with the
+    amount beyond any fixed epsilon."""
+    return value is None or Decimal(repr(value)).as_tuple().exponent >= -2  # type: ignore[operator]
 
 
 class FakeVisma(FakeProvider):
