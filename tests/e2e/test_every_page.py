@@ -135,7 +135,10 @@ def sweep(browser, context_args, base_url: str, visits: list[Visit], viewport: d
                 response = page.goto(base_url + visit.path)
             except PlaywrightError as exc:
                 problems[(visit.name, who or "visitor")] = [str(exc).splitlines()[0]]
-                page.goto("about:blank")  # leave the browser's error page before the next visit
+                try:
+                    page.goto("about:blank")  # leave the browser's error page before the next visit
+                except PlaywrightError:
+                    page = ctx.new_page()  # the error page would not let go: go on in a fresh tab
                 continue
             if response is None or response.status != 200:
                 found.append(f"status {response.status if response else '?'}")
