@@ -85,6 +85,10 @@ def test_employee_photographs_a_receipt_and_the_approver_attests_it(
     claim = approver.get_by_test_id("claim").first
     expect(claim).to_contain_text("Drivmedel")
     expect(claim).to_contain_text("625,00")
+    # the thumbnail is served (permission-checked) and decoded: wait for it rather than race the load
+    approver.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=queue-thumb]'); return i && i.complete }"
+    )
     assert approver.evaluate("document.querySelector('[data-testid=queue-thumb]').naturalWidth") > 0
     assert scroll_width(approver) <= 375
     claim.get_by_test_id("attest-claim").click()

@@ -20,8 +20,8 @@ from ..schemas.cards import (
     CardPurchaseIn,
     CardPurchaseOut,
     CardPurchasePatch,
+    CardRejectIn,
     MatchPickIn,
-    RejectIn,
     StatementImportOut,
 )
 from ..tenant import tenant_endpoint
@@ -197,7 +197,7 @@ def purchase_attest(request, tenant_id: Id, purchase_id: Id):
     "/tenants/{tenant_id}/card-purchases/{purchase_id}/reject", response=CardPurchaseOut, summary="Reject"
 )
 @tenant_endpoint(Perm.TIME_ATTEST)
-def purchase_reject(request, tenant_id: Id, purchase_id: Id, payload: RejectIn):
+def purchase_reject(request, tenant_id: Id, purchase_id: Id, payload: CardRejectIn):
     return services.purchase_reject(actor=request.actor, purchase=_any(purchase_id), comment=payload.comment)
 
 

@@ -98,7 +98,7 @@ class MatchPickIn(StrictIn):
     )
 
 
-class RejectIn(StrictIn):
+class CardRejectIn(StrictIn):
     comment: str = Field(min_length=1, max_length=500)
 
 
