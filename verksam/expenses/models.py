@@ -219,6 +219,11 @@ class PerDiem(AttestedItem):
     # Skatteverket: tax-free only with an overnight stay more than 50 km from home and workplace.
     far_from_home = models.BooleanField(_("more than 50 km from both home and workplace"), default=True)
     nights_without_lodging = models.PositiveSmallIntegerField(_("nights without paid lodging"), default=0)
+    # The day the stay at this place began ("förrättning på samma ort sedan"): a trip registered month
+    # by month gives the first month's start, so the 70 % (3 months) and 50 % (2 years) reductions
+    # fall on the right days (rates.long_stay_percent). Set to the departure day when not given; a
+    # break of at least four weeks at the place starts a new stay.
+    stay_began_on = models.DateField(_("at the same place since"), null=True, blank=True)
     # one entry per day with free meals: {"2026-11-02": "bld"} (breakfast, lunch, dinner)
     free_meals = models.JSONField(_("free meals"), default=dict, blank=True)
     tax_free_ore = models.BigIntegerField(default=0)

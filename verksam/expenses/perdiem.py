@@ -16,8 +16,9 @@ from .models import PerDiem
 from .rates import RateTable, per_diem_split
 from .services import check_editable, check_owner, own_membership, validated_save
 
-# After three months at the same place the tax-free amount falls to 70 % (DOMAIN.md); those long
-# stays are not computed here yet, so a per diem is at most 90 days.
+# One claim covers at most 90 days; a longer stay at the same place is registered month by month,
+# each claim carrying the day the stay began (`stay_began_on`), so its days after three months get
+# 70 % and after two years 50 % (rates.per_diem_split).
 MAX_DAYS = 90
 FIELDS = (
     "departure",
@@ -27,6 +28,7 @@ FIELDS = (
     "far_from_home",
     "nights_without_lodging",
     "free_meals",
+    "stay_began_on",
 )
 
 
@@ -87,6 +89,15 @@ def _check(pd: PerDiem) -> None:
             extra={"field": "nights_without_lodging"},
         )
     pd.free_meals = _meals(pd.free_meals, first, last)
+    if pd.stay_began_on is None:
+        pd.stay_began_on = first
+    if pd.stay_began_on > first:
+        raise DomainError(
+            _("The stay at the place cannot begin after the departure (%(day)s).")
+            % {"day": first.isoformat()},
+            code="invalid_stay_start",
+            extra={"field": "stay_began_on"},
+        )
     split = per_diem_split(
         table=RateTable.load(),
         departure=pd.departure,
@@ -94,6 +105,7 @@ def _check(pd: PerDiem) -> None:
         far_from_home=pd.far_from_home,
         nights_without_lodging=pd.nights_without_lodging or 0,
         free_meals=pd.free_meals,
+        stay_began_on=pd.stay_began_on,
     )
     if split is None:
         raise DomainError(
@@ -112,6 +124,7 @@ def _data(pd: PerDiem) -> dict:
         "destination": pd.destination,
         "nights_without_lodging": pd.nights_without_lodging,
         "free_meals": pd.free_meals,
+        "stay_began_on": pd.stay_began_on.isoformat() if pd.stay_began_on else None,
         "tax_free_ore": pd.tax_free_ore,
         "taxable_ore": pd.taxable_ore,
     }
@@ -140,9 +153,13 @@ def per_diem_update(*, actor: Actor, per_diem: PerDiem, **changes: Any) -> PerDi
     check_owner(actor, pd)
     check_editable(pd)
     before = _data(pd)
+    # A start date that was the departure day's default follows a moved departure.
+    follows = pd.stay_began_on in (None, timezone.localtime(pd.departure).date())
     for name in FIELDS:
         if name in changes and changes[name] is not None:
             setattr(pd, name, changes[name])
+    if follows and changes.get("stay_began_on") is None:
+        pd.stay_began_on = None
     _check(pd)
     pd.updated_at = timezone.now()
     validated_save(pd)

@@ -5,6 +5,7 @@ Amounts are data (AllowanceRate, editable by the company's TOTAL users); what st
 structure of the law: which day counts as whole or half, and the meal-reduction percentages
 (Skatteverket, "Traktamente vid tjänsteresor inom Sverige": 90/70/55/35/20 %)."""
 
+import calendar
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -125,6 +126,34 @@ def _meal_code(meals: frozenset) -> str:
     return "MATRED"
 
 
+# Long stays at the same place (Skatteverket, "Traktamente vid tjänsteresor inom Sverige", and
+# 12 kap. 11 § inkomstskattelagen): after three months the tax-free day amount is 70 % of the full
+# amount, after two years 50 %. The reduction is of the DAY allowance (ökade levnadskostnader for
+# meals and small expenses); the night allowance (logi) is not reduced. A break of at least four
+# weeks at the place starts the count again: the employee then gives the new start date.
+LONG_STAY_STEPS = ((24, 50), (3, 70))  # (months at the place, percent of the day amount), longest first
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved `months` calendar months on; a day the month lacks becomes its last day (31 Jan + 1
+    month = 28/29 Feb), as Swedish law counts months (lag (1930:173) om beräkning av lagstadgad tid)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def long_stay_percent(stay_began_on: dt.date, day: dt.date) -> int:
+    """The percent of the full day amount that is tax-free on `day` of a stay at the same place that
+    began on `stay_began_on`: the first three months (that day up to the day before the same date
+    three months later) 100 %, then 70 %, from the same date two years later 50 %."""
+    for months, percent in LONG_STAY_STEPS:
+        if day >= add_months(stay_began_on, months):
+            return percent
+    return 100
+
+
 def per_diem_split(
     *,
     table: RateTable,
@@ -133,18 +162,31 @@ def per_diem_split(
     far_from_home: bool,
     nights_without_lodging: int,
     free_meals: dict[str, str],
+    stay_began_on: dt.date | None = None,
 ) -> Split | None:
     """Domestic per diem (traktamente inrikes): the departure day is whole when leaving before 12:00,
     the return day whole when returning after 19:00, else half; days between are whole. Nights
     without paid lodging get the night allowance. Free meals reduce each day by its percentage.
     Without an overnight stay more than 50 km away nothing is tax-free: all is taxable
-    (INRDAG_SKT). None when a day has no rate."""
+    (INRDAG_SKT). None when a day has no rate.
+
+    A long stay at the same place (`stay_began_on`, default the departure day) is computed day by
+    day: within its first three months a day has the full (or half) day amount, then 70 %, after two
+    years 50 % (`long_stay_percent`), rounded to whole öre. The meal reductions are then taken from
+    that reduced amount — Skatteverket's table of reductions has its own columns "efter 3 månader"
+    (203 kr in 2025: breakfast 41, lunch or dinner 71, all three 183 kr) and "efter 2 år" (145 kr),
+    which are the same percentages of the reduced amount, rounded to whole kronor. What the company
+    pays is reduced by the same percentages (as it already is by the meal reductions): a company
+    paying Skatteverket's amounts pays the reduced amount, and one paying more keeps its excess
+    taxable. The night allowance is never reduced. Reduced days are sent as INRHEL_RED/INRHLV_RED
+    (PAXml 2.0: reduced per diem), one line per percentage."""
     start = timezone.localtime(departure)
     end = timezone.localtime(return_at)
+    began = stay_began_on or start.date()
     days = (end.date() - start.date()).days
     qualifies = far_from_home and days >= 1
     free_total = paid_total = 0
-    counts = {"INRHEL_FRI": [0, 0], "INRHLV_FRI": [0, 0], "INRNAT_FRI": [0, 0]}
+    counts: dict[tuple[str, int], list[int]] = {}
     reductions: dict[str, list[int]] = {}
     for i in range(days + 1):
         day = start.date() + dt.timedelta(days=i)
@@ -157,15 +199,22 @@ def per_diem_split(
         rate = table.at(kind, day)
         if rate is None:
             return None
+        stay_pct = long_stay_percent(began, day)
+        day_free = round_ore(Decimal(rate.tax_free_ore) * stay_pct / 100)
+        day_paid = round_ore(Decimal(rate.paid_ore) * stay_pct / 100)
         meals = frozenset(free_meals.get(day.isoformat(), "")) & frozenset("bld")
         pct = MEAL_REDUCTION_PERCENT[meals]
-        free_cut = round_kronor(Decimal(rate.tax_free_ore) * pct / 100)
-        paid_cut = round_kronor(Decimal(rate.paid_ore) * pct / 100)
-        free_total += rate.tax_free_ore - free_cut
-        paid_total += rate.paid_ore - paid_cut
-        code = "INRHEL_FRI" if whole else "INRHLV_FRI"
-        counts[code][0] += 1
-        counts[code][1] += rate.tax_free_ore
+        free_cut = round_kronor(Decimal(day_free) * pct / 100)
+        paid_cut = round_kronor(Decimal(day_paid) * pct / 100)
+        free_total += day_free - free_cut
+        paid_total += day_paid - paid_cut
+        if stay_pct == 100:
+            code = "INRHEL_FRI" if whole else "INRHLV_FRI"
+        else:
+            code = "INRHEL_RED" if whole else "INRHLV_RED"
+        acc = counts.setdefault((code, stay_pct), [0, 0])
+        acc[0] += 1
+        acc[1] += day_free
         if free_cut:
             acc = reductions.setdefault(_meal_code(meals), [0, 0])
             acc[0] += 1
@@ -176,12 +225,17 @@ def per_diem_split(
             return None
         free_total += rate.tax_free_ore
         paid_total += rate.paid_ore
-        counts["INRNAT_FRI"][0] += 1
-        counts["INRNAT_FRI"][1] += rate.tax_free_ore
+        acc = counts.setdefault(("INRNAT_FRI", 100), [0, 0])
+        acc[0] += 1
+        acc[1] += rate.tax_free_ore
     if not qualifies:
         return Split(0, paid_total, [{"code": "INRDAG_SKT", "quantity": days + 1, "amount_ore": paid_total}])
     free_total = min(free_total, paid_total)
-    lines = [{"code": c, "quantity": q, "amount_ore": a} for c, (q, a) in counts.items() if q]
+    order = ("INRHEL_FRI", "INRHLV_FRI", "INRHEL_RED", "INRHLV_RED", "INRNAT_FRI")
+    lines = [
+        {"code": c, "quantity": q, "amount_ore": a}
+        for (c, _pct), (q, a) in sorted(counts.items(), key=lambda kv: (order.index(kv[0][0]), -kv[0][1]))
+    ]
     # A reduction is sent as its own line with the amount it takes off (PAXml MATRED_*).
     lines += [{"code": c, "quantity": q, "amount_ore": -a} for c, (q, a) in sorted(reductions.items())]
     if paid_total > free_total:
