@@ -241,3 +241,8 @@ class PerDiem(AttestedItem):
 
     def __str__(self) -> str:
         return f"{self.departure:%Y-%m-%d} {self.destination}"
+
+    @property
+    def continues_earlier_stay(self) -> bool:
+        """The stay at the place began before this trip (a long trip registered month by month)."""
+        return self.stay_began_on is not None and self.stay_began_on < timezone.localtime(self.departure).date()

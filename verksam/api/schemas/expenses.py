@@ -158,6 +158,7 @@ class PerDiemOut(ClaimState):
     far_from_home: bool
     nights_without_lodging: int
     free_meals: dict[str, str]
+    stay_began_on: dt.date | None
     tax_free_ore: int
     taxable_ore: int
     breakdown: dict
@@ -174,6 +175,12 @@ class PerDiemIn(StrictIn):
         default_factory=dict,
         description='Per day the free meals: {"2026-11-02": "bld"} (breakfast, lunch, dinner)',
     )
+    stay_began_on: Date | None = Field(
+        None,
+        description="The day the stay at this place began (a long trip registered month by month); "
+        "not after the departure; empty = the departure day. After 3 months the tax-free day "
+        "allowance is 70 %, after 2 years 50 %. A break of at least 4 weeks starts a new stay.",
+    )
 
 
 class PerDiemPatch(StrictIn):
@@ -184,6 +191,12 @@ class PerDiemPatch(StrictIn):
     far_from_home: StrictBool | None = None
     nights_without_lodging: StrictInt | None = Field(None, ge=0, le=90)
     free_meals: dict[str, str] | None = None
+    stay_began_on: Date | None = Field(
+        None,
+        description="The day the stay at this place began (a long trip registered month by month); "
+        "not after the departure; empty = the departure day. After 3 months the tax-free day "
+        "allowance is 70 %, after 2 years 50 %. A break of at least 4 weeks starts a new stay.",
+    )
 
 
 class ReasonIn(StrictIn):

@@ -273,3 +273,96 @@ def test_the_next_months_claim_of_a_long_stay_is_reduced(defaults, scoped, emplo
     # moving the start later gives the full amount back; an update recomputes
     pd = per_diem_update(actor=me, per_diem=pd, stay_began_on=dt.date(2026, 11, 1))
     assert pd.tax_free_ore == 5 * 30000
+
+
+# --- the API and the page ----------------------------------------------------------------------
+
+PD = {
+    "departure": "2026-11-02T07:00:00+01:00",
+    "return_at": "2026-11-06T20:00:00+01:00",
+    "destination": "Kiruna",
+    "purpose": "Montage",
+}
+
+
+def api(tenant):
+    return f"/api/v1/tenants/{tenant.pk}/per-diems"
+
+
+@pytest.mark.django_db
+def test_api_takes_the_start_of_the_stay(tenant, defaults, employee, as_api, today):
+    me = as_api(employee)
+    r = me.post(api(tenant), {**PD, "stay_began_on": "2026-08-04"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["stay_began_on"] == "2026-08-04"
+    assert r.json()["tax_free_ore"] == 2 * 30000 + 3 * 21000
+    pd_id = r.json()["id"]
+    r = me.patch(f"{api(tenant)}/{pd_id}", {"stay_began_on": "2026-11-02"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["tax_free_ore"] == 5 * 30000
+    r = me.post(api(tenant), PD, content_type="application/json")
+    assert r.json()["stay_began_on"] == "2026-11-02"  # the departure day
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    ["2026-11-03", "2026-12-24", "２０２６-08-04", "2026-٠٨-04", 20260804, "2026-02-30", "1999-12-31", "", True],
+)
+def test_api_refuses_a_bad_start_with_4xx_and_writes_nothing(tenant, defaults, employee, as_api, today, value):
+    from verksam.expenses.models import PerDiem
+    from verksam.tenancy.scope import tenant_scope
+
+    r = as_api(employee).post(api(tenant), {**PD, "stay_began_on": value}, content_type="application/json")
+    assert 400 <= r.status_code < 500, r.content
+    if value in ("2026-11-03", "2026-12-24"):
+        assert r.json()["code"] == "invalid_stay_start"
+        assert "efter avresan" in r.json()["message"]
+    with tenant_scope(tenant.pk):
+        assert not PerDiem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_another_tenants_user_and_another_employee_cannot_set_the_start(
+    tenant, defaults, employee, attestant, stranger, as_api, today
+):
+    from verksam.expenses.models import PerDiem
+    from verksam.tenancy.scope import tenant_scope
+
+    pd_id = as_api(employee).post(api(tenant), PD, content_type="application/json").json()["id"]
+    body = {"stay_began_on": "2024-01-01"}
+    assert as_api(stranger).patch(f"{api(tenant)}/{pd_id}", body, content_type="application/json").status_code == 404
+    r = as_api(attestant).patch(f"{api(tenant)}/{pd_id}", body, content_type="application/json")
+    assert r.status_code == 404
+    with tenant_scope(tenant.pk):
+        assert PerDiem.objects.get().stay_began_on == dt.date(2026, 11, 2)
+
+
+@pytest.mark.django_db
+def test_the_per_diem_form_has_the_start_of_the_stay(tenant, defaults, employee, as_user, today):
+    from django.urls import reverse
+
+    from verksam.expenses.models import PerDiem
+    from verksam.tenancy.scope import tenant_scope
+
+    me = as_user(employee)
+    page_url = reverse("web:trips_mine", args=[tenant.slug])
+    page = me.get(page_url).content.decode()
+    assert "Förrättning på samma ort sedan" in page and "fyra veckor" in page
+    form = {
+        "form": "perdiem",
+        "pd-departure": "2026-11-02T07:00",
+        "pd-return_at": "2026-11-06T20:00",
+        "pd-destination": "Kiruna",
+        "pd-purpose": "Montage",
+        "pd-far_from_home": "on",
+        "pd-nights_without_lodging": "0",
+    }
+    for bad in ("2026-11-03", "٢٠٢٦-٠٨-٠٤", "2026-02-30"):
+        r = me.post(page_url, {**form, "pd-stay_began_on": bad})
+        assert r.status_code == 422, bad
+    assert "efter avresan" in me.post(page_url, {**form, "pd-stay_began_on": "2026-11-03"}).content.decode()
+    r = me.post(page_url, {**form, "pd-stay_began_on": "2026-08-04"})
+    assert r.status_code == 302
+    with tenant_scope(tenant.pk):
+        assert PerDiem.objects.get().tax_free_ore == 2 * 30000 + 3 * 21000
+    assert "samma ort sedan 4 aug 2026" in me.get(page_url).content.decode()

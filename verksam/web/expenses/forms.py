@@ -87,6 +87,17 @@ class PerDiemForm(TenantForm):
     nights_without_lodging = forms.IntegerField(
         label=_("Nights without paid lodging"), min_value=0, max_value=90, initial=0
     )
+    stay_began_on = forms.DateField(
+        label=_("At the same place since"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "The day the stay at this place began, if the trip continues an earlier one (a long trip "
+            "registered month by month). After three months the tax-free day allowance is 70 %, after "
+            "two years 50 %. A break of at least four weeks at the place starts a new stay. Empty: "
+            "the day of departure."
+        ),
+    )
 
 
 class MealsForm(forms.Form):
