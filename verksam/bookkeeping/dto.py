@@ -29,6 +29,9 @@ class GrossPart:
     vat_rate: int
     gross_ore: int
     cost_account: str = ""
+    # None: all the part's VAT is deductible. Else at most this much goes on input VAT and the rest
+    # is a cost on Accounts.non_deductible_vat (representation meals: 300 kr excl. VAT a person).
+    deductible_vat_ore: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class Accounts:
     outlay_liability: str = "2820"
     bank: str = "1930"
     card_settlement: str = ""  # blank: card purchases are credited to the bank account
+    # The VAT that may not be deducted (representation above 300 kr a person) is a cost on BAS 6072
+    # "Representation, ej avdragsgill": a meal's cost is not deductible for income tax since 2017.
+    non_deductible_vat: str = "6072"
 
     @property
     def card_credit(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from verksam.core.errors import Conflict, NotFound
 from verksam.expenses.models import Expense, Status
+from verksam.expenses.vat import expense_deductible_vat
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 
@@ -36,10 +37,13 @@ def expense_booking(expense: Expense) -> BookingIn:
     """The booking of an attested expense: one part per VAT rate entered, the rest without VAT."""
     parts = []
     rest = expense.amount_ore
+    # Representation meals: only the VAT on 300 kr excl. VAT a person is deductible (expenses.vat).
+    deductible = expense_deductible_vat(expense)
     for rate, vat in ((25, expense.vat_25_ore), (12, expense.vat_12_ore), (6, expense.vat_6_ore)):
         if vat:
             gross = min(_gross_for_vat(vat, rate), rest)
-            parts.append(GrossPart(rate, gross))
+            capped = deductible[rate] if deductible[rate] < vat else None
+            parts.append(GrossPart(rate, gross, deductible_vat_ore=capped))
             rest -= gross
     if rest > 0:
         parts.append(GrossPart(0, rest))

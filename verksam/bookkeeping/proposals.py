@@ -33,19 +33,28 @@ def is_account(value: str) -> bool:
 
 def propose(booking: BookingIn, accounts: Accounts) -> Proposal:
     """The rows of `booking`: cost account(s) and input VAT debited, the liability (outlay) or the
-    bank/card-settlement account (card) credited with the whole gross."""
+    bank/card-settlement account (card) credited with the whole gross. A part's VAT above its
+    `deductible_vat_ore` is debited to `accounts.non_deductible_vat` instead of input VAT."""
     if not booking.parts:
         raise ProposalError("a booking needs at least one amount")
     cost_by_account: dict[tuple[str, int], int] = defaultdict(int)
     vat_total = 0
     gross_total = 0
+    non_deductible = 0
     for part in booking.parts:
         account = part.cost_account or booking.cost_account
         if not is_account(account):
             raise ProposalError(f"not a BAS account: {account!r}")
         vat = vat_of_gross(part.gross_ore, part.vat_rate)
+        deductible = vat
+        if part.deductible_vat_ore is not None:
+            # only the deductible VAT on input VAT; the rest is a cost (representation)
+            if part.deductible_vat_ore < 0:
+                raise ProposalError("deductible VAT is never negative")
+            deductible = min(vat, part.deductible_vat_ore)
+        non_deductible += vat - deductible
         cost_by_account[(account, part.vat_rate)] += part.gross_ore - vat
-        vat_total += vat
+        vat_total += deductible
         gross_total += part.gross_ore
     if gross_total <= 0:
         raise ProposalError("a booking's total must be more than 0")
@@ -58,6 +67,10 @@ def propose(booking: BookingIn, accounts: Accounts) -> Proposal:
         for (account, rate), cost in sorted(cost_by_account.items(), key=lambda kv: (-kv[0][1], kv[0][0]))
         if cost
     ]
+    if non_deductible:
+        if not is_account(accounts.non_deductible_vat):
+            raise ProposalError(f"not a BAS account: {accounts.non_deductible_vat!r}")
+        rows.append(RowOut(accounts.non_deductible_vat, debit_ore=non_deductible, text="Ej avdragsgill moms"))
     if vat_total:
         rows.append(RowOut(accounts.input_vat, debit_ore=vat_total))
     rows.append(RowOut(credit, credit_ore=gross_total))

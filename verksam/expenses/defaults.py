@@ -20,13 +20,17 @@ DEFAULT_TYPES = [
     ("Kontorsmaterial", "6110", "UTLÄGG"),
     ("Övrigt", "6990", "UTLÄGG"),
 ]
+# Representation meals: participants required, VAT deductible on at most 300 kr a person (vat.py).
+REPRESENTATION = {"Representation, extern", "Representation, intern"}
 
 
 def _install(tenant_id: int) -> None:
     with transaction.atomic():
         have = set(ExpenseType.objects.values_list("name", flat=True))
         types = [
-            ExpenseType(tenant_id=tenant_id, name=n, account=a, paxml_code=c)
+            ExpenseType(
+                tenant_id=tenant_id, name=n, account=a, paxml_code=c, representation=n in REPRESENTATION
+            )
             for n, a, c in DEFAULT_TYPES
             if n not in have
         ]

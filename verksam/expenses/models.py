@@ -80,6 +80,9 @@ class ExpenseType(TenantOwned):
     paxml_code = models.CharField(_("PAXml code"), max_length=20, default="UTLÄGG")
     payroll_code = models.CharField(_("pay code"), max_length=20, blank=True, default="")
     active = models.BooleanField(_("active"), default=True)
+    # Representation meals: the outlay needs the number of participants and who and why, and its
+    # input VAT is deductible only on 300 kr excl. VAT per person (vat.representation_deductible_vat).
+    representation = models.BooleanField(_("representation"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -159,6 +162,12 @@ class Expense(AttestedItem):
     )
     description = models.CharField(_("description"), max_length=500, blank=True, default="")
     receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Representation (the type's flag): how many took part, and who and why ("Deltagare och syfte",
+    # what Skatteverket asks to be noted with the receipt).
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    representation_note = models.CharField(
+        _("participants and purpose"), max_length=500, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-purchase_date", "-pk"]
@@ -245,4 +254,6 @@ class PerDiem(AttestedItem):
     @property
     def continues_earlier_stay(self) -> bool:
         """The stay at the place began before this trip (a long trip registered month by month)."""
-        return self.stay_began_on is not None and self.stay_began_on < timezone.localtime(self.departure).date()
+        return (
+            self.stay_began_on is not None and self.stay_began_on < timezone.localtime(self.departure).date()
+        )

@@ -24,7 +24,7 @@ from verksam.tenancy.permissions import Perm
 
 from .models import AllowanceRate, AttestedItem, Expense, ExpenseType, RateKind, Receipt, Status
 from .receipts import receipt_process
-from .vat import check_vat
+from .vat import check_participants, check_representation, check_vat
 
 EXPENSE_FIELDS = (
     "expense_type",
@@ -36,6 +36,8 @@ EXPENSE_FIELDS = (
     "project",
     "description",
     "receipt",
+    "participants",
+    "representation_note",
 )
 
 
@@ -87,6 +89,7 @@ def _type_fields(expense_type: ExpenseType) -> dict:
         "paxml_code": expense_type.paxml_code,
         "payroll_code": expense_type.payroll_code,
         "active": expense_type.active,
+        "representation": expense_type.representation,
     }
 
 
@@ -99,7 +102,14 @@ def _check_account(account: str) -> None:
 
 @transaction.atomic
 def expense_type_create(
-    *, actor: Actor, name: str, account: str, paxml_code: str = "UTLÄGG", payroll_code: str = "", active=True
+    *,
+    actor: Actor,
+    name: str,
+    account: str,
+    paxml_code: str = "UTLÄGG",
+    payroll_code: str = "",
+    active=True,
+    representation=False,
 ) -> ExpenseType:
     """Add an expense type with its BAS cost account and pay code (SETTINGS_MANAGE)."""
     actor.require(Perm.SETTINGS_MANAGE)
@@ -111,6 +121,7 @@ def expense_type_create(
         paxml_code=paxml_code.strip() or "UTLÄGG",
         payroll_code=payroll_code.strip(),
         active=active,
+        representation=bool(representation),
     )
     validated_save(expense_type)
     record(actor=actor, action="expense_type.create", target=expense_type, data=_type_fields(expense_type))
@@ -124,7 +135,7 @@ def expense_type_update(*, actor: Actor, expense_type: ExpenseType, **changes: A
     if expense_type.tenant_id != actor.tenant_id:
         raise NotFound(_("The expense type does not exist."))
     before = _type_fields(expense_type)
-    for name in ("name", "account", "paxml_code", "payroll_code", "active"):
+    for name in ("name", "account", "paxml_code", "payroll_code", "active", "representation"):
         if name in changes and changes[name] is not None:
             value = changes[name]
             setattr(expense_type, name, value.strip() if isinstance(value, str) else value)
@@ -197,6 +208,10 @@ def _check_expense(expense: Expense, membership: Membership) -> None:
     if expense.receipt is not None and expense.receipt.membership_id != membership.pk:
         raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
     check_vat(expense.amount_ore, {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore})
+    expense.representation_note = (expense.representation_note or "").strip()
+    check_participants(expense.participants)
+    if expense.expense_type.representation:
+        check_representation(expense.participants, expense.representation_note)
 
 
 def _expense_data(expense: Expense) -> dict:

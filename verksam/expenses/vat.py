@@ -63,3 +63,81 @@ def check_vat(amount_ore: int, vat_by_rate: dict[int, int]) -> None:
             code="vat_does_not_fit",
             extra={"field": f"vat_{worst}"},
         )
+
+
+# --- representation (meals) ----------------------------------------------------------------------
+# Input VAT on a representation meal (food and drink, internal or external) is deductible only on a
+# base of at most 300 kr excluding VAT per person and occasion (13 kap. 24–25 §§ mervärdesskattelagen
+# (2023:200), before 1 July 2023 8 kap. 9 § ML (1994:200); Skatteverket "Representation"): at most
+# 36 kr VAT per person at 12 % (food), 75 kr at 25 % (alcoholic drinks). When the base is larger
+# and the receipt mixes rates, the 300 kr are shared in proportion to the costs at each rate
+# (Skatteverket's "proportionering"; its alternative flat 46 kr per person for a meal with alcohol is
+# not used). The base is the part of the receipt that carries VAT, each rate's base read back from its
+# VAT (VAT × 100 / rate); a part at 0 % (a tip) is no part of it. The VAT above the cap is not
+# deductible: it is a cost (booked by bookkeeping on the non-deductible representation account).
+REPRESENTATION_BASE_PER_PERSON_ORE = 30000
+# An occasion of more than 10 000 people is a typing error, not a meal: refused.
+MAX_PARTICIPANTS = 10_000
+
+
+def _round_half_up(value: Fraction) -> int:
+    return (value + Fraction(1, 2)).__floor__()
+
+
+def representation_deductible_vat(vat_by_rate: dict[int, int], participants: int) -> dict[int, int]:
+    """The deductible part of each rate's VAT on a representation meal for `participants` people:
+    all of it when the base is at most 300 kr a person, else each rate's VAT × cap / base, rounded
+    half up to whole öre (so a single rate gives exactly 300 kr × rate × participants)."""
+    if participants < 1:
+        raise ValueError("a representation has at least one participant")
+    base = sum((Fraction(v * 100, r) for r, v in vat_by_rate.items() if r and v > 0), Fraction(0))
+    cap = REPRESENTATION_BASE_PER_PERSON_ORE * participants
+    if base <= cap:
+        return {r: max(v, 0) for r, v in vat_by_rate.items()}
+    return {r: _round_half_up(Fraction(max(v, 0)) * cap / base) if r else 0 for r, v in vat_by_rate.items()}
+
+
+def check_representation(participants: int | None, note: str) -> None:
+    """Raise a DomainError when a representation lacks its participants or its purpose (Skatteverket:
+    who took part and why is written down with the receipt)."""
+    if participants is None:
+        raise DomainError(
+            _("Enter the number of participants of the representation."),
+            code="participants_required",
+            extra={"field": "participants"},
+        )
+    check_participants(participants)
+    if not (note or "").strip():
+        raise DomainError(
+            _("Enter the participants and the purpose of the representation."),
+            code="representation_note_required",
+            extra={"field": "representation_note"},
+        )
+
+
+def check_participants(participants: int | None) -> None:
+    """A number of participants, when given, is 1 to MAX_PARTICIPANTS."""
+    if participants is None:
+        return
+    if not isinstance(participants, int) or isinstance(participants, bool) or participants < 1:
+        raise DomainError(
+            _("The number of participants must be at least 1."),
+            code="invalid_participants",
+            extra={"field": "participants"},
+        )
+    if participants > MAX_PARTICIPANTS:
+        raise DomainError(
+            _("The number of participants can be at most %(max)s.")
+            % {"max": f"{MAX_PARTICIPANTS:,}".replace(",", "\u00a0")},
+            code="invalid_participants",
+            extra={"field": "participants"},
+        )
+
+
+def expense_deductible_vat(expense) -> dict[int, int]:
+    """`{rate: deductible VAT öre}` of an outlay: all its VAT, or for a representation meal with its
+    participants the capped part (what bookkeeping books on input VAT; the rest is a cost)."""
+    vat = {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore}
+    if expense.expense_type.representation and expense.participants:
+        return representation_deductible_vat(vat, expense.participants)
+    return vat

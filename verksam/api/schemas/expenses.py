@@ -5,6 +5,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import BeforeValidator, Field, StrictBool, StrictInt, WithJsonSchema
 
+from verksam.expenses.vat import expense_deductible_vat
+
 from ..types import Amount, Date, StrictId, StrictIn
 
 
@@ -40,6 +42,7 @@ class ExpenseTypeOut(Schema):
     paxml_code: str
     payroll_code: str
     active: bool
+    representation: bool
 
 
 class ExpenseTypeIn(StrictIn):
@@ -48,6 +51,10 @@ class ExpenseTypeIn(StrictIn):
     paxml_code: str = Field("UTLÄGG", max_length=20)
     payroll_code: str = Field("", max_length=20)
     active: StrictBool = True
+    representation: StrictBool = Field(
+        False,
+        description="Representation meals: participants required, VAT deductible on at most 300 kr a person",
+    )
 
 
 class ExpenseTypePatch(StrictIn):
@@ -56,6 +63,7 @@ class ExpenseTypePatch(StrictIn):
     paxml_code: str | None = Field(None, max_length=20)
     payroll_code: str | None = Field(None, max_length=20)
     active: StrictBool | None = None
+    representation: StrictBool | None = None
 
 
 class ReceiptOut(Schema):
@@ -93,6 +101,20 @@ class ExpenseOut(ClaimState):
     project_id: int | None
     description: str
     receipt_id: int | None
+    participants: int | None
+    representation_note: str
+    deductible_vat_ore: int
+
+    @staticmethod
+    def resolve_deductible_vat_ore(obj) -> int:
+        return sum(expense_deductible_vat(obj).values())
+
+
+PARTICIPANTS = (
+    "Representation: the number of people at the occasion, 1 to 10,000 (required for a representation "
+    "type); the input VAT is deductible on at most 300 kr excl. VAT a person"
+)
+NOTE = "Representation: who took part and the purpose (required for a representation type)"
 
 
 class ExpenseIn(StrictIn):
@@ -105,6 +127,8 @@ class ExpenseIn(StrictIn):
     project_id: StrictId | None = None
     description: str = Field("", max_length=500)
     receipt_id: StrictId | None = None
+    participants: StrictInt | None = Field(None, description=PARTICIPANTS)
+    representation_note: str = Field("", max_length=500, description=NOTE)
 
 
 class ExpensePatch(StrictIn):
@@ -117,6 +141,8 @@ class ExpensePatch(StrictIn):
     project_id: StrictId | None = None
     description: str | None = Field(None, max_length=500)
     receipt_id: StrictId | None = None
+    participants: StrictInt | None = Field(None, description=PARTICIPANTS)
+    representation_note: str | None = Field(None, max_length=500, description=NOTE)
 
 
 class TripOut(ClaimState):

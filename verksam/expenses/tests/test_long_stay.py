@@ -306,9 +306,21 @@ def test_api_takes_the_start_of_the_stay(tenant, defaults, employee, as_api, tod
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "value",
-    ["2026-11-03", "2026-12-24", "２０２６-08-04", "2026-٠٨-04", 20260804, "2026-02-30", "1999-12-31", "", True],
+    [
+        "2026-11-03",
+        "2026-12-24",
+        "２０２６-08-04",
+        "2026-٠٨-04",
+        20260804,
+        "2026-02-30",
+        "1999-12-31",
+        "",
+        True,
+    ],
 )
-def test_api_refuses_a_bad_start_with_4xx_and_writes_nothing(tenant, defaults, employee, as_api, today, value):
+def test_api_refuses_a_bad_start_with_4xx_and_writes_nothing(
+    tenant, defaults, employee, as_api, today, value
+):
     from verksam.expenses.models import PerDiem
     from verksam.tenancy.scope import tenant_scope
 
@@ -330,7 +342,10 @@ def test_another_tenants_user_and_another_employee_cannot_set_the_start(
 
     pd_id = as_api(employee).post(api(tenant), PD, content_type="application/json").json()["id"]
     body = {"stay_began_on": "2024-01-01"}
-    assert as_api(stranger).patch(f"{api(tenant)}/{pd_id}", body, content_type="application/json").status_code == 404
+    assert (
+        as_api(stranger).patch(f"{api(tenant)}/{pd_id}", body, content_type="application/json").status_code
+        == 404
+    )
     r = as_api(attestant).patch(f"{api(tenant)}/{pd_id}", body, content_type="application/json")
     assert r.status_code == 404
     with tenant_scope(tenant.pk):

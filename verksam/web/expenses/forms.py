@@ -37,6 +37,27 @@ class KronorField(forms.CharField):
             raise ValidationError(_("Enter an amount in kronor, e.g. 125,50.")) from exc
 
 
+_COUNT = re.compile(r"^[0-9]{1,12}$", re.ASCII)
+
+
+class CountField(forms.CharField):
+    """A whole number typed in ASCII digits ("٣" and "²" are refused, not read as 3 or 2); the range
+    is the service's rule (its Swedish message)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        if not _COUNT.match(text):
+            raise ValidationError(_("Enter a whole number in digits, e.g. 4."))
+        return int(text)
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -57,6 +78,16 @@ class ExpenseForm(TenantForm):
     vat_12 = KronorField(label=_("VAT 12 % (kr)"), required=False)
     vat_6 = KronorField(label=_("VAT 6 % (kr)"), required=False)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    participants = CountField(label=_("Number of participants (representation)"), required=False)
+    representation_note = forms.CharField(
+        label=_("Participants and purpose (representation)"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "For representation: who took part (names and companies) and why. The VAT is deductible "
+            "on at most 300 kr excl. VAT per person."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,8 +124,8 @@ class PerDiemForm(TenantForm):
         widget=DATE,
         help_text=_(
             "The day the stay at this place began, if the trip continues an earlier one (a long trip "
-            "registered month by month). After three months the tax-free day allowance is 70 %, after "
-            "two years 50 %. A break of at least four weeks at the place starts a new stay. Empty: "
+            "registered month by month). After three months the tax-free day allowance is 70 percent, after "
+            "two years 50 percent. A break of at least four weeks at the place starts a new stay. Empty: "
             "the day of departure."
         ),
     )
@@ -138,6 +169,10 @@ class ExpenseTypeForm(forms.Form):
     paxml_code = forms.CharField(label=_("PAXml code"), max_length=20, initial="UTLÄGG")
     payroll_code = forms.CharField(label=_("Pay code"), max_length=20, required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    representation = forms.BooleanField(
+        label=_("Representation (meals): participants required, VAT deductible on at most 300 kr a person"),
+        required=False,
+    )
 
 
 class RateForm(forms.Form):

@@ -58,6 +58,8 @@ def _expense_values(form: ExpenseForm) -> dict:
         "vat_12_ore": data["vat_12"],
         "vat_6_ore": data["vat_6"],
         "description": data["description"],
+        "participants": data["participants"],
+        "representation_note": data["representation_note"],
     }
 
 
@@ -122,6 +124,8 @@ def expense_edit(request: TenantRequest, slug: str, item_id: int) -> HttpRespons
         "vat_12": f"{expense.vat_12_ore / 100:.2f}".replace(".", ","),
         "vat_6": f"{expense.vat_6_ore / 100:.2f}".replace(".", ","),
         "description": expense.description,
+        "participants": expense.participants,
+        "representation_note": expense.representation_note,
     }
     form = ExpenseForm(initial=initial)
     status = 200
@@ -354,7 +358,7 @@ def expense_type_edit(request: TenantRequest, slug: str, type_id: int) -> HttpRe
     kind = selectors.expense_type_get(type_id)
     if kind is None:
         raise Http404
-    fields = ("name", "account", "paxml_code", "payroll_code", "active")
+    fields = ("name", "account", "paxml_code", "payroll_code", "active", "representation")
     form = ExpenseTypeForm(request.POST or None, initial={f: getattr(kind, f) for f in fields})
     status = 200
     if request.method == "POST":
