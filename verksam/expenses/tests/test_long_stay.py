@@ -381,3 +381,42 @@ def test_the_per_diem_form_has_the_start_of_the_stay(tenant, defaults, employee,
     with tenant_scope(tenant.pk):
         assert PerDiem.objects.get().tax_free_ore == 2 * 30000 + 3 * 21000
     assert "samma ort sedan 4 aug 2026" in me.get(page_url).content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_an_attested_long_stay_goes_to_payroll_as_reduced_lines_valid_against_the_xsd(
+    defaults, scoped, employee, attestant, today
+):
+    from verksam.attestation import expenses as claims
+    from verksam.expenses import selectors, services
+    from verksam.payroll.paxml import validation_errors, write_paxml
+    from verksam.payroll.tests.builders import basis, with_employee
+
+    me = actor(scoped, employee)
+    pd = per_diem_create(
+        actor=me,
+        departure=at(2026, 11, 2, 7),
+        return_at=at(2026, 11, 6, 20),
+        stay_began_on=dt.date(2026, 8, 4),
+        nights_without_lodging=4,
+        free_meals={"2026-11-05": "l"},
+        destination="Kiruna",
+        purpose="Montage",
+    )
+    services.item_submit(actor=me, item=pd)
+    claims.claim_attest(actor=actor(scoped, attestant), item=pd)
+    (lines,) = selectors.pay_lines_for_period(
+        tenant=scoped, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31)
+    ).values()
+    assert [(line.paxml_code, int(line.quantity), line.amount_ore) for line in lines] == [
+        ("INRHEL_FRI", 2, 60000),
+        ("INRHEL_RED", 3, 63000),
+        ("INRNAT_FRI", 4, 60000),  # the night allowance is not reduced
+        ("MATRED_LCH", 1, -7400),  # 35 % of 210 kr = 73,50 → 74 kr
+    ]
+    assert sum(line.amount_ore for line in lines) == pd.tax_free_ore + pd.taxable_ore
+    b = basis()
+    number = b.employees[0].employment_number
+    content = write_paxml(with_employee(b, number, pay_lines=tuple(lines)))
+    assert validation_errors(content) == []
+    assert b"<lonkod>INRHEL_RED</lonkod>" in content
