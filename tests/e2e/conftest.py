@@ -11,6 +11,9 @@ import re
 
 import pytest
 
+from verksam.integrations.accounting.fake_common import serve
+from verksam.integrations.fortnox.fake.app import FakeFortnox
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,3 +57,20 @@ def tenant_url(live_server, slug: str, path: str = "") -> str:
 
 def url_pattern(live_server, slug: str, path: str = "") -> re.Pattern:
     return re.compile(re.escape(tenant_url(live_server, slug, path)) + r"(\?.*)?$")
+
+
+@pytest.fixture
+def fortnox_server(settings, live_server):
+    """The Fortnox fake on a free loopback port (as `manage.py fake_fortnox` serves it in
+    development), with the settings pointing OAuth and the API at it: `(fake, its URL)`."""
+    fake = FakeFortnox()
+    server, _thread = serve(fake)
+    url = f"http://127.0.0.1:{server.server_port}"
+    settings.FORTNOX_AUTH_URL = settings.FORTNOX_API_URL = url
+    settings.FORTNOX_CLIENT_ID, settings.FORTNOX_CLIENT_SECRET = fake.client_id, fake.client_secret
+    settings.SITE_URL = live_server.url
+    try:
+        yield fake, url
+    finally:
+        server.shutdown()
+        server.server_close()

