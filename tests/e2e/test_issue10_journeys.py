@@ -17,6 +17,7 @@ Every page visited is checked for English leaking into the Swedish UI (the every
 list), and the phone pages for sideways scrolling. States are awaited with Playwright's expect.
 """
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -248,3 +249,153 @@ def test_phone_receipt_is_attested_posted_and_lands_in_fortnox_with_its_image(
     phone.reload()
     expect(phone.get_by_test_id("expense").first.locator("[data-status=attested]")).to_be_visible()
     check_page(phone, words, phone=True)
+
+
+# --- 2. The accounting firm books the customer's outlays and downloads SIE -------------------------
+
+
+def _attested_outlay(tenant, employee, attestant, *, type_name: str, amount: int, vat_25: int, text: str):
+    """An outlay registered, submitted with its receipt and attested (the setup of journey 2)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with tenant_scope(tenant.pk):
+        worker = resolve(employee, tenant)
+        receipt = expense_services.receipt_upload(
+            actor=worker,
+            upload=SimpleUploadedFile("kvitto.jpg", receipt_jpeg(text), content_type="image/jpeg"),
+            name="kvitto.jpg",
+        )
+        expense = expense_services.expense_create(
+            actor=worker,
+            expense_type=ExpenseType.objects.get(name=type_name),
+            purchase_date=timezone.localdate(),
+            amount_ore=amount,
+            vat_25_ore=vat_25,
+            description=text,
+            receipt=receipt,
+        )
+        expense_services.item_submit(actor=worker, item=expense)
+        claims.claim_attest(actor=resolve(attestant, tenant), item=expense)
+    return expense
+
+
+def _open_private_outlays(page, live_server, email: str, tenant, firm) -> None:
+    """From the firm's Mina samarbeten to the customer's tab Privata utlägg."""
+    login(page, live_server, email)
+    page.goto(tenant_url(live_server, firm.slug))
+    nav(page, "Mina samarbeten")
+    page.get_by_test_id("collaboration-table").get_by_role("link", name=tenant.name).click()
+    page.get_by_test_id("tab-expenses").click()
+    expect(page.get_by_role("heading", name="Privata utlägg", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("tab-expenses")).to_have_attribute("aria-current", "page")
+
+
+def _choose_period(page, key: str) -> None:
+    page.locator("#period").fill(key)
+    page.get_by_test_id("period-form").get_by_role("button", name="Visa").click()
+    expect(page).to_have_url(re.compile(rf"[?&]period={key}$"))
+
+
+def test_firm_books_the_customers_attested_outlays_and_downloads_sie(
+    new_page,
+    live_server,
+    tenant,
+    owner,
+    attestant,
+    employee,
+    partner_full,
+    partner_limited,
+    partner_firm,
+    words,
+    tmp_path,
+):
+    expenses_install_defaults(tenant_id=tenant.pk)
+    fuel = _attested_outlay(
+        tenant, employee, attestant, type_name="Drivmedel", amount=62500, vat_25=12500, text="Diesel"
+    )
+    # 99,90 incl. 25 % VAT: 19,98 VAT, 79,92 cost — rounding to the öre
+    material = _attested_outlay(
+        tenant, employee, attestant, type_name="Material", amount=9990, vat_25=1998, text="Skruv"
+    )
+    # one registered in an earlier period stays out of this period's list
+    today = timezone.localdate()
+    with tenant_scope(tenant.pk):
+        period = period_of(period_key=period_for(today).key)
+        earlier = period_of(period_key=period_for(period.start - dt.timedelta(days=1)).key)
+    old = _attested_outlay(
+        tenant, employee, attestant, type_name="Logi", amount=120000, vat_25=0, text="Hotell"
+    )
+    with tenant_scope(tenant.pk):
+        Expense.objects.filter(pk=old.pk).update(registered_on=earlier.start)
+
+    # LIMITED: sees the tab and the outlays, but no book button, and the POST is refused
+    limited = new_page(DESKTOP)
+    _open_private_outlays(limited, live_server, partner_limited.email, tenant, partner_firm)
+    _choose_period(limited, period.key)
+    table = limited.get_by_test_id("private-outlays")
+    expect(table.locator("tr[data-expense]")).to_have_count(2)
+    expect(limited.get_by_test_id("private-read-only")).to_be_visible()
+    expect(limited.get_by_test_id("private-book")).to_have_count(0)
+    expect(limited.get_by_test_id("private-sie")).to_have_count(0)
+    check_page(limited, words)
+    csrf = next(c["value"] for c in limited.context.cookies() if c["name"] == "csrftoken")
+    for action in ("book/", "sie/"):
+        refused = limited.request.post(
+            tenant_url(live_server, tenant.slug, f"bookkeeping/private-outlays/{action}"),
+            form={"period": period.key},
+            headers={"X-CSRFToken": csrf, "Referer": limited.url},
+        )
+        assert refused.status == 403, (action, refused.status)
+    with tenant_scope(tenant.pk):
+        assert not Voucher.objects.exists()
+
+    # FULL: chooses the period, sees the attested outlays, books them, downloads SIE 4I
+    firm = new_page(DESKTOP)
+    _open_private_outlays(firm, live_server, partner_full.email, tenant, partner_firm)
+    _choose_period(firm, period.key)
+    table = firm.get_by_test_id("private-outlays")
+    expect(table.locator("tr[data-expense]")).to_have_count(2)
+    expect(table.locator("tr[data-booked='0']")).to_have_count(2)
+    expect(table).to_contain_text("625,00")
+    expect(table).to_contain_text("99,90")
+    expect(table).not_to_contain_text("Hotell")
+    check_page(firm, words)
+    firm.get_by_test_id("private-book").click()
+    expect(firm.locator(".messages")).to_contain_text("2 utlägg är bokförda.")
+    expect(table.locator("tr[data-booked='1']")).to_have_count(2)
+    check_page(firm, words)
+    with firm.expect_download() as download_info:
+        firm.get_by_test_id("private-sie").click()
+    path = Path(tmp_path) / "privata-utlagg.si"
+    download_info.value.save_as(path)
+
+    with path.open("rb") as stream:
+        sie = read_sie(stream)
+    assert sie.ksumma_ok and sie.company_name == tenant.name
+    assert sie.sietyp == "4"
+    assert all(v.balance_ore == 0 for v in sie.vouchers)
+    with tenant_scope(tenant.pk):
+        booked = {
+            v.source_id: v
+            for v in Voucher.objects.filter(source_app="expenses.expense").prefetch_related("rows")
+        }
+        assert set(booked) == {str(fuel.pk), str(material.pk)}
+        assert all(v.status == "posted" for v in booked.values())
+        ours = sorted(
+            (
+                v.series,
+                str(v.number),
+                v.date,
+                v.text,
+                sorted((r.account, r.debit_ore - r.credit_ore) for r in v.rows.all()),
+            )
+            for v in booked.values()
+        )
+    theirs = sorted(
+        (v.series, v.number, v.date, v.text, sorted((r.account, r.amount_ore) for r in v.rows))
+        for v in sie.vouchers
+    )
+    assert theirs == ours
+    material_rows = dict(next(rows for *_h, rows in theirs if ("2820", -9990) in rows))
+    assert material_rows == {"5460": 7992, "2641": 1998, "2820": -9990}
+    assert old.pk not in {int(k) for k in booked}
