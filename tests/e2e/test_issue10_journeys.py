@@ -32,6 +32,7 @@ from verksam.attestation import expenses as claims
 from verksam.bookkeeping import selectors as books
 from verksam.bookkeeping.models import Voucher
 from verksam.bookkeeping.sie.reader import read_sie
+from verksam.cards.models import CardPurchase
 from verksam.expenses import services as expense_services
 from verksam.expenses.defaults import expenses_install_defaults
 from verksam.expenses.models import Expense, ExpenseType
@@ -399,3 +400,146 @@ def test_firm_books_the_customers_attested_outlays_and_downloads_sie(
     material_rows = dict(next(rows for *_h, rows in theirs if ("2820", -9990) in rows))
     assert material_rows == {"5460": 7992, "2641": 1998, "2820": -9990}
     assert old.pk not in {int(k) for k in booked}
+
+
+# --- 3. Company cards: statement import, the receipt matched, attested, booked ---------------------
+
+
+def _statement(rows: list[tuple[str, dt.date, str, str, str]]) -> bytes:
+    lines = ["Kort;Datum;Belopp;Handlare;Referens"]
+    lines += [
+        f"{card};{day.isoformat()};{amount};{merchant};{ref}" for card, day, amount, merchant, ref in rows
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _upload_statement(page, name: str, data: bytes) -> None:
+    form = page.get_by_test_id("statement")
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
+    form.get_by_role("button", name="Importera").click()
+
+
+def test_card_statement_import_receipt_matched_attested_and_booked(
+    new_page, live_server, tenant, owner, attestant, employee, words
+):
+    expenses_install_defaults(tenant_id=tenant.pk)
+    today = timezone.localdate()
+    fuel_day, tools_day = today - dt.timedelta(days=1), today - dt.timedelta(days=2)
+
+    # the TOTAL user adds the employee's card and imports the card statement
+    office = new_page(DESKTOP)
+    login(office, live_server, owner.email)
+    nav(office, "Företagskort")
+    office.get_by_text("Lägg till ett kort").click()
+    office.get_by_label("Kortinnehavare").select_option(label=employee.name)
+    office.get_by_label("Fyra sista siffrorna").fill("4321")
+    office.get_by_test_id("card-form").get_by_role("button", name="Lägg till").click()
+    expect(office.get_by_test_id("card")).to_contain_text("•••• 4321")
+    check_page(office, words)
+    # a statement with a card nobody holds: every row reported, nothing imported
+    _upload_statement(
+        office,
+        "kortutdrag-fel.csv",
+        _statement(
+            [("4321", fuel_day, "500,00", "PREEM NACKA", "T1"), ("9999", tools_day, "12,00", "ICA", "T9")]
+        ),
+    )
+    expect(office.get_by_test_id("import-errors")).to_contain_text("Rad 3")
+    expect(office.get_by_test_id("import-errors")).to_contain_text("9999")
+    check_page(office, words)
+    with tenant_scope(tenant.pk):
+        assert not CardPurchase.objects.exists()
+    # the right statement: both rows imported, none matched yet
+    statement = _statement(
+        [
+            ("4321", fuel_day, "500,00", "PREEM NACKA", "T1"),
+            ("4321", tools_day, "249,00", "CLAS OHLSON", "T2"),
+        ]
+    )
+    _upload_statement(office, "kortutdrag.csv", statement)
+    expect(office.get_by_test_id("import-result")).to_contain_text("2")
+    expect(office.get_by_test_id("card")).to_contain_text("2")  # receipts missing on the card
+    check_page(office, words)
+
+    # the holder on the phone: two lines lack a receipt; they photograph the fuel receipt
+    phone = new_page(PHONE)
+    login(phone, live_server, employee.email)
+    nav(phone, "Mina kortköp")
+    expect(phone.get_by_test_id("missing-badge")).to_contain_text("Kvitto saknas: 2")
+    expect(phone.get_by_test_id("card-purchase")).to_have_count(2)
+    check_page(phone, words, phone=True)
+    phone.get_by_text("Nytt kortköp").click()
+    form = phone.get_by_test_id("card-purchase-form")
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "IMG_0101.jpg", "mimeType": "image/jpeg", "buffer": receipt_jpeg("PREEM 500,00")}]
+    )
+    expect(form.locator("[data-receipt-preview]")).to_be_visible()
+    form.get_by_label("Inköpsdatum").fill(fuel_day.isoformat())
+    form.get_by_label("Handlare").fill("Preem Nacka")
+    form.get_by_label("Belopp inkl. moms (kr)").fill("500,00")
+    form.get_by_label("Moms 25 % (kr)").fill("100,00")
+    form.get_by_label("Kostnadskonto").select_option(value="5611")
+    form.get_by_label("Beskrivning").fill("Diesel")
+    check_page(phone, words, phone=True)
+    form.get_by_test_id("save-and-submit").click()
+    expect(phone.locator(".messages")).to_contain_text("Kortköpet har sparats.")
+    # matched at once to the statement line: one row per purchase, the receipt on the bank's line
+    with tenant_scope(tenant.pk):
+        fuel = CardPurchase.objects.get(source="imported", merchant="PREEM NACKA")
+        tools = CardPurchase.objects.get(source="imported", merchant="CLAS OHLSON")
+    fuel_row = phone.locator(f"[data-testid=card-purchase][data-id='{fuel.pk}']")
+    tools_row = phone.locator(f"[data-testid=card-purchase][data-id='{tools.pk}']")
+    expect(phone.get_by_test_id("card-purchase")).to_have_count(2)
+    expect(fuel_row.locator("img.receipt-thumb")).to_be_visible()
+    expect(fuel_row.get_by_test_id("status")).to_have_text("Inskickad")
+    expect(fuel_row.get_by_test_id("receipt-missing")).to_have_count(0)
+    expect(tools_row.get_by_test_id("receipt-missing")).to_have_text("Kvitto saknas")
+    expect(phone.get_by_test_id("missing-badge")).to_contain_text("Kvitto saknas: 1")
+    thumb_loaded(phone, f"[data-testid=card-purchase][data-id='{fuel.pk}'] img.receipt-thumb")
+    check_page(phone, words, phone=True)
+
+    # the approver attests it from the queue
+    desk = new_page(DESKTOP)
+    login(desk, live_server, attestant.email)
+    nav(desk, "Attestering")
+    desk.get_by_test_id("claims-tab").click()
+    desk.get_by_test_id("cards-queue-link").click()
+    queued = desk.get_by_test_id("queued")
+    expect(queued).to_have_count(1)
+    expect(queued).to_contain_text("PREEM NACKA")
+    expect(queued).to_contain_text("500,00")
+    check_page(desk, words)
+    queued.get_by_test_id("attest").click()
+    expect(desk.locator(".messages")).to_contain_text("Kortköpet har attesterats.")
+    expect(desk.get_by_test_id("queued")).to_have_count(0)
+
+    # the bookkeeper books it from Att bokföra > Kortköp, for the period of the purchases
+    nav(office, "Bokföring")
+    office.get_by_test_id("bookkeeping-outlays").click()
+    office.get_by_test_id("bookkeeping-card-purchases").click()
+    office.get_by_label("Från").fill(tools_day.isoformat())
+    office.get_by_label("Till").fill(today.isoformat())
+    office.get_by_test_id("period-form").get_by_role("button", name="Visa").click()
+    attested = office.get_by_test_id("attested")
+    expect(attested).to_have_count(1)
+    expect(attested).to_contain_text("PREEM NACKA")
+    check_page(office, words)
+    attested.get_by_test_id("book").click()
+    expect(office.locator(".messages")).to_contain_text("Bokfört som verifikat")
+    expect(attested).to_contain_text("Bokfört")
+    expect(attested.get_by_test_id("book")).to_have_count(0)
+    check_page(office, words)
+    with tenant_scope(tenant.pk):
+        fuel.refresh_from_db()
+        assert fuel.status == "booked" and fuel.voucher_id is not None
+        voucher = Voucher.objects.get(pk=fuel.voucher_id)
+        assert voucher.status == "posted" and voucher.series == "K"
+        assert voucher.receipt_ref == f"expenses.receipt:{fuel.receipt_id}"
+    # card: cost and input VAT against the bank (no card-settlement account set), to the öre
+    assert sorted(voucher_rows(fuel.voucher_id, tenant.pk)) == [
+        (1930, 0, 50000),
+        (2641, 10000, 0),
+        (5611, 40000, 0),
+    ]

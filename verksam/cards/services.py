@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from verksam.attestation import selectors as attestation
 from verksam.audit.services import record
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.tasks import enqueue_on_commit
 from verksam.expenses.models import Receipt
 from verksam.expenses.vat import check_vat
 from verksam.tenancy.access import Actor
@@ -20,6 +21,7 @@ from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
 from .models import Card, CardPurchase, PurchaseStatus, Source
+from .tasks import card_match
 
 PURCHASE_FIELDS = (
     "purchase_date",
@@ -41,6 +43,13 @@ def _save(obj: Any) -> None:
             obj.save()
     except IntegrityError as exc:
         raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
+
+
+def _match_after_commit(purchase: CardPurchase) -> None:
+    """A receipt entered after its statement line was imported is matched as soon as it is saved,
+    not at the daily job: the holder sees the bank's line with its receipt when the page returns."""
+    if purchase.source == Source.ENTERED and purchase.receipt_id is not None:
+        enqueue_on_commit(card_match, tenant_id=purchase.tenant_id)
 
 
 # --- cards ---------------------------------------------------------------------------------------
@@ -144,8 +153,8 @@ def _data(purchase: CardPurchase) -> dict:
 
 @transaction.atomic
 def purchase_create(*, actor: Actor, card: Card, **fields: Any) -> CardPurchase:
-    """A purchase the holder made on their card, with its receipt photo (matched later to the
-    statement line when a statement is imported)."""
+    """A purchase the holder made on their card, with its receipt photo (matched to its statement
+    line after the commit when the line is there, else when the statement is imported)."""
     membership = _own_card(actor, card)
     purchase = CardPurchase(tenant_id=actor.tenant_id, card=card, source=Source.ENTERED)
     for name in PURCHASE_FIELDS:
@@ -154,6 +163,7 @@ def purchase_create(*, actor: Actor, card: Card, **fields: Any) -> CardPurchase:
     _check_purchase(purchase, membership)
     _save(purchase)
     record(actor=actor, action="card_purchase.create", target=purchase, data=_data(purchase))
+    _match_after_commit(purchase)
     return purchase
 
 
@@ -195,6 +205,7 @@ def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> 
         target=purchase,
         data={"before": before, "after": _data(purchase)},
     )
+    _match_after_commit(purchase)
     return purchase
 
 

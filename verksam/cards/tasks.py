@@ -6,6 +6,7 @@ import datetime as dt
 from django_tasks import task
 
 from verksam.jobs.services import job_run_for_tenant
+from verksam.tenancy.scope import tenant_task
 
 from .importing import match_apply, receipt_missing_reminders
 
@@ -26,3 +27,11 @@ def card_receipt_reminders_job(*, tenant_id: int, today: str) -> dict[str, int] 
         run_for=dt.date.fromisoformat(today),
         func=lambda: _run(tenant_id),
     )
+
+
+@task()
+@tenant_task
+def card_match(*, tenant_id: int) -> int:
+    """Match the tenant's open statement lines with the receipts entered so far (idempotent: a
+    matched line has its receipt and is no longer a candidate)."""
+    return match_apply(tenant_id=tenant_id)

@@ -148,6 +148,18 @@ def test_the_to_book_page_books_and_refuses_twice(
     )
 
 
+def test_the_to_book_page_leads_to_the_card_purchases_to_book(tenant, owner):
+    # the company's bookkeeper books attested card purchases on the page the firm's tab uses;
+    # without this link it could only be reached by typing its address (found by the e2e journey)
+    from django.urls import reverse
+
+    from verksam.tenancy.tests.fixtures import login_client
+
+    html = login_client(owner).get(_page(tenant)).content.decode()
+    assert f'href="{reverse("web:cards_portal", args=[tenant.slug])}"' in html
+    assert "Inköp företagskort" in html
+
+
 def test_the_page_has_a_constant_number_of_queries(tenant, employee, attestant, owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

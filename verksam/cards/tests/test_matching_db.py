@@ -108,3 +108,33 @@ def test_gross_parts_reproduce_the_entered_vat_exactly(g25, g12, g6, g0):
     for rate, entered in vat.items():
         assert sum(vat_of(p.gross_ore, rate) for p in parts if p.vat_rate == rate) == entered
     assert all(p.gross_ore > 0 for p in parts)
+
+
+def test_a_receipt_entered_after_the_statement_is_matched_at_once(
+    tenant, owner, employee, card, as_api, today, django_capture_on_commit_callbacks
+):
+    # given a statement line without a receipt
+    me, admin = as_api(employee), as_api(owner)
+    f = io.BytesIO(b"Kort;Datum;Belopp;Handlare\n4321;2026-11-28;50,00;ICA NACKA\n")
+    f.name = "s.csv"
+    assert admin.post(f"{base(tenant)}/card-statements", {"file": f}).json()["imported"] == 1
+    # when the holder enters the purchase with its receipt photo
+    body = {
+        "card_id": card.pk,
+        "purchase_date": "2026-11-28",
+        "amount_ore": 5000,
+        "merchant": "ICA",
+        "account": "5460",
+        "receipt_id": _receipt(me, tenant),
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entered = me.post(f"{base(tenant)}/card-purchases", body, content_type="application/json").json()[
+            "id"
+        ]
+    assert len(callbacks) == 1  # the match runs after the commit (a task)
+    # then the line has the receipt now, not after the daily job, and the entered one is merged into it
+    with tenant_scope(tenant.pk):
+        line = CardPurchase.objects.get(source=Source.IMPORTED)
+        assert line.receipt_id == body["receipt_id"] and line.matched_from_id == entered
+        assert line.account == "5460"
+        assert CardPurchase.objects.get(pk=entered).status == PurchaseStatus.MERGED
