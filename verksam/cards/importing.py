@@ -116,12 +116,15 @@ def _item(p: CardPurchase) -> matching.Item:
     return matching.Item(p.pk, p.tenant_id, p.card_id, p.purchase_date, p.amount_ore, p.merchant)
 
 
-def _candidates() -> tuple[list[CardPurchase], list[CardPurchase]]:
+def _candidates(*, lock: bool = False) -> tuple[list[CardPurchase], list[CardPurchase]]:
     """Imported lines still without a receipt, and entered purchases with a receipt not yet matched
     (two queries)."""
-    lines = list(
-        CardPurchase.objects.filter(source=Source.IMPORTED, receipt__isnull=True, status=PurchaseStatus.OPEN)
+    lines_qs = CardPurchase.objects.filter(
+        source=Source.IMPORTED, receipt__isnull=True, status=PurchaseStatus.OPEN
     )
+    # match_apply locks the lines, read before the receipts: two matches at once (a holder saving a
+    # receipt, an import, the daily job) take turns, and the second sees the first one's merges.
+    lines = list(lines_qs.select_for_update() if lock else lines_qs)
     entered = list(
         CardPurchase.objects.filter(source=Source.ENTERED, receipt__isnull=False, status__in=MATCHABLE)
     )
@@ -179,7 +182,7 @@ def match_apply(*, tenant_id: int) -> int:
     """Match the tenant's open statement lines with the receipts entered on the same card and write
     the unique matches: two reads, one UPDATE per 1,000 matches, two more UPDATEs. Ambiguous lines
     wait for the holder's pick."""
-    lines, entered = _candidates()
+    lines, entered = _candidates(lock=True)
     lines = [p for p in lines if p.tenant_id == tenant_id]
     entered = [p for p in entered if p.tenant_id == tenant_id]
     result = matching.match([_item(p) for p in lines], [_item(p) for p in entered])
