@@ -82,12 +82,18 @@ def behalf_week_lock(request, tenant_id: Id, member_id: Id, week: WeekKey, paylo
     member = _employee(request, member_id)
     year, number = _year_week(week)
     changed = services.week_lock(
-        actor=request.actor, year=year, week=number, employee=member, nothing_to_report=payload.nothing_to_report
+        actor=request.actor,
+        year=year,
+        week=number,
+        employee=member,
+        nothing_to_report=payload.nothing_to_report,
     )
     return _week_out(member.pk, year, number, changed)
 
 
-@router.post(BEHALF + "/unlock", response=DaysChangedOut, summary="Unlock an employee's week (days not attested)")
+@router.post(
+    BEHALF + "/unlock", response=DaysChangedOut, summary="Unlock an employee's week (days not attested)"
+)
 @tenant_endpoint()
 def behalf_week_unlock(request, tenant_id: Id, member_id: Id, week: WeekKey):
     member = _employee(request, member_id)

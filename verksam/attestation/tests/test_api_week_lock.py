@@ -38,7 +38,9 @@ def _post(client, url, body=None):
 
 def _locked(tenant, membership) -> list[dt.date]:
     with tenant_scope(tenant.pk):
-        return list(DayLock.objects.filter(membership=membership).order_by("date").values_list("date", flat=True))
+        return list(
+            DayLock.objects.filter(membership=membership).order_by("date").values_list("date", flat=True)
+        )
 
 
 def _audit(tenant) -> list[tuple[str, list[str]]]:
@@ -121,7 +123,9 @@ def test_a_closed_period_refuses_the_week(tenant, employee, owner, today):
     before = state(tenant)
     # when the week is locked or unlocked, own or on behalf
     for url in (_own(tenant, "2026-W41"), _behalf(tenant, m.pk, "2026-W41")):
-        response = _post(api_client(employee) if "/employees/" not in url else client, url, {"nothing_to_report": True})
+        response = _post(
+            api_client(employee) if "/employees/" not in url else client, url, {"nothing_to_report": True}
+        )
         # then 409 period_closed with the period, and nothing changed
         assert response.status_code == 409, response.content
         assert response.json()["code"] == "period_closed" and response.json()["extra"]["period"] == "2026-10"

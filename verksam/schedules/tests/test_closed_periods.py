@@ -75,12 +75,11 @@ def test_a_schedule_that_changes_a_closed_period_is_refused(
     tenant, owner, closed, valid_from, minutes, percent
 ):
     before = _state(tenant)
-    with time_machine.travel(TODAY, tick=False), tenant_scope(tenant.pk):
-        with pytest.raises(Conflict) as refused:
-            _set(tenant, owner, closed, valid_from, minutes, percent)
+    with time_machine.travel(TODAY, tick=False), tenant_scope(tenant.pk), pytest.raises(Conflict) as refused:
+        _set(tenant, owner, closed, valid_from, minutes, percent)
     assert refused.value.code == "period_closed" and refused.value.extra["period"] == "2026-10"
     assert refused.value.extra["field"] == "valid_from"
-    assert "2026-10" in refused.value.message and "reopen" in refused.value.message
+    assert "2026-10" in refused.value.message and "öppna perioden igen" in refused.value.message
     assert _state(tenant) == before
 
 
@@ -97,7 +96,12 @@ def test_a_schedule_after_the_period_or_ending_before_it_goes_through(tenant, ow
         # …and replacing the November row again is still after the period
         _set(tenant, owner, closed, AFTER, FULL, 100)
         rows = list(WorkSchedule.objects.filter(membership=closed).order_by("valid_from"))
-    assert [r.valid_from.isoformat() for r in rows] == ["2026-01-01", "2026-09-01", "2026-10-01", "2026-11-01"]
+    assert [r.valid_from.isoformat() for r in rows] == [
+        "2026-01-01",
+        "2026-09-01",
+        "2026-10-01",
+        "2026-11-01",
+    ]
     assert rows[-1].percent == 100
 
 
@@ -133,7 +137,9 @@ def test_a_template_given_to_many_is_refused_whole(tenant, owner, attestant, clo
 
 def test_after_reopening_with_a_reason_the_schedule_can_change(tenant, owner, closed):
     with time_machine.travel(TODAY, tick=False), tenant_scope(tenant.pk):
-        attestation.period_reopen(actor=resolve(owner, tenant), period_key="2026-10", reason="Fel schema i oktober")
+        attestation.period_reopen(
+            actor=resolve(owner, tenant), period_key="2026-10", reason="Fel schema i oktober"
+        )
         row = _set(tenant, owner, closed, IN_CLOSED)
     assert row.valid_from == IN_CLOSED
 
