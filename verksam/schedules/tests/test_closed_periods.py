@@ -69,6 +69,7 @@ def _set(tenant, owner, member, valid_from, minutes=PART, percent=75):
         (IN_CLOSED, PART, 75),  # a new schedule from a day inside the period
         (dt.date(2026, 10, 1), FULL, 80),  # only the part-time percentage, from the period's first day
         (dt.date(2026, 3, 1), PART, 75),  # from before the period: its days change too
+        (dt.date(2026, 1, 1), FULL, 80),  # the existing row replaced, only its percentage changed
     ],
 )
 def test_a_schedule_that_changes_a_closed_period_is_refused(
