@@ -155,6 +155,12 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=3
 LOGIN_CLIENT_MAX_FAILURES = env.int("LOGIN_CLIENT_MAX_FAILURES", default=30)
 # How long a client (browser cookie or address) stays known to an account after a login.
 LOGIN_KNOWN_CLIENT_DAYS = env.int("LOGIN_KNOWN_CLIENT_DAYS", default=60)
+# Password-reset requests (accounts/ratelimit.password_reset_allowed): per e-mail address (beyond it
+# no mail goes out, the page answers as always) and per client address (429), each forgotten this
+# long after its last request.
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=20)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=3600)
 # The client address: REMOTE_ADDR when 0; behind N reverse proxies that each append to
 # X-Forwarded-For, the N-th address from the right (the one the outermost proxy saw).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -32,6 +32,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from verksam.core.errors import RateLimited
@@ -142,3 +143,41 @@ class LoginGuard:
         if self.device:
             known[self._known("d", self.device)] = 1
         cache.set_many(known, settings.LOGIN_KNOWN_CLIENT_DAYS * 86400)
+
+
+# --- password reset requests ---------------------------------------------------------------------------
+# A reset request sends a mail, so it is counted whether the address has an account or not (the
+# answer must not tell which): per e-mail address (no one floods a person's inbox) and per client
+# address (no one walks a list of addresses). Each count is forgotten PASSWORD_RESET_WINDOW_SECONDS
+# after its last request, like the login counts above, in the same shared cache.
+_RESET_PREFIX = "password-reset:"
+
+
+def _count_request(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    cache.touch(key, window)  # the database cache's incr would otherwise shorten the window
+    return count
+
+
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Count one password-reset request; raise RateLimited when this client has asked too often (it
+    says nothing about any account), and return False when this e-mail address has — then no mail
+    goes out and the page answers as it always does."""
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    network = client_network(client_ip(request))
+    if (
+        _count_request(f"{_RESET_PREFIX}address:{_digest(network)}", window)
+        > settings.PASSWORD_RESET_PER_CLIENT
+    ):
+        raise RateLimited(
+            _("Too many password reset requests from your address. Try again later."),
+            code="password_reset_limit",
+            extra={"retry_after": window},
+        )
+    account = _digest(email.strip().lower())
+    return _count_request(f"{_RESET_PREFIX}email:{account}", window) <= settings.PASSWORD_RESET_PER_EMAIL

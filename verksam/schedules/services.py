@@ -1,18 +1,29 @@
 """Writes of work schedules (DOMAIN.md "Working time"). A change takes effect from a date and keeps
 history: setting a schedule from a date adds (or replaces) the row of that date only. Every write is
-audited in the same transaction."""
+audited in the same transaction.
+
+Closed periods: a deviation period closed after payroll (attestation.PeriodClose) was paid with the
+scheduled hours, flex and whole-day absence of the schedule then in force. Setting, replacing or
+removing a row changes the schedule of every day from its `valid_from` until the employee's next row,
+so a change whose days reach into a closed period is refused with 409 `period_closed`, the same
+refusal and words as a change of time there (docs/attestation.md): give the schedule from a day after
+the closed period, or reopen the period, with a reason, first — then the correction file carries it.
+The change is never moved to a later date silently: the payroll administrator decides which."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
 from verksam.core.db import conflict_on_duplicate
-from verksam.core.errors import DomainError, NotFound
+from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -67,6 +78,45 @@ def _validated_save(row: WorkSchedule | ScheduleTemplate) -> None:
     row.save()
 
 
+def _affected_days(membership: Membership, valid_from: dt.date) -> list[dt.date]:
+    """The days whose schedule a row from `valid_from` decides: up to the day before the employee's
+    next row (or on), and no later than today — a period is closed only after it has ended."""
+    following = (
+        WorkSchedule.objects.filter(membership=membership, valid_from__gt=valid_from)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    end = timezone.localdate()
+    if following is not None:
+        end = min(end, following - dt.timedelta(days=1))
+    return [valid_from + dt.timedelta(days=i) for i in range((end - valid_from).days + 1)]
+
+
+def check_schedule_days_open(membership: Membership, valid_from: dt.date) -> None:
+    """Refuse a schedule change from `valid_from` that would change a day of a deviation period closed
+    after payroll (see the module docstring): the same port as time (settings.TIME_PERIOD_GUARD)."""
+    days = _affected_days(membership, valid_from)
+    if not days:
+        return
+    try:
+        import_string(settings.TIME_PERIOD_GUARD)(days)
+    except DomainError as exc:
+        if exc.code != "period_closed":
+            raise
+        period = exc.extra.get("period", "")
+        raise Conflict(
+            _(
+                "The period %(period)s is closed after payroll, and this schedule would change its "
+                "scheduled hours. Give the schedule from a day after the period, or reopen the period, "
+                "with a reason, first."
+            )
+            % {"period": period},
+            code="period_closed",
+            extra={"field": "valid_from", "period": period, "dates": exc.extra.get("dates", [])},
+        ) from exc
+
+
 @transaction.atomic
 def work_schedule_set(
     *,
@@ -80,6 +130,7 @@ def work_schedule_set(
     """Give the employee this schedule from `valid_from` on (replacing only a row of that same date)."""
     actor.require(Perm.SCHEDULES_MANAGE)
     values = check_weekday_minutes(weekday_minutes, percent)
+    check_schedule_days_open(membership, valid_from)
     row = WorkSchedule.objects.filter(membership=membership, valid_from=valid_from).first()
     before = _audit_data(row) if row else None
     if row is None:
@@ -111,6 +162,8 @@ def work_schedule_delete(*, actor: Actor, schedule: WorkSchedule) -> None:
             _("The employee's only schedule cannot be removed; give them another one instead."),
             code="last_schedule",
         )
+    # the row's days fall back to the previous row: a change of them as much as setting one
+    check_schedule_days_open(schedule.membership, schedule.valid_from)
     record(
         actor=actor,
         action="schedule.delete",

@@ -633,10 +633,7 @@ def week_lock(
     """Lock the days of an own ISO week (or, with `employee`, the employee's) up to today ("Lås
     veckan"): the rest of the week stays open until it has happened, and a week that has not begun
     is refused."""
-    try:
-        days = iso_week_dates(year, week)
-    except ValueError as exc:
-        raise DomainError(_("There is no such week."), code="invalid_week") from exc
+    days = week_days(year, week)
     today = timeutil.today()
     if days[0] > today:
         raise DomainError(
@@ -650,6 +647,25 @@ def week_lock(
         employee=employee,
         nothing_to_report=nothing_to_report,
     )
+
+
+def week_days(year: int, week: int) -> list[dt.date]:
+    """The seven days of ISO week `week` of `year`; a week that does not exist (week 0 or 54, year
+    0) or lies outside the calendar this system knows (core.bounds) is refused as `invalid_week`, as
+    the week page answers 404 for it."""
+    try:
+        days = iso_week_dates(year, week)
+    except (ValueError, OverflowError) as exc:
+        raise DomainError(_("There is no such week."), code="invalid_week", extra={"field": "week"}) from exc
+    if not (bounds.in_calendar(days[0]) and bounds.in_calendar(days[-1])):
+        raise DomainError(_("There is no such week."), code="invalid_week", extra={"field": "week"})
+    return days
+
+
+def week_unlock(*, actor: Actor, year: int, week: int, employee: Membership | None = None) -> int:
+    """Unlock the locked, unattested days of an own ISO week (or, with `employee`, the employee's) —
+    the week page's "Lås upp veckan": the same rules as `day_unlock` for its seven days."""
+    return day_unlock(actor=actor, dates=week_days(year, week), employee=employee)
 
 
 @transaction.atomic

@@ -109,6 +109,16 @@ class LockIn(DatesIn):
     )
 
 
+class WeekLockIn(StrictIn):
+    """The body of a week lock (`{}` for none): as LockIn, without dates (the week is in the path)."""
+
+    nothing_to_report: StrictBool = Field(
+        False,
+        description='Confirm "inget att rapportera" for the week\'s scheduled days with less time than the '
+        "schedule (or none). Without it such a day is refused (nothing_reported).",
+    )
+
+
 class DayOut(Schema):
     date: dt.date
     status: str = Field(description="open, locked, attested or rejected (open again, see rejection_comment)")

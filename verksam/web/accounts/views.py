@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -25,7 +25,7 @@ from verksam.accounts import ratelimit
 from verksam.accounts import selectors as account_selectors
 from verksam.accounts import services as account_services
 from verksam.accounts.models import User
-from verksam.core.errors import DomainError, NotFound
+from verksam.core.errors import DomainError, NotFound, RateLimited
 from verksam.mail.services import mail_send
 from verksam.tenancy import services as tenancy_services
 from verksam.web.errors import add_error
@@ -179,6 +179,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, with the mail saying until when its link works (PASSWORD_RESET_TIMEOUT)."""
 
     def form_valid(self, form):
+        # Rate limits (accounts/ratelimit.py): too many from this client answers 429 with the form;
+        # too many for this address answers as always ("if the address has an account, a link is on
+        # its way") but sends nothing, so the answer never tells whether the address has an account.
+        try:
+            allowed = ratelimit.password_reset_allowed(self.request, form.cleaned_data["email"])
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
         valid_until = timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
         self.extra_email_context = {"valid_until": valid_until}
         return super().form_valid(form)
