@@ -11,7 +11,7 @@ from django.utils import timezone
 from verksam.tenancy.models import Tenant
 from verksam.tenancy.scope import current_tenant_ids
 
-from .bas import DEFAULT_COST_ACCOUNTS, account_name
+from .bas import BAS_NAMES, DEFAULT_COST_ACCOUNTS, account_name
 from .dto import Accounts, RowOut, SourceRef, VoucherOut
 from .models import AccountSettings, CostAccount, FiscalYear, Voucher, VoucherRow, VoucherStatus
 
@@ -40,6 +40,18 @@ def cost_accounts() -> list[CostAccount]:
         return rows
     tenant_id = current_tenant_ids()[0]
     return [CostAccount(tenant_id=tenant_id, key=k, name=n, account=a) for k, n, a in DEFAULT_COST_ACCOUNTS]
+
+
+def account_choices() -> list[tuple[str, str]]:
+    """The accounts offered when a voucher is entered by hand, (number, name) by number: the
+    company's booking accounts and cost accounts, then the BAS accounts the booking rules know
+    (any other four-digit account may still be typed)."""
+    settings = account_settings()
+    own = {c.account: c.name for c in cost_accounts()}
+    numbers = set(BAS_NAMES) | set(own)
+    numbers |= {settings.input_vat_account, settings.outlay_liability_account, settings.bank_account}
+    numbers |= {settings.card_settlement_account} - {""}
+    return [(n, account_name(n, own)) for n in sorted(numbers)]
 
 
 def cost_account_for(key: str) -> str:

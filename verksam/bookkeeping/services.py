@@ -277,14 +277,24 @@ def voucher_create(
     series: str = "",
     source: SourceRef | None = None,
     receipt_ref: str = "",
+    post: bool = False,
 ) -> VoucherOut:
-    """Save a draft voucher of balanced rows (manual series unless another is named)."""
+    """Save a voucher of balanced rows (manual series unless another is named) as a draft, or with
+    `post` post it in the same transaction: rows that do not balance leave nothing written."""
     actor.require(Perm.BOOKKEEPING)
     series = series or selectors.account_settings().manual_series
     voucher = _create(
         actor=actor, date=date, text=text, series=series, rows=rows, source=source, receipt_ref=receipt_ref
     )
     record(actor=actor, action="bookkeeping.voucher_create", target=voucher, data={"rows": len(rows)})
+    if post:
+        _post(actor, voucher)
+        record(
+            actor=actor,
+            action="bookkeeping.voucher_post",
+            target=voucher,
+            data={"series": voucher.series, "number": voucher.number},
+        )
     return selectors.voucher_out(voucher)
 
 

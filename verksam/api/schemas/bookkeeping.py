@@ -95,6 +95,7 @@ class VoucherIn(StrictIn):
     text: str = Field(min_length=1, max_length=200)
     series: Series | None = Field(None, description="Empty: the company's series for manual vouchers")
     rows: list[VoucherRowIn] = Field(min_length=2, max_length=500)
+    post: bool = Field(False, description="Post at once (the next number of the series); false: a draft")
 
 
 class VoucherReverseIn(StrictIn):

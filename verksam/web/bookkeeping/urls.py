@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views, views_firm, views_outlays, views_push
+from . import views, views_firm, views_manual, views_outlays, views_push
 
 P = "t/<slug:slug>/bookkeeping/"
 
 urlpatterns = [
     path(P, views.voucher_list, name="bookkeeping"),
+    path(P + "vouchers/new/", views_manual.voucher_new, name="bookkeeping_voucher_new"),
     path(P + "vouchers/<int:voucher_id>/", views.voucher_detail, name="bookkeeping_voucher"),
     path(P + "vouchers/<int:voucher_id>/post/", views.voucher_post, name="bookkeeping_voucher_post"),
     path(P + "vouchers/<int:voucher_id>/reverse/", views.voucher_reverse, name="bookkeeping_voucher_reverse"),

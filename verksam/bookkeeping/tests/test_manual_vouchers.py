@@ -1,0 +1,280 @@
+"""Manual vouchers (issue 10 item 6, Nytt verifikat): the bookkeeper enters series, date, text and
+rows in kronor with a decimal comma, saves a draft or posts at once; rows that do not balance are
+refused in Swedish with nothing written; a reversal corrects a posted one. Page and API call the same
+service and agree; another company answers 404, an employee (LIGHT) and a LIMITED partner 403, a FULL
+partner may; the voucher list stays at a constant number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from verksam.audit.models import AuditEvent
+from verksam.bookkeeping import selectors, services
+from verksam.bookkeeping.dto import RowOut
+from verksam.bookkeeping.models import Voucher, VoucherRow
+from verksam.core.errors import DomainError
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.tests.fixtures import api_client, login_client
+from verksam.tenancy.tests.helpers import count_queries, sv
+
+from .helpers import DAY, ROWS, actor_of
+
+NEW = "web:bookkeeping_voucher_new"
+
+
+def _form(rows, *, action="post", series="V", date="2026-03-02", text="Periodisering hyra") -> dict:
+    data = {
+        "series": series,
+        "date": date,
+        "text": text,
+        "action": action,
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "500",
+    }
+    for i, (account, debit, credit) in enumerate(rows):
+        data |= {f"rows-{i}-account": account, f"rows-{i}-debit": debit, f"rows-{i}-credit": credit}
+    return data
+
+
+BALANCED = [("5010", "1 250,50", ""), ("2641", "312,63", ""), ("1930", "", "1563,13"), ("", "", "")]
+UNBALANCED = [("5010", "1250,50", ""), ("1930", "", "1250,00")]
+
+
+def _state(tenant):
+    with tenant_scope(tenant.pk):
+        return (
+            list(Voucher.objects.order_by("pk").values_list("pk", "status", "number")),
+            VoucherRow.objects.count(),
+        )
+
+
+# --- the rule (service) ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def book(tenant, owner):
+    with tenant_scope(tenant.pk):
+        yield actor_of(owner, tenant)
+
+
+def test_a_manual_voucher_posted_at_once_takes_the_next_number_and_is_audited(book):
+    posted = services.voucher_create(actor=book, date=DAY, text="Manuell", rows=ROWS, post=True)
+    again = services.voucher_create(actor=book, date=DAY, text="Manuell 2", rows=ROWS, post=True)
+    assert (posted.label, posted.status, again.label) == ("V1", "posted", "V2")
+    actions = set(AuditEvent.objects.filter(target_id=str(posted.id)).values_list("action", flat=True))
+    assert {"bookkeeping.voucher_create", "bookkeeping.voucher_post"} <= actions
+
+
+def test_posting_rows_that_do_not_balance_is_refused_and_nothing_is_written(book):
+    rows = (RowOut("5010", debit_ore=125050), RowOut("1930", credit_ore=125000))
+    with pytest.raises(DomainError) as exc:
+        services.voucher_create(actor=book, date=DAY, text="Manuell", rows=rows, post=True)
+    assert exc.value.code == "voucher_unbalanced" and exc.value.extra["difference_ore"] == 50
+    assert not Voucher.objects.exists() and not VoucherRow.objects.exists()
+    assert selectors.voucher_list().count() == 0
+
+
+def test_the_accounts_offered_are_the_companys_and_the_bas_accounts(book):
+    services.account_settings_update(actor=book, card_settlement_account="1960")
+    services.cost_account_save(actor=book, key="rent", name="Lokalhyra", account="5010")
+    choices = dict(selectors.account_choices())
+    assert (
+        choices["5010"] == "Lokalhyra" and "1960" in choices and choices["2641"] == "Debiterad ingående moms"
+    )
+    assert list(choices) == sorted(choices)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "partner_full"])
+def test_the_bookkeeper_posts_a_manual_voucher_from_the_page(request, tenant, role):
+    client = login_client(request.getfixturevalue(role))
+    page = client.get(reverse(NEW, args=[tenant.slug]))
+    assert page.status_code == 200
+    assert b'value="V"' in page.content and b'<option value="2641">' in page.content
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED))
+    assert response.status_code == 302
+    with tenant_scope(tenant.pk):
+        voucher = Voucher.objects.get()
+        rows = [(r.account, r.debit_ore, r.credit_ore) for r in voucher.rows.all()]
+    assert (voucher.series, voucher.number, voucher.status, voucher.text) == (
+        "V",
+        1,
+        "posted",
+        "Periodisering hyra",
+    )
+    assert rows == [("5010", 125050, 0), ("2641", 31263, 0), ("1930", 0, 156313)]
+    assert response["Location"] == reverse("web:bookkeeping_voucher", args=[tenant.slug, voucher.pk])
+    detail = client.get(response["Location"])
+    assert sv("Reverse voucher") in detail.content.decode()
+
+
+def test_a_draft_is_saved_then_posted_from_its_page(tenant, owner):
+    client = login_client(owner)
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED, action="draft"))
+    assert response.status_code == 302
+    with tenant_scope(tenant.pk):
+        draft = Voucher.objects.get()
+    assert (draft.status, draft.number) == ("draft", None)
+    client.post(reverse("web:bookkeeping_voucher_post", args=[tenant.slug, draft.pk]))
+    with tenant_scope(tenant.pk):
+        assert Voucher.objects.get().number == 1
+
+
+def test_rows_that_do_not_balance_are_refused_in_swedish_and_nothing_is_written(tenant, owner):
+    client = login_client(owner)
+    before = _state(tenant)
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(UNBALANCED))
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "balanserar inte" in text and "0,50 kr" in text
+    assert 'value="1250,50"' in text  # what was typed is kept
+    assert _state(tenant) == before
+
+
+@pytest.mark.parametrize(
+    ("rows", "field"),
+    [
+        ([("5010", "12,345", ""), ("1930", "", "12,35")], "debit"),
+        ([("5010", "abc", ""), ("1930", "", "1")], "debit"),
+        ([("50", "10", ""), ("1930", "", "10")], None),
+        ([("5010", "10", "10"), ("1930", "", "10")], None),
+        ([("5010", "10", "")], None),
+    ],
+)
+def test_bad_rows_answer_422_with_a_swedish_message(tenant, owner, rows, field):
+    client = login_client(owner)
+    before = _state(tenant)
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(rows))
+    assert response.status_code == 422
+    assert 'class="errorlist' in response.content.decode()
+    assert _state(tenant) == before
+
+
+def test_a_date_outside_every_fiscal_year_that_cannot_be_added_is_refused(tenant, owner):
+    with tenant_scope(tenant.pk):
+        services.fiscal_year_create(
+            actor=actor_of(owner, tenant), start=dt.date(2025, 7, 1), end=dt.date(2026, 6, 30)
+        )
+    client = login_client(owner)
+    before = _state(tenant)
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED, date="2026-08-01"))
+    assert response.status_code == 422
+    assert "räkenskapsår" in response.content.decode()
+    assert _state(tenant) == before
+
+
+def test_a_reversal_from_the_page_corrects_the_manual_voucher(tenant, owner):
+    client = login_client(owner)
+    client.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED))
+    with tenant_scope(tenant.pk):
+        original = Voucher.objects.get()
+    response = client.post(reverse("web:bookkeeping_voucher_reverse", args=[tenant.slug, original.pk]))
+    assert response.status_code == 302
+    with tenant_scope(tenant.pk):
+        reversal = Voucher.objects.get(reverses=original)
+        rows = [(r.account, r.debit_ore, r.credit_ore) for r in reversal.rows.all()]
+    assert (reversal.series, reversal.number) == ("V", 2)
+    assert rows == [("5010", 0, 125050), ("2641", 0, 31263), ("1930", 156313, 0)]
+
+
+@pytest.mark.parametrize("role", ["employee", "attestant", "partner_limited"])
+def test_who_may_not_book_gets_403_on_the_page_and_the_api_and_nothing_is_written(request, tenant, role):
+    user = request.getfixturevalue(role)
+    before = _state(tenant)
+    web, api = login_client(user), api_client(user)
+    assert web.get(reverse(NEW, args=[tenant.slug])).status_code == 403
+    assert web.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED)).status_code == 403
+    answer = api.post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers", _api_body(post=True), content_type="application/json"
+    )
+    assert answer.status_code == 403
+    assert _state(tenant) == before
+
+
+def test_another_company_answers_404_and_nothing_is_written(tenant, owner, other_tenant):
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
+
+    stranger = UserFactory()
+    MembershipFactory(tenant=other_tenant, user=stranger, licence=Licence.TOTAL)
+    before = _state(tenant)
+    web, api = login_client(stranger), api_client(stranger)
+    assert web.get(reverse(NEW, args=[tenant.slug])).status_code == 404
+    assert web.post(reverse(NEW, args=[tenant.slug]), _form(BALANCED)).status_code == 404
+    answer = api.post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers", _api_body(post=True), content_type="application/json"
+    )
+    assert answer.status_code == 404
+    assert _state(tenant) == before
+
+
+# --- the API agrees -------------------------------------------------------------------------------
+
+
+def _api_body(*, post: bool, rows=None) -> dict:
+    return {
+        "date": "2026-03-02",
+        "text": "Periodisering hyra",
+        "post": post,
+        "rows": rows
+        or [
+            {"account": "5010", "debit_ore": 125050},
+            {"account": "2641", "debit_ore": 31263},
+            {"account": "1930", "credit_ore": 156313},
+        ],
+    }
+
+
+def test_the_page_and_the_api_book_the_same_voucher(tenant, owner, partner_full):
+    login_client(owner).post(reverse(NEW, args=[tenant.slug]), _form(BALANCED))
+    answer = api_client(partner_full).post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers", _api_body(post=True), content_type="application/json"
+    )
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert (body["series"], body["number"], body["status"]) == ("V", 2, "posted")
+    with tenant_scope(tenant.pk):
+        web_v, api_v = Voucher.objects.order_by("pk")
+        assert [(r.account, r.amount_ore) for r in web_v.rows.all()] == [
+            (r.account, r.amount_ore) for r in api_v.rows.all()
+        ]
+        assert (web_v.text, web_v.date) == (api_v.text, api_v.date)
+
+
+def test_the_api_refuses_an_unbalanced_post_like_the_page(tenant, owner):
+    before = _state(tenant)
+    rows = [{"account": "5010", "debit_ore": 125050}, {"account": "1930", "credit_ore": 125000}]
+    answer = api_client(owner).post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers",
+        _api_body(post=True, rows=rows),
+        content_type="application/json",
+    )
+    assert answer.status_code in (400, 422)
+    assert answer.json()["code"] == "voucher_unbalanced"
+    assert "balanserar inte" in answer.json()["message"]
+    assert _state(tenant) == before
+
+
+def test_the_voucher_list_with_manual_and_reversed_vouchers_costs_constant_queries(tenant, owner):
+    client = login_client(owner)
+    url = reverse("web:bookkeeping", args=[tenant.slug])
+
+    def add(n):
+        with tenant_scope(tenant.pk):
+            actor = actor_of(owner, tenant)
+            for _ in range(n):
+                v = services.voucher_create(actor=actor, date=DAY, text="Manuell", rows=ROWS, post=True)
+                services.voucher_reverse(actor=actor, voucher_id=v.id, date=DAY)
+
+    add(1)
+    client.get(url)
+    small = count_queries(lambda: client.get(url))[0]
+    add(14)
+    large, response = count_queries(lambda: client.get(url))
+    assert response.content.count(b"data-voucher=") == 30
+    assert large == small
