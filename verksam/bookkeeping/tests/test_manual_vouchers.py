@@ -278,3 +278,35 @@ def test_the_voucher_list_with_manual_and_reversed_vouchers_costs_constant_queri
     large, response = count_queries(lambda: client.get(url))
     assert response.content.count(b"data-voucher=") == 30
     assert large == small
+
+
+# --- the settings page's two forms, saved by one view ------------------------------------------------
+
+
+def test_the_settings_forms_save_through_one_view_and_refuse_bad_input_with_the_old_kept(tenant, owner):
+    client = login_client(owner)
+    accounts = {
+        "s-input_vat_account": "2641",
+        "s-outlay_liability_account": "2820",
+        "s-bank_account": "1940",
+        "s-card_settlement_account": "",
+        "s-outlay_series": "U",
+        "s-card_series": "K",
+        "s-manual_series": "M",
+    }
+    ok = client.post(reverse("web:bookkeeping_settings_save", args=[tenant.slug]), accounts)
+    assert ok.status_code == 302
+    cost = {"c-key": "rent", "c-name": "Lokalhyra", "c-account": "5010"}
+    assert (
+        client.post(reverse("web:bookkeeping_cost_account_save", args=[tenant.slug]), cost).status_code == 302
+    )
+    bad = client.post(
+        reverse("web:bookkeeping_cost_account_save", args=[tenant.slug]), cost | {"c-account": "50x0"}
+    )
+    assert bad.status_code == 422 and 'data-testid="cost-account-form"' in bad.content.decode()
+    with tenant_scope(tenant.pk):
+        settings = selectors.account_settings()
+        assert (settings.bank_account, settings.manual_series) == ("1940", "M")
+        assert selectors.cost_account_for("rent") == "5010"
+    # the new voucher page starts in the changed manual series
+    assert b'value="M"' in client.get(reverse(NEW, args=[tenant.slug])).content
