@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from verksam.audit.models import AuditEvent
 from verksam.bookkeeping import selectors, services
@@ -310,3 +311,29 @@ def test_the_settings_forms_save_through_one_view_and_refuse_bad_input_with_the_
         assert selectors.cost_account_for("rent") == "5010"
     # the new voucher page starts in the changed manual series
     assert b'value="M"' in client.get(reverse(NEW, args=[tenant.slug])).content
+
+
+# --- Privata utlägg: mileage and per diem are the payroll system's to book ---------------------------
+
+
+def test_privata_utlagg_says_mileage_is_booked_by_the_payroll_journal(tenant, employee, partner_full):
+    from verksam.expenses.models import Status, Trip
+    from verksam.tenancy.tests.helpers import membership_of
+
+    url = reverse("web:bookkeeping_private_outlays", args=[tenant.slug])
+    client = login_client(partner_full)
+    assert 'data-testid="private-payroll-note"' not in client.get(url).content.decode()  # nothing to explain
+    Trip.all_tenants.create(
+        tenant=tenant,
+        membership=membership_of(tenant, employee),
+        status=Status.ATTESTED,
+        date=timezone.localdate(),
+        origin="Växjö",
+        destination="Ljungby",
+        purpose="Kundbesök",
+        km=120,
+        tax_free_ore=30000,
+    )
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'data-testid="private-trips"' in html and 'data-testid="private-payroll-note"' in html
+    assert "lönejournal" in html
