@@ -337,3 +337,87 @@ def test_privata_utlagg_says_mileage_is_booked_by_the_payroll_journal(tenant, em
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert 'data-testid="private-trips"' in html and 'data-testid="private-payroll-note"' in html
     assert "lönejournal" in html
+
+
+# --- a row's project (SIE dimension 6) --------------------------------------------------------------
+
+
+def _project(tenant, number="P-100", name="Villa Ek"):
+    from verksam.projects.tests.factories import ProjectFactory
+
+    return ProjectFactory(tenant=tenant, number=number, name=name)
+
+
+def test_a_row_carries_its_project_through_post_reversal_and_the_sie_file(tenant, owner):
+    import io
+
+    from verksam.bookkeeping import export
+    from verksam.bookkeeping.sie.reader import read_sie
+
+    project = _project(tenant, number="P 100", name='Villa "Ek"')
+    rows = (
+        RowOut("5010", debit_ore=125050, project_id=project.pk),
+        RowOut("2641", debit_ore=31263),
+        RowOut("1930", credit_ore=156313),
+    )
+    with tenant_scope(tenant.pk):
+        actor = actor_of(owner, tenant)
+        posted = services.voucher_create(actor=actor, date=DAY, text="Hyra", rows=rows, post=True)
+        reversal = services.voucher_reverse(actor=actor, voucher_id=posted.id, date=DAY)
+        assert [r.project_id for r in posted.rows] == [project.pk, None, None]
+        assert [r.project_id for r in reversal.rows] == [project.pk, None, None]
+        result = export.sie_export(actor=actor, voucher_ids=[posted.id, reversal.id])
+    raw = result.file.read()
+    assert b'#DIM 6 "Projekt"' in raw and b'#OBJEKT 6 "P 100" "Villa \\"Ek\\""' in raw
+    assert b'#TRANS 5010 {6 "P 100"} 1250.50' in raw and b"#TRANS 2641 {} 312.63" in raw
+    sie = read_sie(io.BytesIO(raw))
+    assert sie.ksumma_ok
+    assert sie.objects == {("6", "P 100"): 'Villa "Ek"'}
+    assert [r.objects for r in sie.vouchers[0].rows] == [(("6", "P 100"),), (), ()]
+
+
+def test_another_companys_project_is_refused_and_nothing_is_written(tenant, owner, other_tenant):
+    foreign = _project(other_tenant)
+    rows = (RowOut("5010", debit_ore=100, project_id=foreign.pk), RowOut("1930", credit_ore=100))
+    with tenant_scope(tenant.pk), pytest.raises(DomainError) as exc:
+        services.voucher_create(actor=actor_of(owner, tenant), date=DAY, text="Hyra", rows=rows, post=True)
+    assert exc.value.code == "invalid_project"
+    assert _state(tenant) == ([], 0)
+    answer = api_client(owner).post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers",
+        _api_body(
+            post=True,
+            rows=[
+                {"account": "5010", "debit_ore": 100, "project_id": foreign.pk},
+                {"account": "1930", "credit_ore": 100},
+            ],
+        ),
+        content_type="application/json",
+    )
+    assert answer.status_code in (400, 422) and answer.json()["code"] == "invalid_project"
+    assert _state(tenant) == ([], 0)
+
+
+def test_the_page_and_the_api_book_a_row_on_a_project(tenant, owner):
+    project = _project(tenant)
+    client = login_client(owner)
+    page = client.get(reverse(NEW, args=[tenant.slug])).content.decode()
+    assert f'<option value="{project.pk}">P-100 Villa Ek</option>' in page
+    data = _form([("5010", "100", ""), ("1930", "", "100")]) | {"rows-0-project": str(project.pk)}
+    assert client.post(reverse(NEW, args=[tenant.slug]), data).status_code == 302
+    rows = [
+        {"account": "5010", "debit_ore": 10000, "project_id": project.pk},
+        {"account": "1930", "credit_ore": 10000},
+    ]
+    answer = api_client(owner).post(
+        f"/api/v1/tenants/{tenant.pk}/vouchers",
+        _api_body(post=True, rows=rows),
+        content_type="application/json",
+    )
+    assert answer.status_code == 201
+    assert [r["project_id"] for r in answer.json()["rows"]] == [project.pk, None]
+    with tenant_scope(tenant.pk):
+        web_v = Voucher.objects.order_by("pk").first()
+        assert [r.project_id for r in web_v.rows.all()] == [project.pk, None]
+    detail = client.get(reverse("web:bookkeeping_voucher", args=[tenant.slug, web_v.pk])).content.decode()
+    assert "P-100 Villa Ek" in detail

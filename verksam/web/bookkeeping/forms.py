@@ -1,5 +1,7 @@
 """Forms of the bookkeeping pages (labels English msgids, Swedish through gettext)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +90,13 @@ class VoucherRowForm(forms.Form):
     )
     debit = KronorField(label=_("Debit (kr)"), required=False)
     credit = KronorField(label=_("Credit (kr)"), required=False)
+    project = forms.TypedChoiceField(label=_("Project"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, projects: Sequence[tuple[int, str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "–"), *((pk, f"{number} {name}") for pk, number, name in projects)]
 
     def row(self) -> RowOut | None:
         """The row as the service takes it, or None when left empty."""
@@ -95,7 +104,12 @@ class VoucherRowForm(forms.Form):
         account = (data.get("account") or "").strip()
         if not account and not data.get("debit") and not data.get("credit"):
             return None
-        return RowOut(account, debit_ore=data.get("debit") or 0, credit_ore=data.get("credit") or 0)
+        return RowOut(
+            account,
+            debit_ore=data.get("debit") or 0,
+            credit_ore=data.get("credit") or 0,
+            project_id=data.get("project"),
+        )
 
 
 VoucherRowFormSet = forms.formset_factory(VoucherRowForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)

@@ -78,6 +78,7 @@ def _detail(request: TenantRequest, voucher, *, reverse_form: ReverseForm | None
         "rows": rows,
         "debit_total": sum(r.debit_ore for r in rows),
         "credit_total": sum(r.credit_ore for r in rows),
+        "has_projects": any(r.project_id for r in rows),
         "reversed_by": getattr(voucher, "reversed_by", None),
         "reverse_form": reverse_form or ReverseForm(),
         **push_context(voucher),

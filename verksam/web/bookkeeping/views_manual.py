@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from verksam.bookkeeping import selectors, services
 from verksam.core.errors import DomainError
+from verksam.projects.selectors import project_choices
 from verksam.tenancy.permissions import Perm
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
@@ -19,6 +20,10 @@ from verksam.web.errors import add_error
 from .forms import VoucherForm, VoucherRowFormSet
 
 START_ROWS = 4
+
+
+def _row_kwargs() -> dict:
+    return {"projects": project_choices()}  # one query, shared by every row
 
 
 def _page(request: TenantRequest, form: VoucherForm, rows, *, status: int = 200) -> HttpResponse:
@@ -38,9 +43,10 @@ def voucher_new(request: TenantRequest, slug: str) -> HttpResponse:
         form = VoucherForm(
             initial={"series": selectors.account_settings().manual_series, "date": timezone.localdate()}
         )
-        return _page(request, form, VoucherRowFormSet(prefix="rows", initial=[{}] * START_ROWS))
+        rows = VoucherRowFormSet(prefix="rows", initial=[{}] * START_ROWS, form_kwargs=_row_kwargs())
+        return _page(request, form, rows)
     form = VoucherForm(request.POST)
-    rows = VoucherRowFormSet(request.POST, prefix="rows")
+    rows = VoucherRowFormSet(request.POST, prefix="rows", form_kwargs=_row_kwargs())
     if form.is_valid() & rows.is_valid():  # both, so every error shows at once
         post = request.POST.get("action") == "post"
         try:
