@@ -323,17 +323,19 @@ def test_privata_utlagg_says_mileage_is_booked_by_the_payroll_journal(tenant, em
     url = reverse("web:bookkeeping_private_outlays", args=[tenant.slug])
     client = login_client(partner_full)
     assert 'data-testid="private-payroll-note"' not in client.get(url).content.decode()  # nothing to explain
-    Trip.all_tenants.create(
-        tenant=tenant,
-        membership=membership_of(tenant, employee),
-        status=Status.ATTESTED,
-        date=timezone.localdate(),
-        origin="Växjö",
-        destination="Ljungby",
-        purpose="Kundbesök",
-        km=120,
-        tax_free_ore=30000,
-    )
+    member = membership_of(tenant, employee)
+    with tenant_scope(tenant.pk):  # PostgreSQL's row-level security: rows are written in their scope
+        Trip.objects.create(
+            tenant=tenant,
+            membership=member,
+            status=Status.ATTESTED,
+            date=timezone.localdate(),
+            origin="Växjö",
+            destination="Ljungby",
+            purpose="Kundbesök",
+            km=120,
+            tax_free_ore=30000,
+        )
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert 'data-testid="private-trips"' in html and 'data-testid="private-payroll-note"' in html
     assert "lönejournal" in html

@@ -27,20 +27,26 @@ DAY = timezone.localdate() - dt.timedelta(days=10)
 
 def _purchases(tenant, statuses) -> None:
     holder = MembershipFactory(tenant=tenant, licence=Licence.BASIC)
-    card = Card.all_tenants.create(tenant=tenant, holder=holder, last_four=f"{next(_n) % 10000:04d}")
-    CardPurchase.all_tenants.bulk_create(
-        CardPurchase(
-            tenant=tenant, card=card, status=s, purchase_date=DAY, amount_ore=12500, merchant="Preem"
+    with tenant_scope(tenant.pk):  # PostgreSQL's row-level security: rows are written in their scope
+        card = Card.objects.create(tenant=tenant, holder=holder, last_four=f"{next(_n) % 10000:04d}")
+        CardPurchase.objects.bulk_create(
+            CardPurchase(
+                tenant=tenant, card=card, status=s, purchase_date=DAY, amount_ore=12500, merchant="Preem"
+            )
+            for s in statuses
         )
-        for s in statuses
-    )
 
 
 def _expenses(tenant, statuses) -> list[Expense]:
     member = MembershipFactory(tenant=tenant, licence=Licence.BASIC)
-    kind = ExpenseType.all_tenants.create(tenant=tenant, name=f"Drivmedel {next(_n)}", account="5611")
+    with tenant_scope(tenant.pk):
+        return _expenses_in_scope(tenant, member, statuses)
+
+
+def _expenses_in_scope(tenant, member, statuses) -> list[Expense]:
+    kind = ExpenseType.objects.create(tenant=tenant, name=f"Drivmedel {next(_n)}", account="5611")
     return [
-        Expense.all_tenants.create(
+        Expense.objects.create(
             tenant=tenant,
             membership=member,
             expense_type=kind,
