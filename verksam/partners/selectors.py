@@ -210,9 +210,9 @@ class Collaboration:
     links: dict[str, str] = field(default_factory=dict)  # badge key -> where to act (grant holders only)
 
     @property
-    def badge_cells(self) -> list[tuple[str, int, str]]:
-        """(key, count, link or "") per badge, in column order."""
-        return [(key, n, self.links.get(key, "")) for key, n in self.badges.items()]
+    def badge_cells(self) -> list[tuple[str, int, str, str | Promise]]:
+        """(key, count, link or "", label) per badge, in column order."""
+        return [(key, n, self.links.get(key, ""), BADGE_SOURCES[key].label) for key, n in self.badges.items()]
 
     @property
     def attention(self) -> int:
