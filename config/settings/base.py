@@ -224,6 +224,14 @@ EXPENSE_PERIOD_GUARD = "verksam.attestation.expenses.expense_period_guard"
 # (above attestation) tells the payroll administrators and the accounting firm when the period already
 # has an exported payroll file, so its next file will be a correction file (issue 9 item 5).
 PERIOD_REOPEN_LISTENERS = ["verksam.payroll.exports.mails.period_reopened"]
+# The accounting firm's badges on Mina samarbeten (issue 11 item 1, issue 10 item 9): partners sits below
+# the apps that own what a badge counts (cards: DESIGN.md layers), so each counter is named here rather
+# than imported. Badge key -> a function (customer_ids, firm_id, user_id) -> {customer_id: n} that counts
+# every customer in one query; partners calls it inside a scope of the firm and exactly those customers.
+PARTNER_BADGE_COUNTERS = {
+    "expenses": "verksam.bookkeeping.outlays.unbooked_counts",
+    "card_purchases": "verksam.cards.badges.unbooked_counts",
+}
 # A receipt photo or PDF (issue 10 item 1): larger ones are refused from the request's length alone.
 EXPENSES_MAX_RECEIPT_BYTES = env.int("EXPENSES_MAX_RECEIPT_BYTES", default=15 * 1024**2)
 # The portal's documents (issue 11, docs/documents.md): storage quota per partner account (an

@@ -46,7 +46,7 @@ def test_a_firm_user_posts_reverses_and_downloads_sie(
     expect(page.locator("h1")).to_contain_text("U1")
 
     page.get_by_test_id("voucher-reverse").click()
-    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Rätta").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Vänd verifikat").click()
     expect(page.locator("h1")).to_contain_text("U2")
     expect(page.get_by_role("link", name="U1")).to_be_visible()
 

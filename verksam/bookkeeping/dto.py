@@ -73,6 +73,8 @@ class RowOut:
     credit_ore: int = 0
     vat_rate: int | None = None
     text: str = ""
+    project_id: int | None = None  # the row's project (SIE object dimension 6)
+    project: str = ""  # its number, where read for export
 
     @property
     def amount_ore(self) -> int:

@@ -51,6 +51,7 @@ def sie_export(
         generated_by=getattr(actor.user, "name", "") or getattr(actor.user, "email", ""),
         fiscal_years=tuple(selectors.export_fiscal_years(selection)),
         accounts=selectors.export_accounts(selection),
+        projects=selectors.export_projects(selection),
         kptyp=settings.kptyp,
     )
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (handed to the response)

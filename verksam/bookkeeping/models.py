@@ -162,6 +162,15 @@ class VoucherRow(TenantOwned):
     credit_ore = models.BigIntegerField(_("credit (öre)"), default=0)
     vat_rate = models.PositiveSmallIntegerField(_("VAT rate"), null=True, blank=True)
     text = models.CharField(_("text"), max_length=200, blank=True, default="")
+    # the row's project (SIE object dimension 6 "Projekt"), optional
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["voucher_id", "position", "pk"]

@@ -7,6 +7,8 @@ an expense that is not attested is refused (409 `not_attested`)."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import CharField, Count, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import Conflict, NotFound
@@ -77,6 +79,27 @@ def outlays_to_book(*, start: dt.date | None = None, end: dt.date | None = None)
     rows = list(qs.order_by("registered_on", "pk"))
     booked = booked_expense_ids([e.pk for e in rows])
     return [e for e in rows if e.pk not in booked]
+
+
+def unbooked_counts(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
+    """The accounting firm's badge "Utlägg ej bokförda" (settings.PARTNER_BADGE_COUNTERS): {customer
+    id: attested expenses without a standing voucher}, every customer in one query, in partners' scope
+    of the firm and these customers (what `outlays_to_book` lists, counted per company)."""
+    standing = Voucher.objects.filter(
+        tenant_id=OuterRef("tenant_id"),
+        source_app=SOURCE_APP,
+        source_id=Cast(OuterRef("pk"), CharField()),
+        reversed_by__isnull=True,
+        reverses__isnull=True,
+    )
+    rows = (
+        Expense.objects.filter(tenant_id__in=customer_ids, status=Status.ATTESTED)
+        .exclude(Exists(standing))
+        .values("tenant_id")
+        .annotate(n=Count("pk"))
+        .values_list("tenant_id", "n")
+    )
+    return dict(rows)
 
 
 @transaction.atomic

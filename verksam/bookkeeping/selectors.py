@@ -11,7 +11,7 @@ from django.utils import timezone
 from verksam.tenancy.models import Tenant
 from verksam.tenancy.scope import current_tenant_ids
 
-from .bas import DEFAULT_COST_ACCOUNTS, account_name
+from .bas import BAS_NAMES, DEFAULT_COST_ACCOUNTS, account_name
 from .dto import Accounts, RowOut, SourceRef, VoucherOut
 from .models import AccountSettings, CostAccount, FiscalYear, Voucher, VoucherRow, VoucherStatus
 
@@ -40,6 +40,18 @@ def cost_accounts() -> list[CostAccount]:
         return rows
     tenant_id = current_tenant_ids()[0]
     return [CostAccount(tenant_id=tenant_id, key=k, name=n, account=a) for k, n, a in DEFAULT_COST_ACCOUNTS]
+
+
+def account_choices() -> list[tuple[str, str]]:
+    """The accounts offered when a voucher is entered by hand, (number, name) by number: the
+    company's booking accounts and cost accounts, then the BAS accounts the booking rules know
+    (any other four-digit account may still be typed)."""
+    settings = account_settings()
+    own = {c.account: c.name for c in cost_accounts()}
+    numbers = set(BAS_NAMES) | set(own)
+    numbers |= {settings.input_vat_account, settings.outlay_liability_account, settings.bank_account}
+    numbers |= {settings.card_settlement_account} - {""}
+    return [(n, account_name(n, own)) for n in sorted(numbers)]
 
 
 def cost_account_for(key: str) -> str:
@@ -110,14 +122,18 @@ def voucher_series() -> list[str]:
 def voucher_get(*, voucher_id: int) -> Voucher | None:
     return (
         Voucher.objects.select_related("fiscal_year", "reversed_by", "reverses", "created_by", "posted_by")
-        .prefetch_related(Prefetch("rows", queryset=VoucherRow.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch("rows", queryset=VoucherRow.objects.select_related("project").order_by("position", "pk"))
+        )
         .filter(pk=voucher_id)
         .first()
     )
 
 
 def row_out(row: VoucherRow) -> RowOut:
-    return RowOut(row.account, row.debit_ore, row.credit_ore, row.vat_rate, row.text)
+    return RowOut(
+        row.account, row.debit_ore, row.credit_ore, row.vat_rate, row.text, project_id=row.project_id
+    )
 
 
 def voucher_out(voucher: Voucher) -> VoucherOut:
@@ -177,6 +193,16 @@ def export_accounts(selection: QuerySet[Voucher]) -> dict[str, str]:
     return {n: account_name(n, own) for n in numbers}
 
 
+def export_projects(selection: QuerySet[Voucher]) -> dict[str, str]:
+    """Every project the chosen vouchers' rows carry, number → name (one query; SIE #OBJEKT 6)."""
+    rows = (
+        VoucherRow.objects.filter(voucher__in=selection.values("pk"), project__isnull=False)
+        .values_list("project__number", "project__name")
+        .distinct()
+    )
+    return dict(rows)
+
+
 def export_fiscal_years(selection: QuerySet[Voucher]) -> list[tuple[dt.date, dt.date]]:
     years = FiscalYear.objects.filter(pk__in=selection.values("fiscal_year_id").distinct()).order_by("-start")
     return [(y.start, y.end) for y in years]
@@ -200,18 +226,30 @@ def export_vouchers(selection: QuerySet[Voucher], *, chunk_size: int = 2000) -> 
             "debit_ore",
             "credit_ore",
             "vat_rate",
+            "project__number",
         )
     )
     current: list = []
     head: tuple | None = None
-    for vid, series, number, date, text, fy, posted_at, account, debit, credit, rate in rows.iterator(
-        chunk_size=chunk_size
-    ):
+    for (
+        vid,
+        series,
+        number,
+        date,
+        text,
+        fy,
+        posted_at,
+        account,
+        debit,
+        credit,
+        rate,
+        project,
+    ) in rows.iterator(chunk_size=chunk_size):
         if head is not None and head[0] != vid:
             yield _export_out(head, current)
             current = []
         head = (vid, series, number, date, text, fy, posted_at)
-        current.append(RowOut(account, debit, credit, rate))
+        current.append(RowOut(account, debit, credit, rate, project=project or ""))
     if head is not None:
         yield _export_out(head, current)
 

@@ -18,6 +18,7 @@ from verksam.core import bounds
 from verksam.core.db import conflict_on_duplicate
 from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.sequences import next_number
+from verksam.projects import selectors as projects
 from verksam.tenancy.access import Actor
 from verksam.tenancy.permissions import Perm
 
@@ -215,6 +216,13 @@ def check_rows(rows: Sequence[RowOut]) -> None:
         )
 
 
+def _check_projects(rows: Sequence[RowOut]) -> None:
+    """Refuse a row whose project is not one of the company's (another company's id is unknown here)."""
+    wanted = {r.project_id for r in rows if r.project_id is not None}
+    if wanted and set(projects.projects_by_id(wanted)) != wanted:
+        raise DomainError(_("The project does not exist."), code="invalid_project", extra={"field": "rows"})
+
+
 def _create(
     *,
     actor: Actor,
@@ -230,6 +238,7 @@ def _create(
     if not text:
         raise DomainError(_("Give the voucher a text."), code="voucher_text", extra={"field": "text"})
     check_rows(rows)
+    _check_projects(rows)
     bounds.check_business_date(date)  # 2000 … a year ahead: no voucher in year 1 or 9999
     voucher = Voucher(
         tenant_id=actor.tenant_id,
@@ -259,6 +268,7 @@ def _create(
             credit_ore=r.credit_ore,
             vat_rate=r.vat_rate,
             text=r.text[:200],
+            project_id=r.project_id,
         )
         for i, r in enumerate(rows)
     )
@@ -277,14 +287,24 @@ def voucher_create(
     series: str = "",
     source: SourceRef | None = None,
     receipt_ref: str = "",
+    post: bool = False,
 ) -> VoucherOut:
-    """Save a draft voucher of balanced rows (manual series unless another is named)."""
+    """Save a voucher of balanced rows (manual series unless another is named) as a draft, or with
+    `post` post it in the same transaction: rows that do not balance leave nothing written."""
     actor.require(Perm.BOOKKEEPING)
     series = series or selectors.account_settings().manual_series
     voucher = _create(
         actor=actor, date=date, text=text, series=series, rows=rows, source=source, receipt_ref=receipt_ref
     )
     record(actor=actor, action="bookkeeping.voucher_create", target=voucher, data={"rows": len(rows)})
+    if post:
+        _post(actor, voucher)
+        record(
+            actor=actor,
+            action="bookkeeping.voucher_post",
+            target=voucher,
+            data={"series": voucher.series, "number": voucher.number},
+        )
     return selectors.voucher_out(voucher)
 
 
@@ -397,7 +417,10 @@ def voucher_reverse(
         raise Conflict(
             _("The voucher %(label)s is already reversed.") % {"label": original}, code="voucher_reversed"
         )
-    rows = [RowOut(r.account, r.credit_ore, r.debit_ore, r.vat_rate, r.text) for r in original.rows.all()]
+    rows = [
+        RowOut(r.account, r.credit_ore, r.debit_ore, r.vat_rate, r.text, project_id=r.project_id)
+        for r in original.rows.all()
+    ]
     reversal = _create(
         actor=actor,
         date=date or timezone.localdate(),

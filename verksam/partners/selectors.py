@@ -5,13 +5,17 @@ DESIGN.md rule 6: the one place where rows of many customer tenants are read tog
 runs inside a scope of exactly those tenants, so PostgreSQL's row-level security agrees (rule 10).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from verksam.core import timeutil
@@ -39,6 +43,23 @@ class BadgeSource:
     perm: Perm | None = None  # what a partner's grant must allow for the badge to concern them
     url_name: str = ""  # where to act: a page of the customer's account taking (slug, firm_id) or (slug)
     url_takes_firm: bool = False
+    url_query: Callable[[], str] | None = None  # the query string the page needs to show what is counted
+
+    def counter(self) -> BadgeCounter | None:
+        """`count`, or the counter a feature above partners names in settings.PARTNER_BADGE_COUNTERS
+        (DESIGN.md layers: partners never imports it; cards, for one, sits above)."""
+        if self.count is not None:
+            return self.count
+        path = settings.PARTNER_BADGE_COUNTERS.get(self.key)
+        return import_string(path) if path else None
+
+    def url(self, customer_slug: str, firm_id: int) -> str:
+        """Where to act at `customer_slug`; "" when the badge has no page."""
+        if not self.url_name:
+            return ""
+        args = [customer_slug, firm_id] if self.url_takes_firm else [customer_slug]
+        query = self.url_query() if self.url_query else ""
+        return reverse(self.url_name, args=args) + (f"?{query}" if query else "")
 
 
 def _time_unattested(customer_ids: list[int], firm_id: int, user_id: int) -> dict[int, int]:
@@ -103,6 +124,12 @@ def _messages_unread(customer_ids: list[int], firm_id: int, user_id: int) -> dic
     return {r["tenant_id"]: r["n"] for r in rows}
 
 
+def _last_year() -> str:
+    # the tab Inköp företagskort shows a chosen period of at most a year: the badge opens the last one
+    today = timeutil.today()
+    return f"start={today - dt.timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}"
+
+
 # The badge order is the column order of Mina samarbeten. A feature that lands fills its `count`
 # here (each feature registers its own source: `badge_source_register`).
 BADGE_SOURCES: dict[str, BadgeSource] = {
@@ -123,8 +150,20 @@ BADGE_SOURCES: dict[str, BadgeSource] = {
             "time", _("Time waiting for attestation"), _time_unattested, Perm.TIME_ATTEST, "web:attest_queue"
         ),
         BadgeSource("payroll", _("Payroll basis ready"), perm=Perm.PAYROLL_VIEW),
-        BadgeSource("expenses", _("Expenses not booked"), perm=Perm.EXPENSES_VIEW_ALL),
-        BadgeSource("card_purchases", _("Card purchases not booked"), perm=Perm.EXPENSES_VIEW_ALL),
+        # counted by bookkeeping and cards (settings.PARTNER_BADGE_COUNTERS)
+        BadgeSource(
+            "expenses",
+            _("Expenses not booked"),
+            perm=Perm.EXPENSES_VIEW_ALL,
+            url_name="web:bookkeeping_private_outlays",
+        ),
+        BadgeSource(
+            "card_purchases",
+            _("Card purchases not booked"),
+            perm=Perm.EXPENSES_VIEW_ALL,
+            url_name="web:cards_portal",
+            url_query=_last_year,
+        ),
     ]
 }
 
@@ -137,10 +176,10 @@ def badge_source_register(source: BadgeSource) -> None:
 def _badge_counts(customer_ids: list[int], firm_id: int, user_id: int) -> dict[str, dict[int, int]]:
     if not customer_ids:
         return {key: {} for key in BADGE_SOURCES}
+    counters = {key: source.counter() for key, source in BADGE_SOURCES.items()}
     with tenant_scope(firm_id, *customer_ids):
         return {
-            key: (source.count(customer_ids, firm_id, user_id) if source.count else {})
-            for key, source in BADGE_SOURCES.items()
+            key: (count(customer_ids, firm_id, user_id) if count else {}) for key, count in counters.items()
         }
 
 
@@ -168,6 +207,12 @@ class Collaboration:
     level: str  # this user's level; "" when they hold no grant (the firm's overview)
     badges: dict[str, int] = field(default_factory=dict)
     people: list[Access] = field(default_factory=list)  # filled in the firm's overview
+    links: dict[str, str] = field(default_factory=dict)  # badge key -> where to act (grant holders only)
+
+    @property
+    def badge_cells(self) -> list[tuple[str, int, str, str | Promise]]:
+        """(key, count, link or "", label) per badge, in column order."""
+        return [(key, n, self.links.get(key, ""), BADGE_SOURCES[key].label) for key, n in self.badges.items()]
 
     @property
     def attention(self) -> int:
@@ -241,6 +286,8 @@ def collaboration_list(
             for key, source in BADGE_SOURCES.items():
                 if source.perm is not None and not partner_level_allows(row.level, source.perm):
                     row.badges[key] = 0
+                elif row.badges[key]:
+                    row.links[key] = source.url(row.customer.slug, firm.pk)
     return sorted(by_customer.values(), key=SORTS.get(sort, SORTS["name"]))
 
 
@@ -262,7 +309,7 @@ def firm_member_count(firm_id: int) -> int:
 
 def badge_labels() -> list[tuple[str, str | Promise, bool]]:
     """(key, label, built) of each badge in column order."""
-    return [(s.key, s.label, s.count is not None) for s in BADGE_SOURCES.values()]
+    return [(s.key, s.label, s.counter() is not None) for s in BADGE_SOURCES.values()]
 
 
 # --- the exceptions inbox -------------------------------------------------------------------------
@@ -283,18 +330,14 @@ def inbox_list(*, actor: Actor) -> list[InboxLine]:
     """What needs action across every customer of `actor` (their own grants), most first: one line
     per customer and feature with something waiting. A feature shows up here once it registers its
     badge source with a count; the queries are those of Mina samarbeten (constant)."""
-    from django.urls import reverse
-
     lines = []
     for row in collaboration_list(actor=actor, sort="attention"):
         for key, count in row.badges.items():
             source = BADGE_SOURCES[key]
             if not count or not source.url_name:
                 continue
-            args = [row.customer.slug, actor.tenant_id] if source.url_takes_firm else [row.customer.slug]
-            lines.append(
-                InboxLine(row.customer, key, source.label, count, reverse(source.url_name, args=args))
-            )
+            url = source.url(row.customer.slug, actor.tenant_id)
+            lines.append(InboxLine(row.customer, key, source.label, count, url))
     return lines
 
 

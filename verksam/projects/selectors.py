@@ -19,6 +19,12 @@ def projects_by_id(project_ids) -> dict[int, Project]:
     return Project.objects.in_bulk(list(project_ids))
 
 
+def project_choices() -> list[tuple[int, str, str]]:
+    """(id, number, name) of every project of the company in scope, in number order: what a voucher
+    row's project is picked from (the booking permission decides there, not PROJECTS_VIEW)."""
+    return list(Project.objects.order_by("number", "pk").values_list("pk", "number", "name"))
+
+
 def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
     """The active projects the actor may report time on.
 

@@ -80,6 +80,7 @@ def _voucher_out(v: Voucher, *, rows: bool = False) -> dict[str, Any]:
                 "debit_ore": r.debit_ore,
                 "credit_ore": r.credit_ore,
                 "vat_rate": r.vat_rate,
+                "project_id": r.project_id,
             }
             for r in v.rows.all()
         ]
@@ -180,7 +181,7 @@ def voucher_get(request, tenant_id: Id, voucher_id: Id):
 @router.post(
     "/tenants/{tenant_id}/vouchers",
     response={201: VoucherOut},
-    summary="Save a draft voucher (the rows must balance)",
+    summary="Save a voucher as a draft, or post it at once (the rows must balance)",
 )
 @tenant_endpoint(Perm.BOOKKEEPING)
 def voucher_create(request, tenant_id: Id, payload: VoucherIn):
@@ -189,7 +190,11 @@ def voucher_create(request, tenant_id: Id, payload: VoucherIn):
         date=payload.date,
         text=payload.text,
         series=payload.series or "",
-        rows=[RowOut(r.account, r.debit_ore, r.credit_ore, r.vat_rate) for r in payload.rows],
+        rows=[
+            RowOut(r.account, r.debit_ore, r.credit_ore, r.vat_rate, project_id=r.project_id)
+            for r in payload.rows
+        ],
+        post=payload.post,
     )
     return Status(201, _voucher_out(_voucher(draft.id), rows=True))
 

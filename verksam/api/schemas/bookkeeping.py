@@ -59,6 +59,7 @@ class VoucherRowOut(Schema):
     debit_ore: int
     credit_ore: int
     vat_rate: int | None
+    project_id: int | None = Field(None, description="The row's project (SIE dimension 6)")
 
 
 class VoucherRowIn(StrictIn):
@@ -66,6 +67,7 @@ class VoucherRowIn(StrictIn):
     debit_ore: Amount = 0
     credit_ore: Amount = 0
     vat_rate: StrictInt | None = Field(None, description="25, 12, 6 or 0 on a cost row")
+    project_id: StrictId | None = Field(None, description="Optional: one of the company's projects")
 
 
 class SourceOut(Schema):
@@ -95,6 +97,7 @@ class VoucherIn(StrictIn):
     text: str = Field(min_length=1, max_length=200)
     series: Series | None = Field(None, description="Empty: the company's series for manual vouchers")
     rows: list[VoucherRowIn] = Field(min_length=2, max_length=500)
+    post: bool = Field(False, description="Post at once (the next number of the series); false: a draft")
 
 
 class VoucherReverseIn(StrictIn):

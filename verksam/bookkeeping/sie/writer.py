@@ -11,10 +11,10 @@ file with the CRC-32 of every token in between (tokens.py)."""
 import datetime as dt
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..dto import VoucherOut
-from .tokens import ENCODING, Record, clean, crc_update, format_record
+from .tokens import ENCODING, Record, clean, crc_update, format_record, quote
 
 
 class SieWriteError(ValueError):
@@ -28,10 +28,14 @@ class SieHeader:
     generated: dt.date
     fiscal_years: tuple[tuple[dt.date, dt.date], ...]  # newest first: #RAR 0, -1, …
     accounts: Mapping[str, str]  # every account used → its name
+    projects: Mapping[str, str] = field(default_factory=dict)  # every project used, number → name
     generated_by: str = ""
     program: str = "Verksam"
     program_version: str = "1.0"
     kptyp: str = "BAS2014"
+
+
+PROJECT_DIM = "6"  # SIE 4B's reserved dimension for projects
 
 
 def sie_date(value: dt.date) -> str:
@@ -66,9 +70,13 @@ def _header_records(header: SieHeader) -> Iterator[tuple[Record, tuple[int, ...]
     yield Record("#KPTYP", (header.kptyp,)), ()
     for number in sorted(header.accounts):
         yield Record("#KONTO", (number, clean(header.accounts[number]))), (1,)
+    if header.projects:  # SIE 4B: a #DIM per dimension used, an #OBJEKT per object; 6 is "Projekt"
+        yield Record("#DIM", (PROJECT_DIM, "Projekt")), (1,)
+        for number in sorted(header.projects):
+            yield Record("#OBJEKT", (PROJECT_DIM, clean(number), clean(header.projects[number]))), (1, 2)
 
 
-def _voucher_head(voucher: VoucherOut, accounts: Mapping[str, str]) -> Record:
+def _voucher_head(voucher: VoucherOut, accounts: Mapping[str, str], projects: Mapping[str, str]) -> Record:
     """The #VER record, after checking the voucher can be written (rows, balance, listed accounts)."""
     if not voucher.rows:
         raise SieWriteError(f"voucher {voucher.label} has no rows")
@@ -85,6 +93,8 @@ def _voucher_head(voucher: VoucherOut, accounts: Mapping[str, str]) -> Record:
     for row in voucher.rows:
         if row.account not in accounts or not (row.account.isascii() and row.account.isdigit()):
             raise SieWriteError(f"account {row.account} is used but has no #KONTO")
+        if row.project and row.project not in projects:
+            raise SieWriteError(f"project {row.project} is used but has no #OBJEKT")
     return Record("#VER", fields)
 
 
@@ -106,10 +116,16 @@ def write_sie4i(header: SieHeader, vouchers: Iterable[VoucherOut], *, ksumma: bo
         yield emit(record, quoted)
     accounts = header.accounts
     for voucher in vouchers:
-        head = _voucher_head(voucher, accounts)
+        head = _voucher_head(voucher, accounts, header.projects)
         yield emit(head, (0, 1, 3))
         yield "{"
         for row in voucher.rows:
+            if row.project:  # a row on a project: #TRANS konto {6 "nummer"} belopp (SIE 4B, #TRANS)
+                project, amount = clean(row.project), sie_amount(row.amount_ore)
+                if ksumma:
+                    crc = crc_update(crc, Record("#TRANS", (row.account, (PROJECT_DIM, project), amount)))
+                yield f"   #TRANS {row.account} {{{PROJECT_DIM} {quote(project, always=True)}}} {amount}"
+                continue
             # the hot path (one per transaction): the line and its checksum tokens built directly, as
             # emit(Record("#TRANS", (account, (), amount))) would (the snapshot and the independent
             # checksum of tests/test_sie_writer.py hold either way)

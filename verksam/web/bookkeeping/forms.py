@@ -1,9 +1,14 @@
 """Forms of the bookkeeping pages (labels English msgids, Swedish through gettext)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verksam.bookkeeping.dto import RowOut
 from verksam.bookkeeping.models import VoucherStatus
+from verksam.bookkeeping.services import MAX_ROWS
+from verksam.web.expenses.forms import KronorField
 
 
 class VoucherFilterForm(forms.Form):
@@ -62,3 +67,49 @@ class ReverseForm(forms.Form):
     date = forms.DateField(
         label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class VoucherForm(forms.Form):
+    """The head of a voucher entered by hand (Nytt verifikat)."""
+
+    series = forms.CharField(label=_("Series"), max_length=10)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    text = forms.CharField(label=_("Text"), max_length=200)
+
+
+class VoucherRowForm(forms.Form):
+    """One row: an account and a debit or a credit in kronor ("1 250,50"); an empty row is skipped."""
+
+    account = forms.CharField(
+        label=_("Account"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "size": 5, "list": "voucher-accounts", "autocomplete": "off"}
+        ),
+    )
+    debit = KronorField(label=_("Debit (kr)"), required=False)
+    credit = KronorField(label=_("Credit (kr)"), required=False)
+    project = forms.TypedChoiceField(label=_("Project"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, projects: Sequence[tuple[int, str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "–"), *((pk, f"{number} {name}") for pk, number, name in projects)]
+
+    def row(self) -> RowOut | None:
+        """The row as the service takes it, or None when left empty."""
+        data = self.cleaned_data
+        account = (data.get("account") or "").strip()
+        if not account and not data.get("debit") and not data.get("credit"):
+            return None
+        return RowOut(
+            account,
+            debit_ore=data.get("debit") or 0,
+            credit_ore=data.get("credit") or 0,
+            project_id=data.get("project"),
+        )
+
+
+VoucherRowFormSet = forms.formset_factory(VoucherRowForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)

@@ -3,6 +3,10 @@ and a FULL partner): the voucher list (filter by series, period and status; choo
 a voucher with post / reverse (confirmed) / delete draft, and the settings (booking accounts, cost
 accounts per kind of expense, fiscal years). Writes go through verksam.bookkeeping.services."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -74,6 +78,7 @@ def _detail(request: TenantRequest, voucher, *, reverse_form: ReverseForm | None
         "rows": rows,
         "debit_total": sum(r.debit_ore for r in rows),
         "credit_total": sum(r.credit_ore for r in rows),
+        "has_projects": any(r.project_id for r in rows),
         "reversed_by": getattr(voucher, "reversed_by", None),
         "reverse_form": reverse_form or ReverseForm(),
         **push_context(voucher),
@@ -164,9 +169,9 @@ def sie_download(request: TenantRequest, slug: str) -> HttpResponseBase:
 def _settings_page(
     request: TenantRequest,
     *,
-    accounts_form: AccountSettingsForm | None = None,
-    cost_form: CostAccountForm | None = None,
-    year_form: FiscalYearForm | None = None,
+    accounts_form: forms.Form | None = None,
+    cost_form: forms.Form | None = None,
+    year_form: forms.Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     settings = selectors.account_settings()
@@ -189,34 +194,29 @@ def settings_page(request: TenantRequest, slug: str) -> HttpResponse:
     return _settings_page(request)
 
 
+# The settings page's two forms saved the same way: (form, its prefix, the service, its context name).
+SETTINGS_FORMS: dict[str, tuple[type[forms.Form], str, Callable[..., Any], str]] = {
+    "accounts": (AccountSettingsForm, "s", services.account_settings_update, "accounts_form"),
+    "cost_account": (CostAccountForm, "c", services.cost_account_save, "cost_form"),
+}
+
+
 @tenant_view(Perm.BOOKKEEPING)
 @require_POST
-def settings_save(request: TenantRequest, slug: str) -> HttpResponse:
-    form = AccountSettingsForm(request.POST, prefix="s")
+def settings_save(request: TenantRequest, slug: str, form_key: str) -> HttpResponse:
+    """Save the booking accounts or a cost account (`form_key`, fixed by the URL); errors re-render
+    the settings page with that form (422)."""
+    form_class, prefix, save, context_name = SETTINGS_FORMS[form_key]
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.account_settings_update(actor=request.actor, **form.cleaned_data)
+            save(actor=request.actor, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("web:bookkeeping_settings", slug)
-    return _settings_page(request, accounts_form=form, status=422)
-
-
-@tenant_view(Perm.BOOKKEEPING)
-@require_POST
-def cost_account_save(request: TenantRequest, slug: str) -> HttpResponse:
-    form = CostAccountForm(request.POST, prefix="c")
-    if form.is_valid():
-        try:
-            services.cost_account_save(actor=request.actor, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("web:bookkeeping_settings", slug)
-    return _settings_page(request, cost_form=form, status=422)
+    return _settings_page(request, **{context_name: form}, status=422)
 
 
 @tenant_view(Perm.BOOKKEEPING)

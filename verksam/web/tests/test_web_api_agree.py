@@ -123,6 +123,9 @@ PAIRS = [
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/settings"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/cost-accounts"),
     ("web:bookkeeping_settings", "/tenants/{tenant_id}/bookkeeping/fiscal-years"),
+    # Nytt verifikat: the form starts in the settings' manual series, offers the cost accounts
+    ("web:bookkeeping_voucher_new", "/tenants/{tenant_id}/bookkeeping/settings"),
+    ("web:bookkeeping_voucher_new", "/tenants/{tenant_id}/bookkeeping/cost-accounts"),
     ("web:bookkeeping_outlays", "/tenants/{tenant_id}/outlays-to-book"),
     ("web:bookkeeping_private_outlays", "/tenants/{tenant_id}/private-outlays"),
     ("web:expenses_mine", "/tenants/{tenant_id}/expenses"),
