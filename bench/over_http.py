@@ -37,6 +37,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,8 +288,12 @@ class Server:
 def _probe_create(server: Server, data: dict, day: dt.date, batch: bool = False) -> None:
     """One create (or a batch of two) on `day` before wrk runs, so a bench whose every answer is a
     refusal says why at once instead of printing the speed of an error page."""
-    entry = {"date": day.isoformat(), "kind": "work", "project_id": data["project_id"], "minutes": 60}
-    body = {"entries": [entry, entry]} if batch else entry
+
+    def entry() -> dict:
+        return {"client_uuid": str(uuid.uuid4()), "date": day.isoformat(), "kind": "work",
+                "project_id": data["project_id"], "minutes": 60}  # fmt: skip
+
+    body = {"entries": [entry(), entry()]} if batch else entry()
     path = f"/api/v1/tenants/{data['tenant_id']}/time-entries" + ("/batch" if batch else "")
     headers = {"Authorization": f"Bearer {data['token']}", "Content-Type": "application/json"}
     status, text = server.answer(path, headers, json.dumps(body).encode())
