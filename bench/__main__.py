@@ -81,12 +81,15 @@ def main() -> int:
         rate("GET /t/<slug>/users/ (session)", lambda: client.get(f"/t/{tenant.slug}/users/"))
         try:
             from verksam.billing import services as billing
+            from verksam.core.bounds import MAX_TOPUP_QUANTITY
             from verksam.tenancy.access import resolve
             from verksam.tenancy.scope import tenant_scope
 
             with tenant_scope(tenant.pk):
                 actor = resolve(owner, tenant)
-                billing.balance_credit(actor=actor, kind="SMS", amount=10_000_000, reason="bench")
+                # the largest top-up the service accepts (core.bounds); a few seconds of consumes
+                # of 1 take a few thousand of it
+                billing.balance_credit(actor=actor, kind="SMS", amount=MAX_TOPUP_QUANTITY, reason="bench")
                 rate(
                     "balance_consume(SMS, 1)",
                     lambda: billing.balance_consume(actor=actor, kind="SMS", amount=1, reason="bench"),

@@ -4,6 +4,13 @@
 
 Prints one JSON object: the API token of a demo employee with the demo's largest company, the project
 and the week to use, session cookies for the pages, and the 200-employee bench company.
+
+The create and batch benches write thousands of entries, four a day (eight a day for the batch), on
+days from 2000 onwards that the demo never touches. The demo's projects start a few months ago
+(`verksam.demo.time_seed`), and work before a project's start date is refused (issue 8 item 5), so
+those writes go to a project of their own: open-ended, time and materials (so the invoiceable default
+is worked out), with the employee assigned as on any project a LIGHT user reports on. Every rule of a
+real create still runs; the bench only has to pick days the rules accept.
 """
 
 import datetime as dt
@@ -33,7 +40,9 @@ def main() -> None:
     from bench.timereporting import _company
     from verksam.accounts.services import api_token_create
     from verksam.core.timeutil import today
-    from verksam.projects.models import Project
+    from verksam.projects import services as project_services
+    from verksam.projects.models import PricingType, Project
+    from verksam.tenancy.access import resolve
     from verksam.tenancy.models import Membership, Tenant
     from verksam.tenancy.scope import tenant_scope
     from verksam.timereporting.models import TimeEntry
@@ -45,8 +54,18 @@ def main() -> None:
     _t, secret = api_token_create(user=employee, name="bench")
     last_monday = today() - dt.timedelta(days=today().weekday() + 7)
     with tenant_scope(bygg.pk):
-        project = Project.objects.get(number="1001")
+        actor = resolve(owner, bygg)
         member = Membership.objects.get(user=employee)
+        project = project_services.project_create(
+            actor=actor,
+            name="Mätprojekt (prestandatest)",
+            number="9100",
+            customer_name="Familjen Sundberg",
+            pricing_type=PricingType.TIME_AND_MATERIALS,
+            hourly_rate_ore=59_500,
+        )
+        project_services.project_member_add(actor=actor, project=project, membership=member)
+        assert Project.objects.filter(pk=project.pk, start_date__isnull=True).exists()
         week_entries = TimeEntry.objects.filter(
             membership=member, date__gte=last_monday, date__lte=last_monday + dt.timedelta(days=6)
         ).count()

@@ -1,10 +1,26 @@
 -- POST /api/v1/tenants/{id}/time-entries: one new entry per request, as a phone sends it, each with a
 -- fresh client_uuid (so the idempotency look-up runs and misses, as for every real first send).
 -- Arguments: token, project id, first day (YYYY-MM-DD), entries per day, batch size (0: one entry).
--- The date moves on every `per_day` requests so no day passes 24 hours and days stay small.
+-- The date moves on every `per_day` entries so no day passes 24 hours and days stay small; the
+-- project must accept those days (bench/http_setup.py makes an open-ended one).
+-- A batch answers 200 even when it refuses items (per-item results): `response` counts the answers
+-- whose body does not say `"refused": 0`, and `done` prints that count ("refused batches: N") for
+-- bench/over_http.py, which refuses the figure when it is not 0.
 local token, project, first, per_day, batch
 local counter = 0
 local thread_seed = 0
+refused = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+local function check_batch(status, headers, body)
+  if status == 200 and not string.find(body, '"refused": 0', 1, true) then
+    refused = refused + 1
+  end
+end
 
 function init(args)
   token, project, first = args[1], tonumber(args[2]), args[3]
@@ -16,6 +32,8 @@ function init(args)
   wrk.headers["Authorization"] = "Bearer " .. token
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-Forwarded-Proto"] = "https"
+  -- wrk reads the bodies only when a `response` exists after init: for the batch only
+  if batch > 0 then response = check_batch end
 end
 
 local function uuid4()
@@ -41,4 +59,10 @@ function request()
     return wrk.format(nil, nil, nil, '{"entries": [' .. table.concat(items, ", ") .. ']}')
   end
   return wrk.format(nil, nil, nil, entry())
+end
+
+function done(summary, latency, requests)
+  local n = 0
+  for _, thread in ipairs(threads) do n = n + (thread:get("refused") or 0) end
+  io.write(string.format("refused batches: %d\n", n))
 end

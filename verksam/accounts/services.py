@@ -111,19 +111,25 @@ def user_deactivate(*, user: User) -> User:
     return user
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active user owning an unrevoked, unexpired token with this secret, or None."""
+def user_for_token(secret: str, *, also_select: dict[str, Any] | None = None) -> User | None:
+    """The active user owning an unrevoked, unexpired token with this secret, or None.
+
+    `also_select`: expressions evaluated in the select list of the token's query, for its row only
+    (the API's token authentication switches the PostgreSQL session to the user's scope in the same
+    statement, issue 13); their values are set as attributes of the user returned."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
+    tokens = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
     )
+    token = (tokens.annotate(**also_select) if also_select else tokens).first()
     if token is None or not hmac.compare_digest(token.credential_check, credential_check(token.user)):
         return None
+    for name in also_select or ():
+        setattr(token.user, name, getattr(token, name))
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -9,8 +9,9 @@ from contextlib import ExitStack
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import Forbidden, NotFound
-from verksam.tenancy.access import Actor, tenant_entered
+from verksam.tenancy.access import USER_SCOPE_APPLIED, Actor, tenant_entered
 from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import reapply
 
 _STACK_ATTR = "_verksam_scope_stack"
 
@@ -58,3 +59,10 @@ class ScopeMiddleware:
             stack = getattr(request, _STACK_ATTR, None)
             if stack is not None:
                 stack.close()
+            if (
+                getattr(getattr(request, "user", None), "__dict__", {}).pop(USER_SCOPE_APPLIED, None)
+                is not None
+            ):
+                # the token's query switched the session to the user's scope (api/auth.py) and no
+                # tenant's entry took it over (a call outside /tenants/{id}/, or refused before)
+                reapply()

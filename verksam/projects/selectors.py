@@ -44,15 +44,24 @@ def project_can_report(*, actor: Actor, project: Project) -> bool:
     return project_reportable_for(actor=actor).filter(pk=project.pk).exists()
 
 
-def project_can_report_loaded(*, actor: Actor, project: Project) -> bool:
+def project_can_report_loaded(*, actor: Actor, project: Project, assigned: bool | None = None) -> bool:
     """`project_can_report` for a project row read in this request: its status and kind are taken
-    from the row, so only a LIGHT user's assignment needs a query (issue 13: every time entry)."""
+    from the row, so only a LIGHT user's assignment needs a query (issue 13: every time entry).
+    `assigned`: whether the actor is assigned, when the caller read it already
+    (`project_assignment_query` inside a statement of its own)."""
     if project.status != ProjectStatus.ACTIVE or project.tenant_id != actor.tenant_id:
         return False
     if actor.has(Perm.PROJECTS_VIEW) or project.kind == ProjectKind.INTERNAL:
         return True
+    if assigned is not None:
+        return assigned
+    return project_assignment_query(actor=actor, project_id=project.pk).exists()
+
+
+def project_assignment_query(*, actor: Actor, project_id: int) -> QuerySet[ProjectMember]:
+    """The actor's assignment to the project (empty when none): for an `Exists` in another query."""
     membership_id = actor.membership.pk if actor.membership else None
-    return ProjectMember.objects.filter(project_id=project.pk, membership_id=membership_id).exists()
+    return ProjectMember.objects.filter(project_id=project_id, membership_id=membership_id)
 
 
 def project_visible_for(*, actor: Actor) -> QuerySet[Project]:

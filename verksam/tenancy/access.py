@@ -80,12 +80,19 @@ def resolve_id(user, tenant_id: int) -> Actor | None:
         return _actor_for_id(user, tenant_id)
 
 
+# Set on a user object by the API's token authentication when the token's query switched the
+# PostgreSQL session to the user's scope (scope.SwitchToUser); consumed by `tenant_entered`.
+USER_SCOPE_APPLIED = "_verksam_user_scope_applied"
+
+
 @contextmanager
 def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
     """`resolve_id`, then hold the tenant's scope while the block runs (None: no access, no scope)."""
     if user is None or not user.is_authenticated or not user.is_active:
         yield None
         return
+    # the session holds the user's scope already only once: a second entry applies it again
+    user_applied = user.__dict__.pop(USER_SCOPE_APPLIED, None) is not None
     found: list[Actor | None] = [None]
 
     def find() -> tuple[int | None, bool]:
@@ -97,7 +104,7 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
         switched = getattr(found[0].membership, "_scope_switch", None) is not None
         return found[0].tenant_id, switched
 
-    with tenant_scope_after_user(user.pk, find):
+    with tenant_scope_after_user(user.pk, find, user_applied=user_applied):
         yield found[0]
 
 

@@ -69,6 +69,25 @@ class SwitchToRowTenant(Func):
     output_field = TextField()
 
 
+class SwitchToUser(Func):
+    """In the select list of the query that finds an API token's user (outside any scope), switch the
+    PostgreSQL session to that user's scope — their own access rows, no tenant — in the same
+    statement, as `user_scope` would with a separate one (issue 13: one round trip less on every
+    token API call). Only for a row that passed the query's WHERE clause. The argument: the user id
+    column. The caller then enters `tenant_scope_after_user(..., applied=True)`, or calls
+    `reapply()` if it does not (so the session never keeps a user scope the code does not hold)."""
+
+    template = (
+        "set_config('app.user_id', (%(expressions)s)::text, false) || set_config('app.tenant_ids', '', false)"
+    )
+    output_field = TextField()
+
+
+def reapply() -> None:
+    """Set the database session to the scope this code holds (none: no rows) again."""
+    _apply_to_database()
+
+
 @contextmanager
 def _tenant_scope(tenant_ids: Iterable[int], *, applied: bool) -> Iterator[tuple[int, ...]]:
     """`tenant_scope`; `applied`: the database session holds exactly this scope already (the query
@@ -98,16 +117,18 @@ def user_scope(user_id: int) -> Iterator[None]:
 
 @contextmanager
 def tenant_scope_after_user(
-    user_id: int, find_tenant: Callable[[], tuple[int | None, bool]]
+    user_id: int, find_tenant: Callable[[], tuple[int | None, bool]], *, user_applied: bool = False
 ) -> Iterator[int | None]:
     """Find the tenant `user_id` may enter by reading their own access rows (as in `user_scope`), then
     hold that tenant's scope (as in `tenant_scope`) until the block ends; yields None, and holds no
     scope, when `find_tenant` finds none. On PostgreSQL the switch from the user's rows to the
     tenant's is one set_config, not two (issue 13: it is on every API call), and none at all when
     `find_tenant` answers `(tenant_id, True)`: its query switched the session already
-    (SwitchToRowTenant)."""
+    (SwitchToRowTenant). `user_applied`: the session holds this user's scope already (the token's
+    query switched it, SwitchToUser), so the way in needs no statement at all."""
     user_token = _user.set(int(user_id))
-    _apply_to_database()
+    if not (user_applied and connection.vendor == "postgresql"):
+        _apply_to_database()
     try:
         tenant_id, switched = find_tenant()
     except BaseException:

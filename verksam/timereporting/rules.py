@@ -14,7 +14,7 @@ from verksam.core import bounds
 from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
-from verksam.projects.selectors import project_can_report_loaded
+from verksam.projects.selectors import project_assignment_query, project_can_report_loaded
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
@@ -150,6 +150,111 @@ class BatchContext:
         self.day_rows.setdefault(entry.date, []).append(row)
 
 
+class CreateContext(BatchContext):
+    """What the rules of one new entry read, in one statement (issue 13: on every create): whether
+    its client_uuid is taken (`existing_id`), the day's status, the employee's assignment to the
+    project (a LIGHT user's) and the company's default time code, each a subquery of one SELECT of
+    the employee's own row, every one through its model's scoped manager. The closed-period guard
+    and the day's other entries are read when a rule first asks (a retry answered from its
+    client_uuid reads neither). Call it after `lock_membership`: on PostgreSQL the lock comes first,
+    so a concurrent write to the same employee has committed before these reads."""
+
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        membership: Membership,
+        day: dt.date,
+        client_uuid=None,
+        project=None,
+        time_code_given: bool = False,
+    ):
+        self.reporter = reporting_actor(actor, membership)
+        self._membership = membership
+        self._day = day
+        self._closed: dict[dt.date, DomainError] | None = None
+        self._day_rows: dict[dt.date, list[tuple]] | None = None
+        self._can_report: dict[int, bool] = {}
+        self._default_time_code: list[TimeCode | None] = []
+        # Each read is its model's scoped queryset (the tenant's filter included), compiled by the
+        # ORM and sent as one SELECT of scalar subqueries, with the default time code's row joined.
+        # (Not `.annotate(Subquery(...))`: resolving those expressions cost more CPU than the round
+        # trips they saved on SQLite.)
+        reads = {
+            "day_status": DayLock.objects.filter(membership_id=membership.pk, date=day)
+            .order_by()
+            .values("status")[:1]
+        }
+        if client_uuid is not None:
+            reads["existing"] = TimeEntry.objects.filter(client_uuid=client_uuid).order_by().values("pk")[:1]
+        if project is not None and project_can_report_loaded(
+            actor=self.reporter, project=project, assigned=False
+        ):
+            pass  # allowed without an assignment (BASIC and up, internal projects): nothing to read
+        elif project is not None and project_can_report_loaded(
+            actor=self.reporter, project=project, assigned=True
+        ):
+            reads["assigned"] = (
+                project_assignment_query(actor=self.reporter, project_id=project.pk)
+                .order_by()
+                .values("pk")[:1]
+            )
+        code_fields = TimeCode._meta.concrete_fields
+        columns, params = [], []
+        for queryset in reads.values():
+            sql, values = queryset.query.sql_with_params()
+            columns.append(f"({sql})")
+            params.extend(values)
+        source = "(SELECT 1 AS one) one"
+        if not time_code_given:
+            sql, values = (
+                _default_time_codes()
+                .values_list(*(f.attname for f in code_fields))[:1]
+                .query.sql_with_params()
+            )
+            source += f" LEFT JOIN ({sql}) code ON 1 = 1"
+            columns.append("code.*")
+            params.extend(values)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {source}", params)
+            found = cursor.fetchone()
+        row = dict(zip(reads, found, strict=False))
+        self.existing_id: int | None = row.get("existing")
+        self.statuses = {day: row["day_status"]} if row["day_status"] else {}
+        if "assigned" in row and project is not None:
+            self._can_report[project.pk] = project_can_report_loaded(
+                actor=self.reporter, project=project, assigned=row["assigned"] is not None
+            )
+        if not time_code_given:
+            code = found[len(reads) :]
+            self._default_time_code.append(
+                None
+                if code[0] is None
+                else TimeCode.from_db(
+                    connection.alias,
+                    [f.attname for f in code_fields],
+                    [f.to_python(v) for f, v in zip(code_fields, code, strict=True)],
+                )
+            )
+
+    @property
+    def closed(self) -> dict[dt.date, DomainError]:  # type: ignore[override]
+        if self._closed is None:
+            self._closed = _closed_period_days({self._day})
+        return self._closed
+
+    @property
+    def day_rows(self) -> dict[dt.date, list[tuple]]:  # type: ignore[override]
+        if self._day_rows is None:
+            rows = (
+                TimeEntry.objects.filter(membership_id=self._membership.pk, date=self._day)
+                .exclude(time_code__kind=TimeCodeKind.SUPPLEMENT)
+                .values_list("start_time", "end_time", "minutes", "kind")
+            )
+            self._day_rows = {self._day: list(rows)}
+        return self._day_rows
+
+
 def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:
     """`{day: the refusal}` for the days in a closed period: one guard call for all of them while
     none is closed (the usual case), one more per closed period found."""
@@ -174,8 +279,13 @@ def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:
     return closed
 
 
+def _default_time_codes():
+    """The company's default time code first (as `.first()` orders: the model's ordering, then id)."""
+    return TimeCode.objects.filter(is_default=True, is_active=True).order_by(*TimeCode._meta.ordering, "pk")
+
+
 def _default_time_code() -> TimeCode | None:
-    return TimeCode.objects.filter(is_default=True, is_active=True).first()
+    return _default_time_codes().first()
 
 
 def check_days_open(

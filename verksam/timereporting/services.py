@@ -50,6 +50,7 @@ from .models import (
 )
 from .rules import (
     BatchContext,
+    CreateContext,
     behalf_audit,
     check_days_open,
     check_periods_open,
@@ -158,12 +159,10 @@ def _same_request(existing: TimeEntry, fingerprint: str) -> TimeEntry:
     return existing
 
 
-def _existing_for_uuid(client_uuid: uuid.UUID, membership: Membership) -> TimeEntry | None:
-    found = TimeEntry.objects.filter(client_uuid=client_uuid).order_by().values_list("pk", flat=True)[:1]
-    if not found:  # a new entry, nearly always: only the id was read
-        return None
-    existing = TimeEntry.objects.filter(pk=found[0]).first()
-    if existing is not None and existing.membership_id != membership.pk:
+def _existing_entry(entry_id: int, membership: Membership) -> TimeEntry:
+    """The entry a client_uuid already made (its id read by rules.CreateContext): a retry."""
+    existing = TimeEntry.objects.get(pk=entry_id)
+    if existing.membership_id != membership.pk:
         raise Conflict(_("Another entry already uses this client id."), code="client_uuid_taken")
     return existing
 
@@ -220,14 +219,22 @@ def time_entry_create_or_get(
     }
     fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
     lock_membership(membership)
-    if client_uuid is not None:
-        # Looked up once, under the lock, so a concurrent retry that committed while this one
-        # waited is seen too (issue 13: one query, not one before and one after the lock).
-        existing = _existing_for_uuid(client_uuid, membership)
-        if existing is not None:
-            return _same_request(existing, fingerprint), False
-    check_days_open(membership, [date])
-    entry = _new_entry(actor, membership, client_uuid, fingerprint, data)
+    # The client_uuid, the day's status, the project assignment and the default time code in one
+    # statement (issue 13), under the lock, so a concurrent retry that committed while this one
+    # waited is seen too.
+    known = CreateContext(
+        actor=actor,
+        membership=membership,
+        day=date,
+        client_uuid=client_uuid,
+        project=project if kind == EntryKind.WORK else None,
+        time_code_given=time_code is not None or kind != EntryKind.WORK,
+    )
+    if known.existing_id is not None:
+        existing = _existing_entry(known.existing_id, membership)
+        return _same_request(existing, fingerprint), False
+    check_days_open(membership, [date], known)
+    entry = _new_entry(actor, membership, client_uuid, fingerprint, data, known)
     # No savepoint around the insert (issue 13: two round trips less): a retry of the same
     # employee's client_uuid cannot race past the look-up above, which runs under the employee's
     # lock (PostgreSQL) or the database's write lock (SQLite, BEGIN IMMEDIATE). Another employee's

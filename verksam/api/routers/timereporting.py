@@ -126,7 +126,20 @@ def time_entry_list(request, tenant_id: Id, params: Query[EntryListParams]):
     entries = selectors.own_time_entries(membership_id=_member_id(request), start=params.from_, end=params.to)
     # Only the columns the answer has, as plain rows: no related objects (issue 13, lean lists).
     rows = entries.select_related(None).values(*ENTRY_OUT_FIELDS)
-    return paginate(rows, params.page, params.page_size)
+    page = paginate(rows, params.page, params.page_size)
+    for row in page["items"]:
+        row["warnings"] = []
+    return _json(page)
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    """The answer written straight to JSON, as ninja's renderer writes it, without validating it
+    against the response schema first (issue 13: that check was ~10 % of the week list's CPU time).
+    Only for answers built here from the model's own columns in the schema's field order; the
+    `response=` of the operation still documents them and the API tests compare them."""
+    return HttpResponse(
+        json.dumps(data, cls=NinjaJSONEncoder), status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 def with_warnings(entry: Any) -> Any:
@@ -149,7 +162,8 @@ def with_warnings(entry: Any) -> Any:
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     data = _resolve_ids(payload.dict())
     entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
-    return Status(201 if created else 200, with_warnings(entry) if created else entry)
+    warnings = with_warnings(entry).warnings if created else []
+    return _json({**_entry_row(entry), "warnings": warnings}, status=201 if created else 200)
 
 
 @router.post(

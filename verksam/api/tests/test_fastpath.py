@@ -31,3 +31,31 @@ def test_the_browser_with_its_session_cookie_keeps_every_middleware(tenant, owne
     page = login_client(owner).get(f"/t/{tenant.slug}/")
     assert page.status_code == 200
     assert "Content-Security-Policy" in page
+
+
+def _session_scope() -> tuple[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.user_id', true), current_setting('app.tenant_ids', true)")
+        user_id, tenant_ids = cursor.fetchone()
+    return user_id or "", tenant_ids or ""
+
+
+def test_the_token_query_s_user_scope_never_outlives_the_call(tenant, other_tenant, employee):
+    """PostgreSQL: the token's query switches the session to the user's scope (tenancy.scope.SwitchToUser,
+    issue 13); a tenant's entry takes it over, and whatever the call, the session holds no scope after it."""
+    from django.db import connection
+
+    client = api_client(employee)
+    calls = [
+        "/api/v1/me",  # no tenant entered: ScopeMiddleware resets the switch
+        f"/api/v1/tenants/{tenant.pk}/time-entries?from=2026-11-02&to=2026-11-08",  # taken over
+        f"/api/v1/tenants/{other_tenant.pk}/time-entries?from=2026-11-02&to=2026-11-08",  # 404
+    ]
+    for path in calls:
+        response = client.get(path)
+        assert response.status_code in (200, 404), response.content
+        if connection.vendor == "postgresql":
+            assert _session_scope() == ("", ""), path
+    assert client.get(calls[2]).status_code == 404

@@ -293,18 +293,14 @@ def test_retry_after_the_day_was_locked_still_returns_the_entry(scope, emp_actor
     assert _create(emp_actor, codes, projects, client_uuid=key, minutes=60).pk == first.pk
 
 
-def test_concurrent_retry_that_loses_the_insert_returns_the_winner(
-    scope, monkeypatch, emp_actor, codes, projects
-):
-    # given a retry that passed both look-ups before the first request's row was committed
+def test_concurrent_retry_that_waited_for_the_lock_returns_the_winner(scope, emp_actor, codes, projects):
+    # given the first send's row, committed while the retry waited for the employee's lock (the
+    # client_uuid is read after the lock: rules.CreateContext)
     key = uuid.uuid4()
     winner = TimeEntryFactory(
         membership=emp_actor.membership, client_uuid=key, project=projects.site, time_code=codes.normal
     )
-    real = services._existing_for_uuid
-    calls = iter([None, None])
-    monkeypatch.setattr(services, "_existing_for_uuid", lambda u, m: next(calls, None) or real(u, m))
-    # when it inserts, the unique constraint fires
+    # when the retry runs
     entry, created = services.time_entry_create_or_get(
         actor=emp_actor,
         date=MONDAY + dt.timedelta(days=1),

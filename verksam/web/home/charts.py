@@ -8,6 +8,8 @@ figures come from one selector call (verksam.timereporting.chart_data)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from verksam.core.duration import hm
@@ -83,6 +85,27 @@ class Chart:
             (label, hm(a, signed=self.signed), hm(b, signed=self.signed) if b is not None else "")
             for label, a, b in zip(self.labels, self.first, second, strict=True)
         ]
+
+    @property
+    def bars_svg(self) -> SafeString:
+        """The bars as SVG <rect>s, escaped, built here rather than by the template: the approver
+        queue of 200 employees draws 800 of them, and the template's loop of seven lookups per bar
+        was a fifth of the page's time (issue 13)."""
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}: {}</title></rect>',
+            ((b.x, b.y, b.width, b.height, b.css, b.label, b.value) for b in self.bars),
+        )
+
+    @property
+    def rows_html(self) -> SafeString:
+        """The "show the numbers" table's rows, escaped (see `bars_svg`)."""
+        if self.second:
+            pattern = '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td></tr>'
+            return format_html_join("", pattern, self.rows)
+        return format_html_join(
+            "", '<tr><th scope="row">{}</th><td class="num">{}</td></tr>', ((r[0], r[1]) for r in self.rows)
+        )
 
     @property
     def label_step(self) -> int:
