@@ -101,7 +101,7 @@ def my_time(actor: Actor, today: dt.date, period: Period, closing: Period | None
 def to_attest(actor: Actor, period: Period) -> ToAttest | None:
     if not actor.has(Perm.TIME_ATTEST):
         return None
-    rows = attestation.attestation_queue(actor=actor, period=period)
+    rows = attestation.attestation_queue(actor=actor, period=period, counts_only=True)
     if not rows:
         return None
     waiting = [r for r in rows if r.days_locked]
