@@ -96,7 +96,7 @@ def test_a_full_partner_may_connect_the_customer(fakes, tenant, partner_full):
 
 
 def test_api_shows_connection_and_pushes_and_another_tenants_push_is_404(
-    fakes, tenant, owner, other_tenant, stranger, actor, fortnox_connected, enqueue, no_sleep
+    fakes, tenant, owner, other_tenant, stranger, actor, fortnox_connected, enqueue, requeued
 ):
     with tenant_scope(tenant.pk):
         push = enqueue(actor, voucher())
@@ -150,7 +150,7 @@ def test_the_page_lists_pushes_with_a_constant_number_of_queries(
     assert len(large) == len(small)
 
 
-def test_the_fake_serves_the_booked_receipt_for_the_ui(fakes, actor, fortnox_connected, enqueue, no_sleep):
+def test_the_fake_serves_the_booked_receipt_for_the_ui(fakes, actor, fortnox_connected, enqueue, requeued):
     with tenant_scope(actor.tenant_id):
         enqueue(actor, voucher())
     file_id = fortnox_connected.booked()[0]["Files"][0]["Id"]
