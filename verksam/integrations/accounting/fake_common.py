@@ -324,11 +324,11 @@ class FakeProvider:
             ("POST", self.token_path, self._token),
             ("POST", self.revoke_path, self._revoke),
         ]
-        for verb, path, handler in oauth:
+        for verb, path, oauth_handler in oauth:
             if request.path == path and verb == request.method:
                 fault = self._take_fault(request.path, named_only=True)
-                return self._fault_response(fault) if fault else handler(request)
-        hooks = [
+                return self._fault_response(fault) if fault else oauth_handler(request)
+        hooks: list[tuple[str, str, Callable[..., Response]]] = [
             ("POST", r"^/_fake/faults$", self._hook_faults),
             ("GET", r"^/_fake/state$", self._hook_state),
             ("GET", r"^/_fake/files/(?P<file_id>[^/]+)$", self._hook_file),

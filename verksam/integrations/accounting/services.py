@@ -160,7 +160,7 @@ def connection_disconnect(*, actor: Actor) -> Disconnected:
         return Disconnected(connection, revoked=True)
     message = _(
         "%(name)s could not confirm that Verksam's access is revoked (%(error)s). The connection is "
-        "removed here; revoke Verksam's access among the integrations in %(name)s as well."
+        "removed here. Revoke Verksam's access among the integrations in %(name)s as well."
     ) % {"name": connection.get_provider_display(), "error": error}
     return Disconnected(connection, revoked=False, message=message)
 

@@ -40,23 +40,16 @@ class FortnoxProvider(providers.OAuthHttpProvider):
     def _remote(voucher: dict) -> RemoteVoucher:
         return RemoteVoucher(f"{voucher['VoucherSeries']}-{voucher['VoucherNumber']}-{voucher['Year']}")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._years: dict[date, int] = {}  # financial year ids by date, for this push
-
     def financial_year(self, *, token: str, day: date) -> int:
-        """The id of the financial year that holds `day` (looked up once per date and push)."""
-        cache = self._years
-        if day not in cache:
-            data = self.call(token, "GET", "/3/financialyears", params={"date": day.isoformat()})
-            years = [y for y in data.get("FinancialYears") or [] if isinstance(y, dict) and y.get("Id")]
-            if not years:
-                raise providers.ProviderError(
-                    _("Fortnox has no financial year for %(date)s: create it in Fortnox first.")
-                    % {"date": day.isoformat()}
-                )
-            cache[day] = int(years[0]["Id"])
-        return cache[day]
+        """The id of the financial year that holds `day` (`GET /3/financialyears?date=`)."""
+        data = self.call(token, "GET", "/3/financialyears", params={"date": day.isoformat()})
+        years = [y for y in data.get("FinancialYears") or [] if isinstance(y, dict) and y.get("Id")]
+        if not years:
+            raise providers.ProviderError(
+                _("Fortnox has no financial year for %(date)s: create it in Fortnox first.")
+                % {"date": day.isoformat()}
+            )
+        return int(years[0]["Id"])
 
     def find_voucher(self, *, token: str, voucher: VoucherToPush, marker: str) -> RemoteVoucher | None:
         """Our voucher by its marker, among the vouchers of its series in its own financial year: a

@@ -38,7 +38,7 @@ class FakeVisma(fake.FakeProvider):
         self.attachments: dict[str, dict] = {}
 
     def error(self, status, message, *, code, headers=()):
-        visma_code = CODES.get(status, 4000)
+        visma_code = CODES.get(status, 5000 if status >= 500 else 4000)
         body = {"ErrorCode": visma_code, "DeveloperErrorMessage": message, "ErrorId": str(uuid.uuid4())}
         return fake.json_response(status, body, headers)
 
