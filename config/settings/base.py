@@ -298,7 +298,11 @@ VISMA_CLIENT_SECRET = env("VISMA_CLIENT_SECRET", default="fake-visma-secret")
 ACCOUNTING_TOKEN_KEY = env("ACCOUNTING_TOKEN_KEY", default="")  # Fernet key material; SECRET_KEY if empty
 ACCOUNTING_HTTP_TIMEOUT = env.float("ACCOUNTING_HTTP_TIMEOUT", default=15.0)
 ACCOUNTING_PUSH_MAX_ATTEMPTS = env.int("ACCOUNTING_PUSH_MAX_ATTEMPTS", default=5)
-ACCOUNTING_PUSH_BACKOFF = env.float("ACCOUNTING_PUSH_BACKOFF", default=2.0)  # seconds, doubled per attempt
+# a push that met 429/5xx/a timeout is queued again after BACKOFF × 2^(n-1) seconds (at most
+# BACKOFF_MAX; half of it random jitter; never before Retry-After): 15–30 s, 30–60 s, 1–2 and 2–4 min
+# between the five attempts
+ACCOUNTING_PUSH_BACKOFF = env.float("ACCOUNTING_PUSH_BACKOFF", default=30.0)
+ACCOUNTING_PUSH_BACKOFF_MAX = env.float("ACCOUNTING_PUSH_BACKOFF_MAX", default=900.0)
 
 LOGGING = {
     "version": 1,

@@ -56,7 +56,7 @@ def test_owner_connects_fortnox_and_a_voucher_appears_there_with_its_image(
 
     page.reload()
     expect(page.get_by_test_id("accounting-pushes")).to_contain_text("Skickad")
-    expect(page.get_by_test_id("accounting-pushes")).to_contain_text("A-1-2026")
+    expect(page.get_by_test_id("accounting-pushes")).to_contain_text("A-1-12")  # financial year 12 = 2026
 
     page.goto(fake_url + "/")
     section = page.locator("section.voucher")

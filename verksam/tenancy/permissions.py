@@ -66,9 +66,12 @@ class Perm(StrEnum):
     # write in the portal's message channels as the accounting firm (or, as the customer's admin, read
     # every channel of the company)
     MESSAGES_PARTNER = "messages.partner"
-    # connect the company to Fortnox / Visma eEkonomi and book vouchers there (issue 10 item 8):
-    # the company's admin or its bookkeeper
+    # book vouchers in the company's connected Fortnox / Visma eEkonomi and see the pushes (issue 10
+    # item 8): the company's admin or its bookkeeper
     ACCOUNTING_SYSTEM = "accounting.system"
+    # connect the company to Fortnox / Visma eEkonomi and disconnect it: which provider account the
+    # company's books go to is the company's own decision (TOTAL), never its accounting firm's
+    ACCOUNTING_SYSTEM_CONNECT = "accounting.system_connect"
     # bookkeeping (issue 10 items 6-7): account settings, fiscal years, vouchers (propose, post,
     # reverse) and SIE export — the bookkeeper's work: the company's TOTAL users and a FULL partner
     BOOKKEEPING = "bookkeeping.book"
@@ -133,7 +136,8 @@ PARTNER_FULL = frozenset(
         # the portal's Dokument and Meddelanden tabs (issue 11): what the firm shares with the customer
         Perm.DOCUMENTS_SHARE,
         Perm.MESSAGES_PARTNER,
-        # the firm is the customer's bookkeeper: it connects Fortnox/Visma and books there (issue 10)
+        # the firm is the customer's bookkeeper: it books in the Fortnox/Visma the customer connected
+        # (issue 10); connecting it is the customer's own (ACCOUNTING_SYSTEM_CONNECT, never a partner's)
         Perm.ACCOUNTING_SYSTEM,
         # the accounting firm keeps the customer's books (issue 10 item 9): vouchers and SIE under the grant
         Perm.BOOKKEEPING,
@@ -167,4 +171,5 @@ NEVER_FOR_PARTNERS: dict[Perm, str] = {
     Perm.IDENTITY_VERIFY: "only the firm's own TOTAL users vouch for their staff's identity",
     Perm.COLLABORATIONS_VIEW_ALL: "the firm's own portal overview; means nothing inside a customer",
     Perm.COLLABORATIONS_CREATE: "a firm creates collaborations from its own account, never as a customer",
+    Perm.ACCOUNTING_SYSTEM_CONNECT: "a firm could point the customer's books at an account of its choosing",
 }

@@ -1,6 +1,6 @@
 """The company's accounting system (Fortnox / Visma eEkonomi): connection and pushed vouchers."""
 
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from verksam.integrations.accounting import selectors, services
 from verksam.tenancy.permissions import Perm
@@ -10,6 +10,7 @@ from ..schemas.integrations_accounting import (
     AccountingAuthorizeIn,
     AccountingAuthorizeOut,
     AccountingConnectionOut,
+    AccountingDisconnectOut,
     AccountingPushOut,
 )
 from ..tenant import tenant_endpoint
@@ -34,17 +35,30 @@ def connection_get(request, tenant_id: Id):
     "/tenants/{tenant_id}/accounting/connection/authorize",
     response=AccountingAuthorizeOut,
     summary="Start connecting: the provider's authorisation URL (OAuth2 authorisation code)",
+    description="The company's own users with the permission only (TOTAL), never an accounting firm.",
 )
-@tenant_endpoint(Perm.ACCOUNTING_SYSTEM)
+@tenant_endpoint(Perm.ACCOUNTING_SYSTEM_CONNECT)
 def connection_start(request, tenant_id: Id, payload: AccountingAuthorizeIn):
     return {"authorize_url": services.connection_start(actor=request.actor, provider=payload.provider)}
 
 
-@router.delete("/tenants/{tenant_id}/accounting/connection", response={204: None}, summary="Disconnect")
-@tenant_endpoint(Perm.ACCOUNTING_SYSTEM)
+@router.delete(
+    "/tenants/{tenant_id}/accounting/connection",
+    response=AccountingDisconnectOut,
+    summary="Disconnect: revoke the access at the provider and delete the tokens",
+    description=(
+        "The tokens are deleted even when the provider cannot be reached; then `revoked_at_provider` "
+        "is false and `message` says to revoke the access at the provider. The company's own users only."
+    ),
+)
+@tenant_endpoint(Perm.ACCOUNTING_SYSTEM_CONNECT)
 def connection_disconnect(request, tenant_id: Id):
-    services.connection_disconnect(actor=request.actor)
-    return Status(204, None)
+    result = services.connection_disconnect(actor=request.actor)
+    return {
+        "provider": result.connection.provider,
+        "revoked_at_provider": result.revoked,
+        "message": result.message,
+    }
 
 
 @router.get("/tenants/{tenant_id}/accounting/pushes", response=Page[AccountingPushOut])

@@ -23,6 +23,12 @@ class AccountingAuthorizeOut(Schema):
     )
 
 
+class AccountingDisconnectOut(Schema):
+    provider: str
+    revoked_at_provider: bool = Field(description="The provider confirmed that the refresh token is revoked")
+    message: str = Field(description="When not revoked: revoke Verksam's access at the provider (Swedish)")
+
+
 class AccountingPushOut(Schema):
     id: int
     provider: str
@@ -31,6 +37,9 @@ class AccountingPushOut(Schema):
     remote_voucher_id: str = Field(description="The voucher's id in the accounting system once sent")
     attempts: int
     last_error: str = Field(description="The provider's message of the last failed attempt")
+    next_attempt_at: dt.datetime | None = Field(
+        description="When a push queued again after 429/5xx/a timeout is tried next"
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     sent_at: dt.datetime | None

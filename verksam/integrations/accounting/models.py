@@ -77,6 +77,11 @@ class Push(TenantOwned):
     status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.QUEUED)
     remote_voucher_id = models.CharField(max_length=80, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
+    # the attempts made before a person last queued it again ("Skicka igen"): each round gets
+    # ACCOUNTING_PUSH_MAX_ATTEMPTS attempts of its own
+    attempts_at_queue = models.PositiveSmallIntegerField(default=0)
+    # when the task queued again after a 429/5xx/timeout runs (Retry-After and back-off); None otherwise
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

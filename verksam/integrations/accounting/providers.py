@@ -53,6 +53,7 @@ class AccountingProvider(Protocol):
     def authorize_url(self, *, state: str, redirect_uri: str) -> str: ...
     def exchange_code(self, *, code: str, redirect_uri: str) -> TokenSet: ...
     def refresh(self, *, refresh_token: str) -> TokenSet: ...
+    def revoke(self, *, refresh_token: str) -> None: ...
     def find_voucher(self, *, token: str, voucher: VoucherToPush, marker: str) -> RemoteVoucher | None: ...
     def create_voucher(self, *, token: str, voucher: VoucherToPush, marker: str) -> RemoteVoucher: ...
     def attach(
@@ -80,13 +81,13 @@ class OAuthHttpProvider:
     both Fortnox and Visma use at their token endpoints."""
 
     name = ""
-    authorize_path = ""
-    token_path = ""
+    oauth_paths = ("", "", "")  # authorisation, token, revocation (RFC 7009) at the auth server
     scope = ""
     extra_authorize: dict[str, str] = {}
 
     def __init__(self, *, transport: httpx.BaseTransport | None = None) -> None:
         prefix = self.name.upper()
+        self.authorize_path, self.token_path, self.revoke_path = self.oauth_paths
         self.auth_url = getattr(settings, f"{prefix}_AUTH_URL").rstrip("/")
         self.api_url = getattr(settings, f"{prefix}_API_URL").rstrip("/")
         self.client_id = getattr(settings, f"{prefix}_CLIENT_ID")
@@ -105,14 +106,16 @@ class OAuthHttpProvider:
         }
         return f"{self.auth_url}{self.authorize_path}?{urlencode(params)}"
 
-    def _token(self, form: dict[str, str]) -> TokenSet:
+    def _auth_post(self, path: str, form: dict[str, str]) -> tuple[int, dict]:
+        """POST a form to the authorisation server with HTTP Basic client authentication (both
+        providers' token and revocation endpoints); (status, JSON body or {})."""
         try:
             with http.client(self.auth_url, transport=self.transport) as client:
                 client.timeout = httpx.Timeout(self.timeout)
                 response = http.request(
                     client,
                     "POST",
-                    self.token_path,
+                    path,
                     retries=0,  # a code or refresh token works once: never send it twice
                     data=form,
                     auth=(self.client_id, self.client_secret),
@@ -121,15 +124,23 @@ class OAuthHttpProvider:
         except httpx.HTTPError as exc:
             raise ProviderError(f"{exc.__class__.__name__}", retryable=True) from exc
         try:
-            data = response.json()
+            data = response.json() if response.content else {}
         except ValueError:
             data = {}
-        if response.status_code != 200 or "access_token" not in data:
+        if response.status_code != 200:
             raise ProviderError(
-                str(data.get("error_description") or data.get("error") or f"HTTP {response.status_code}"),
+                str(data.get("error_description") or data.get("error") or f"HTTP {response.status_code}")
+                if isinstance(data, dict)
+                else f"HTTP {response.status_code}",
                 status=response.status_code,
                 retryable=response.status_code in http.RETRY_STATUSES,
             )
+        return response.status_code, data if isinstance(data, dict) else {}
+
+    def _token(self, form: dict[str, str]) -> TokenSet:
+        _status, data = self._auth_post(self.token_path, form)
+        if "access_token" not in data:
+            raise ProviderError("HTTP 200 without access_token", status=200)
         return TokenSet(
             access_token=str(data["access_token"]),
             refresh_token=str(data.get("refresh_token", "")),
@@ -142,6 +153,12 @@ class OAuthHttpProvider:
 
     def refresh(self, *, refresh_token: str) -> TokenSet:
         return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def revoke(self, *, refresh_token: str) -> None:
+        """Revoke the refresh token at the provider (RFC 7009 section 2.1: `token` and
+        `token_type_hint=refresh_token`, client authentication). Both providers revoke the refresh
+        token, not the short-lived access token, which expires on its own within the hour."""
+        self._auth_post(self.revoke_path, {"token": refresh_token, "token_type_hint": "refresh_token"})
 
     def error_message(self, data: Any, status: int) -> str:
         return f"HTTP {status}"

@@ -3,9 +3,8 @@ a voucher with its receipts. The same services serve the page, the API and the b
 
 import hashlib
 import secrets
-import time
-from dataclasses import asdict
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,7 +27,7 @@ STATE_TTL = timedelta(minutes=10)
 REFRESH_MARGIN = timedelta(seconds=60)
 ALLOWED_TYPES = {"image/jpeg", "image/png", "application/pdf"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_sleep = time.sleep  # tests replace it
+_random = secrets.SystemRandom()  # the jitter of the retry delays
 
 
 def _hash(state: str) -> str:
@@ -50,8 +49,9 @@ def _check_provider(provider: str) -> str:
 @transaction.atomic
 def connection_start(*, actor: Actor, provider: str) -> str:
     """Start connecting the company: remember a one-time state bound to company and person, and return
-    the provider's authorisation URL to send the browser to."""
-    actor.require(Perm.ACCOUNTING_SYSTEM)
+    the provider's authorisation URL to send the browser to. Only the company's own users may: which
+    provider account the books go to is the company's decision, not its accounting firm's."""
+    actor.require(Perm.ACCOUNTING_SYSTEM_CONNECT)
     _check_provider(provider)
     active = selectors.connection_active()
     if active is not None and active.provider != provider:
@@ -74,7 +74,7 @@ def tenant_id_from_state(state: str) -> int | None:
 def connection_complete(*, actor: Actor, provider: str, state: str, code: str) -> Connection:
     """Finish connecting: the state must be this person's, for this company, unused and fresh; the code
     is exchanged for tokens, which are stored encrypted."""
-    actor.require(Perm.ACCOUNTING_SYSTEM)
+    actor.require(Perm.ACCOUNTING_SYSTEM_CONNECT)
     _check_provider(provider)
     with transaction.atomic():
         pending = (
@@ -117,25 +117,52 @@ def connection_complete(*, actor: Actor, provider: str, state: str, code: str) -
     return connection
 
 
-@transaction.atomic
-def connection_disconnect(*, actor: Actor) -> Connection:
-    """Disconnect the company: forget the tokens (pushes already made stay listed)."""
-    actor.require(Perm.ACCOUNTING_SYSTEM)
-    connection = selectors.connection_active()
-    if connection is None:
-        raise NotFound(_("The company is not connected to an accounting system."))
-    connection = Connection.objects.select_for_update().get(pk=connection.pk)
-    connection.access_token_enc = connection.refresh_token_enc = ""
-    connection.access_expires_at = None
-    connection.disconnected_at = timezone.now()
-    connection.save()
-    record(
-        actor=actor,
-        action="accounting.disconnected",
-        target=connection,
-        data={"provider": connection.provider},
-    )
-    return connection
+@dataclass(frozen=True)
+class Disconnected:
+    """The outcome of a disconnect: the tokens are deleted here either way; `revoked` says whether the
+    provider confirmed the revocation, else `message` tells the user to revoke the access there."""
+
+    connection: Connection
+    revoked: bool
+    message: str = ""
+
+
+def connection_disconnect(*, actor: Actor) -> Disconnected:
+    """Disconnect the company: revoke the refresh token at the provider (RFC 7009) and delete the
+    stored tokens. The tokens are deleted even when the provider cannot be reached (the user is told
+    to revoke the access there); pushes already made stay listed."""
+    actor.require(Perm.ACCOUNTING_SYSTEM_CONNECT)
+    with transaction.atomic():
+        active = selectors.connection_active()
+        if active is None:
+            raise NotFound(_("The company is not connected to an accounting system."))
+        # Under the row lock (as access_token refreshes): no refresh can rotate the token we revoke.
+        connection = Connection.objects.select_for_update().get(pk=active.pk)
+        refresh_token = crypto.decrypt(connection.refresh_token_enc)
+        error = ""
+        try:
+            if not refresh_token:
+                raise ProviderError(_("no refresh token is stored"))
+            provider_for(connection.provider).revoke(refresh_token=refresh_token)
+        except ProviderError as exc:
+            error = exc.message
+        connection.access_token_enc = connection.refresh_token_enc = ""
+        connection.access_expires_at = None
+        connection.disconnected_at = timezone.now()
+        connection.save()
+        record(
+            actor=actor,
+            action="accounting.disconnected",
+            target=connection,
+            data={"provider": connection.provider, "revoked_at_provider": not error, "error": error[:300]},
+        )
+    if not error:
+        return Disconnected(connection, revoked=True)
+    message = _(
+        "%(name)s could not confirm that Verksam's access is revoked (%(error)s). The connection is "
+        "removed here. Revoke Verksam's access among the integrations in %(name)s as well."
+    ) % {"name": connection.get_provider_display(), "error": error}
+    return Disconnected(connection, revoked=False, message=message)
 
 
 def access_token(*, provider: str) -> str:
@@ -235,8 +262,7 @@ def push_enqueue(*, actor: Actor, voucher: VoucherToPush) -> Push:
     )
     if push is not None:
         if push.status == PushStatus.FAILED:
-            push.status, push.updated_at = PushStatus.QUEUED, timezone.now()
-            push.save(update_fields=["status", "updated_at"])
+            _queue_again(push)
             enqueue_on_commit(_task(), tenant_id=actor.tenant_id, push_id=push.pk)
         return push
     push = Push(
@@ -271,11 +297,18 @@ def push_retry(*, actor: Actor, push_id: int) -> Push:
     push = selectors.push_get(push_id=push_id, for_update=True)
     if push.status != PushStatus.FAILED:
         raise Conflict(_("Only a failed push can be sent again."))
-    push.status, push.updated_at = PushStatus.QUEUED, timezone.now()
-    push.save(update_fields=["status", "updated_at"])
+    _queue_again(push)
     record(actor=actor, action="accounting.push_retried", target=push)
     enqueue_on_commit(_task(), tenant_id=actor.tenant_id, push_id=push.pk)
     return push
+
+
+def _queue_again(push: Push) -> None:
+    """A failed push queued again by a person gets a fresh ACCOUNTING_PUSH_MAX_ATTEMPTS; `attempts`
+    keeps counting (an attempt after the first always looks the voucher up before creating it)."""
+    push.status, push.updated_at = PushStatus.QUEUED, timezone.now()
+    push.attempts_at_queue, push.next_attempt_at = push.attempts, None
+    push.save(update_fields=["status", "updated_at", "attempts_at_queue", "next_attempt_at"])
 
 
 def _task():
@@ -293,66 +326,88 @@ def _record_remote(push: Push, remote: RemoteVoucher) -> None:
     _update(push.pk, remote_voucher_id=remote.remote_id)
 
 
-def _delay(attempt: int, retry_after: float | None) -> float:
+def retry_delay(attempt: int, retry_after: float | None = None) -> timedelta:
+    """The wait before attempt `attempt` + 1: exponential back-off (ACCOUNTING_PUSH_BACKOFF × 2^(n-1),
+    at most ACCOUNTING_PUSH_BACKOFF_MAX) with "equal jitter" (half fixed, half random, so pushes failed
+    by the same outage do not return together), and never sooner than the provider's Retry-After."""
+    backoff = min(
+        float(settings.ACCOUNTING_PUSH_BACKOFF) * 2 ** max(attempt - 1, 0),
+        float(settings.ACCOUNTING_PUSH_BACKOFF_MAX),
+    )
+    seconds = backoff / 2 + _random.uniform(0, backoff / 2)
     if retry_after is not None:
-        return min(retry_after, 60.0)
-    return min(float(settings.ACCOUNTING_PUSH_BACKOFF) * 2**attempt, 60.0)
+        seconds = max(seconds, float(retry_after))
+    return timedelta(seconds=seconds)
+
+
+def _requeue(push: Push, run_after: datetime) -> None:
+    """Queue the push's task again to run at `run_after`. The production backend (django_tasks_db)
+    honours run_after; the immediate backend of tests cannot wait and runs it at once (still bounded
+    by the attempts)."""
+    task = _task()
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    enqueue_on_commit(task, tenant_id=push.tenant_id, push_id=push.pk)
 
 
 def push_run(*, push_id: int) -> str:
-    """Send one push, retrying 429 (after its Retry-After), 5xx and timeouts with exponential back-off
-    for ACCOUNTING_PUSH_MAX_ATTEMPTS attempts. Crash safety: the status is set to "sending" (committed)
-    before any remote call, and any attempt after the first looks the voucher up by its marker before
-    creating it, so a voucher created by a run that died before saving its id is found, not doubled."""
-    max_attempts = int(settings.ACCOUNTING_PUSH_MAX_ATTEMPTS)
-    for attempt in range(max_attempts):
-        with transaction.atomic():
-            push = Push.objects.select_for_update().filter(pk=push_id).first()
-            if push is None or push.status == PushStatus.SENT:
-                return "nothing to do"
-            earlier = push.attempts > 0 or push.status == PushStatus.SENDING
-            push.status, push.attempts, push.updated_at = (
-                PushStatus.SENDING,
-                push.attempts + 1,
-                timezone.now(),
-            )
-            push.save(update_fields=["status", "attempts", "updated_at"])
-        voucher = voucher_from_push(push)
-        provider = provider_for(push.provider)
-        try:
-            token = access_token(provider=push.provider)
-            remote = RemoteVoucher(push.remote_voucher_id) if push.remote_voucher_id else None
-            if remote is None and earlier:
-                remote = provider.find_voucher(token=token, voucher=voucher, marker=push.marker)
-            if remote is None:
-                remote = provider.create_voucher(token=token, voucher=voucher, marker=push.marker)
-            if remote.remote_id != push.remote_voucher_id:
-                _record_remote(push, remote)
-            provider.attach(token=token, remote=remote, attachments=voucher.attachments)
-        except ProviderError as exc:
-            final = not exc.retryable or attempt == max_attempts - 1
-            status = PushStatus.FAILED if final else PushStatus.SENDING
-            _update(push_id, status=status, last_error=exc.message[:2000])
-            if final:
-                record(
-                    actor=None,
-                    tenant_id=push.tenant_id,
-                    action="accounting.push_failed",
-                    target=push,
-                    data={"error": exc.message[:500]},
-                )
-                return "failed"
-            _sleep(_delay(attempt, exc.retry_after))
-            continue
-        with transaction.atomic():
-            _update(push_id, status=PushStatus.SENT, last_error="", sent_at=timezone.now())
-            PushFile.objects.filter(push_id=push_id).delete()  # the receipts live at the provider now
-            record(
-                actor=None,
-                tenant_id=push.tenant_id,
-                action="accounting.push_sent",
-                target=push,
-                data={"remote_voucher_id": remote.remote_id},
-            )
-        return "sent"
+    """Make one attempt at sending a push. A 429 (after its Retry-After), 5xx, timeout or lost
+    connection queues the task again for later with back-off — the worker never sleeps — until
+    ACCOUNTING_PUSH_MAX_ATTEMPTS attempts; then, or at once on a refusal (4xx), the push fails with the
+    provider's message. Crash safety: the status is set to "sending" (committed) before any remote
+    call, and any attempt after the first looks the voucher up by its marker before creating it, so a
+    voucher created by a run that died before saving its id is found, not doubled."""
+    with transaction.atomic():
+        push = Push.objects.select_for_update().filter(pk=push_id).first()
+        if push is None or push.status in (PushStatus.SENT, PushStatus.FAILED):
+            return "nothing to do"  # a stale task: sent, or failed until someone sends it again
+        earlier = push.attempts > 0 or push.status == PushStatus.SENDING
+        push.status, push.attempts, push.updated_at = PushStatus.SENDING, push.attempts + 1, timezone.now()
+        push.next_attempt_at = None
+        push.save(update_fields=["status", "attempts", "updated_at", "next_attempt_at"])
+    voucher = voucher_from_push(push)
+    provider = provider_for(push.provider)
+    try:
+        token = access_token(provider=push.provider)
+        remote = RemoteVoucher(push.remote_voucher_id) if push.remote_voucher_id else None
+        if remote is None and earlier:
+            remote = provider.find_voucher(token=token, voucher=voucher, marker=push.marker)
+        if remote is None:
+            remote = provider.create_voucher(token=token, voucher=voucher, marker=push.marker)
+        if remote.remote_id != push.remote_voucher_id:
+            _record_remote(push, remote)
+        provider.attach(token=token, remote=remote, attachments=voucher.attachments)
+    except ProviderError as exc:
+        return _attempt_failed(push, exc)
+    with transaction.atomic():
+        _update(push_id, status=PushStatus.SENT, last_error="", sent_at=timezone.now())
+        PushFile.objects.filter(push_id=push_id).delete()  # the receipts live at the provider now
+        record(
+            actor=None,
+            tenant_id=push.tenant_id,
+            action="accounting.push_sent",
+            target=push,
+            data={"remote_voucher_id": remote.remote_id},
+        )
+    return "sent"
+
+
+def _attempt_failed(push: Push, exc: ProviderError) -> str:
+    """Queue the push again later (retryable, attempts left) or fail it with the provider's message."""
+    message = exc.message[:2000]
+    attempt = push.attempts - push.attempts_at_queue  # of this round (since it was last queued)
+    if exc.retryable and attempt < int(settings.ACCOUNTING_PUSH_MAX_ATTEMPTS):
+        run_after = timezone.now() + retry_delay(attempt, exc.retry_after)
+        _update(push.pk, status=PushStatus.QUEUED, last_error=message, next_attempt_at=run_after)
+        _requeue(push, run_after)
+        return "retry"
+    with transaction.atomic():
+        _update(push.pk, status=PushStatus.FAILED, last_error=message, next_attempt_at=None)
+        record(
+            actor=None,
+            tenant_id=push.tenant_id,
+            action="accounting.push_failed",
+            target=push,
+            data={"error": message[:500], "attempts": push.attempts},
+        )
     return "failed"

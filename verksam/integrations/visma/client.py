@@ -22,8 +22,9 @@ DOCUMENT_TYPE_VOUCHER = 3
 
 class VismaProvider(OAuthHttpProvider):
     name = VISMA
-    authorize_path = "/connect/authorize"
-    token_path = "/connect/token"
+    # identity.vismaonline.com is an IdentityServer: RFC 7009 revocation at its standard path (Visma's
+    # identity docs: "a revocation request will invalidate the actual token")
+    oauth_paths = ("/connect/authorize", "/connect/token", "/connect/revocation")
     scope = "ea:api offline_access ea:accounting ea:purchase"
     extra_authorize = {"prompt": "login"}
 

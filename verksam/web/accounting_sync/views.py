@@ -28,6 +28,8 @@ def _page(
         "PushStatus": PushStatus,
         "error": error,
         "authorize_url": authorize_url,
+        # connecting and disconnecting are the company's own users' (a partner books, never connects)
+        "may_connect": request.actor.has(Perm.ACCOUNTING_SYSTEM_CONNECT),  # type: ignore[attr-defined]
     }
     return render(request, "web/accounting_sync/settings.html", context, status=status)
 
@@ -37,7 +39,7 @@ def accounting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request)
 
 
-@tenant_view(Perm.ACCOUNTING_SYSTEM)
+@tenant_view(Perm.ACCOUNTING_SYSTEM_CONNECT)
 @require_POST
 def accounting_connect(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the OAuth2 flow. With htmx the browser goes straight to the provider (HX-Redirect: CSP
@@ -66,7 +68,7 @@ def oauth_callback(request: HttpRequest, provider: str) -> HttpResponse:
     return redirect(reverse("web:accounting_return", args=[tenant.slug]) + "?" + query)
 
 
-@tenant_view(Perm.ACCOUNTING_SYSTEM)
+@tenant_view(Perm.ACCOUNTING_SYSTEM_CONNECT)
 def accounting_return(request: HttpRequest, slug: str) -> HttpResponse:
     """Opening the page only shows it (reads never write); its form posts back at once (htmx on load,
     or a button), and the POST exchanges the code for tokens."""
@@ -102,14 +104,20 @@ def accounting_return(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:accounting_settings", slug)
 
 
-@tenant_view(Perm.ACCOUNTING_SYSTEM)
+@tenant_view(Perm.ACCOUNTING_SYSTEM_CONNECT)
 @require_POST
 def accounting_disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        connection = services.connection_disconnect(actor=request.actor)  # type: ignore[attr-defined]
+        result = services.connection_disconnect(actor=request.actor)  # type: ignore[attr-defined]
     except DomainError as exc:
         return _page(request, status=422, error=exc.message)
-    messages.success(request, _("%(name)s is disconnected.") % {"name": connection.get_provider_display()})
+    name = result.connection.get_provider_display()
+    if result.revoked:
+        messages.success(
+            request, _("%(name)s is disconnected and Verksam's access is revoked.") % {"name": name}
+        )
+    else:
+        messages.warning(request, result.message)
     return redirect("web:accounting_settings", slug)
 
 

@@ -1,11 +1,13 @@
 """Fixtures: both fakes mounted behind the real adapters (httpx.WSGITransport), a connected company,
 and a balanced voucher with a receipt."""
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from verksam.integrations.accounting import services
 from verksam.integrations.accounting.dto import AttachmentToPush, VoucherRowToPush, VoucherToPush
@@ -30,11 +32,28 @@ def fakes(settings):
     return {"fortnox": fortnox, "visma": visma}
 
 
+class Requeued:
+    """The pushes queued again after a 429/5xx/timeout: each one's delay (run_after − now). The task
+    runs at once afterwards, as the immediate backend of tests does; `before_run` lets a test pass
+    the time the worker would have waited (e.g. clear the fake's rate-limit window) without sleeping."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.before_run: Callable[[], None] = lambda: None
+
+
 @pytest.fixture
-def no_sleep(monkeypatch):
-    slept: list[float] = []
-    monkeypatch.setattr(services, "_sleep", slept.append)
-    return slept
+def requeued(monkeypatch):
+    seen = Requeued()
+    original = services._requeue
+
+    def requeue(push, run_after):
+        seen.delays.append((run_after - timezone.now()).total_seconds())
+        seen.before_run()
+        original(push, run_after)
+
+    monkeypatch.setattr(services, "_requeue", requeue)
+    return seen
 
 
 @pytest.fixture

@@ -26,15 +26,18 @@ def _post(fake, path, body, base="http://x.test"):
 
 
 ROWS = [{"Account": 6071, "Debit": 100.0, "Credit": 0}, {"Account": 2820, "Debit": 0, "Credit": 100.0}]
+# the fake's financial years are the calendar years 2015–2035 with ids 1–21: 2026 is year 12
+YEAR_2026 = 12
 GOOD_FORTNOX = {
     "Voucher": {
         "VoucherSeries": "A",
         "TransactionDate": "2026-03-14",
-        "Year": 2026,
+        "Year": YEAR_2026,
         "Description": "x",
         "VoucherRows": ROWS,
     }
 }
+VOUCHERS_2026 = f"/3/vouchers?financialyear={YEAR_2026}"
 
 
 @pytest.mark.parametrize(
@@ -51,13 +54,15 @@ GOOD_FORTNOX = {
         (lambda v: v["VoucherRows"][0].update(Account=9500), "not in the chart"),
         (lambda v: v["VoucherRows"][0].update(Credit=100.0), "either a debit or a credit"),
         (lambda v: v.update(VoucherSeries="Ö"), "does not exist"),
+        (lambda v: v.update(Year=2026), "is not the financial year's id 12"),  # a calendar year
+        (lambda v: v.update(TransactionDate="2025-12-31"), "outside the financial year"),
     ],
 )
 def test_fortnox_fake_rejects_vouchers_that_break_the_spec(change, fragment):
     fake = FakeFortnox()
     body = {"Voucher": {**GOOD_FORTNOX["Voucher"], "VoucherRows": [dict(r) for r in ROWS]}}
     change(body["Voucher"])
-    response = _post(fake, "/3/vouchers", body)
+    response = _post(fake, VOUCHERS_2026, body)
     assert response.status_code == 400
     assert fragment in response.json()["ErrorInformation"]["Message"]
     assert fake.vouchers == []
@@ -65,7 +70,7 @@ def test_fortnox_fake_rejects_vouchers_that_break_the_spec(change, fragment):
 
 def test_fortnox_fake_accepts_the_good_voucher_and_checks_file_connections():
     fake = FakeFortnox()
-    assert _post(fake, "/3/vouchers", GOOD_FORTNOX).status_code == 201
+    assert _post(fake, VOUCHERS_2026, GOOD_FORTNOX).status_code == 201
     missing_field = _post(
         fake, "/3/voucherfileconnections", {"VoucherFileConnection": {"FileId": "1", "VoucherSeries": "A"}}
     )
@@ -76,6 +81,64 @@ def test_fortnox_fake_accepts_the_good_voucher_and_checks_file_connections():
         {"VoucherFileConnection": {"FileId": "nope", "VoucherSeries": "A", "VoucherNumber": "1"}},
     )
     assert unknown_file.status_code == 400
+
+
+def _get(fake, path, **params):
+    with httpx.Client(transport=httpx.WSGITransport(app=fake), base_url="http://x.test") as client:
+        return client.get(path, params=params, headers={"Authorization": f"Bearer {_token(fake)}"})
+
+
+def test_fortnox_fake_finds_the_financial_year_of_a_date_by_its_id():
+    fake = FakeFortnox()
+    (year,) = _get(fake, "/3/financialyears", date="2026-03-14").json()["FinancialYears"]
+    assert (year["Id"], year["FromDate"], year["ToDate"]) == (YEAR_2026, "2026-01-01", "2026-12-31")
+    assert _get(fake, "/3/financialyears", Date="2026-03-14").json()["FinancialYears"][0]["Id"] == YEAR_2026
+    assert _get(fake, "/3/financialyears", date="1999-01-01").json()["FinancialYears"] == []
+    assert _get(fake, "/3/financialyears", date="14/3/2026").status_code == 400
+    assert _get(fake, f"/3/financialyears/{YEAR_2026}").json()["FinancialYear"]["FromDate"] == "2026-01-01"
+    assert _get(fake, "/3/financialyears/99").status_code == 404
+
+
+def test_fortnox_fake_lists_the_vouchers_of_one_financial_year():
+    # given the same series and marker in 2025 (year 11) and in 2026 (year 12)
+    fake = FakeFortnox()
+    in_2025 = {"Voucher": {**GOOD_FORTNOX["Voucher"], "TransactionDate": "2025-03-14", "Year": 11}}
+    assert _post(fake, "/3/vouchers?financialyear=11", in_2025).status_code == 201
+    assert _post(fake, VOUCHERS_2026, GOOD_FORTNOX).status_code == 201
+    # then each year numbers its own vouchers and lists only its own
+    listed = _get(fake, "/3/vouchers/sublist/A", financialyear=11).json()["Vouchers"]
+    assert [(v["Year"], v["VoucherNumber"], v["TransactionDate"]) for v in listed] == [(11, 1, "2025-03-14")]
+    assert _get(fake, "/3/vouchers/A/1", financialyear=YEAR_2026).json()["Voucher"]["Year"] == YEAR_2026
+    fake.preselected_year_id = 11  # without financialyear: the preselected year, as the spec says
+    assert [v["Year"] for v in _get(fake, "/3/vouchers/sublist/A").json()["Vouchers"]] == [11]
+    assert _get(fake, "/3/vouchers/sublist/A", financialyear=2026).status_code == 400  # not an id
+
+
+@pytest.mark.parametrize(("fake_class", "answer"), [(FakeFortnox, {"revoked": True}), (FakeVisma, None)])
+def test_the_fakes_revoke_a_refresh_token_and_refuse_it_afterwards(fake_class, answer):
+    fake = fake_class()
+    code = fake.issue_code("http://app.test/cb")
+    with httpx.Client(transport=httpx.WSGITransport(app=fake), base_url="http://x.test") as client:
+        auth = (fake.client_id, fake.client_secret)
+        tokens = client.post(
+            fake.token_path,
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": "http://app.test/cb"},
+            auth=auth,
+        ).json()
+        form = {"token": tokens["refresh_token"], "token_type_hint": "refresh_token"}
+        assert client.post(fake.revoke_path, data=form, auth=("someone", "else")).status_code == 401
+        assert client.post(fake.revoke_path, data={}, auth=auth).status_code == 400
+        revoked = client.post(fake.revoke_path, data=form, auth=auth)
+        assert revoked.status_code == 200
+        assert (revoked.json() if answer else revoked.content) == (answer or b"")  # Fortnox's / RFC 7009's
+        refreshed = client.post(
+            fake.token_path,
+            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+            auth=auth,
+        )
+        assert refreshed.status_code == 400 and refreshed.json()["error"] == "invalid_grant"
+        # RFC 7009 2.2: an unknown or spent token is answered 200 as well
+        assert client.post(fake.revoke_path, data=form, auth=auth).status_code == 200
 
 
 VISMA_ROWS = [{"AccountNumber": 6071, "DebitAmount": 100.0}, {"AccountNumber": 2820, "CreditAmount": 100.0}]
@@ -122,7 +185,7 @@ def test_visma_fake_rejects_attachments_and_links_that_break_the_swagger():
 def test_the_api_refuses_a_request_without_a_valid_token():
     fake = FakeFortnox()
     with httpx.Client(transport=httpx.WSGITransport(app=fake), base_url="http://x.test") as client:
-        response = client.post("/3/vouchers", json=GOOD_FORTNOX, headers={"Authorization": "Bearer stolen"})
+        response = client.post(VOUCHERS_2026, json=GOOD_FORTNOX, headers={"Authorization": "Bearer stolen"})
     assert response.status_code == 401 and fake.vouchers == []
 
 
@@ -149,7 +212,7 @@ def test_the_refresh_token_rotates_and_the_old_one_stops_working(fakes, actor, f
 
 
 @pytest.mark.django_db
-def test_a_hanging_provider_times_out_and_the_push_is_retried(enqueue, settings, actor, no_sleep):
+def test_a_hanging_provider_times_out_and_the_push_is_retried(enqueue, settings, actor, requeued):
     """Over real HTTP on an ephemeral loopback port: the fake hangs longer than our timeout once."""
     fake = FakeFortnox()
     server, _thread = serve(fake)
@@ -168,7 +231,7 @@ def test_a_hanging_provider_times_out_and_the_push_is_retried(enqueue, settings,
             push = enqueue(actor, voucher())
         # the first attempt timed out (a loaded machine may time out once more: attempts are bounded)
         assert push.status == PushStatus.SENT and push.attempts >= 2
-        assert fake.requests[0] == ("POST", "/3/vouchers")
+        assert fake.requests[:2] == [("GET", "/3/financialyears"), ("POST", "/3/vouchers")]
         assert len(fake.booked()) == 1
     finally:
         server.shutdown()
@@ -185,18 +248,14 @@ def test_fortnox_fake_enforces_25_requests_per_5_seconds():
 
 @pytest.mark.django_db
 def test_a_rate_limited_push_waits_for_retry_after_and_books_once(
-    enqueue, fakes, actor, no_sleep, fortnox_connected
+    enqueue, fakes, actor, requeued, fortnox_connected
 ):
-    fortnox_connected.rate_limit = (3, 60.0)  # the first attempt runs out in the middle of the receipt
-
-    def fake_sleep(seconds):
-        no_sleep.append(seconds)
-        fortnox_connected.calls.clear()  # the window has passed
-
-    services._sleep = fake_sleep  # restored by the no_sleep fixture's monkeypatch
+    fortnox_connected.rate_limit = (4, 60.0)  # the first attempt runs out in the middle of the receipt
+    requeued.before_run = fortnox_connected.calls.clear  # the worker runs it after the window has passed
     with tenant_scope(actor.tenant_id):
         push = enqueue(actor, voucher())
     assert push.status == PushStatus.SENT and push.attempts == 2
     booked = fortnox_connected.booked()
     assert len(booked) == 1 and len(booked[0]["Files"]) == 1
-    assert no_sleep and all(s >= 1 for s in no_sleep)  # waited as Retry-After said
+    (delay,) = requeued.delays
+    assert delay >= 59  # queued again for when Retry-After says the window has passed

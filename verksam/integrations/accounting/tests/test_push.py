@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
-def test_a_voucher_arrives_once_with_its_receipt(provider, enqueue, fakes, actor, no_sleep, request):
+def test_a_voucher_arrives_once_with_its_receipt(provider, enqueue, fakes, actor, requeued, request):
     fake = request.getfixturevalue(f"{provider}_connected")
     with tenant_scope(actor.tenant_id):
         push = enqueue(actor, voucher())
@@ -29,7 +29,7 @@ def test_a_voucher_arrives_once_with_its_receipt(provider, enqueue, fakes, actor
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
-def test_pushing_the_same_voucher_again_books_nothing_new(provider, enqueue, fakes, actor, no_sleep, request):
+def test_pushing_the_same_voucher_again_books_nothing_new(provider, enqueue, fakes, actor, requeued, request):
     fake = request.getfixturevalue(f"{provider}_connected")
     with tenant_scope(actor.tenant_id):
         first = enqueue(actor, voucher())
@@ -39,37 +39,44 @@ def test_pushing_the_same_voucher_again_books_nothing_new(provider, enqueue, fak
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
 def test_429_then_success_makes_one_remote_voucher_after_retry_after(
-    provider, enqueue, fakes, actor, no_sleep, request
+    provider, enqueue, fakes, actor, requeued, request
 ):
     fake = request.getfixturevalue(f"{provider}_connected")
     fake.inject(429, count=1, retry_after=3)
     with tenant_scope(actor.tenant_id):
         push = enqueue(actor, voucher())
-    assert push.status == PushStatus.SENT and push.attempts == 2
-    assert no_sleep == [3.0]  # Retry-After honoured
+    assert push.status == PushStatus.SENT and push.attempts == 2 and push.next_attempt_at is None
+    (delay,) = requeued.delays  # queued again, not slept: never sooner than Retry-After says
+    assert 2.9 <= delay <= 3.1
     assert len(fake.booked()) == 1
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
 def test_500_every_time_fails_after_bounded_attempts_with_the_provider_message(
-    provider, enqueue, fakes, actor, no_sleep, settings, request
+    provider, enqueue, fakes, actor, requeued, settings, request
 ):
     fake = request.getfixturevalue(f"{provider}_connected")
     settings.ACCOUNTING_PUSH_MAX_ATTEMPTS = 4
+    settings.ACCOUNTING_PUSH_BACKOFF = 10  # no one waits: the immediate backend runs the retry at once
     fake.inject(500, count=100)
     with tenant_scope(actor.tenant_id):
         push = enqueue(actor, voucher())
-    assert push.status == PushStatus.FAILED and push.attempts == 4
+    assert push.status == PushStatus.FAILED and push.attempts == 4 and push.next_attempt_at is None
     assert "Internal server error" in push.last_error
-    assert no_sleep == [0.01, 0.02, 0.04]  # exponential back-off between the four attempts
+    # exponential back-off with jitter between the four attempts (half of each delay fixed, half random)
+    assert len(requeued.delays) == 3
+    for delay, backoff in zip(requeued.delays, (10, 20, 40), strict=True):
+        assert backoff / 2 - 0.5 <= delay <= backoff
     assert fake.booked() == []
 
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
 def test_a_crash_after_the_remote_call_before_saving_never_books_twice(
-    provider, enqueue, fakes, actor, no_sleep, monkeypatch, request
+    provider, enqueue, fakes, actor, requeued, monkeypatch, request
 ):
     fake = request.getfixturevalue(f"{provider}_connected")
+
+    original = services._record_remote
 
     def crash(push, remote):
         raise SystemExit("worker killed")  # the process dies: nothing after the remote call is saved
@@ -81,8 +88,7 @@ def test_a_crash_after_the_remote_call_before_saving_never_books_twice(
         push = Push.objects.get()
     assert push.status == PushStatus.SENDING and push.remote_voucher_id == ""
     assert len(fake.booked()) == 1
-    monkeypatch.undo()
-    monkeypatch.setattr(services, "_sleep", no_sleep.append)
+    monkeypatch.setattr(services, "_record_remote", original)
     with tenant_scope(actor.tenant_id):
         assert services.push_run(push_id=push.pk) == "sent"  # the worker picks it up again
         push.refresh_from_db()
@@ -93,7 +99,7 @@ def test_a_crash_after_the_remote_call_before_saving_never_books_twice(
 
 
 def test_a_rejected_voucher_fails_at_once_with_fortnox_message(
-    enqueue, fakes, actor, no_sleep, fortnox_connected
+    enqueue, fakes, actor, requeued, fortnox_connected
 ):
     bad = voucher(
         rows=(VoucherRowToPush(account=9500, debit_ore=100), VoucherRowToPush(account=1930, credit_ore=100))
@@ -105,7 +111,7 @@ def test_a_rejected_voucher_fails_at_once_with_fortnox_message(
 
 
 def test_a_failed_push_can_be_sent_again(
-    django_capture_on_commit_callbacks, enqueue, fakes, actor, no_sleep, settings, fortnox_connected
+    django_capture_on_commit_callbacks, enqueue, fakes, actor, requeued, settings, fortnox_connected
 ):
     settings.ACCOUNTING_PUSH_MAX_ATTEMPTS = 2
     fortnox_connected.inject(503, count=2)

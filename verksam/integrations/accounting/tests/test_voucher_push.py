@@ -25,7 +25,7 @@ def posted(tenant, employee, attestant, actor):
 
 @pytest.mark.parametrize("provider", ["fortnox", "visma"])
 def test_a_posted_outlay_arrives_once_with_its_receipt_image(
-    provider, request, tenant, employee, attestant, actor, fakes, no_sleep, django_capture_on_commit_callbacks
+    provider, request, tenant, employee, attestant, actor, fakes, requeued, django_capture_on_commit_callbacks
 ):
     fake = request.getfixturevalue(f"{provider}_connected")
     expense, voucher = posted(tenant, employee, attestant, actor)
@@ -63,7 +63,7 @@ def test_status_and_error_on_the_page_and_in_the_api_and_send_again(
     attestant,
     actor,
     fortnox_connected,
-    no_sleep,
+    requeued,
     settings,
     django_capture_on_commit_callbacks,
 ):

@@ -1,140 +1,157 @@
 """A local fake of Fortnox API v3, built from ../shared/ref/fortnox/fortnox-api-v3-openapi.json.
 
-OAuth2 at /oauth-v1/auth and /oauth-v1/token (as apps.fortnox.se); the API under /3/:
-  POST /3/vouchers                       fortnox_Voucher_Wrap -> 201 the created voucher
-  GET  /3/vouchers/sublist/{series}      fortnox_VoucherListItem_List (+ MetaInformation paging)
-  GET  /3/vouchers/{series}/{number}     fortnox_Voucher_Wrap
+OAuth2 at /oauth-v1/auth, /oauth-v1/token and /oauth-v1/revoke (as apps.fortnox.se); the API under /3/:
+  GET  /3/financialyears?date=yyyy-mm-dd  fortnox_FinancialYear_WrapList (the year holding the date)
+  GET  /3/financialyears/{Id}            fortnox_FinancialYear_Wrap
+  POST /3/vouchers?financialyear={Id}    fortnox_Voucher_Wrap -> 201 the created voucher
+  GET  /3/vouchers/sublist/{series}?financialyear={Id}   fortnox_VoucherListItem_List (+ paging)
+  GET  /3/vouchers/{series}/{number}?financialyear={Id}  fortnox_Voucher_Wrap
   POST /3/inbox?path=inbox_v             multipart "file" -> 201 fortnox_Folder_FileRow_Wrap
   POST /3/voucherfileconnections         fortnox_VoucherFileConnection_Wrap -> 201
   GET  /3/voucherfileconnections         fortnox_VoucherFileConnection_List
+Financial years are addressed by their `Id` (`financialyear` in the spec is an int32 year id, and a
+voucher's `Year` / a connection's `VoucherYear` hold that id, as in Fortnox's own examples); without
+`financialyear` a request works in the preselected year (the spec's words for POST /3/vouchers), here
+the year that holds today. The fake's years are calendar years 2015–2035 with ids 1–21 unless a test
+sets others, so a client that sends a calendar year where an id belongs is refused.
 Every JSON body is validated against the spec's schema; the rules Fortnox enforces beyond it are
-added (balanced rows, each row debit or credit, accounts in the chart, series exist). Errors use the
-spec's fortnox_ErrorInformationWrap. `GET /` shows what was booked, `GET /_fake/files/{id}` a file.
+added (balanced rows, each row debit or credit, accounts in the chart, series exist, the date inside
+the financial year). Errors use the spec's fortnox_ErrorInformationWrap. `GET /` shows what was
+booked, `GET /_fake/files/{id}` a file.
 """
 
-import json
-import threading
 from datetime import date
-from decimal import Decimal
-from functools import cache
 
-from verksam.integrations.accounting.fake_common import (
-    FakeProvider,
-    Request,
-    Response,
-    SchemaValidator,
-    json_response,
-    ref_path,
-)
+from verksam.integrations.accounting import fake_common as fake
 
-SPEC_FILE = ("fortnox", "fortnox-api-v3-openapi.json")
 ALLOWED_TYPES = {"image/jpeg", "image/png", "application/pdf"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
 SERIES = frozenset("ABCDEFGHIJKLM")
-# A fake company's chart: BAS accounts 1000–8999 are active (the spec allows 1000–9999; 9xxx is
-# BAS's internal accounting, not in a normal chart) — Fortnox refuses an account not in the chart.
-CHART = range(1000, 9000)
+# Fortnox's error codes for the fake's answers (fortnox_ErrorInformation.Code)
+CODES = {401: 2000311, 404: 2000000, 429: 2000429, 500: 2000500}
+ROW_CODES = {"chart": 2000423, "balance": 2000544}
+INVALID = 2000588
+NO_YEAR = 2000722  # no financial year for the date / unknown year id
 
 
-@cache
-def validator() -> SchemaValidator:
-    with ref_path(*SPEC_FILE).open(encoding="utf-8") as fh:
-        return SchemaValidator(json.load(fh), "components/schemas")
+def calendar_years(first: int = 2015, last: int = 2035) -> list[dict]:
+    """Financial years as calendar years, ids counting from 1 (Fortnox numbers a company's years)."""
+    return [
+        {
+            "Id": i,
+            "FromDate": f"{year}-01-01",
+            "ToDate": f"{year}-12-31",
+            "AccountingMethod": "ACCRUAL",
+            "AccountChartType": "BAS 2024",
+        }
+        for i, year in enumerate(range(first, last + 1), start=1)
+    ]
 
 
-def _ore(value: float | int | None) -> int:
-    return round((value or 0) * 100)
-
-
-def _more_than_two_decimals(value: float | int | None) -> bool:
-    """The JSON number as written (its shortest repr), not a float product: 92233720368.54 × 100 is
-    off by more than any fixed epsilon, yet the amount has two decimals."""
-    return Decimal(repr(value or 0)).as_tuple().exponent < -2  # type: ignore[operator]
-
-
-class FakeFortnox(FakeProvider):
-    title = "Fake Fortnox"
-    authorize_path = "/oauth-v1/auth"
-    token_path = "/oauth-v1/token"
+class FakeFortnox(fake.FakeProvider):
+    title, name, default_port = "Fake Fortnox", "fortnox", 8766
+    oauth_paths = ("/oauth-v1/auth", "/oauth-v1/token", "/oauth-v1/revoke")  # as at apps.fortnox.se
+    spec = ("fortnox", "fortnox-api-v3-openapi.json", "components/schemas")
+    validation_code = INVALID
     rate_limit = (25, 5.0)  # DOMAIN.md: 25 requests per 5 seconds
 
-    def __init__(
-        self,
-        client_id: str = "fake-fortnox-client",
-        client_secret: str = "fake-fortnox-secret",  # noqa: S107
-    ) -> None:
+    def __init__(self, client_id: str | None = None, client_secret: str | None = None) -> None:
         super().__init__(client_id, client_secret)
+        self.financial_years: list[dict] = calendar_years()
+        self.preselected_year_id: int | None = None  # None: the year holding today
         self.vouchers: list[dict] = []
         self.files: dict[str, dict] = {}  # id -> {Id, Name, Path, Size, ContentType, data}
         self.connections: list[dict] = []
-        self._next = threading.Lock()
-
-    def routes(self):
-        return [
-            ("POST", r"^/3/vouchers/?$", self._create_voucher),
-            ("GET", r"^/3/vouchers/sublist/(?P<series>[A-Za-z0-9]+)$", self._list_vouchers),
-            ("GET", r"^/3/vouchers/(?P<series>[A-Za-z0-9]+)/(?P<number>\d+)$", self._get_voucher),
-            ("POST", r"^/3/inbox/?$", self._upload),
-            ("POST", r"^/3/voucherfileconnections/?$", self._connect),
-            ("GET", r"^/3/voucherfileconnections/?$", self._list_connections),
-        ]
-
-    def dispatch(self, request: Request) -> Response:
-        if request.method == "GET" and request.path.startswith("/_fake/files/"):
-            with self.lock:
-                item = self.files.get(request.path.rsplit("/", 1)[-1])
-            if item is None:
-                return self.error(404, "Not found", code=2000000)
-            return 200, [("Content-Type", item["ContentType"])], item["data"]
-        return super().dispatch(request)
 
     def error(self, status, message, *, code, headers=()):
-        body = {"ErrorInformation": {"Error": 1, "Message": message, "Code": code}}
-        return json_response(status, body, headers)
+        body = {"ErrorInformation": {"Error": 1, "Message": message, "Code": CODES.get(code, code)}}
+        return fake.json_response(status, body, headers)
 
-    def _body(self, request: Request, schema: str) -> tuple[dict | None, Response | None]:
-        try:
-            body = request.json()
-        except (ValueError, UnicodeDecodeError):
-            return None, self.error(400, "Invalid JSON", code=2000588)
-        problems = validator().errors(schema, body)
-        if problems:
-            return None, self.error(400, "; ".join(problems), code=2000588)
-        return body, None
+    def revoke_answer(self) -> fake.Response:
+        return fake.json_response(200, {"revoked": True})  # Fortnox's documented answer
+
+    def stored_file(self, file_id: str) -> dict | None:
+        return self.files.get(file_id)
+
+    # --- financial years ---------------------------------------------------------------------------
+    def _year_holding(self, day: str) -> dict | None:
+        return next((y for y in self.financial_years if y["FromDate"] <= day <= y["ToDate"]), None)
+
+    def _year(self, raw: str | None) -> tuple[dict | None, fake.Response | None]:
+        """The financial year of a request: `financialyear` (an id), else the preselected one."""
+        if raw is None:
+            if self.preselected_year_id is not None:
+                raw = str(self.preselected_year_id)
+            else:
+                today = date.today().isoformat()  # noqa: DTZ011 (the fake's own clock)
+                return self._year_holding(today) or self.financial_years[-1], None
+        if not raw.isdigit():
+            return None, self.error(400, "financialyear: an integer year id", code=INVALID)
+        year = next((y for y in self.financial_years if y["Id"] == int(raw)), None)
+        if year is None:
+            return None, self.error(400, f"Financial year {raw} not found", code=NO_YEAR)
+        return year, None
+
+    @fake.route("GET", r"^/3/financialyears/?$")
+    def _list_years(self, request: fake.Request) -> fake.Response:
+        # The spec names the filter `Date`, Fortnox's guide writes `?date=`: both are read.
+        day = request.query.get("date") or request.query.get("Date")
+        if day is not None:
+            try:
+                day = date.fromisoformat(day).isoformat()
+            except ValueError:
+                return self.error(400, "date: format yyyy-mm-dd", code=INVALID)
+        with self.lock:
+            years = [y for y in self.financial_years if day is None or y["FromDate"] <= day <= y["ToDate"]]
+        return fake.json_response(200, {"FinancialYears": [self._public_year(y) for y in years]})
+
+    @fake.route("GET", r"^/3/financialyears/(?P<year_id>\d+)$")
+    def _get_year(self, request: fake.Request, year_id: str) -> fake.Response:
+        year = next((y for y in self.financial_years if y["Id"] == int(year_id)), None)
+        if year is None:
+            return self.error(404, "Financial year not found", code=NO_YEAR)
+        return fake.json_response(200, {"FinancialYear": self._public_year(year)})
+
+    @staticmethod
+    def _public_year(year: dict) -> dict:
+        return {"@url": f"/3/financialyears/{year['Id']}", **year}
 
     # --- vouchers ------------------------------------------------------------------------------
-    def _create_voucher(self, request: Request) -> Response:
-        body, failure = self._body(request, "fortnox_Voucher_Wrap")
-        if failure:
-            return failure
-        voucher = (body or {}).get("Voucher")
+    @fake.route("POST", r"^/3/vouchers/?$", schema="fortnox_Voucher_Wrap")
+    def _create_voucher(self, request: fake.Request, body: dict) -> fake.Response:
+        year, failure = self._year(request.query.get("financialyear"))
+        if failure or year is None:
+            return failure or self.error(400, "No financial year", code=NO_YEAR)
+        voucher = body.get("Voucher")
         if not isinstance(voucher, dict):
-            return self.error(400, "Voucher: required", code=2000588)
+            return self.error(400, "Voucher: required", code=INVALID)
         if voucher.get("VoucherSeries") not in SERIES:
             return self.error(
                 400, f"Voucher series {voucher.get('VoucherSeries')!r} does not exist", code=2000797
             )
         rows = voucher.get("VoucherRows") or []
-        if len(rows) < 2:  # minItems 2 (validated above only when present)
-            return self.error(400, "VoucherRows: a voucher needs at least two rows", code=2000588)
-        for row in rows:
-            if row["Account"] not in CHART:
-                return self.error(
-                    400, f"Account {row['Account']} is not in the chart of accounts", code=2000423
-                )
-            debit, credit = _ore(row.get("Debit")), _ore(row.get("Credit"))
-            if debit < 0 or credit < 0 or (debit and credit) or not (debit or credit):
-                return self.error(400, "Each row has either a debit or a credit amount", code=2000588)
-            if any(_more_than_two_decimals(row.get(k)) for k in ("Debit", "Credit")):
-                return self.error(400, "Amounts have at most two decimals", code=2000588)
-        if sum(_ore(r.get("Debit")) for r in rows) != sum(_ore(r.get("Credit")) for r in rows):
-            return self.error(400, "The voucher is not balanced (debit and credit differ)", code=2000544)
-        when = date.fromisoformat(voucher["TransactionDate"])
+        problem = fake.rows_problem(
+            rows, rows_key="VoucherRows", account="Account", debit="Debit", credit="Credit"
+        )
+        if problem:
+            kind, message = problem
+            return self.error(400, message, code=ROW_CODES.get(kind, INVALID))
+        if not year["FromDate"] <= voucher["TransactionDate"] <= year["ToDate"]:
+            return self.error(
+                400,
+                f"TransactionDate {voucher['TransactionDate']} is outside the financial year "
+                f"{year['FromDate']} – {year['ToDate']}",
+                code=NO_YEAR,
+            )
+        if voucher["Year"] != year["Id"]:
+            return self.error(
+                400, f"Year {voucher['Year']} is not the financial year's id {year['Id']}", code=NO_YEAR
+            )
         with self.lock:
             number = 1 + sum(
                 1
                 for v in self.vouchers
-                if v["VoucherSeries"] == voucher["VoucherSeries"] and v["Year"] == when.year
+                if v["VoucherSeries"] == voucher["VoucherSeries"] and v["Year"] == year["Id"]
             )
             stored = {
                 "Comments": voucher.get("Comments", ""),
@@ -144,7 +161,7 @@ class FakeFortnox(FakeProvider):
                 "TransactionDate": voucher["TransactionDate"],
                 "VoucherNumber": number,
                 "VoucherSeries": voucher["VoucherSeries"],
-                "Year": when.year,
+                "Year": year["Id"],
                 "VoucherRows": [
                     {
                         "Account": r["Account"],
@@ -156,7 +173,7 @@ class FakeFortnox(FakeProvider):
                 ],
             }
             self.vouchers.append(stored)
-        return json_response(201, {"Voucher": self._public(stored)})
+        return fake.json_response(201, {"Voucher": self._public(stored)})
 
     @staticmethod
     def _public(voucher: dict) -> dict:
@@ -164,46 +181,53 @@ class FakeFortnox(FakeProvider):
         url += f"?financialyear={voucher['Year']}"
         return {"@url": url, **voucher}
 
-    def _list_vouchers(self, request: Request, series: str) -> Response:
+    @fake.route("GET", r"^/3/vouchers/sublist/(?P<series>[A-Za-z0-9]+)$")
+    def _list_vouchers(self, request: fake.Request, series: str) -> fake.Response:
+        year, failure = self._year(request.query.get("financialyear"))
+        if failure or year is None:
+            return failure or self.error(400, "No financial year", code=NO_YEAR)
         page, limit = (
             max(1, int(request.query.get("page", "1") or 1)),
             int(request.query.get("limit", "100") or 100),
         )
-        year = request.query.get("financialyear")
         with self.lock:
             found = [
                 {k: v for k, v in self._public(x).items() if k != "VoucherRows"}
                 for x in self.vouchers
-                if x["VoucherSeries"] == series and (not year or str(x["Year"]) == year)
+                if x["VoucherSeries"] == series and x["Year"] == year["Id"]
             ]
         pages = max(1, -(-len(found) // limit))
         meta = {"@TotalResources": len(found), "@TotalPages": pages, "@CurrentPage": page}
-        return json_response(
+        return fake.json_response(
             200, {"MetaInformation": meta, "Vouchers": found[(page - 1) * limit : page * limit]}
         )
 
-    def _get_voucher(self, request: Request, series: str, number: str) -> Response:
-        year = request.query.get("financialyear")
+    @fake.route("GET", r"^/3/vouchers/(?P<series>[A-Za-z0-9]+)/(?P<number>\d+)$")
+    def _get_voucher(self, request: fake.Request, series: str, number: str) -> fake.Response:
+        year, failure = self._year(request.query.get("financialyear"))
+        if failure or year is None:
+            return failure or self.error(400, "No financial year", code=NO_YEAR)
         with self.lock:
             for voucher in self.vouchers:
                 same = voucher["VoucherSeries"] == series and voucher["VoucherNumber"] == int(number)
-                if same and (not year or str(voucher["Year"]) == year):
-                    return json_response(200, {"Voucher": self._public(voucher)})
+                if same and voucher["Year"] == year["Id"]:
+                    return fake.json_response(200, {"Voucher": self._public(voucher)})
         return self.error(404, "Voucher not found", code=2000434)
 
     # --- receipts ------------------------------------------------------------------------------
-    def _upload(self, request: Request) -> Response:
+    @fake.route("POST", r"^/3/inbox/?$")
+    def _upload(self, request: fake.Request) -> fake.Response:
         if (
             request.query.get("path", "").lower() != "inbox_v"
             and request.query.get("folderId", "").lower() != "inbox_v"
         ):
-            return self.error(400, "Unknown folder: upload voucher receipts to path=inbox_v", code=2000588)
+            return self.error(400, "Unknown folder: upload voucher receipts to path=inbox_v", code=INVALID)
         part = request.multipart_file("file")
         if part is None:
-            return self.error(400, "file: required (multipart/form-data)", code=2000588)
+            return self.error(400, "file: required (multipart/form-data)", code=INVALID)
         name, content_type, data = part
         if content_type not in ALLOWED_TYPES or not data or len(data) > MAX_FILE_BYTES:
-            return self.error(400, "The file must be a JPEG, PNG or PDF of at most 10 MB", code=2000588)
+            return self.error(400, "The file must be a JPEG, PNG or PDF of at most 10 MB", code=INVALID)
         with self.lock:
             file_id = f"{len(self.files) + 1:08d}-f0f0-4a4a-8b8b-{len(self.files) + 1:012d}"
             self.files[file_id] = {
@@ -215,31 +239,34 @@ class FakeFortnox(FakeProvider):
                 "data": data,
             }
         row = {k: v for k, v in self.files[file_id].items() if k not in ("data", "ContentType")}
-        return json_response(201, {"File": {"@url": f"/3/inbox/{file_id}", "ArchiveFileId": file_id, **row}})
+        return fake.json_response(
+            201, {"File": {"@url": f"/3/inbox/{file_id}", "ArchiveFileId": file_id, **row}}
+        )
 
-    def _connect(self, request: Request) -> Response:
-        body, failure = self._body(request, "fortnox_VoucherFileConnection_Wrap")
-        if failure:
-            return failure
-        conn = (body or {})["VoucherFileConnection"]
+    @fake.route("POST", r"^/3/voucherfileconnections/?$", schema="fortnox_VoucherFileConnection_Wrap")
+    def _connect(self, request: fake.Request, body: dict) -> fake.Response:
+        conn = body["VoucherFileConnection"]
+        # without VoucherYear: the preselected year, as for the voucher itself
+        year, failure = self._year(None if conn.get("VoucherYear") is None else str(conn["VoucherYear"]))
+        if failure or year is None:
+            return failure or self.error(400, "No financial year", code=NO_YEAR)
         with self.lock:
             if conn["FileId"] not in self.files:
-                return self.error(400, f"File {conn['FileId']} not found", code=2000588)
-            year = conn.get("VoucherYear")
+                return self.error(400, f"File {conn['FileId']} not found", code=INVALID)
             voucher = next(
                 (
                     v
                     for v in self.vouchers
                     if v["VoucherSeries"] == conn["VoucherSeries"]
                     and str(v["VoucherNumber"]) == str(conn["VoucherNumber"])
-                    and (year is None or v["Year"] == year)
+                    and v["Year"] == year["Id"]
                 ),
                 None,
             )
             if voucher is None:
                 return self.error(400, "Voucher not found", code=2000434)
             if any(c["FileId"] == conn["FileId"] for c in self.connections):
-                return self.error(400, "The file is already connected", code=2000588)
+                return self.error(400, "The file is already connected", code=INVALID)
             stored = {
                 "FileId": conn["FileId"],
                 "VoucherDescription": voucher["Description"],
@@ -248,21 +275,17 @@ class FakeFortnox(FakeProvider):
                 "VoucherYear": voucher["Year"],
             }
             self.connections.append(stored)
-        return json_response(
+        return fake.json_response(
             201,
             {"VoucherFileConnection": {"@url": f"/3/voucherfileconnections/{stored['FileId']}", **stored}},
         )
 
-    def _list_connections(self, request: Request) -> Response:
+    @fake.route("GET", r"^/3/voucherfileconnections/?$")
+    def _list_connections(self, request: fake.Request) -> fake.Response:
         with self.lock:
-            return json_response(200, {"VoucherFileConnections": list(self.connections)})
+            return fake.json_response(200, {"VoucherFileConnections": list(self.connections)})
 
     # --- for tests and the dev page ----------------------------------------------------------------
-    def booked(self) -> list[dict]:
-        """Every voucher with the names of its connected files."""
-        with self.lock:
-            return self._booked()
-
     def _booked(self) -> list[dict]:
         result = []
         for v in self.vouchers:
@@ -283,9 +306,6 @@ class FakeFortnox(FakeProvider):
                 }
             )
         return result
-
-    def state(self) -> dict:
-        return {"Vouchers": self._booked()}
 
 
 app = FakeFortnox()
