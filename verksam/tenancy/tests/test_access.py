@@ -61,6 +61,8 @@ def test_limited_partner_sees_salary_data_but_not_admin():
         # the firm's own portal administration (issue 11): meaningless inside a customer's account
         Perm.COLLABORATIONS_VIEW_ALL,
         Perm.COLLABORATIONS_CREATE,
+        # which Fortnox/Visma account the books go to is the customer's own decision (issue 10)
+        Perm.ACCOUNTING_SYSTEM_CONNECT,
     }
     assert PARTNER_LEVEL_PERMS["FULL"] == LICENCE_PERMS["TOTAL"] - withheld
 
