@@ -6,6 +6,7 @@ immutable for the employee and only a TOTAL user may reopen it, with a reason (D
 "låsa / attestera"). Durations are integer minutes (DESIGN.md rule 15).
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def _label(membership: Membership, *parts: object) -> str:
     return " · ".join([str(membership), *(str(part) for part in parts)])
 
 
-def _day(value: object) -> str:
+def _day(value: dt.date) -> str:
     return date_format(value, "j b Y")
 
 
