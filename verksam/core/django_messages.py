@@ -32,10 +32,4 @@ DJANGO_MESSAGES = (
     gettext_noop("“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) but it is an invalid time."),
     gettext_noop("“%(value)s” is not a valid UUID."),
     gettext_noop("“%(pk)s” is not a valid value."),
-    gettext_noop(
-        "You are seeing this message because this HTTPS site requires a “Referer header” to be sent by your web browser, but none was sent. This header is required for security reasons, to ensure that your browser is not being hijacked by third parties."
-    ),
-    gettext_noop(
-        "If you have configured your browser to disable cookies, please re-enable them, at least for this site, or for “same-origin” requests."
-    ),
 )
