@@ -45,9 +45,12 @@ PIXEL_THRESHOLD = 24  # 0–255: smaller differences (anti-aliasing) do not coun
 MAX_HEIGHT = 2400  # the top of a long page is enough, and keeps the PNGs small
 UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
-# toasts hidden, no transitions or animations, no caret
+# toasts hidden, no transitions or animations, no caret; a bar stuck to the screen's bottom (the day
+# form's "Spara") drawn where it stands in the page: a whole-page picture is taller than the screen,
+# and the bar would be drawn over the field at the first screen's bottom edge
 STEADY = """
 .toasts { display: none !important; }
+.sticky-save { position: static !important; }
 *, *::before, *::after { transition: none !important; animation: none !important; }
 * { caret-color: transparent !important; }
 """
@@ -83,6 +86,12 @@ def _pages() -> dict[str, tuple[str, str]]:
         "audit-log": (OWNER, t + "audit/"),
         "pricing": (OWNER, t + "pricing/"),
         "balances": (OWNER, t + "balances/"),
+        # the time pages (issue 12): Hanna's week and today's day form as a LIGHT worker sees them,
+        # the approver queue and Översikt as the owner sees them; their dates come from DEMO_NOW
+        "overview": (OWNER, t),
+        "week": (WORKER, t + "time/"),
+        "day": (WORKER, f"{t}time/day/{DEMO_NOW.date().isoformat()}/"),
+        "attestation": (OWNER, t + "attestation/"),
         "time-settings": (OWNER, t + "settings/time/"),
         "schedules": (OWNER, t + "settings/schedules/"),
         "member-schedule": (OWNER, f"{t}schedules/{hanna}/"),
@@ -138,7 +147,12 @@ def test_the_main_pages_look_like_their_baselines(
             by_user.setdefault(who, []).append(name)
         for vp_name, viewport in VIEWPORTS.items():
             for who, names in by_user.items():
-                ctx = browser.new_context(**{**browser_context_args, "viewport": viewport})
+                # bypass_csp: the site's Content-Security-Policy refuses inline <style>, STEADY's too
+                ctx = browser.new_context(
+                    **{**browser_context_args, "viewport": viewport},
+                    timezone_id="Europe/Stockholm",
+                    bypass_csp=True,
+                )
                 ctx.add_init_script(STEADY_SCRIPT)
                 page = ctx.new_page()
                 page.clock.set_fixed_time(DEMO_NOW)

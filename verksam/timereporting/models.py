@@ -6,20 +6,34 @@ immutable for the employee and only a TOTAL user may reopen it, with a reason (D
 "låsa / attestera"). Durations are integer minutes (DESIGN.md rule 15).
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from verksam.core.duration import format_minutes
+from verksam.core.duration import format_minutes, hm
 from verksam.projects.models import Project
 from verksam.tenancy.models import Membership, TenantOwned
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
 MINUTES_PER_DAY = 24 * 60
+
+
+def _label(membership: Membership, *parts: object) -> str:
+    """A row as people read it, in the active language (the audit log stores it as the target's
+    label): "Hanna Berg · 18 nov 2026 · 7:30", the person first, the date as the UI writes it
+    (issue 12 item 3: names instead of ids, no English)."""
+    return " · ".join([str(membership), *(str(part) for part in parts)])
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j b Y")
 
 
 class EntryKind(models.TextChoices):
@@ -70,7 +84,9 @@ class AbsenceRange(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership_id} {self.start_date}–{self.end_date} {self.percent} %"
+        return _label(
+            self.membership, f"{_day(self.start_date)} – {_day(self.end_date)}", f"{self.percent} %"
+        )
 
 
 class TimeEntry(TenantOwned):
@@ -162,7 +178,7 @@ class TimeEntry(TenantOwned):
         indexes = [models.Index(fields=["tenant", "membership", "date"], name="timereporting_entry_day")]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.minutes} min ({self.membership_id})"
+        return _label(self.membership, _day(self.date), hm(self.minutes))
 
     @property
     def hours(self) -> str:
@@ -221,7 +237,7 @@ class DayLock(TenantOwned):
         indexes = [models.Index(fields=["tenant", "date", "status"], name="timereporting_daylock_date")]
 
     def __str__(self) -> str:
-        return f"{self.membership_id} {self.date} {self.status}"
+        return _label(self.membership, _day(self.date), self.get_status_display())
 
 
 class ReturnKind(models.TextChoices):
@@ -248,7 +264,7 @@ class DayRejection(TenantOwned):
         indexes = [models.Index(fields=["tenant", "membership", "date"], name="timereporting_rejection_day")]
 
     def __str__(self) -> str:
-        return f"{self.membership_id} {self.date} rejected"
+        return _label(self.membership, _day(self.date), self.get_kind_display())
 
 
 class TimeBankAdjustment(TenantOwned):
@@ -270,7 +286,7 @@ class TimeBankAdjustment(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership_id} {self.date} {self.minutes:+d}"
+        return _label(self.membership, _day(self.date), hm(self.minutes, signed=True))
 
 
 class RunningTimer(TenantOwned):
@@ -293,4 +309,8 @@ class RunningTimer(TenantOwned):
     )
 
     def __str__(self) -> str:
-        return f"{self.membership_id} since {self.started_at:%Y-%m-%d %H:%M}"
+        local = timezone.localtime(self.started_at)
+        return _label(
+            self.membership,
+            gettext("timer started %(day)s at %(time)s") % {"day": _day(local), "time": f"{local:%H:%M}"},
+        )

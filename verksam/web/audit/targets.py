@@ -1,7 +1,8 @@
 """The "What" of a time-reporting event in words: its stored target label names the employee by id and
 the date in ISO ("140 2026-10-05–2026-10-11 100 %"); the log shows "Fredrik Åberg · 5 okt 2026 –
 11 okt 2026 · 100 %" instead (issue 12 item 3: names instead of ids). One query for the names of a
-whole page."""
+whole page. Since 2 December 2026 the models' __str__ store the label in these words already (it
+matches no pattern and is shown as it is); the patterns read the events stored before that."""
 
 import re
 from collections.abc import Iterable

@@ -24,8 +24,8 @@ from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
-from .forms import AbsenceEntryForm, AbsenceRangeForm, WorkEntryForm, entry_initial
-from .views import _day_views, _monday_of, _parse_day, week_key
+from ..forms import AbsenceEntryForm, AbsenceRangeForm, WorkEntryForm, entry_initial
+from .common import day_views, monday_of, parse_day, week_key
 
 
 def _employee(request: TenantRequest, member_id: int) -> Membership:
@@ -39,7 +39,7 @@ def _employee(request: TenantRequest, member_id: int) -> Membership:
 
 def _day(request: TenantRequest) -> dt.date:
     value = request.GET.get("day") or request.POST.get("day") or ""
-    return _parse_day(value) if value else timeutil.today()
+    return parse_day(value) if value else timeutil.today()
 
 
 def _page_url(slug: str, member: Membership, day: dt.date) -> str:
@@ -95,9 +95,9 @@ def time_behalf(request: TenantRequest, slug: str, member_id: int) -> HttpRespon
         else:
             messages.success(request, _("The time has been saved for %(name)s.") % {"name": member.user})
             return redirect(_page_url(slug, member, day))
-    monday = _monday_of(day)
+    monday = monday_of(day)
     sunday = monday + dt.timedelta(days=6)
-    week = _day_views(selectors.day_summaries(membership_id=member.pk, start=monday, end=sunday))
+    week = day_views(selectors.day_summaries(membership_id=member.pk, start=monday, end=sunday))
     entries = list(selectors.own_time_entries(membership_id=member.pk, start=day, end=day))
     chosen = next(d for d in week if d.date == day)
     context = {
