@@ -1,6 +1,7 @@
 """Writes of company cards and card purchases (issue 10 item 5): cards (SETTINGS_MANAGE), purchases
-entered by the holder with a receipt (EXPENSES_OWN and holding the card), submit / attest / reject
-(the holder's approver, as expenses), and the holder picking the receipt of an ambiguous match.
+entered by the holder with a receipt (EXPENSES_OWN and holding the card), the card purchase's claim
+kind (submit / attest / reject through the one claim mechanism of expenses.claims, the holder's
+approver deciding as for outlays), and the holder picking the receipt of an ambiguous match.
 Statement import and matching are importing.py's; booking is booking.py's."""
 
 import datetime as dt
@@ -9,11 +10,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from verksam.attestation import selectors as attestation
 from verksam.audit.services import record
-from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.tasks import enqueue_on_commit
+from verksam.expenses import claims
 from verksam.expenses.models import Receipt
 from verksam.expenses.vat import check_vat
 from verksam.tenancy.access import Actor
@@ -209,12 +211,7 @@ def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> 
     return purchase
 
 
-@transaction.atomic
-def purchase_submit(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
-    """The holder sends a purchase to their approver: it needs its receipt and a cost account."""
-    purchase, _membership = _locked_own(actor, purchase)
-    if purchase.status != PurchaseStatus.OPEN:
-        raise Conflict(_("The card purchase is already submitted."), code="not_open")
+def _ready_to_submit(purchase: CardPurchase) -> None:
     if purchase.receipt_id is None:
         raise DomainError(
             _("Receipt missing: add the receipt photo first."),
@@ -223,62 +220,41 @@ def purchase_submit(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
         )
     if not purchase.account:
         raise DomainError(_("Choose the cost account."), code="account_missing", extra={"field": "account"})
-    purchase.status = PurchaseStatus.SUBMITTED
-    purchase.save(update_fields=["status"])
-    record(actor=actor, action="card_purchase.submit", target=purchase, data={})
-    return purchase
 
 
-def _route(actor: Actor, purchase: CardPurchase) -> None:
-    actor.require(Perm.TIME_ATTEST)
-    if purchase.tenant_id != actor.tenant_id:
-        raise NotFound(_("The card purchase does not exist."))
-    holder = purchase.card.holder
-    if attestation.is_own(actor, holder) and not actor.has(Perm.TIME_ATTEST_OWN):
-        raise Forbidden(_("You cannot attest your own claims."), code="own_claim")
-    if attestation.attest_route(actor=actor, membership=holder) is None:
-        raise Forbidden(
-            _("You are not the approver of this employee, nor their approver's substitute."),
-            code="not_approver",
-        )
-
-
-def _submitted(purchase: CardPurchase) -> CardPurchase:
-    purchase = (
-        CardPurchase.objects.select_for_update().select_related("card__holder__user").get(pk=purchase.pk)
-    )
-    if purchase.status != PurchaseStatus.SUBMITTED:
-        raise Conflict(_("Only a submitted card purchase can be attested or rejected."), code="not_submitted")
-    return purchase
-
-
-@transaction.atomic
-def purchase_attest(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
-    purchase = _submitted(purchase)
-    _route(actor, purchase)
-    purchase.status, purchase.attested_at, purchase.attested_by = (
-        PurchaseStatus.ATTESTED,
-        timezone.now(),
-        actor.user,
-    )
-    purchase.save(update_fields=["status", "attested_at", "attested_by"])
-    record(actor=actor, action="card_purchase.attest", target=purchase, data={})
-    return purchase
-
-
-@transaction.atomic
-def purchase_reject(*, actor: Actor, purchase: CardPurchase, comment: str) -> CardPurchase:
-    purchase = _submitted(purchase)
-    _route(actor, purchase)
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(
-            _("Write why the claim is rejected."), code="comment_required", extra={"field": "comment"}
-        )
-    purchase.status = PurchaseStatus.OPEN
-    purchase.save(update_fields=["status"])
-    record(actor=actor, action="card_purchase.reject", target=purchase, data={"comment": comment[:500]})
-    return purchase
+# A card purchase is a claim like an outlay (verksam.expenses.claims): submitted by the holder,
+# attested or rejected by the holder's approver. It is booked rather than paid through payroll, so
+# no closed payroll period freezes it, nor is it withdrawn or reopened; booking ends it.
+claims.register(
+    CardPurchase,
+    claims.ClaimKind(
+        audit="card_purchase",
+        owner="card.holder",
+        draft=PurchaseStatus.OPEN,
+        period_guarded=False,
+        actions=("submit", "attest", "reject"),
+        submit_check=_ready_to_submit,
+        refusals={
+            "not_found": claims.Refusal(
+                NotFound, "not_found", gettext_lazy("The card purchase does not exist.")
+            ),
+            "not_owner": claims.Refusal(
+                NotFound, "not_found", gettext_lazy("The card does not exist."), "card"
+            ),
+            "not_draft": claims.Refusal(
+                Conflict, "not_open", gettext_lazy("The card purchase is already submitted.")
+            ),
+            "not_submitted": claims.Refusal(
+                Conflict,
+                "not_submitted",
+                gettext_lazy("Only a submitted card purchase can be attested or rejected."),
+            ),
+            "comment_required": claims.Refusal(
+                DomainError, "comment_required", gettext_lazy("Write why the claim is rejected."), "comment"
+            ),
+        },
+    ),
+)
 
 
 def receipt_of(purchase: CardPurchase) -> Receipt | None:

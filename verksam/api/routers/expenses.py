@@ -15,6 +15,7 @@ from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
 
+from ..claims import ApiKind, Operation, add_claim_operations
 from ..paging import Page, PageParams, paginate
 from ..schemas.expenses import (
     CommentIn,
@@ -242,33 +243,6 @@ def per_diem_update(request, tenant_id: Id, item_id: Id, payload: PerDiemPatch):
     return perdiem.per_diem_update(actor=request.actor, per_diem=pd, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/tenants/{tenant_id}/claims/{kind}/{item_id}", response={204: None}, summary="Delete a draft")
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_delete(request, tenant_id: Id, kind: Kind, item_id: Id):
-    services.item_delete(actor=request.actor, item=_own(request, KIND[kind], item_id))
-    return Status(204, None)
-
-
-def _out(item) -> dict:
-    return {"id": item.pk, "status": item.status}
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/submit", response=dict, summary="Submit (locks it)"
-)
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_submit(request, tenant_id: Id, kind: Kind, item_id: Id):
-    return _out(services.item_submit(actor=request.actor, item=_own(request, KIND[kind], item_id)))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/withdraw", response=dict, summary="Withdraw a submitted one"
-)
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_withdraw(request, tenant_id: Id, kind: Kind, item_id: Id):
-    return _out(services.item_withdraw(actor=request.actor, item=_own(request, KIND[kind], item_id)))
-
-
 # --- the approver --------------------------------------------------------------------------------
 
 
@@ -291,29 +265,25 @@ def claim_queue(request, tenant_id: Id):
     ]
 
 
-@router.post("/tenants/{tenant_id}/claims/{kind}/{item_id}/attest", response=dict, summary="Attest a claim")
-@tenant_endpoint(Perm.TIME_ATTEST)
-def claim_attest(request, tenant_id: Id, kind: Kind, item_id: Id):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_attest(actor=request.actor, item=item))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/reject", response=dict, summary="Send a claim back"
+add_claim_operations(
+    router,
+    ApiKind(
+        module=__name__,
+        path="/tenants/{tenant_id}/claims/{kind}/{item_id}",
+        params={"kind": Kind, "item_id": Id},
+        find=lambda kind, item_id: selectors.item_get(KIND[kind], item_id),
+        response=dict,
+        out=lambda item: {"id": item.pk, "status": item.status},
+        operations=(
+            Operation("delete", "claim_delete", "Delete a draft", method="DELETE"),
+            Operation("submit", "claim_submit", "Submit (locks it)"),
+            Operation("withdraw", "claim_withdraw", "Withdraw a submitted one"),
+            Operation("attest", "claim_attest", "Attest a claim"),
+            Operation("reject", "claim_reject", "Send a claim back", CommentIn),
+            Operation("reopen", "claim_reopen", "Reopen an attested claim", ReasonIn),
+        ),
+    ),
 )
-@tenant_endpoint(Perm.TIME_ATTEST)
-def claim_reject(request, tenant_id: Id, kind: Kind, item_id: Id, payload: CommentIn):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_reject(actor=request.actor, item=item, comment=payload.comment))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/reopen", response=dict, summary="Reopen an attested claim"
-)
-@tenant_endpoint(Perm.TIME_REOPEN)
-def claim_reopen(request, tenant_id: Id, kind: Kind, item_id: Id, payload: ReasonIn):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_reopen(actor=request.actor, item=item, reason=payload.reason))
 
 
 # --- rates ---------------------------------------------------------------------------------------

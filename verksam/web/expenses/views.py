@@ -20,6 +20,7 @@ from verksam.core.uploads import size_text
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.expenses.models import RateKind
 from verksam.tenancy.permissions import Perm
+from verksam.web.claims import claim_act
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -32,8 +33,6 @@ from .forms import (
     RateForm,
     TripForm,
 )
-
-KINDS = {"expense", "trip", "perdiem"}
 
 
 def _too_large(request: TenantRequest) -> bool:
@@ -156,26 +155,7 @@ def expense_edit(request: TenantRequest, slug: str, item_id: int) -> HttpRespons
 @tenant_view(Perm.EXPENSES_OWN)
 @require_POST
 def claim_own_action(request: TenantRequest, slug: str, kind: str, item_id: int, action: str) -> HttpResponse:
-    if kind not in KINDS or action not in ("submit", "withdraw", "delete"):
-        raise Http404
-    item = _own(request, kind, item_id)
-    call = {
-        "submit": services.item_submit,
-        "withdraw": services.item_withdraw,
-        "delete": services.item_delete,
-    }[action]
-    try:
-        call(actor=request.actor, item=item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            {"submit": _("Submitted for attestation."), "withdraw": _("Withdrawn."), "delete": _("Deleted.")}[
-                action
-            ],
-        )
-    return redirect("web:expenses_mine" if kind == "expense" else "web:trips_mine", slug)
+    return claim_act(request, slug, kind, item_id, action, own=True)
 
 
 def _receipt_response(request: TenantRequest, receipt_id: int, thumbnail: bool) -> FileResponse:
@@ -282,24 +262,7 @@ def claims_queue(request: TenantRequest, slug: str) -> HttpResponse:
 @tenant_view(Perm.TIME_ATTEST)
 @require_POST
 def claim_decide(request: TenantRequest, slug: str, kind: str, item_id: int, action: str) -> HttpResponse:
-    if kind not in KINDS or action not in ("attest", "reject", "reopen"):
-        raise Http404
-    item = selectors.item_get(kind, item_id)
-    if item is None or not claims.may_view_claims(actor=request.actor, membership=item.membership):
-        raise Http404
-    try:
-        if action == "attest":
-            claims.claim_attest(actor=request.actor, item=item)
-            messages.success(request, _("Attested."))
-        elif action == "reject":
-            claims.claim_reject(actor=request.actor, item=item, comment=request.POST.get("comment", ""))
-            messages.success(request, _("Sent back to the employee."))
-        else:
-            claims.claim_reopen(actor=request.actor, item=item, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Reopened."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("web:claims_queue", slug)
+    return claim_act(request, slug, kind, item_id, action, own=False)
 
 
 # --- Inställningar > Utlägg --------------------------------------------------------------------

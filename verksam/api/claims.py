@@ -1,0 +1,113 @@
+"""The API's actions on every kind of claim (issue 10 items 3 and 5): the owner's submit, withdraw
+and delete, the approver's attest, reject and reopen. One table per family of paths names the
+operations (path, permission, body, summary); `add_claim_operations` registers them on the router,
+each running the same body: find the row, check who may reach it, call the service, answer. The
+rules are the services' (verksam.expenses.claims, verksam.attestation.expenses), the same calls as
+the web's (verksam.web.claims)."""
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from ninja import Router, Status
+
+from verksam.attestation import expenses as approval
+from verksam.expenses import claims
+from verksam.tenancy.permissions import Perm
+
+from .tenant import tenant_endpoint
+from .types import Id
+
+_CALLS: dict[str, Callable[..., Any]] = {
+    "submit": lambda actor, item, payload: claims.item_submit(actor=actor, item=item),
+    "withdraw": lambda actor, item, payload: claims.item_withdraw(actor=actor, item=item),
+    "delete": lambda actor, item, payload: claims.item_delete(actor=actor, item=item),
+    "attest": lambda actor, item, payload: approval.claim_attest(actor=actor, item=item),
+    "reject": lambda actor, item, payload: approval.claim_reject(
+        actor=actor, item=item, comment=payload.comment
+    ),
+    "reopen": lambda actor, item, payload: approval.claim_reopen(
+        actor=actor, item=item, reason=payload.reason
+    ),
+}
+PERMS = {
+    "submit": Perm.EXPENSES_OWN,
+    "withdraw": Perm.EXPENSES_OWN,
+    "delete": Perm.EXPENSES_OWN,
+    "attest": Perm.TIME_ATTEST,
+    "reject": Perm.TIME_ATTEST,
+    "reopen": Perm.TIME_REOPEN,
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    action: str
+    name: str  # the operation's function name: its operationId and URL name, as before the table
+    summary: str
+    body: Any = None  # the request body's schema
+    method: str = "POST"
+
+
+@dataclass(frozen=True)
+class ApiKind:
+    """One family of claim paths: `path` + "/<action>" (delete: `path` itself)."""
+
+    module: str  # the router's module (operation ids)
+    path: str
+    params: dict[str, Any]  # the path parameters after tenant_id, with their types
+    find: Callable[..., Any]  # the row from the path values, or None
+    response: Any  # the success body's schema
+    out: Callable[[Any], Any]
+    operations: tuple[Operation, ...]
+    # whether the approver gets 404 for a row of someone whose claims they may not see (expense
+    # kinds) or the refusal itself (card purchases: 403, as clients expect)
+    screened: bool = True
+
+
+def _item(request, kind: ApiKind, action: str, values: dict[str, Any]) -> Any:
+    item = kind.find(**values)
+    if item is None:
+        raise Http404
+    claim = claims.claim_kind(item)
+    if action in claims.OWN_ACTIONS:
+        membership = request.actor.membership
+        if membership is None or claim.owner_id(item) != membership.pk:
+            raise Http404
+    elif kind.screened and not approval.may_view_claims(actor=request.actor, membership=claim.owner_of(item)):
+        raise Http404
+    return item
+
+
+def _view(kind: ApiKind, op: Operation) -> Callable:
+    def view(request, tenant_id: int, payload: Any = None, **values: Any) -> Any:
+        item = _item(request, kind, op.action, values)
+        done = _CALLS[op.action](request.actor, item, payload)
+        return Status(204, None) if op.action == "delete" else kind.out(done)
+
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [
+        inspect.Parameter("request", positional),
+        inspect.Parameter("tenant_id", positional, annotation=Id),
+        *(inspect.Parameter(name, positional, annotation=type_) for name, type_ in kind.params.items()),
+    ]
+    if op.body is not None:
+        params.append(inspect.Parameter("payload", positional, annotation=op.body))
+    view.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # what ninja reads
+    view.__name__ = view.__qualname__ = op.name
+    view.__module__ = kind.module
+    return view
+
+
+def add_claim_operations(router: Router, kind: ApiKind) -> None:
+    for op in kind.operations:
+        response = {204: None} if op.action == "delete" else kind.response
+        router.add_api_operation(
+            kind.path if op.action == "delete" else f"{kind.path}/{op.action}",
+            [op.method],
+            tenant_endpoint(PERMS[op.action])(_view(kind, op)),
+            response=response,
+            summary=op.summary,
+        )

@@ -1,0 +1,269 @@
+"""One claim mechanism for everything an employee claims back or answers for: outlays, trips, per
+diems (issue 10 item 3) and company-card purchases (item 5). The same rules as reported time
+(docs/attestation.md):
+
+    draft ──submit──▶ submitted ──attest──▶ attested ──reopen (reason)──▶ draft
+      ▲                  │
+      └──withdraw────────┤
+      └──reject (comment)┘
+
+The employee's side (submit, withdraw, delete) is checked here: only the owner, only a draft. Who
+may attest, reject or reopen is attestation's (`verksam.attestation.expenses`, a layer above),
+which then calls the state changes here. A `ClaimKind` says how a kind differs, as data: who owns a
+row, what its draft state is called, whether a closed payroll period guards it, what it needs
+before it is submitted, which actions it has and the wording of its refusals. The kinds register
+themselves (`register`); card purchases from `verksam.cards`, a layer above."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from verksam.audit.services import record
+from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.tenancy.access import Actor
+from verksam.tenancy.models import Membership
+from verksam.tenancy.permissions import Perm
+
+from .models import AttestedItem, Expense, PerDiem, Status, Trip
+
+OWN_ACTIONS = ("submit", "withdraw", "delete")
+APPROVER_ACTIONS = ("attest", "reject", "reopen")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One way a kind says no: the error's class, code, message and the form field it points at."""
+
+    error: type[DomainError]
+    code: str
+    message: Any  # a lazy translation
+    field: str = ""
+
+    def __call__(self, **extra: Any) -> DomainError:
+        if self.field:
+            extra = {"field": self.field, **extra}
+        return self.error(str(self.message), code=self.code, extra=extra)
+
+
+REFUSALS: dict[str, Refusal] = {
+    "not_found": Refusal(NotFound, "not_found", gettext_lazy("The claim does not exist.")),
+    "not_owner": Refusal(NotFound, "not_found", gettext_lazy("The claim does not exist.")),
+    "not_draft": Refusal(
+        Conflict,
+        "not_editable",
+        gettext_lazy(
+            "A submitted or attested claim cannot be changed. Withdraw it first, or ask to reopen it."
+        ),
+    ),
+    "not_submitted": Refusal(
+        Conflict, "not_submitted", gettext_lazy("The claim is not submitted for attestation.")
+    ),
+    "not_attested": Refusal(
+        Conflict, "not_attested", gettext_lazy("Only an attested claim can be reopened.")
+    ),
+    "comment_required": Refusal(
+        DomainError, "comment_required", gettext_lazy("Write why the claim is sent back."), "comment"
+    ),
+    "reason_required": Refusal(
+        DomainError, "reason_required", gettext_lazy("Give a reason for reopening."), "reason"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ClaimKind:
+    """How one kind of claim differs from the others; the transitions below are the same for all."""
+
+    audit: str  # the audit actions' prefix: "expense" → "expense.submit"
+    owner: str = "membership"  # the path to the owner's Membership, dotted
+    draft: str = Status.DRAFT
+    period_guarded: bool = True  # claims paid through payroll: a closed deviation period freezes them
+    actions: tuple[str, ...] = OWN_ACTIONS + APPROVER_ACTIONS
+    refusals: Mapping[str, Refusal] = field(default_factory=dict)
+    submit_check: Callable[[Any], None] | None = None  # what the kind needs before it is submitted
+
+    def refuse(self, key: str, **extra: Any) -> DomainError:
+        return self.refusals.get(key, REFUSALS[key])(**extra)
+
+    def owner_of(self, item: Any) -> Membership:
+        for name in self.owner.split("."):
+            item = getattr(item, name)
+        return item
+
+    def owner_id(self, item: Any) -> int | None:
+        *path, last = self.owner.split(".")
+        for name in path:
+            item = getattr(item, name)
+        return getattr(item, f"{last}_id")
+
+
+_KINDS: dict[type[models.Model], ClaimKind] = {}
+
+
+def register(model: type[models.Model], kind: ClaimKind) -> None:
+    _KINDS[model] = kind
+
+
+def claim_kind(item: Any, action: str = "") -> ClaimKind:
+    """The kind of `item`; with `action`, refused as not found when the kind has no such action."""
+    kind = _KINDS[type(item)]
+    if action and action not in kind.actions:
+        raise kind.refuse("not_found")
+    return kind
+
+
+# --- the rules of the employee's side ------------------------------------------------------------
+
+
+def check_period_open(item: AttestedItem) -> None:
+    """Refuse any change of a claim registered in a deviation period closed after payroll
+    (settings.EXPENSE_PERIOD_GUARD: closing is attestation's, a layer above)."""
+    import_string(settings.EXPENSE_PERIOD_GUARD)([item.registered_on])
+
+
+def own_membership(actor: Actor) -> Membership:
+    actor.require(Perm.EXPENSES_OWN)
+    if actor.membership is None:
+        raise Forbidden(_("You have no outlays in this company."), code="not_member")
+    return actor.membership
+
+
+def check_owner(actor: Actor, item: Any) -> None:
+    kind = claim_kind(item)
+    if item.tenant_id != actor.tenant_id:
+        raise kind.refuse("not_owner")
+    if actor.membership is None or kind.owner_id(item) != actor.membership.pk:
+        raise kind.refuse("not_owner")
+
+
+def check_editable(item: Any) -> None:
+    kind = claim_kind(item)
+    if item.status != kind.draft:
+        raise kind.refuse("not_draft", status=item.status)
+    if kind.period_guarded:
+        check_period_open(item)
+
+
+def _locked(item: Any, action: str, status: str | None = None) -> tuple[Any, ClaimKind]:
+    kind = claim_kind(item, action)
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if status is not None:
+        if item.status != status:
+            raise kind.refuse("not_submitted" if status == Status.SUBMITTED else "not_attested")
+        if kind.period_guarded:
+            check_period_open(item)
+    return item, kind
+
+
+def _write(item: Any, status: str, **values: Any) -> None:
+    """Set the state and those of its fields the kind keeps (a card purchase keeps no comment)."""
+    names = {f.name for f in item._meta.concrete_fields}
+    kept = {name: value for name, value in values.items() if name in names}
+    item.status = status
+    for name, value in kept.items():
+        setattr(item, name, value)
+    item.save(update_fields=["status", *kept])
+
+
+def _required(text: str, kind: ClaimKind, key: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise kind.refuse(key)
+    return text
+
+
+# --- the transitions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_submit(*, actor: Actor, item: Any) -> Any:
+    """Submit a draft claim to the approver: it is locked until attested, rejected or withdrawn."""
+    own_membership(actor)
+    item, kind = _locked(item, "submit")
+    check_owner(actor, item)
+    check_editable(item)
+    if kind.submit_check is not None:
+        kind.submit_check(item)
+    _write(item, Status.SUBMITTED, submitted_at=timezone.now(), rejection_comment="")
+    record(actor=actor, action=f"{kind.audit}.submit", target=item)
+    return item
+
+
+@transaction.atomic
+def item_withdraw(*, actor: Actor, item: Any) -> Any:
+    """Take a submitted claim back to draft while nobody has attested it (as unlocking a day)."""
+    own_membership(actor)
+    item, kind = _locked(item, "withdraw")
+    check_owner(actor, item)
+    if item.status != Status.SUBMITTED:
+        raise Conflict(_("Only a submitted claim can be withdrawn."), code="not_submitted")
+    if kind.period_guarded:
+        check_period_open(item)
+    _write(item, kind.draft, submitted_at=None)
+    record(actor=actor, action=f"{kind.audit}.withdraw", target=item)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: Actor, item: Any) -> None:
+    """Delete a claim still in draft."""
+    own_membership(actor)
+    kind = claim_kind(item, "delete")
+    check_owner(actor, item)
+    check_editable(item)
+    record(actor=actor, action=f"{kind.audit}.delete", target=item, data={"pk": item.pk})
+    item.delete()
+
+
+@transaction.atomic
+def submitted_item_attest(*, actor: Actor, item: Any, on_behalf_of: Membership | None = None) -> Any:
+    """Attest a submitted claim (the caller decided the actor may: attestation.expenses)."""
+    item, kind = _locked(item, "attest", Status.SUBMITTED)
+    now = timezone.now()
+    _write(item, Status.ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of=on_behalf_of)
+    kept = any(f.name == "attested_on_behalf_of" for f in item._meta.concrete_fields)
+    data = {"on_behalf_of": on_behalf_of.pk if on_behalf_of else None} if kept else {}
+    record(actor=actor, action=f"{kind.audit}.attest", target=item, data=data)
+    return item
+
+
+@transaction.atomic
+def submitted_item_reject(*, actor: Actor, item: Any, comment: str) -> Any:
+    """Send a submitted claim back to its owner as a draft, with the approver's comment."""
+    comment = _required(comment, claim_kind(item, "reject"), "comment_required")
+    item, kind = _locked(item, "reject", Status.SUBMITTED)
+    _write(item, kind.draft, submitted_at=None, rejection_comment=comment[:500])
+    record(actor=actor, action=f"{kind.audit}.reject", target=item, data={"comment": comment})
+    return item
+
+
+@transaction.atomic
+def attested_item_reopen(*, actor: Actor, item: Any, reason: str) -> Any:
+    """Reopen an attested claim, with a reason kept in the audit log; it goes back to draft."""
+    reason = _required(reason, claim_kind(item, "reopen"), "reason_required")
+    item, kind = _locked(item, "reopen", Status.ATTESTED)
+    nothing = dict.fromkeys(("submitted_at", "attested_at", "attested_by", "attested_on_behalf_of"))
+    _write(item, kind.draft, **nothing)
+    record(actor=actor, action=f"{kind.audit}.reopen", target=item, data={"reason": reason})
+    return item
+
+
+def _receipt_attached(expense: Expense) -> None:
+    if expense.receipt_id is None:
+        raise DomainError(
+            _("Attach the receipt before you submit the outlay."),
+            code="receipt_missing",
+            extra={"field": "receipt"},
+        )
+
+
+register(Expense, ClaimKind(audit="expense", submit_check=_receipt_attached))
+register(Trip, ClaimKind(audit="trip"))
+register(PerDiem, ClaimKind(audit="perdiem"))
