@@ -229,7 +229,7 @@ claims.register(
     CardPurchase,
     claims.ClaimKind(
         audit="card_purchase",
-        owner="card.holder",
+        owner="card__holder",
         draft=PurchaseStatus.OPEN,
         period_guarded=False,
         actions=("submit", "attest", "reject"),

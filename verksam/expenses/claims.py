@@ -82,7 +82,7 @@ class ClaimKind:
     """How one kind of claim differs from the others; the transitions below are the same for all."""
 
     audit: str  # the audit actions' prefix: "expense" → "expense.submit"
-    owner: str = "membership"  # the path to the owner's Membership, dotted
+    owner: str = "membership"  # the path to the owner's Membership, as in a query ("card__holder")
     draft: str = Status.DRAFT
     period_guarded: bool = True  # claims paid through payroll: a closed deviation period freezes them
     actions: tuple[str, ...] = OWN_ACTIONS + APPROVER_ACTIONS
@@ -93,12 +93,12 @@ class ClaimKind:
         return self.refusals.get(key, REFUSALS[key])(**extra)
 
     def owner_of(self, item: Any) -> Membership:
-        for name in self.owner.split("."):
+        for name in self.owner.split("__"):
             item = getattr(item, name)
         return item
 
     def owner_id(self, item: Any) -> int | None:
-        *path, last = self.owner.split(".")
+        *path, last = self.owner.split("__")
         for name in path:
             item = getattr(item, name)
         return getattr(item, f"{last}_id")
