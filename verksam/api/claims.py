@@ -20,18 +20,6 @@ from verksam.tenancy.permissions import Perm
 from .tenant import tenant_endpoint
 from .types import Id
 
-_CALLS: dict[str, Callable[..., Any]] = {
-    "submit": lambda actor, item, payload: claims.item_submit(actor=actor, item=item),
-    "withdraw": lambda actor, item, payload: claims.item_withdraw(actor=actor, item=item),
-    "delete": lambda actor, item, payload: claims.item_delete(actor=actor, item=item),
-    "attest": lambda actor, item, payload: approval.claim_attest(actor=actor, item=item),
-    "reject": lambda actor, item, payload: approval.claim_reject(
-        actor=actor, item=item, comment=payload.comment
-    ),
-    "reopen": lambda actor, item, payload: approval.claim_reopen(
-        actor=actor, item=item, reason=payload.reason
-    ),
-}
 PERMS = {
     "submit": Perm.EXPENSES_OWN,
     "withdraw": Perm.EXPENSES_OWN,
@@ -84,7 +72,8 @@ def _item(request, kind: ApiKind, action: str, values: dict[str, Any]) -> Any:
 def _view(kind: ApiKind, op: Operation) -> Callable:
     def view(request, tenant_id: int, payload: Any = None, **values: Any) -> Any:
         item = _item(request, kind, op.action, values)
-        done = _CALLS[op.action](request.actor, item, payload)
+        text = payload.dict() if payload is not None else {}
+        done = approval.claim_do(actor=request.actor, item=item, action=op.action, **text)
         return Status(204, None) if op.action == "delete" else kind.out(done)
 
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD

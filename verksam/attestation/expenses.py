@@ -82,6 +82,23 @@ def claim_reopen(*, actor: Actor, item: Any, reason: str) -> Any:
     return claims.attested_item_reopen(actor=actor, item=item, reason=reason)
 
 
+def claim_do(*, actor: Actor, item: Any, action: str, comment: str = "", reason: str = "") -> Any:
+    """One action on a claim of any kind, by its name: the owner's submit, withdraw and delete, the
+    approver's attest, reject (with `comment`) and reopen (with `reason`). What the web's and the
+    API's claim tables call (verksam.web.claims, verksam.api.claims)."""
+    plain = {
+        "submit": claims.item_submit,
+        "withdraw": claims.item_withdraw,
+        "delete": claims.item_delete,
+        "attest": claim_attest,
+    }
+    if action in plain:
+        return plain[action](actor=actor, item=item)
+    if action == "reject":
+        return claim_reject(actor=actor, item=item, comment=comment)
+    return claim_reopen(actor=actor, item=item, reason=reason)
+
+
 @dataclass
 class ClaimQueueRow:
     membership: Membership

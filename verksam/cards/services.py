@@ -4,11 +4,9 @@ kind (submit / attest / reject through the one claim mechanism of expenses.claim
 approver deciding as for outlays), and the holder picking the receipt of an ambiguous match.
 Statement import and matching are importing.py's; booking is booking.py's."""
 
-import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +15,7 @@ from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.tasks import enqueue_on_commit
 from verksam.expenses import claims
 from verksam.expenses.models import Receipt
-from verksam.expenses.vat import check_vat
+from verksam.expenses.services import check_account, check_purchase_date, check_receipt_and_vat
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -120,30 +118,14 @@ def _own_card(actor: Actor, card: Card) -> Membership:
 
 
 def _check_purchase(purchase: CardPurchase, membership: Membership) -> None:
-    today = timezone.localdate()
     if not purchase.card.active:
         raise DomainError(_("The card is not active."), code="card_inactive", extra={"field": "card"})
-    if purchase.purchase_date is None or purchase.purchase_date > today:
-        raise DomainError(
-            _("The date of purchase cannot be in the future."),
-            code="date_in_future",
-            extra={"field": "purchase_date"},
-        )
-    if purchase.purchase_date < today - dt.timedelta(days=3 * 366):
-        raise DomainError(
-            _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
-        )
+    check_purchase_date(purchase.purchase_date)
     if not (purchase.merchant or "").strip():
         raise DomainError(_("Enter the merchant."), code="invalid_merchant", extra={"field": "merchant"})
-    if purchase.account and not (len(purchase.account) == 4 and purchase.account.isdigit()):
-        raise DomainError(
-            _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
-        )
-    if purchase.receipt is not None and purchase.receipt.membership_id != membership.pk:
-        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
-    check_vat(
-        purchase.amount_ore or 0, {25: purchase.vat_25_ore, 12: purchase.vat_12_ore, 6: purchase.vat_6_ore}
-    )
+    if purchase.account:
+        check_account(purchase.account)
+    check_receipt_and_vat(purchase, membership)
 
 
 def _data(purchase: CardPurchase) -> dict:
@@ -169,22 +151,8 @@ def purchase_create(*, actor: Actor, card: Card, **fields: Any) -> CardPurchase:
     return purchase
 
 
-def _locked_own(actor: Actor, purchase: CardPurchase) -> tuple[CardPurchase, Membership]:
-    purchase = CardPurchase.objects.select_for_update().select_related("card").get(pk=purchase.pk)
-    return purchase, _own_card(actor, purchase.card)
-
-
-@transaction.atomic
-def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> CardPurchase:
-    """Change an open purchase. On an imported statement line the holder adds the receipt, VAT,
-    account and description; the card, date, amount and merchant are the bank's."""
-    purchase, membership = _locked_own(actor, purchase)
-    if purchase.status != PurchaseStatus.OPEN:
-        raise Conflict(
-            _("A submitted, attested or booked card purchase cannot be changed."),
-            code="not_editable",
-            extra={"status": purchase.status},
-        )
+def _screen(purchase: CardPurchase, changes: dict[str, Any]) -> None:
+    """On an imported statement line the card, date, amount and merchant are the bank's."""
     allowed: tuple[str, ...] = PURCHASE_FIELDS
     if purchase.source == Source.IMPORTED:
         allowed = ("vat_25_ore", "vat_12_ore", "vat_6_ore", "account", "description", "receipt")
@@ -196,28 +164,20 @@ def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> 
             code="read_only",
             extra={"field": refused[0]},
         )
-    before = _data(purchase)
-    for name, value in changes.items():
-        setattr(purchase, name, value)
-    _check_purchase(purchase, membership)
-    _save(purchase)
-    record(
-        actor=actor,
-        action="card_purchase.update",
-        target=purchase,
-        data={"before": before, "after": _data(purchase)},
+
+
+@transaction.atomic
+def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> CardPurchase:
+    """Change an open purchase. On an imported statement line the holder adds the receipt, VAT,
+    account and description; the card, date, amount and merchant are the bank's."""
+    purchase = claims.draft_update(
+        actor=actor, item=purchase, changes=changes, check=_check_purchase, data=_data, screen=_screen
     )
     _match_after_commit(purchase)
     return purchase
 
 
 def _ready_to_submit(purchase: CardPurchase) -> None:
-    if purchase.receipt_id is None:
-        raise DomainError(
-            _("Receipt missing: add the receipt photo first."),
-            code="receipt_missing",
-            extra={"field": "receipt"},
-        )
     if not purchase.account:
         raise DomainError(_("Choose the cost account."), code="account_missing", extra={"field": "account"})
 
@@ -233,6 +193,7 @@ claims.register(
         draft=PurchaseStatus.OPEN,
         period_guarded=False,
         actions=("submit", "attest", "reject"),
+        receipt_required=True,
         submit_check=_ready_to_submit,
         refusals={
             "not_found": claims.Refusal(
@@ -244,10 +205,21 @@ claims.register(
             "not_draft": claims.Refusal(
                 Conflict, "not_open", gettext_lazy("The card purchase is already submitted.")
             ),
+            "locked": claims.Refusal(
+                Conflict,
+                "not_editable",
+                gettext_lazy("A submitted, attested or booked card purchase cannot be changed."),
+            ),
             "not_submitted": claims.Refusal(
                 Conflict,
                 "not_submitted",
                 gettext_lazy("Only a submitted card purchase can be attested or rejected."),
+            ),
+            "receipt_missing": claims.Refusal(
+                DomainError,
+                "receipt_missing",
+                gettext_lazy("Receipt missing: add the receipt photo first."),
+                "receipt",
             ),
             "comment_required": claims.Refusal(
                 DomainError, "comment_required", gettext_lazy("Write why the claim is rejected."), "comment"

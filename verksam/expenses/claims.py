@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -52,15 +52,24 @@ class Refusal:
         return self.error(str(self.message), code=self.code, extra=extra)
 
 
+_LOCKED = Refusal(
+    Conflict,
+    "not_editable",
+    gettext_lazy("A submitted or attested claim cannot be changed. Withdraw it first, or ask to reopen it."),
+)
 REFUSALS: dict[str, Refusal] = {
     "not_found": Refusal(NotFound, "not_found", gettext_lazy("The claim does not exist.")),
     "not_owner": Refusal(NotFound, "not_found", gettext_lazy("The claim does not exist.")),
-    "not_draft": Refusal(
-        Conflict,
-        "not_editable",
-        gettext_lazy(
-            "A submitted or attested claim cannot be changed. Withdraw it first, or ask to reopen it."
-        ),
+    "locked": _LOCKED,  # changed or deleted when not in draft
+    "not_draft": _LOCKED,  # submitted when not in draft
+    "not_withdrawable": Refusal(
+        Conflict, "not_submitted", gettext_lazy("Only a submitted claim can be withdrawn.")
+    ),
+    "receipt_missing": Refusal(
+        DomainError,
+        "receipt_missing",
+        gettext_lazy("Attach the receipt before you submit the outlay."),
+        "receipt",
     ),
     "not_submitted": Refusal(
         Conflict, "not_submitted", gettext_lazy("The claim is not submitted for attestation.")
@@ -87,7 +96,8 @@ class ClaimKind:
     period_guarded: bool = True  # claims paid through payroll: a closed deviation period freezes them
     actions: tuple[str, ...] = OWN_ACTIONS + APPROVER_ACTIONS
     refusals: Mapping[str, Refusal] = field(default_factory=dict)
-    submit_check: Callable[[Any], None] | None = None  # what the kind needs before it is submitted
+    receipt_required: bool = False  # submitted only with its receipt
+    submit_check: Callable[[Any], None] | None = None  # what else the kind needs before it is submitted
 
     def refuse(self, key: str, **extra: Any) -> DomainError:
         return self.refusals.get(key, REFUSALS[key])(**extra)
@@ -143,33 +153,45 @@ def check_owner(actor: Actor, item: Any) -> None:
         raise kind.refuse("not_owner")
 
 
-def check_editable(item: Any) -> None:
-    kind = claim_kind(item)
-    if item.status != kind.draft:
-        raise kind.refuse("not_draft", status=item.status)
+def _expect(item: Any, kind: ClaimKind, status: str, refusal: str) -> None:
+    """Refuse unless the claim is in `status` and, when paid through payroll, its period is open."""
+    if item.status != status:
+        raise kind.refuse(refusal, status=item.status)
     if kind.period_guarded:
         check_period_open(item)
 
 
-def _locked(item: Any, action: str, status: str | None = None) -> tuple[Any, ClaimKind]:
+def check_editable(item: Any) -> None:
+    kind = claim_kind(item)
+    _expect(item, kind, kind.draft, "locked")
+
+
+def _locked(item: Any, action: str = "") -> tuple[Any, ClaimKind]:
     kind = claim_kind(item, action)
-    item = type(item).objects.select_for_update().get(pk=item.pk)
-    if status is not None:
-        if item.status != status:
-            raise kind.refuse("not_submitted" if status == Status.SUBMITTED else "not_attested")
-        if kind.period_guarded:
-            check_period_open(item)
+    return type(item).objects.select_for_update().get(pk=item.pk), kind
+
+
+def _owned(actor: Actor, item: Any, action: str = "") -> tuple[Any, ClaimKind]:
+    """The claim locked, when it is the actor's own."""
+    own_membership(actor)
+    item, kind = _locked(item, action)
+    check_owner(actor, item)
     return item, kind
 
 
-def _write(item: Any, status: str, **values: Any) -> None:
-    """Set the state and those of its fields the kind keeps (a card purchase keeps no comment)."""
+def _move(
+    actor: Actor, item: Any, kind: ClaimKind, action: str, status: str, data=None, **values: Any
+) -> Any:
+    """Put the claim in `status` with those of `values` its kind keeps (a card purchase keeps no
+    comment), and write the audit row of `action`."""
     names = {f.name for f in item._meta.concrete_fields}
     kept = {name: value for name, value in values.items() if name in names}
     item.status = status
     for name, value in kept.items():
         setattr(item, name, value)
     item.save(update_fields=["status", *kept])
+    record(actor=actor, action=f"{kind.audit}.{action}", target=item, data=data)
+    return item
 
 
 def _required(text: str, kind: ClaimKind, key: str) -> str:
@@ -183,41 +205,62 @@ def _required(text: str, kind: ClaimKind, key: str) -> str:
 
 
 @transaction.atomic
+def draft_update(
+    *,
+    actor: Actor,
+    item: Any,
+    changes: dict[str, Any],
+    check: Callable[[Any, Membership], None],
+    data: Callable[[Any], dict],
+    screen: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> Any:
+    """Change a claim of the actor's own still in draft: `screen` refuses changes the kind does not
+    take, `check` the changed row; the audit row has the `data` before and after."""
+    membership = own_membership(actor)
+    item, kind = _owned(actor, item)
+    _expect(item, kind, kind.draft, "locked")
+    if screen is not None:
+        screen(item, changes)
+    before = data(item)
+    for name, value in changes.items():
+        setattr(item, name, value)
+    check(item, membership)
+    if any(f.name == "updated_at" for f in item._meta.concrete_fields):
+        item.updated_at = timezone.now()
+    validated_save(item)
+    record(
+        actor=actor, action=f"{kind.audit}.update", target=item, data={"before": before, "after": data(item)}
+    )
+    return item
+
+
+@transaction.atomic
 def item_submit(*, actor: Actor, item: Any) -> Any:
     """Submit a draft claim to the approver: it is locked until attested, rejected or withdrawn."""
-    own_membership(actor)
-    item, kind = _locked(item, "submit")
-    check_owner(actor, item)
-    check_editable(item)
+    item, kind = _owned(actor, item, "submit")
+    _expect(item, kind, kind.draft, "not_draft")
+    if kind.receipt_required and item.receipt_id is None:
+        raise kind.refuse("receipt_missing")
     if kind.submit_check is not None:
         kind.submit_check(item)
-    _write(item, Status.SUBMITTED, submitted_at=timezone.now(), rejection_comment="")
-    record(actor=actor, action=f"{kind.audit}.submit", target=item)
-    return item
+    return _move(
+        actor, item, kind, "submit", Status.SUBMITTED, submitted_at=timezone.now(), rejection_comment=""
+    )
 
 
 @transaction.atomic
 def item_withdraw(*, actor: Actor, item: Any) -> Any:
     """Take a submitted claim back to draft while nobody has attested it (as unlocking a day)."""
-    own_membership(actor)
-    item, kind = _locked(item, "withdraw")
-    check_owner(actor, item)
-    if item.status != Status.SUBMITTED:
-        raise Conflict(_("Only a submitted claim can be withdrawn."), code="not_submitted")
-    if kind.period_guarded:
-        check_period_open(item)
-    _write(item, kind.draft, submitted_at=None)
-    record(actor=actor, action=f"{kind.audit}.withdraw", target=item)
-    return item
+    item, kind = _owned(actor, item, "withdraw")
+    _expect(item, kind, Status.SUBMITTED, "not_withdrawable")
+    return _move(actor, item, kind, "withdraw", kind.draft, submitted_at=None)
 
 
 @transaction.atomic
 def item_delete(*, actor: Actor, item: Any) -> None:
     """Delete a claim still in draft."""
-    own_membership(actor)
-    kind = claim_kind(item, "delete")
-    check_owner(actor, item)
-    check_editable(item)
+    item, kind = _owned(actor, item, "delete")
+    _expect(item, kind, kind.draft, "locked")
     record(actor=actor, action=f"{kind.audit}.delete", target=item, data={"pk": item.pk})
     item.delete()
 
@@ -225,45 +268,55 @@ def item_delete(*, actor: Actor, item: Any) -> None:
 @transaction.atomic
 def submitted_item_attest(*, actor: Actor, item: Any, on_behalf_of: Membership | None = None) -> Any:
     """Attest a submitted claim (the caller decided the actor may: attestation.expenses)."""
-    item, kind = _locked(item, "attest", Status.SUBMITTED)
-    now = timezone.now()
-    _write(item, Status.ATTESTED, attested_at=now, attested_by=actor.user, attested_on_behalf_of=on_behalf_of)
+    item, kind = _locked(item, "attest")
+    _expect(item, kind, Status.SUBMITTED, "not_submitted")
+    # the audit row names the approver attested for where the kind keeps it (not a card purchase)
     kept = any(f.name == "attested_on_behalf_of" for f in item._meta.concrete_fields)
-    data = {"on_behalf_of": on_behalf_of.pk if on_behalf_of else None} if kept else {}
-    record(actor=actor, action=f"{kind.audit}.attest", target=item, data=data)
-    return item
+    data = {"on_behalf_of": on_behalf_of.pk if on_behalf_of else None} if kept else None
+    now, by = timezone.now(), actor.user
+    return _move(
+        actor,
+        item,
+        kind,
+        "attest",
+        Status.ATTESTED,
+        data,
+        attested_at=now,
+        attested_by=by,
+        attested_on_behalf_of=on_behalf_of,
+    )
 
 
 @transaction.atomic
 def submitted_item_reject(*, actor: Actor, item: Any, comment: str) -> Any:
     """Send a submitted claim back to its owner as a draft, with the approver's comment."""
     comment = _required(comment, claim_kind(item, "reject"), "comment_required")
-    item, kind = _locked(item, "reject", Status.SUBMITTED)
-    _write(item, kind.draft, submitted_at=None, rejection_comment=comment[:500])
-    record(actor=actor, action=f"{kind.audit}.reject", target=item, data={"comment": comment})
-    return item
+    item, kind = _locked(item, "reject")
+    _expect(item, kind, Status.SUBMITTED, "not_submitted")
+    data = {"comment": comment}
+    return _move(
+        actor, item, kind, "reject", kind.draft, data, submitted_at=None, rejection_comment=comment[:500]
+    )
 
 
 @transaction.atomic
 def attested_item_reopen(*, actor: Actor, item: Any, reason: str) -> Any:
     """Reopen an attested claim, with a reason kept in the audit log; it goes back to draft."""
     reason = _required(reason, claim_kind(item, "reopen"), "reason_required")
-    item, kind = _locked(item, "reopen", Status.ATTESTED)
+    item, kind = _locked(item, "reopen")
+    _expect(item, kind, Status.ATTESTED, "not_attested")
     nothing = dict.fromkeys(("submitted_at", "attested_at", "attested_by", "attested_on_behalf_of"))
-    _write(item, kind.draft, **nothing)
-    record(actor=actor, action=f"{kind.audit}.reopen", target=item, data={"reason": reason})
-    return item
+    return _move(actor, item, kind, "reopen", kind.draft, {"reason": reason}, **nothing)
 
 
-def _receipt_attached(expense: Expense) -> None:
-    if expense.receipt_id is None:
-        raise DomainError(
-            _("Attach the receipt before you submit the outlay."),
-            code="receipt_missing",
-            extra={"field": "receipt"},
-        )
+def validated_save(item: Any) -> None:
+    try:
+        item.full_clean()
+        item.save()
+    except IntegrityError as exc:
+        raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
 
 
-register(Expense, ClaimKind(audit="expense", submit_check=_receipt_attached))
+register(Expense, ClaimKind(audit="expense", receipt_required=True))
 register(Trip, ClaimKind(audit="trip"))
 register(PerDiem, ClaimKind(audit="perdiem"))

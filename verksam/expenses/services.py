@@ -8,17 +8,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
-from verksam.core.errors import Conflict, DomainError, NotFound
+from verksam.core.errors import DomainError, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
-from .claims import check_editable, check_owner, own_membership
+from .claims import check_editable as check_editable
+from .claims import check_owner as check_owner
+from .claims import draft_update, own_membership, validated_save
 from .claims import item_delete as item_delete
 from .claims import item_submit as item_submit
 from .claims import item_withdraw as item_withdraw
@@ -41,14 +43,6 @@ EXPENSE_FIELDS = (
 )
 
 
-def validated_save(item: Any) -> None:
-    try:
-        item.full_clean()
-        item.save()
-    except IntegrityError as exc:
-        raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
-
-
 # --- expense types -----------------------------------------------------------------------------
 
 
@@ -63,7 +57,7 @@ def _type_fields(expense_type: ExpenseType) -> dict:
     }
 
 
-def _check_account(account: str) -> None:
+def check_account(account: str) -> None:
     if not (len(account) == 4 and account.isascii() and account.isdigit()):
         raise DomainError(
             _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
@@ -83,7 +77,7 @@ def expense_type_create(
 ) -> ExpenseType:
     """Add an expense type with its BAS cost account and pay code (SETTINGS_MANAGE)."""
     actor.require(Perm.SETTINGS_MANAGE)
-    _check_account(account)
+    check_account(account)
     expense_type = ExpenseType(
         tenant_id=actor.tenant_id,
         name=name.strip(),
@@ -109,7 +103,7 @@ def expense_type_update(*, actor: Actor, expense_type: ExpenseType, **changes: A
         if name in changes and changes[name] is not None:
             value = changes[name]
             setattr(expense_type, name, value.strip() if isinstance(value, str) else value)
-    _check_account(expense_type.account)
+    check_account(expense_type.account)
     validated_save(expense_type)
     record(
         actor=actor,
@@ -161,23 +155,33 @@ def receipt_upload(*, actor: Actor, upload, name: str = "") -> Receipt:
 # --- expenses ----------------------------------------------------------------------------------
 
 
-def _check_expense(expense: Expense, membership: Membership) -> None:
+def check_purchase_date(day: dt.date | None) -> None:
+    """A date of purchase (an outlay's, a card purchase's): not in the future nor over three years back."""
     today = timezone.localdate()
-    if expense.purchase_date > today:
+    if day is None or day > today:
         raise DomainError(
             _("The date of purchase cannot be in the future."),
             code="date_in_future",
             extra={"field": "purchase_date"},
         )
-    if expense.purchase_date < today - dt.timedelta(days=3 * 366):
+    if day < today - dt.timedelta(days=3 * 366):
         raise DomainError(
             _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
         )
+
+
+def check_receipt_and_vat(item: Any, membership: Membership) -> None:
+    """An outlay's or a card purchase's receipt is the owner's own, its VAT per rate fits the amount."""
+    if item.receipt is not None and item.receipt.membership_id != membership.pk:
+        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
+    check_vat(item.amount_ore or 0, {25: item.vat_25_ore, 12: item.vat_12_ore, 6: item.vat_6_ore})
+
+
+def _check_expense(expense: Expense, membership: Membership) -> None:
+    check_purchase_date(expense.purchase_date)
     if expense.expense_type_id is None or not expense.expense_type.active:
         raise DomainError(_("Choose an expense type."), code="invalid_type", extra={"field": "expense_type"})
-    if expense.receipt is not None and expense.receipt.membership_id != membership.pk:
-        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
-    check_vat(expense.amount_ore, {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore})
+    check_receipt_and_vat(expense, membership)
     expense.representation_note = (expense.representation_note or "").strip()
     check_participants(expense.participants)
     if expense.expense_type.representation:
@@ -207,27 +211,10 @@ def expense_create(*, actor: Actor, **fields: Any) -> Expense:
     return expense
 
 
-@transaction.atomic
 def expense_update(*, actor: Actor, expense: Expense, **changes: Any) -> Expense:
     """Change an outlay still in draft (submitted and attested ones are locked)."""
-    membership = own_membership(actor)
-    expense = Expense.objects.select_for_update().get(pk=expense.pk)
-    check_owner(actor, expense)
-    check_editable(expense)
-    before = _expense_data(expense)
-    for name in EXPENSE_FIELDS:
-        if name in changes:
-            setattr(expense, name, changes[name])
-    _check_expense(expense, membership)
-    expense.updated_at = timezone.now()
-    validated_save(expense)
-    record(
-        actor=actor,
-        action="expense.update",
-        target=expense,
-        data={"before": before, "after": _expense_data(expense)},
-    )
-    return expense
+    changes = {name: changes[name] for name in EXPENSE_FIELDS if name in changes}
+    return draft_update(actor=actor, item=expense, changes=changes, check=_check_expense, data=_expense_data)
 
 
 def raise_validation(exc: ValidationError) -> None:

@@ -59,19 +59,6 @@ KINDS: dict[str, WebKind] = {
 
 PAYROLL = ("expense", "trip", "perdiem")  # the kinds of /expenses/claims/… and /attestation/claims/…
 
-_CALLS: dict[str, Callable[..., Any]] = {
-    "submit": lambda actor, item, post: claims.item_submit(actor=actor, item=item),
-    "withdraw": lambda actor, item, post: claims.item_withdraw(actor=actor, item=item),
-    "delete": lambda actor, item, post: claims.item_delete(actor=actor, item=item),
-    "attest": lambda actor, item, post: approval.claim_attest(actor=actor, item=item),
-    "reject": lambda actor, item, post: approval.claim_reject(
-        actor=actor, item=item, comment=post.get("comment", "")
-    ),
-    "reopen": lambda actor, item, post: approval.claim_reopen(
-        actor=actor, item=item, reason=post.get("reason", "")
-    ),
-}
-
 
 def claim_act(
     request: TenantRequest, slug: str, kind: str, item_id: int, action: str, *, own: bool, kinds=PAYROLL
@@ -93,7 +80,13 @@ def claim_act(
     elif spec.screened and not approval.may_view_claims(actor=request.actor, membership=owner.owner_of(item)):
         raise Http404
     try:
-        _CALLS[action](request.actor, item, request.POST)
+        approval.claim_do(
+            actor=request.actor,
+            item=item,
+            action=action,
+            comment=request.POST.get("comment", ""),
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
