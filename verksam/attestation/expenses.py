@@ -55,6 +55,18 @@ def may_view_claims(*, actor: Actor, membership: Membership) -> bool:
     )
 
 
+def receipt_file(*, actor: Actor, receipt_id: int, thumbnail: bool = False) -> tuple[str, str] | None:
+    """The stored name and content type of a receipt (or its thumbnail) for whoever may see its
+    owner's claims (`may_view_claims`); None for anyone else, or when there is no such file."""
+    receipt = expense_selectors.receipt_get(receipt_id)
+    if receipt is None or not may_view_claims(actor=actor, membership=receipt.membership):
+        return None
+    field = receipt.thumbnail if thumbnail else receipt.file
+    if not field:
+        return None
+    return field.name or "", "image/jpeg" if thumbnail else receipt.content_type
+
+
 @transaction.atomic
 def claim_attest(*, actor: Actor, item: Any) -> Any:
     """Attest a submitted claim of any kind as the owner's approver or their substitute (on their

@@ -3,7 +3,6 @@ approver's queue with attest / reject / reopen, expense types and the dated allo
 
 from typing import Any, Literal
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -11,6 +10,7 @@ from ninja.files import UploadedFile
 
 from verksam.attestation import expenses as claims
 from verksam.core.errors import Forbidden, NotFound
+from verksam.core.uploads import private_file_response
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
@@ -136,19 +136,10 @@ def receipt_upload(request, tenant_id: Id, file: File[UploadedFile]):
 
 
 def _receipt_file(request, receipt_id: int, thumbnail: bool) -> FileResponse:
-    receipt = selectors.receipt_get(receipt_id)
-    if receipt is None or not claims.may_view_claims(actor=request.actor, membership=receipt.membership):
+    found = claims.receipt_file(actor=request.actor, receipt_id=receipt_id, thumbnail=thumbnail)
+    if found is None:
         raise Http404
-    field = receipt.thumbnail if thumbnail else receipt.file
-    if not field:
-        raise Http404
-    response = FileResponse(
-        default_storage.open(field.name or "", "rb"),
-        content_type="image/jpeg" if thumbnail else receipt.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(*found)
 
 
 @router.get(

@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from verksam.attestation import expenses as claims
 from verksam.core import bounds
 from verksam.core.errors import DomainError
-from verksam.core.uploads import size_text
+from verksam.core.uploads import private_file_response, size_text
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.expenses.models import RateKind
 from verksam.tenancy.permissions import Perm
@@ -159,19 +158,10 @@ def claim_own_action(request: TenantRequest, slug: str, kind: str, item_id: int,
 
 
 def _receipt_response(request: TenantRequest, receipt_id: int, thumbnail: bool) -> FileResponse:
-    receipt = selectors.receipt_get(receipt_id)
-    if receipt is None or not claims.may_view_claims(actor=request.actor, membership=receipt.membership):
+    found = claims.receipt_file(actor=request.actor, receipt_id=receipt_id, thumbnail=thumbnail)
+    if found is None:
         raise Http404
-    field = receipt.thumbnail if thumbnail else receipt.file
-    if not field:
-        raise Http404
-    response = FileResponse(
-        default_storage.open(field.name or "", "rb"),
-        content_type="image/jpeg" if thumbnail else receipt.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(*found)
 
 
 @tenant_view()
