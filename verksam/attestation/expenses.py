@@ -55,6 +55,16 @@ def may_view_claims(*, actor: Actor, membership: Membership) -> bool:
     )
 
 
+def may_reach(*, actor: Actor, item: Any, action: str) -> bool:
+    """Whether the web and the API find the claim for `action`, or answer 404: the owner's actions
+    on the actor's own claims only, the approver's on those of whom the actor may see the claims
+    (a kind not `screened` leaves that to the approver rule's refusal)."""
+    kind = claim_kind(item)
+    if action in claims.OWN_ACTIONS:
+        return claims.is_owner(actor, item)
+    return not kind.screened or may_view_claims(actor=actor, membership=kind.owner_of(item))
+
+
 def receipt_file(*, actor: Actor, receipt_id: int, thumbnail: bool = False) -> tuple[str, str] | None:
     """The stored name and content type of a receipt (or its thumbnail) for whoever may see its
     owner's claims (`may_view_claims`); None for anyone else, or when there is no such file."""

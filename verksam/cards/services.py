@@ -195,6 +195,7 @@ claims.register(
         actions=("submit", "attest", "reject"),
         receipt_required=True,
         submit_check=_ready_to_submit,
+        screened=False,
         refusals={
             "not_found": claims.Refusal(
                 NotFound, "not_found", gettext_lazy("The card purchase does not exist.")

@@ -190,7 +190,6 @@ add_claim_operations(
             Operation("attest", "purchase_attest", "Attest"),
             Operation("reject", "purchase_reject", "Reject", CardRejectIn),
         ),
-        screened=False,
     ),
 )
 

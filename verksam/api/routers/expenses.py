@@ -266,7 +266,7 @@ add_claim_operations(
         response=dict,
         out=lambda item: {"id": item.pk, "status": item.status},
         operations=(
-            Operation("delete", "claim_delete", "Delete a draft", method="DELETE"),
+            Operation("delete", "claim_delete", "Delete a draft"),
             Operation("submit", "claim_submit", "Submit (locks it)"),
             Operation("withdraw", "claim_withdraw", "Withdraw a submitted one"),
             Operation("attest", "claim_attest", "Attest a claim"),
