@@ -213,6 +213,22 @@ def _required(text: str, kind: ClaimKind, key: str) -> str:
 
 
 @transaction.atomic
+def draft_create(
+    *, actor: Actor, model: type, fields: dict[str, Any], check: Callable[[Any, Membership], None], data
+) -> Any:
+    """Register a claim of the actor's own, in draft, registered today (payroll reads it by that
+    date); `check` the new row; the audit row has its `data`."""
+    membership = own_membership(actor)
+    item = model(
+        tenant_id=actor.tenant_id, membership=membership, registered_on=timezone.localdate(), **fields
+    )
+    check(item, membership)
+    validated_save(item)
+    record(actor=actor, action=f"{claim_kind(item).audit}.create", target=item, data=data(item))
+    return item
+
+
+@transaction.atomic
 def draft_update(
     *,
     actor: Actor,

@@ -20,7 +20,7 @@ from verksam.tenancy.permissions import Perm
 
 from .claims import check_editable as check_editable
 from .claims import check_owner as check_owner
-from .claims import draft_update, own_membership, validated_save
+from .claims import draft_create, draft_update, own_membership, validated_save
 from .claims import item_delete as item_delete
 from .claims import item_submit as item_submit
 from .claims import item_withdraw as item_withdraw
@@ -197,18 +197,10 @@ def _expense_data(expense: Expense) -> dict:
     return data
 
 
-@transaction.atomic
 def expense_create(*, actor: Actor, **fields: Any) -> Expense:
     """Register an outlay of the actor's own; the registration date is today's (set here)."""
-    membership = own_membership(actor)
-    expense = Expense(tenant_id=actor.tenant_id, membership=membership, registered_on=timezone.localdate())
-    for name in EXPENSE_FIELDS:
-        if name in fields:
-            setattr(expense, name, fields[name])
-    _check_expense(expense, membership)
-    validated_save(expense)
-    record(actor=actor, action="expense.create", target=expense, data=_expense_data(expense))
-    return expense
+    values = {name: fields[name] for name in EXPENSE_FIELDS if name in fields}
+    return draft_create(actor=actor, model=Expense, fields=values, check=_check_expense, data=_expense_data)
 
 
 def expense_update(*, actor: Actor, expense: Expense, **changes: Any) -> Expense:
