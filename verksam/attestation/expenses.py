@@ -1,56 +1,46 @@
-"""Attestation of expenses, mileage and per diem (issue 10 item 3): the same approvers, substitutes,
-own-claim rule, reopen-with-reason and closed periods as time (docs/attestation.md). Who may act is
-decided here; the state change and its audit row are `verksam.expenses.services`'."""
+"""Attestation of every kind of claim: expenses, mileage and per diem (issue 10 item 3) and
+company-card purchases (item 5), with the same approvers, substitutes, own-claim rule,
+reopen-with-reason and closed periods as time (docs/attestation.md). Who may act is decided here,
+once for every kind; the state change and its audit row are `verksam.expenses.claims`'."""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from verksam.core.errors import Forbidden, NotFound
+from verksam.core.errors import Forbidden
+from verksam.expenses import claims
 from verksam.expenses import selectors as expense_selectors
-from verksam.expenses import services as expense_services
-from verksam.expenses.models import AttestedItem
+from verksam.expenses.claims import claim_kind
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
 from . import selectors
-from .selectors import PeriodClosed, period_closed_days
+from .services import approver_route
 
 
 def expense_period_guard(days: Iterable[dt.date]) -> None:
     """Refuse a change of a claim registered in a closed period (settings.EXPENSE_PERIOD_GUARD)."""
-    found = period_closed_days(days)
-    if found is None:
-        return
-    close, hit = found
-    raise PeriodClosed(
+    selectors.period_guard(
+        days,
         _(
             "The period %(period)s is closed after payroll. It must be reopened, with a reason, "
             "before its outlays, trips and per diems can be changed."
-        )
-        % {"period": close.period_key},
-        extra={"period": close.period_key, "dates": [d.isoformat() for d in hit]},
+        ),
     )
 
 
-def _route(actor: Actor, item: AttestedItem) -> selectors.Route:
+def _route(actor: Actor, item: Any) -> selectors.Route:
     actor.require(Perm.TIME_ATTEST)
+    kind = claim_kind(item)
     if item.tenant_id != actor.tenant_id:
-        raise NotFound(_("The claim does not exist."))
-    membership = item.membership
-    if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
-        raise Forbidden(_("You cannot attest your own claims."), code="own_claim")
-    route = selectors.attest_route(actor=actor, membership=membership)
-    if route is None:
-        raise Forbidden(
-            _("You are not the approver of this employee, nor their approver's substitute."),
-            code="not_approver",
-        )
-    return route
+        raise kind.refuse("not_found")
+    own = Forbidden(_("You cannot attest your own claims."), code="own_claim")
+    return approver_route(actor, kind.owner_of(item), own=own)
 
 
 def may_view_claims(*, actor: Actor, membership: Membership) -> bool:
@@ -65,29 +55,70 @@ def may_view_claims(*, actor: Actor, membership: Membership) -> bool:
     )
 
 
+def may_reach(*, actor: Actor, item: Any, action: str) -> bool:
+    """Whether the web and the API find the claim for `action`, or answer 404: the owner's actions
+    on the actor's own claims only, the approver's on those of whom the actor may see the claims
+    (a kind not `screened` leaves that to the approver rule's refusal)."""
+    kind = claim_kind(item)
+    if action in claims.OWN_ACTIONS:
+        return claims.is_owner(actor, item)
+    return not kind.screened or may_view_claims(actor=actor, membership=kind.owner_of(item))
+
+
+def receipt_file(*, actor: Actor, receipt_id: int, thumbnail: bool = False) -> tuple[str, str] | None:
+    """The stored name and content type of a receipt (or its thumbnail) for whoever may see its
+    owner's claims (`may_view_claims`); None for anyone else, or when there is no such file."""
+    receipt = expense_selectors.receipt_get(receipt_id)
+    if receipt is None or not may_view_claims(actor=actor, membership=receipt.membership):
+        return None
+    field = receipt.thumbnail if thumbnail else receipt.file
+    if not field:
+        return None
+    return field.name or "", "image/jpeg" if thumbnail else receipt.content_type
+
+
 @transaction.atomic
-def claim_attest(*, actor: Actor, item: AttestedItem) -> AttestedItem:
-    """Attest a submitted claim as the employee's approver or their substitute (on their behalf)."""
+def claim_attest(*, actor: Actor, item: Any) -> Any:
+    """Attest a submitted claim of any kind as the owner's approver or their substitute (on their
+    behalf)."""
     route = _route(actor, item)
-    return expense_services.submitted_item_attest(actor=actor, item=item, on_behalf_of=route.on_behalf_of)
+    return claims.submitted_item_attest(actor=actor, item=item, on_behalf_of=route.on_behalf_of)
 
 
 @transaction.atomic
-def claim_reject(*, actor: Actor, item: AttestedItem, comment: str) -> AttestedItem:
-    """Send a submitted claim back to the employee with a comment."""
+def claim_reject(*, actor: Actor, item: Any, comment: str) -> Any:
+    """Send a submitted claim of any kind back to its owner with a comment."""
     _route(actor, item)
-    return expense_services.submitted_item_reject(actor=actor, item=item, comment=comment)
+    return claims.submitted_item_reject(actor=actor, item=item, comment=comment)
 
 
 @transaction.atomic
-def claim_reopen(*, actor: Actor, item: AttestedItem, reason: str) -> AttestedItem:
+def claim_reopen(*, actor: Actor, item: Any, reason: str) -> Any:
     """Reopen an attested claim with a reason (TIME_REOPEN: TOTAL, partner FULL)."""
     actor.require(Perm.TIME_REOPEN)
+    kind = claim_kind(item)
     if item.tenant_id != actor.tenant_id:
-        raise NotFound(_("The claim does not exist."))
-    if selectors.is_own(actor, item.membership) and not actor.has(Perm.TIME_ATTEST_OWN):
+        raise kind.refuse("not_found")
+    if selectors.is_own(actor, kind.owner_of(item)) and not actor.has(Perm.TIME_ATTEST_OWN):
         raise Forbidden(_("You cannot reopen your own attested claims."), code="own_claim")
-    return expense_services.attested_item_reopen(actor=actor, item=item, reason=reason)
+    return claims.attested_item_reopen(actor=actor, item=item, reason=reason)
+
+
+def claim_do(*, actor: Actor, item: Any, action: str, comment: str = "", reason: str = "") -> Any:
+    """One action on a claim of any kind, by its name: the owner's submit, withdraw and delete, the
+    approver's attest, reject (with `comment`) and reopen (with `reason`). What the web's and the
+    API's claim tables call (verksam.web.claims, verksam.api.claims)."""
+    plain = {
+        "submit": claims.item_submit,
+        "withdraw": claims.item_withdraw,
+        "delete": claims.item_delete,
+        "attest": claim_attest,
+    }
+    if action in plain:
+        return plain[action](actor=actor, item=item)
+    if action == "reject":
+        return claim_reject(actor=actor, item=item, comment=comment)
+    return claim_reopen(actor=actor, item=item, reason=reason)
 
 
 @dataclass

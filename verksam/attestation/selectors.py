@@ -600,19 +600,20 @@ def period_closed_days(days: Iterable[dt.date]) -> tuple[PeriodClose, list[dt.da
     return None
 
 
-def period_guard(days: Iterable[dt.date]) -> None:
+def period_guard(days: Iterable[dt.date], message: str = "") -> None:
     """Refuse a change of time on a day of a closed period (settings.TIME_PERIOD_GUARD): nothing in
-    it changes until a TOTAL user or a FULL partner reopens it with a reason."""
+    it changes until a TOTAL user or a FULL partner reopens it with a reason. `message` (with
+    `%(period)s`) names what else the period freezes (attestation.expenses: the claims)."""
     found = period_closed_days(days)
     if found is None:
         return
     close, hit = found
+    message = message or _(
+        "The period %(period)s is closed after payroll. It must be reopened, with a reason, "
+        "before its time can be changed."
+    )
     raise PeriodClosed(
-        _(
-            "The period %(period)s is closed after payroll. It must be reopened, with a reason, "
-            "before its time can be changed."
-        )
-        % {"period": close.period_key},
+        message % {"period": close.period_key},
         extra={"period": close.period_key, "dates": [d.isoformat() for d in hit]},
     )
 

@@ -30,12 +30,14 @@ from .models import Delegation, PeriodClose
 from .selectors import ATTESTED, LOCKED, Route
 
 
-def _route(actor: Actor, membership: Membership) -> Route:
+def approver_route(actor: Actor, membership: Membership, *, own: Forbidden | None = None) -> Route:
+    """How the actor may attest `membership` (as their approver or the approver's substitute), or
+    refused; `own` words the refusal of one's own for what is attested (time by default)."""
     actor.require(Perm.TIME_ATTEST)
     if membership.tenant_id != actor.tenant_id:
         raise NotFound(_("The employee does not exist."))
     if selectors.is_own(actor, membership) and not actor.has(Perm.TIME_ATTEST_OWN):
-        raise Forbidden(_("You cannot attest your own time."), code="own_time")
+        raise own or Forbidden(_("You cannot attest your own time."), code="own_time")
     route = selectors.attest_route(actor=actor, membership=membership)
     if route is None:
         raise Forbidden(
@@ -49,7 +51,7 @@ def _route(actor: Actor, membership: Membership) -> Route:
 def time_attest(*, actor: Actor, membership: Membership, dates: Iterable[dt.date]) -> int:
     """Attest the employee's locked days: as their approver, the approver's substitute (recorded on
     the approver's behalf) or with TIME_ATTEST_ALL; never one's own without TIME_ATTEST_OWN."""
-    route = _route(actor, membership)
+    route = approver_route(actor, membership)
     count = time_services.locked_days_attest(
         actor=actor, membership=membership, dates=dates, on_behalf_of=route.on_behalf_of
     )
@@ -63,7 +65,7 @@ def time_attest(*, actor: Actor, membership: Membership, dates: Iterable[dt.date
 @transaction.atomic
 def time_reject(*, actor: Actor, membership: Membership, dates: Iterable[dt.date], comment: str) -> int:
     """Send locked days back to the employee with a comment (they become open again) and e-mail them."""
-    _route(actor, membership)
+    approver_route(actor, membership)
     chosen = set(dates)
     states = (
         time_selectors.day_status_map(membership_id=membership.pk, start=min(chosen), end=max(chosen))

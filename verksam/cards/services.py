@@ -1,21 +1,21 @@
 """Writes of company cards and card purchases (issue 10 item 5): cards (SETTINGS_MANAGE), purchases
-entered by the holder with a receipt (EXPENSES_OWN and holding the card), submit / attest / reject
-(the holder's approver, as expenses), and the holder picking the receipt of an ambiguous match.
+entered by the holder with a receipt (EXPENSES_OWN and holding the card), the card purchase's claim
+kind (submit / attest / reject through the one claim mechanism of expenses.claims, the holder's
+approver deciding as for outlays), and the holder picking the receipt of an ambiguous match.
 Statement import and matching are importing.py's; booking is booking.py's."""
 
-import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from verksam.attestation import selectors as attestation
 from verksam.audit.services import record
-from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.errors import Conflict, DomainError, NotFound
 from verksam.core.tasks import enqueue_on_commit
+from verksam.expenses import claims
 from verksam.expenses.models import Receipt
-from verksam.expenses.vat import check_vat
+from verksam.expenses.services import check_account, check_purchase_date, check_receipt_and_vat
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
@@ -118,30 +118,14 @@ def _own_card(actor: Actor, card: Card) -> Membership:
 
 
 def _check_purchase(purchase: CardPurchase, membership: Membership) -> None:
-    today = timezone.localdate()
     if not purchase.card.active:
         raise DomainError(_("The card is not active."), code="card_inactive", extra={"field": "card"})
-    if purchase.purchase_date is None or purchase.purchase_date > today:
-        raise DomainError(
-            _("The date of purchase cannot be in the future."),
-            code="date_in_future",
-            extra={"field": "purchase_date"},
-        )
-    if purchase.purchase_date < today - dt.timedelta(days=3 * 366):
-        raise DomainError(
-            _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
-        )
+    check_purchase_date(purchase.purchase_date)
     if not (purchase.merchant or "").strip():
         raise DomainError(_("Enter the merchant."), code="invalid_merchant", extra={"field": "merchant"})
-    if purchase.account and not (len(purchase.account) == 4 and purchase.account.isdigit()):
-        raise DomainError(
-            _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
-        )
-    if purchase.receipt is not None and purchase.receipt.membership_id != membership.pk:
-        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
-    check_vat(
-        purchase.amount_ore or 0, {25: purchase.vat_25_ore, 12: purchase.vat_12_ore, 6: purchase.vat_6_ore}
-    )
+    if purchase.account:
+        check_account(purchase.account)
+    check_receipt_and_vat(purchase, membership)
 
 
 def _data(purchase: CardPurchase) -> dict:
@@ -167,22 +151,8 @@ def purchase_create(*, actor: Actor, card: Card, **fields: Any) -> CardPurchase:
     return purchase
 
 
-def _locked_own(actor: Actor, purchase: CardPurchase) -> tuple[CardPurchase, Membership]:
-    purchase = CardPurchase.objects.select_for_update().select_related("card").get(pk=purchase.pk)
-    return purchase, _own_card(actor, purchase.card)
-
-
-@transaction.atomic
-def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> CardPurchase:
-    """Change an open purchase. On an imported statement line the holder adds the receipt, VAT,
-    account and description; the card, date, amount and merchant are the bank's."""
-    purchase, membership = _locked_own(actor, purchase)
-    if purchase.status != PurchaseStatus.OPEN:
-        raise Conflict(
-            _("A submitted, attested or booked card purchase cannot be changed."),
-            code="not_editable",
-            extra={"status": purchase.status},
-        )
+def _screen(purchase: CardPurchase, changes: dict[str, Any]) -> None:
+    """On an imported statement line the card, date, amount and merchant are the bank's."""
     allowed: tuple[str, ...] = PURCHASE_FIELDS
     if purchase.source == Source.IMPORTED:
         allowed = ("vat_25_ore", "vat_12_ore", "vat_6_ore", "account", "description", "receipt")
@@ -194,91 +164,70 @@ def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> 
             code="read_only",
             extra={"field": refused[0]},
         )
-    before = _data(purchase)
-    for name, value in changes.items():
-        setattr(purchase, name, value)
-    _check_purchase(purchase, membership)
-    _save(purchase)
-    record(
-        actor=actor,
-        action="card_purchase.update",
-        target=purchase,
-        data={"before": before, "after": _data(purchase)},
+
+
+@transaction.atomic
+def purchase_update(*, actor: Actor, purchase: CardPurchase, **changes: Any) -> CardPurchase:
+    """Change an open purchase. On an imported statement line the holder adds the receipt, VAT,
+    account and description; the card, date, amount and merchant are the bank's."""
+    purchase = claims.draft_update(
+        actor=actor, item=purchase, changes=changes, check=_check_purchase, data=_data, screen=_screen
     )
     _match_after_commit(purchase)
     return purchase
 
 
-@transaction.atomic
-def purchase_submit(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
-    """The holder sends a purchase to their approver: it needs its receipt and a cost account."""
-    purchase, _membership = _locked_own(actor, purchase)
-    if purchase.status != PurchaseStatus.OPEN:
-        raise Conflict(_("The card purchase is already submitted."), code="not_open")
-    if purchase.receipt_id is None:
-        raise DomainError(
-            _("Receipt missing: add the receipt photo first."),
-            code="receipt_missing",
-            extra={"field": "receipt"},
-        )
+def _ready_to_submit(purchase: CardPurchase) -> None:
     if not purchase.account:
         raise DomainError(_("Choose the cost account."), code="account_missing", extra={"field": "account"})
-    purchase.status = PurchaseStatus.SUBMITTED
-    purchase.save(update_fields=["status"])
-    record(actor=actor, action="card_purchase.submit", target=purchase, data={})
-    return purchase
 
 
-def _route(actor: Actor, purchase: CardPurchase) -> None:
-    actor.require(Perm.TIME_ATTEST)
-    if purchase.tenant_id != actor.tenant_id:
-        raise NotFound(_("The card purchase does not exist."))
-    holder = purchase.card.holder
-    if attestation.is_own(actor, holder) and not actor.has(Perm.TIME_ATTEST_OWN):
-        raise Forbidden(_("You cannot attest your own claims."), code="own_claim")
-    if attestation.attest_route(actor=actor, membership=holder) is None:
-        raise Forbidden(
-            _("You are not the approver of this employee, nor their approver's substitute."),
-            code="not_approver",
-        )
-
-
-def _submitted(purchase: CardPurchase) -> CardPurchase:
-    purchase = (
-        CardPurchase.objects.select_for_update().select_related("card__holder__user").get(pk=purchase.pk)
-    )
-    if purchase.status != PurchaseStatus.SUBMITTED:
-        raise Conflict(_("Only a submitted card purchase can be attested or rejected."), code="not_submitted")
-    return purchase
-
-
-@transaction.atomic
-def purchase_attest(*, actor: Actor, purchase: CardPurchase) -> CardPurchase:
-    purchase = _submitted(purchase)
-    _route(actor, purchase)
-    purchase.status, purchase.attested_at, purchase.attested_by = (
-        PurchaseStatus.ATTESTED,
-        timezone.now(),
-        actor.user,
-    )
-    purchase.save(update_fields=["status", "attested_at", "attested_by"])
-    record(actor=actor, action="card_purchase.attest", target=purchase, data={})
-    return purchase
-
-
-@transaction.atomic
-def purchase_reject(*, actor: Actor, purchase: CardPurchase, comment: str) -> CardPurchase:
-    purchase = _submitted(purchase)
-    _route(actor, purchase)
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(
-            _("Write why the claim is rejected."), code="comment_required", extra={"field": "comment"}
-        )
-    purchase.status = PurchaseStatus.OPEN
-    purchase.save(update_fields=["status"])
-    record(actor=actor, action="card_purchase.reject", target=purchase, data={"comment": comment[:500]})
-    return purchase
+# A card purchase is a claim like an outlay (verksam.expenses.claims): submitted by the holder,
+# attested or rejected by the holder's approver. It is booked rather than paid through payroll, so
+# no closed payroll period freezes it, nor is it withdrawn or reopened; booking ends it.
+claims.register(
+    CardPurchase,
+    claims.ClaimKind(
+        audit="card_purchase",
+        owner="card__holder",
+        draft=PurchaseStatus.OPEN,
+        period_guarded=False,
+        actions=("submit", "attest", "reject"),
+        receipt_required=True,
+        submit_check=_ready_to_submit,
+        screened=False,
+        refusals={
+            "not_found": claims.Refusal(
+                NotFound, "not_found", gettext_lazy("The card purchase does not exist.")
+            ),
+            "not_owner": claims.Refusal(
+                NotFound, "not_found", gettext_lazy("The card does not exist."), "card"
+            ),
+            "not_draft": claims.Refusal(
+                Conflict, "not_open", gettext_lazy("The card purchase is already submitted.")
+            ),
+            "locked": claims.Refusal(
+                Conflict,
+                "not_editable",
+                gettext_lazy("A submitted, attested or booked card purchase cannot be changed."),
+            ),
+            "not_submitted": claims.Refusal(
+                Conflict,
+                "not_submitted",
+                gettext_lazy("Only a submitted card purchase can be attested or rejected."),
+            ),
+            "receipt_missing": claims.Refusal(
+                DomainError,
+                "receipt_missing",
+                gettext_lazy("Receipt missing: add the receipt photo first."),
+                "receipt",
+            ),
+            "comment_required": claims.Refusal(
+                DomainError, "comment_required", gettext_lazy("Write why the claim is rejected."), "comment"
+            ),
+        },
+    ),
+)
 
 
 def receipt_of(purchase: CardPurchase) -> Receipt | None:

@@ -10,6 +10,8 @@ import hashlib
 import unicodedata
 
 import filetype
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import DomainError
@@ -123,3 +125,11 @@ def size_text(size: int) -> str:
             return f"{text.replace('.', ',')} {unit}"
         value /= 1024
     return f"{size} B"
+
+
+def private_file_response(name: str, content_type: str) -> FileResponse:
+    """A stored file served to one permitted reader: never sniffed by the browser, never cached."""
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

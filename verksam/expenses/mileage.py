@@ -4,18 +4,16 @@ part from the dated rates (rates.py) of the trip's date."""
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verksam.audit.services import record
 from verksam.core.errors import DomainError
 from verksam.tenancy.access import Actor
 
 from .models import Trip, Vehicle
 from .rates import RateTable, mileage_split
-from .services import check_editable, check_owner, own_membership, validated_save
+from .services import draft_create, draft_update
 
 # The most one person drives in a day that we accept: 2,000 km is 20 hours at 100 km/h; a larger
 # figure is a typing error (5,000 instead of 500).
@@ -61,6 +59,10 @@ def _check(trip: Trip) -> None:
     trip.tax_free_ore, trip.taxable_ore = split.tax_free_ore, split.taxable_ore
 
 
+def _checked(trip: Trip, _membership: Any) -> None:
+    _check(trip)
+
+
 def _data(trip: Trip) -> dict:
     return {
         "date": trip.date.isoformat(),
@@ -73,36 +75,19 @@ def _data(trip: Trip) -> dict:
     }
 
 
-@transaction.atomic
 def trip_create(*, actor: Actor, **fields: Any) -> Trip:
     """Register a business trip of the actor's own (at most MAX_KM_PER_DAY km a day in all)."""
-    membership = own_membership(actor)
-    trip = Trip(tenant_id=actor.tenant_id, membership=membership, registered_on=timezone.localdate())
-    for name in TRIP_FIELDS:
-        if name in fields:
-            setattr(trip, name, fields[name])
+    values = {name: fields[name] for name in TRIP_FIELDS if name in fields}
     for name in ("origin", "destination", "purpose"):
-        setattr(trip, name, (getattr(trip, name) or "").strip())
-    _check(trip)
-    validated_save(trip)
-    record(actor=actor, action="trip.create", target=trip, data=_data(trip))
-    return trip
+        values[name] = (values.get(name) or "").strip()
+    return draft_create(actor=actor, model=Trip, fields=values, check=_checked, data=_data)
 
 
-@transaction.atomic
 def trip_update(*, actor: Actor, trip: Trip, **changes: Any) -> Trip:
     """Change a trip still in draft; the amounts are computed again from that day's rates."""
-    own_membership(actor)
-    trip = Trip.objects.select_for_update().get(pk=trip.pk)
-    check_owner(actor, trip)
-    check_editable(trip)
-    before = _data(trip)
-    for name in TRIP_FIELDS:
-        if name in changes:
-            value = changes[name]
-            setattr(trip, name, value.strip() if isinstance(value, str) else value)
-    _check(trip)
-    trip.updated_at = timezone.now()
-    validated_save(trip)
-    record(actor=actor, action="trip.update", target=trip, data={"before": before, "after": _data(trip)})
-    return trip
+    changes = {
+        name: value.strip() if isinstance(value, str) else value
+        for name, value in changes.items()
+        if name in TRIP_FIELDS
+    }
+    return draft_update(actor=actor, item=trip, changes=changes, check=_checked, data=_data)

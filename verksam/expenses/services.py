@@ -1,28 +1,30 @@
-"""Writes of expenses: expense types, receipts, expenses, and the attestation state of every claim
-(expense, trip, per diem). Trips and per diems are written by mileage.py and perdiem.py.
-
-Who may attest whom is attestation's (a layer above, `verksam.attestation.expenses`); the state
-changes and their audit rows are here, as time's are in timereporting (docs/attestation.md)."""
+"""Writes of expenses: expense types, receipts, expenses and the allowance rates. Trips and per
+diems are written by mileage.py and perdiem.py; the attestation state of every claim (submit,
+withdraw, delete, attest, reject, reopen) is claims.py's, re-exported here for the employee's side."""
 
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record
-from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
+from verksam.core.errors import DomainError, NotFound
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
 
-from .models import AllowanceRate, AttestedItem, Expense, ExpenseType, RateKind, Receipt, Status
+from .claims import check_editable as check_editable
+from .claims import check_owner as check_owner
+from .claims import draft_create, draft_update, own_membership, validated_save
+from .claims import item_delete as item_delete
+from .claims import item_submit as item_submit
+from .claims import item_withdraw as item_withdraw
+from .models import AllowanceRate, Expense, ExpenseType, RateKind, Receipt
 from .receipts import receipt_process
 from .vat import check_participants, check_representation, check_vat
 
@@ -41,44 +43,6 @@ EXPENSE_FIELDS = (
 )
 
 
-def check_period_open(item: AttestedItem) -> None:
-    """Refuse any change of a claim registered in a deviation period closed after payroll
-    (settings.EXPENSE_PERIOD_GUARD: closing is attestation's, a layer above)."""
-    import_string(settings.EXPENSE_PERIOD_GUARD)([item.registered_on])
-
-
-def own_membership(actor: Actor) -> Membership:
-    actor.require(Perm.EXPENSES_OWN)
-    if actor.membership is None:
-        raise Forbidden(_("You have no outlays in this company."), code="not_member")
-    return actor.membership
-
-
-def check_owner(actor: Actor, item: AttestedItem) -> None:
-    if item.tenant_id != actor.tenant_id:
-        raise NotFound(_("The claim does not exist."))
-    if actor.membership is None or item.membership_id != actor.membership.pk:
-        raise NotFound(_("The claim does not exist."))
-
-
-def check_editable(item: AttestedItem) -> None:
-    if item.status != Status.DRAFT:
-        raise Conflict(
-            _("A submitted or attested claim cannot be changed. Withdraw it first, or ask to reopen it."),
-            code="not_editable",
-            extra={"status": item.status},
-        )
-    check_period_open(item)
-
-
-def validated_save(item: Any) -> None:
-    try:
-        item.full_clean()
-        item.save()
-    except IntegrityError as exc:
-        raise Conflict(_("The change conflicts with another one. Try again."), code="conflict") from exc
-
-
 # --- expense types -----------------------------------------------------------------------------
 
 
@@ -93,7 +57,7 @@ def _type_fields(expense_type: ExpenseType) -> dict:
     }
 
 
-def _check_account(account: str) -> None:
+def check_account(account: str) -> None:
     if not (len(account) == 4 and account.isascii() and account.isdigit()):
         raise DomainError(
             _("A BAS account is four digits."), code="invalid_account", extra={"field": "account"}
@@ -113,7 +77,7 @@ def expense_type_create(
 ) -> ExpenseType:
     """Add an expense type with its BAS cost account and pay code (SETTINGS_MANAGE)."""
     actor.require(Perm.SETTINGS_MANAGE)
-    _check_account(account)
+    check_account(account)
     expense_type = ExpenseType(
         tenant_id=actor.tenant_id,
         name=name.strip(),
@@ -139,7 +103,7 @@ def expense_type_update(*, actor: Actor, expense_type: ExpenseType, **changes: A
         if name in changes and changes[name] is not None:
             value = changes[name]
             setattr(expense_type, name, value.strip() if isinstance(value, str) else value)
-    _check_account(expense_type.account)
+    check_account(expense_type.account)
     validated_save(expense_type)
     record(
         actor=actor,
@@ -191,23 +155,33 @@ def receipt_upload(*, actor: Actor, upload, name: str = "") -> Receipt:
 # --- expenses ----------------------------------------------------------------------------------
 
 
-def _check_expense(expense: Expense, membership: Membership) -> None:
+def check_purchase_date(day: dt.date | None) -> None:
+    """A date of purchase (an outlay's, a card purchase's): not in the future nor over three years back."""
     today = timezone.localdate()
-    if expense.purchase_date > today:
+    if day is None or day > today:
         raise DomainError(
             _("The date of purchase cannot be in the future."),
             code="date_in_future",
             extra={"field": "purchase_date"},
         )
-    if expense.purchase_date < today - dt.timedelta(days=3 * 366):
+    if day < today - dt.timedelta(days=3 * 366):
         raise DomainError(
             _("The date of purchase is too far back."), code="date_too_old", extra={"field": "purchase_date"}
         )
+
+
+def check_receipt_and_vat(item: Any, membership: Membership) -> None:
+    """An outlay's or a card purchase's receipt is the owner's own, its VAT per rate fits the amount."""
+    if item.receipt is not None and item.receipt.membership_id != membership.pk:
+        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
+    check_vat(item.amount_ore or 0, {25: item.vat_25_ore, 12: item.vat_12_ore, 6: item.vat_6_ore})
+
+
+def _check_expense(expense: Expense, membership: Membership) -> None:
+    check_purchase_date(expense.purchase_date)
     if expense.expense_type_id is None or not expense.expense_type.active:
         raise DomainError(_("Choose an expense type."), code="invalid_type", extra={"field": "expense_type"})
-    if expense.receipt is not None and expense.receipt.membership_id != membership.pk:
-        raise NotFound(_("The receipt does not exist."), extra={"field": "receipt"})
-    check_vat(expense.amount_ore, {25: expense.vat_25_ore, 12: expense.vat_12_ore, 6: expense.vat_6_ore})
+    check_receipt_and_vat(expense, membership)
     expense.representation_note = (expense.representation_note or "").strip()
     check_participants(expense.participants)
     if expense.expense_type.representation:
@@ -223,150 +197,16 @@ def _expense_data(expense: Expense) -> dict:
     return data
 
 
-@transaction.atomic
 def expense_create(*, actor: Actor, **fields: Any) -> Expense:
     """Register an outlay of the actor's own; the registration date is today's (set here)."""
-    membership = own_membership(actor)
-    expense = Expense(tenant_id=actor.tenant_id, membership=membership, registered_on=timezone.localdate())
-    for name in EXPENSE_FIELDS:
-        if name in fields:
-            setattr(expense, name, fields[name])
-    _check_expense(expense, membership)
-    validated_save(expense)
-    record(actor=actor, action="expense.create", target=expense, data=_expense_data(expense))
-    return expense
+    values = {name: fields[name] for name in EXPENSE_FIELDS if name in fields}
+    return draft_create(actor=actor, model=Expense, fields=values, check=_check_expense, data=_expense_data)
 
 
-@transaction.atomic
 def expense_update(*, actor: Actor, expense: Expense, **changes: Any) -> Expense:
     """Change an outlay still in draft (submitted and attested ones are locked)."""
-    membership = own_membership(actor)
-    expense = Expense.objects.select_for_update().get(pk=expense.pk)
-    check_owner(actor, expense)
-    check_editable(expense)
-    before = _expense_data(expense)
-    for name in EXPENSE_FIELDS:
-        if name in changes:
-            setattr(expense, name, changes[name])
-    _check_expense(expense, membership)
-    expense.updated_at = timezone.now()
-    validated_save(expense)
-    record(
-        actor=actor,
-        action="expense.update",
-        target=expense,
-        data={"before": before, "after": _expense_data(expense)},
-    )
-    return expense
-
-
-@transaction.atomic
-def item_delete(*, actor: Actor, item: AttestedItem) -> None:
-    """Delete a claim still in draft."""
-    own_membership(actor)
-    check_owner(actor, item)
-    check_editable(item)
-    record(actor=actor, action=f"{item._meta.model_name}.delete", target=item, data={"pk": item.pk})
-    item.delete()
-
-
-# --- attestation state (docs/attestation.md: the same rules as time) ----------------------------
-
-
-def _fresh(item: AttestedItem) -> AttestedItem:
-    return type(item).objects.select_for_update().get(pk=item.pk)
-
-
-@transaction.atomic
-def item_submit(*, actor: Actor, item: AttestedItem) -> AttestedItem:
-    """Submit a draft claim to the approver: it is locked until attested, rejected or withdrawn."""
-    own_membership(actor)
-    item = _fresh(item)
-    check_owner(actor, item)
-    check_editable(item)
-    if isinstance(item, Expense) and item.receipt_id is None:
-        raise DomainError(
-            _("Attach the receipt before you submit the outlay."),
-            code="receipt_missing",
-            extra={"field": "receipt"},
-        )
-    item.status, item.submitted_at, item.rejection_comment = Status.SUBMITTED, timezone.now(), ""
-    item.save(update_fields=["status", "submitted_at", "rejection_comment"])
-    record(actor=actor, action=f"{item._meta.model_name}.submit", target=item)
-    return item
-
-
-@transaction.atomic
-def item_withdraw(*, actor: Actor, item: AttestedItem) -> AttestedItem:
-    """Take a submitted claim back to draft while nobody has attested it (as unlocking a day)."""
-    own_membership(actor)
-    item = _fresh(item)
-    check_owner(actor, item)
-    if item.status != Status.SUBMITTED:
-        raise Conflict(_("Only a submitted claim can be withdrawn."), code="not_submitted")
-    check_period_open(item)
-    item.status, item.submitted_at = Status.DRAFT, None
-    item.save(update_fields=["status", "submitted_at"])
-    record(actor=actor, action=f"{item._meta.model_name}.withdraw", target=item)
-    return item
-
-
-@transaction.atomic
-def submitted_item_attest(
-    *, actor: Actor, item: AttestedItem, on_behalf_of: Membership | None = None
-) -> AttestedItem:
-    """Attest a submitted claim (the caller decided the actor may: attestation.expenses)."""
-    item = _fresh(item)
-    if item.status != Status.SUBMITTED:
-        raise Conflict(_("The claim is not submitted for attestation."), code="not_submitted")
-    check_period_open(item)
-    item.status, item.attested_at, item.attested_by = Status.ATTESTED, timezone.now(), actor.user
-    item.attested_on_behalf_of = on_behalf_of
-    item.save(update_fields=["status", "attested_at", "attested_by", "attested_on_behalf_of"])
-    record(
-        actor=actor,
-        action=f"{item._meta.model_name}.attest",
-        target=item,
-        data={"on_behalf_of": on_behalf_of.pk if on_behalf_of else None},
-    )
-    return item
-
-
-@transaction.atomic
-def submitted_item_reject(*, actor: Actor, item: AttestedItem, comment: str) -> AttestedItem:
-    """Send a submitted claim back to its owner as a draft, with the approver's comment."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(
-            _("Write why the claim is sent back."), code="comment_required", extra={"field": "comment"}
-        )
-    item = _fresh(item)
-    if item.status != Status.SUBMITTED:
-        raise Conflict(_("The claim is not submitted for attestation."), code="not_submitted")
-    check_period_open(item)
-    item.status, item.submitted_at, item.rejection_comment = Status.DRAFT, None, comment[:500]
-    item.save(update_fields=["status", "submitted_at", "rejection_comment"])
-    record(actor=actor, action=f"{item._meta.model_name}.reject", target=item, data={"comment": comment})
-    return item
-
-
-@transaction.atomic
-def attested_item_reopen(*, actor: Actor, item: AttestedItem, reason: str) -> AttestedItem:
-    """Reopen an attested claim, with a reason kept in the audit log; it goes back to draft."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(
-            _("Give a reason for reopening."), code="reason_required", extra={"field": "reason"}
-        )
-    item = _fresh(item)
-    if item.status != Status.ATTESTED:
-        raise Conflict(_("Only an attested claim can be reopened."), code="not_attested")
-    check_period_open(item)
-    item.status, item.submitted_at, item.attested_at = Status.DRAFT, None, None
-    item.attested_by = item.attested_on_behalf_of = None
-    item.save(update_fields=["status", "submitted_at", "attested_at", "attested_by", "attested_on_behalf_of"])
-    record(actor=actor, action=f"{item._meta.model_name}.reopen", target=item, data={"reason": reason})
-    return item
+    changes = {name: changes[name] for name in EXPENSE_FIELDS if name in changes}
+    return draft_update(actor=actor, item=expense, changes=changes, check=_check_expense, data=_expense_data)
 
 
 def raise_validation(exc: ValidationError) -> None:

@@ -11,6 +11,7 @@ from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.expenses import selectors as expense_selectors
 from verksam.tenancy.permissions import Perm
 
+from ..claims import ApiKind, Operation, add_claim_operations
 from ..paging import Page, PageParams, paginate
 from ..schemas.cards import (
     BookOut,
@@ -131,16 +132,6 @@ def purchase_update(request, tenant_id: Id, purchase_id: Id, payload: CardPurcha
     )
 
 
-@router.post(
-    "/tenants/{tenant_id}/card-purchases/{purchase_id}/submit",
-    response=CardPurchaseOut,
-    summary="Submit for attestation",
-)
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def purchase_submit(request, tenant_id: Id, purchase_id: Id):
-    return services.purchase_submit(actor=request.actor, purchase=_own(request, purchase_id))
-
-
 @router.get(
     "/tenants/{tenant_id}/card-purchases/{purchase_id}/candidates",
     response=list[CardPurchaseOut],
@@ -185,20 +176,22 @@ def purchase_queue(request, tenant_id: Id):
     return selectors.submitted_for(membership_ids=ids)
 
 
-@router.post(
-    "/tenants/{tenant_id}/card-purchases/{purchase_id}/attest", response=CardPurchaseOut, summary="Attest"
+add_claim_operations(
+    router,
+    ApiKind(
+        module=__name__,
+        path="/tenants/{tenant_id}/card-purchases/{purchase_id}",
+        params={"purchase_id": Id},
+        find=selectors.purchase_get,
+        response=CardPurchaseOut,
+        out=lambda purchase: purchase,
+        operations=(
+            Operation("submit", "purchase_submit", "Submit for attestation"),
+            Operation("attest", "purchase_attest", "Attest"),
+            Operation("reject", "purchase_reject", "Reject", CardRejectIn),
+        ),
+    ),
 )
-@tenant_endpoint(Perm.TIME_ATTEST)
-def purchase_attest(request, tenant_id: Id, purchase_id: Id):
-    return services.purchase_attest(actor=request.actor, purchase=_any(purchase_id))
-
-
-@router.post(
-    "/tenants/{tenant_id}/card-purchases/{purchase_id}/reject", response=CardPurchaseOut, summary="Reject"
-)
-@tenant_endpoint(Perm.TIME_ATTEST)
-def purchase_reject(request, tenant_id: Id, purchase_id: Id, payload: CardRejectIn):
-    return services.purchase_reject(actor=request.actor, purchase=_any(purchase_id), comment=payload.comment)
 
 
 @router.get(

@@ -3,7 +3,6 @@ approver's queue with attest / reject / reopen, expense types and the dated allo
 
 from typing import Any, Literal
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -11,10 +10,12 @@ from ninja.files import UploadedFile
 
 from verksam.attestation import expenses as claims
 from verksam.core.errors import Forbidden, NotFound
+from verksam.core.uploads import private_file_response
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.projects.selectors import project_get
 from verksam.tenancy.permissions import Perm
 
+from ..claims import ApiKind, Operation, add_claim_operations
 from ..paging import Page, PageParams, paginate
 from ..schemas.expenses import (
     CommentIn,
@@ -135,19 +136,10 @@ def receipt_upload(request, tenant_id: Id, file: File[UploadedFile]):
 
 
 def _receipt_file(request, receipt_id: int, thumbnail: bool) -> FileResponse:
-    receipt = selectors.receipt_get(receipt_id)
-    if receipt is None or not claims.may_view_claims(actor=request.actor, membership=receipt.membership):
+    found = claims.receipt_file(actor=request.actor, receipt_id=receipt_id, thumbnail=thumbnail)
+    if found is None:
         raise Http404
-    field = receipt.thumbnail if thumbnail else receipt.file
-    if not field:
-        raise Http404
-    response = FileResponse(
-        default_storage.open(field.name or "", "rb"),
-        content_type="image/jpeg" if thumbnail else receipt.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(*found)
 
 
 @router.get(
@@ -242,33 +234,6 @@ def per_diem_update(request, tenant_id: Id, item_id: Id, payload: PerDiemPatch):
     return perdiem.per_diem_update(actor=request.actor, per_diem=pd, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/tenants/{tenant_id}/claims/{kind}/{item_id}", response={204: None}, summary="Delete a draft")
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_delete(request, tenant_id: Id, kind: Kind, item_id: Id):
-    services.item_delete(actor=request.actor, item=_own(request, KIND[kind], item_id))
-    return Status(204, None)
-
-
-def _out(item) -> dict:
-    return {"id": item.pk, "status": item.status}
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/submit", response=dict, summary="Submit (locks it)"
-)
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_submit(request, tenant_id: Id, kind: Kind, item_id: Id):
-    return _out(services.item_submit(actor=request.actor, item=_own(request, KIND[kind], item_id)))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/withdraw", response=dict, summary="Withdraw a submitted one"
-)
-@tenant_endpoint(Perm.EXPENSES_OWN)
-def claim_withdraw(request, tenant_id: Id, kind: Kind, item_id: Id):
-    return _out(services.item_withdraw(actor=request.actor, item=_own(request, KIND[kind], item_id)))
-
-
 # --- the approver --------------------------------------------------------------------------------
 
 
@@ -291,29 +256,25 @@ def claim_queue(request, tenant_id: Id):
     ]
 
 
-@router.post("/tenants/{tenant_id}/claims/{kind}/{item_id}/attest", response=dict, summary="Attest a claim")
-@tenant_endpoint(Perm.TIME_ATTEST)
-def claim_attest(request, tenant_id: Id, kind: Kind, item_id: Id):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_attest(actor=request.actor, item=item))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/reject", response=dict, summary="Send a claim back"
+add_claim_operations(
+    router,
+    ApiKind(
+        module=__name__,
+        path="/tenants/{tenant_id}/claims/{kind}/{item_id}",
+        params={"kind": Kind, "item_id": Id},
+        find=lambda kind, item_id: selectors.item_get(KIND[kind], item_id),
+        response=dict,
+        out=lambda item: {"id": item.pk, "status": item.status},
+        operations=(
+            Operation("delete", "claim_delete", "Delete a draft"),
+            Operation("submit", "claim_submit", "Submit (locks it)"),
+            Operation("withdraw", "claim_withdraw", "Withdraw a submitted one"),
+            Operation("attest", "claim_attest", "Attest a claim"),
+            Operation("reject", "claim_reject", "Send a claim back", CommentIn),
+            Operation("reopen", "claim_reopen", "Reopen an attested claim", ReasonIn),
+        ),
+    ),
 )
-@tenant_endpoint(Perm.TIME_ATTEST)
-def claim_reject(request, tenant_id: Id, kind: Kind, item_id: Id, payload: CommentIn):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_reject(actor=request.actor, item=item, comment=payload.comment))
-
-
-@router.post(
-    "/tenants/{tenant_id}/claims/{kind}/{item_id}/reopen", response=dict, summary="Reopen an attested claim"
-)
-@tenant_endpoint(Perm.TIME_REOPEN)
-def claim_reopen(request, tenant_id: Id, kind: Kind, item_id: Id, payload: ReasonIn):
-    item = _viewable(request, KIND[kind], item_id)
-    return _out(claims.claim_reopen(actor=request.actor, item=item, reason=payload.reason))
 
 
 # --- rates ---------------------------------------------------------------------------------------

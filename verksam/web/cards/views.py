@@ -16,8 +16,10 @@ from verksam.cards import booking, importing, selectors, services, statement
 from verksam.core import bounds
 from verksam.core.errors import DomainError
 from verksam.core.uploads import size_text
+from verksam.expenses import claims
 from verksam.expenses import services as expense_services
 from verksam.tenancy.permissions import Perm
+from verksam.web.claims import claim_act
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -93,7 +95,7 @@ def cards_mine(request: TenantRequest, slug: str) -> HttpResponse:
                 **_receipt(request, form),
             )
             if request.POST.get("submit"):
-                services.purchase_submit(actor=request.actor, purchase=purchase)
+                claims.item_submit(actor=request.actor, item=purchase)
     except DomainError as exc:
         if exc.extra.get("field") in ("file", "receipt"):
             exc.extra["field"] = "receipt_file"
@@ -144,7 +146,7 @@ def purchase_edit(request: TenantRequest, slug: str, purchase_id: int) -> HttpRe
                 actor=request.actor, purchase=purchase, **changes, **_vat(form), **_receipt(request, form)
             )
             if request.POST.get("submit"):
-                services.purchase_submit(actor=request.actor, purchase=purchase)
+                claims.item_submit(actor=request.actor, item=purchase)
     except DomainError as exc:
         if exc.extra.get("field") in ("file", "receipt"):
             exc.extra["field"] = "receipt_file"
@@ -261,26 +263,7 @@ def cards_queue(request: TenantRequest, slug: str) -> HttpResponse:
 @tenant_view(Perm.TIME_ATTEST)
 @require_POST
 def cards_decide(request: TenantRequest, slug: str, purchase_id: int, action: str) -> HttpResponse:
-    purchase = selectors.purchase_get(purchase_id)
-    if purchase is None or action not in ("attest", "reject"):
-        raise Http404
-    try:
-        if action == "attest":
-            services.purchase_attest(actor=request.actor, purchase=purchase)
-        else:
-            services.purchase_reject(
-                actor=request.actor, purchase=purchase, comment=request.POST.get("comment", "")
-            )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("The card purchase has been attested.")
-            if action == "attest"
-            else _("The card purchase has been rejected."),
-        )
-    return redirect("web:cards_queue", slug)
+    return claim_act(request, slug, "card", purchase_id, action, own=False, kinds=("card",))
 
 
 @tenant_view(Perm.BOOKKEEPING)

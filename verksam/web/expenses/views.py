@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,10 +15,11 @@ from django.views.decorators.http import require_POST
 from verksam.attestation import expenses as claims
 from verksam.core import bounds
 from verksam.core.errors import DomainError
-from verksam.core.uploads import size_text
+from verksam.core.uploads import private_file_response, size_text
 from verksam.expenses import mileage, perdiem, selectors, services
 from verksam.expenses.models import RateKind
 from verksam.tenancy.permissions import Perm
+from verksam.web.claims import claim_act
 from verksam.web.decorators import TenantRequest, tenant_view
 from verksam.web.errors import add_error
 
@@ -32,8 +32,6 @@ from .forms import (
     RateForm,
     TripForm,
 )
-
-KINDS = {"expense", "trip", "perdiem"}
 
 
 def _too_large(request: TenantRequest) -> bool:
@@ -156,42 +154,14 @@ def expense_edit(request: TenantRequest, slug: str, item_id: int) -> HttpRespons
 @tenant_view(Perm.EXPENSES_OWN)
 @require_POST
 def claim_own_action(request: TenantRequest, slug: str, kind: str, item_id: int, action: str) -> HttpResponse:
-    if kind not in KINDS or action not in ("submit", "withdraw", "delete"):
-        raise Http404
-    item = _own(request, kind, item_id)
-    call = {
-        "submit": services.item_submit,
-        "withdraw": services.item_withdraw,
-        "delete": services.item_delete,
-    }[action]
-    try:
-        call(actor=request.actor, item=item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            {"submit": _("Submitted for attestation."), "withdraw": _("Withdrawn."), "delete": _("Deleted.")}[
-                action
-            ],
-        )
-    return redirect("web:expenses_mine" if kind == "expense" else "web:trips_mine", slug)
+    return claim_act(request, slug, kind, item_id, action, own=True)
 
 
 def _receipt_response(request: TenantRequest, receipt_id: int, thumbnail: bool) -> FileResponse:
-    receipt = selectors.receipt_get(receipt_id)
-    if receipt is None or not claims.may_view_claims(actor=request.actor, membership=receipt.membership):
+    found = claims.receipt_file(actor=request.actor, receipt_id=receipt_id, thumbnail=thumbnail)
+    if found is None:
         raise Http404
-    field = receipt.thumbnail if thumbnail else receipt.file
-    if not field:
-        raise Http404
-    response = FileResponse(
-        default_storage.open(field.name or "", "rb"),
-        content_type="image/jpeg" if thumbnail else receipt.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(*found)
 
 
 @tenant_view()
@@ -282,24 +252,7 @@ def claims_queue(request: TenantRequest, slug: str) -> HttpResponse:
 @tenant_view(Perm.TIME_ATTEST)
 @require_POST
 def claim_decide(request: TenantRequest, slug: str, kind: str, item_id: int, action: str) -> HttpResponse:
-    if kind not in KINDS or action not in ("attest", "reject", "reopen"):
-        raise Http404
-    item = selectors.item_get(kind, item_id)
-    if item is None or not claims.may_view_claims(actor=request.actor, membership=item.membership):
-        raise Http404
-    try:
-        if action == "attest":
-            claims.claim_attest(actor=request.actor, item=item)
-            messages.success(request, _("Attested."))
-        elif action == "reject":
-            claims.claim_reject(actor=request.actor, item=item, comment=request.POST.get("comment", ""))
-            messages.success(request, _("Sent back to the employee."))
-        else:
-            claims.claim_reopen(actor=request.actor, item=item, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Reopened."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("web:claims_queue", slug)
+    return claim_act(request, slug, kind, item_id, action, own=False)
 
 
 # --- Inställningar > Utlägg --------------------------------------------------------------------
