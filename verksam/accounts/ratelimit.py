@@ -122,15 +122,7 @@ class LoginGuard:
     def failed(self) -> None:
         window = settings.LOGIN_FAILURE_WINDOW_SECONDS
         for name, limit in self.counts:
-            key = f"{_PREFIX}fail:{name}"
-            # add + incr is atomic on Redis; touch keeps the window open while failures go on.
-            cache.add(key, 0, window)
-            try:
-                failures = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, window)
-                failures = 1
-            cache.touch(key, window)
+            failures = _count_request(f"{_PREFIX}fail:{name}", window)
             wait = _backoff(failures, limit)
             if wait:
                 cache.set(f"{_PREFIX}block:{name}", time.time() + wait, wait)
@@ -154,13 +146,16 @@ _RESET_PREFIX = "password-reset:"
 
 
 def _count_request(key: str, window: int) -> int:
+    """Add one to a count forgotten `window` seconds after its last addition. add + incr is atomic
+    on Redis; touch keeps the window open while requests go on (the database cache's incr would
+    otherwise shorten it)."""
     cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window)
         count = 1
-    cache.touch(key, window)  # the database cache's incr would otherwise shorten the window
+    cache.touch(key, window)
     return count
 
 
