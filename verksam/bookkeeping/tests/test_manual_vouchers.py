@@ -423,3 +423,23 @@ def test_the_page_and_the_api_book_a_row_on_a_project(tenant, owner):
         assert [r.project_id for r in web_v.rows.all()] == [project.pk, None]
     detail = client.get(reverse("web:bookkeeping_voucher", args=[tenant.slug, web_v.pk])).content.decode()
     assert "P-100 Villa Ek" in detail
+
+
+@pytest.mark.parametrize(
+    ("rows", "fields"),
+    [
+        ([("5010", "9" * 25, ""), ("1930", "", "9" * 25)], {}),
+        ([("5010", "-10", ""), ("1930", "", "-10")], {}),
+        ([("5010", "١٠", ""), ("1930", "", "١٠")], {}),
+        ([("5010", "10", ""), ("1930", "", "10")], {"date": "9999-12-31"}),
+        ([("5010", "10", ""), ("1930", "", "10")], {"date": "0001-01-01"}),
+        ([("5010", "10", ""), ("1930", "", "10")], {"text": "x" * 1_000_000}),
+        ([("5010", "10", ""), ("1930", "", "10")], {"series": "\x00"}),
+    ],
+)
+def test_edge_amounts_dates_and_texts_answer_4xx_and_write_nothing(tenant, owner, rows, fields):
+    client = login_client(owner)
+    before = _state(tenant)
+    response = client.post(reverse(NEW, args=[tenant.slug]), _form(rows, **fields))
+    assert 400 <= response.status_code < 500
+    assert _state(tenant) == before

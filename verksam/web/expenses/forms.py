@@ -13,7 +13,7 @@ from verksam.core.money import Money
 from verksam.expenses.models import ExpenseType, RateKind, Vehicle
 from verksam.web.forms import TenantForm
 
-_KRONOR = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+_KRONOR = re.compile(r"^[0-9]{1,9}([.,][0-9]{1,2})?$", re.ASCII)  # "١٠" or "²" are not kronor
 
 
 class KronorField(forms.CharField):
