@@ -3,17 +3,18 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record_for_user
 from verksam.core.errors import DomainError, NotFound, Unauthenticated
+from verksam.core.fixedquery import FixedQuery, datetime_value
 
 from .models import ApiToken, RevokedReason, User, credential_check
 from .ratelimit import LoginGuard
@@ -111,6 +112,38 @@ def user_deactivate(*, user: User) -> User:
     return user
 
 
+_TOKEN_QUERIES: dict[tuple, FixedQuery[ApiToken]] = {}
+
+
+def _token_query(also_select: dict[str, Any] | None) -> FixedQuery[ApiToken]:
+    """The token's query, compiled once per process for each `also_select` (issue 13: it runs on
+    every token API call; core.fixedquery)."""
+    key = tuple((name, repr(expr)) for name, expr in (also_select or {}).items())
+    query = _TOKEN_QUERIES.get(key)
+    if query is None:
+
+        def build(key_hash: str, now: Any) -> QuerySet[ApiToken]:
+            tokens = (
+                ApiToken.objects.select_related("user")
+                .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            )
+            return (tokens.annotate(**also_select) if also_select else tokens).order_by("pk")[:1]
+
+        query = _TOKEN_QUERIES.setdefault(
+            key,
+            FixedQuery(
+                build,
+                sentinels={
+                    "key_hash": "\x00fixedquery-key-hash",
+                    "now": datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC),
+                },
+                adapt={"now": datetime_value},
+            ),
+        )
+    return query
+
+
 def user_for_token(secret: str, *, also_select: dict[str, Any] | None = None) -> User | None:
     """The active user owning an unrevoked, unexpired token with this secret, or None.
 
@@ -120,12 +153,7 @@ def user_for_token(secret: str, *, also_select: dict[str, Any] | None = None) ->
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    tokens = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    )
-    token = (tokens.annotate(**also_select) if also_select else tokens).first()
+    token = _token_query(also_select).first(key_hash=hash_token(secret), now=now)
     if token is None or not hmac.compare_digest(token.credential_check, credential_check(token.user)):
         return None
     for name in also_select or ():

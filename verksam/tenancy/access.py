@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import Forbidden
+from verksam.core.fixedquery import FixedQuery
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
@@ -108,18 +109,36 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
         yield found[0]
 
 
+def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    # the tenant is explicit in the WHERE clause (an unscoped manager); row-level security applies
+    return (
+        Membership.all_tenants.select_related("tenant")
+        .filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        .order_by("pk")[:1]
+    )
+
+
+def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.all_tenants.select_related("tenant")
+        .filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        .annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
+        .order_by("pk")[:1]
+    )
+
+
+# The member's row is read on every tenant call: compiled once per process (issue 13; core.fixedquery)
+_SENTINELS = {"tenant_id": -7_000_000_001, "user_id": -7_000_000_002}
+_MEMBER = FixedQuery(_members, sentinels=_SENTINELS)
+_MEMBER_SWITCHED = FixedQuery(_members_switched, sentinels=_SENTINELS)
+
+
 def _actor_for_id(user, tenant_id: int, switch: bool = False) -> Actor | None:
     """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None. With
     `switch`, on PostgreSQL, reading a member's row also switches the session to the tenant's scope
     (scope.SwitchToRowTenant; the caller enters that scope next)."""
-    members = (
-        Membership.all_tenants.select_related("tenant")
-        .filter(tenant_id=tenant_id, user=user, is_active=True)
-        .order_by()
-    )
-    if switch and connection.vendor == "postgresql":
-        members = members.annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
-    membership = members.first()
+    query = _MEMBER_SWITCHED if switch and connection.vendor == "postgresql" else _MEMBER
+    membership = query.first(tenant_id=int(tenant_id), user_id=int(user.pk))
     if membership is not None:
         membership.user = user  # the same person: naming the membership needs no query
         return Actor(
