@@ -69,6 +69,8 @@ def test_holder_photographs_approver_attests_firm_books(
     firm = as_user(partner_full)
     tab = firm.get(url("portal_customer_tab", tenant, "card_purchases"))
     assert tab.status_code == 302 and tab.url == url("cards_portal", tenant)
+    # on 2 December the tab shows November's purchase without a period being chosen
+    assert f'data-id="{purchase.pk}"' in firm.get(tab.url).content.decode()
     page = firm.get(url("cards_portal", tenant) + "?start=2026-11-01&end=2026-11-30").content.decode()
     assert f'data-id="{purchase.pk}"' in page and 'data-testid="tab-card_purchases"' in page
     r = firm.post(

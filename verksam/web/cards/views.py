@@ -1,6 +1,8 @@
 """Mina kortköp (the holder, phone first), Företagskort (cards and statement import), the approver's
 card purchases, and the statement templates. Issue 10 item 5."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -291,8 +293,10 @@ def cards_portal(request: TenantRequest, slug: str) -> HttpResponse:
     """Attested card purchases of a chosen period: book them (FULL: BOOKKEEPING) and download SIE."""
     from verksam.web.portal.views import portal_frame
 
+    # By default the previous month and this one: early in a month the firm books the month just
+    # ended (on 2 December a purchase of 30 November must show without choosing a period).
     today = timezone.localdate()
-    first = today.replace(day=1)
+    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     form = PeriodForm(request.GET or {"start": first.isoformat(), "end": today.isoformat()})
     status, purchases = 200, []
     if form.is_valid():
