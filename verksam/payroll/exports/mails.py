@@ -27,9 +27,7 @@ def recipients() -> list[str]:
 def correction_made(*, export: PayrollExport) -> int:
     """Queue the e-mail saying a correction file of the period was made and where to fetch it."""
     tenant = export.tenant
-    link = (
-        settings.SITE_URL + reverse("web:payroll_files", args=[tenant.slug]) + f"?period={export.period_key}"
-    )
+    link = _files_link(tenant, export.period_key)
     context = {
         "tenant": tenant,
         "period": export.period_key,
@@ -40,17 +38,7 @@ def correction_made(*, export: PayrollExport) -> int:
         "by": export.created_by.name if export.created_by else "",
         "link": link,
     }
-    sent = 0
-    for address in recipients():
-        mail_send_template(
-            tenant_id=tenant.pk,
-            to=address,
-            template="payroll/email/correction",
-            context=context,
-            kind="payroll_correction",
-        )
-        sent += 1
-    return sent
+    return _mail_everyone(tenant, "payroll/email/correction", context, "payroll_correction")
 
 
 def period_reopened(*, period) -> int:
@@ -66,9 +54,7 @@ def period_reopened(*, period) -> int:
     if not exported:
         return 0
     tenant = period.tenant
-    link = (
-        settings.SITE_URL + reverse("web:payroll_files", args=[tenant.slug]) + f"?period={period.period_key}"
-    )
+    link = _files_link(tenant, period.period_key)
     context = {
         "tenant": tenant,
         "period": period.period_key,
@@ -79,14 +65,16 @@ def period_reopened(*, period) -> int:
         "targets": ", ".join(sorted({str(ExportTarget(t).label) for t in exported})),
         "link": link,
     }
-    sent = 0
-    for address in recipients():
-        mail_send_template(
-            tenant_id=tenant.pk,
-            to=address,
-            template="payroll/email/reopened",
-            context=context,
-            kind="payroll_period_reopened",
-        )
-        sent += 1
-    return sent
+    return _mail_everyone(tenant, "payroll/email/reopened", context, "payroll_period_reopened")
+
+
+def _files_link(tenant, period_key: str) -> str:
+    return settings.SITE_URL + reverse("web:payroll_files", args=[tenant.slug]) + f"?period={period_key}"
+
+
+def _mail_everyone(tenant, template: str, context: dict, kind: str) -> int:
+    """One mail to each of recipients(); returns how many were sent."""
+    addresses = list(recipients())
+    for address in addresses:
+        mail_send_template(tenant_id=tenant.pk, to=address, template=template, context=context, kind=kind)
+    return len(addresses)
