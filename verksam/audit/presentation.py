@@ -86,6 +86,8 @@ ACTION_LABELS = {
     "balance.topup_cancel": _("Top-up cancelled"),
     "accounting.connected": _("Accounting system connected"),
     "accounting.disconnected": _("Accounting system disconnected"),
+    "accounting.revoked": _("Access revoked at the accounting system"),
+    "accounting.revoke_failed": _("Access could not be revoked at the accounting system"),
     "accounting.push_queued": _("Voucher queued for the accounting system"),
     "accounting.push_retried": _("Voucher queued again for the accounting system"),
     "accounting.push_sent": _("Voucher booked in the accounting system"),

@@ -128,24 +128,24 @@ class Disconnected:
 
 
 def connection_disconnect(*, actor: Actor) -> Disconnected:
-    """Disconnect the company: revoke the refresh token at the provider (RFC 7009) and delete the
-    stored tokens. The tokens are deleted even when the provider cannot be reached (the user is told
-    to revoke the access there); pushes already made stay listed."""
+    """Disconnect the company: delete the stored tokens, then revoke the refresh token at the provider
+    (RFC 7009). The tokens are deleted even when the provider cannot be reached (the user is told to
+    revoke the access there); pushes already made stay listed.
+
+    The provider is called after the disconnect is committed, not under the connection's row lock:
+    a provider that answers slowly must not hold that lock (on SQLite the database's write lock, so
+    every writer of every company) for its whole timeout. Taking the lock first still waits for a
+    refresh in progress, so the token revoked is the newest; once committed, no refresh can rotate it
+    (`access_token` finds no active connection). Each step has its own audit event, so the audit log
+    is never half-written: `accounting.disconnected` with the tokens' deletion, then
+    `accounting.revoked` or `accounting.revoke_failed`."""
     actor.require(Perm.ACCOUNTING_SYSTEM_CONNECT)
     with transaction.atomic():
         active = selectors.connection_active()
         if active is None:
             raise NotFound(_("The company is not connected to an accounting system."))
-        # Under the row lock (as access_token refreshes): no refresh can rotate the token we revoke.
         connection = Connection.objects.select_for_update().get(pk=active.pk)
         refresh_token = crypto.decrypt(connection.refresh_token_enc)
-        error = ""
-        try:
-            if not refresh_token:
-                raise ProviderError(_("no refresh token is stored"))
-            provider_for(connection.provider).revoke(refresh_token=refresh_token)
-        except ProviderError as exc:
-            error = exc.message
         connection.access_token_enc = connection.refresh_token_enc = ""
         connection.access_expires_at = None
         connection.disconnected_at = timezone.now()
@@ -154,8 +154,21 @@ def connection_disconnect(*, actor: Actor) -> Disconnected:
             actor=actor,
             action="accounting.disconnected",
             target=connection,
-            data={"provider": connection.provider, "revoked_at_provider": not error, "error": error[:300]},
+            data={"provider": connection.provider},
         )
+    error = ""
+    try:
+        if not refresh_token:
+            raise ProviderError(_("no refresh token is stored"))
+        provider_for(connection.provider).revoke(refresh_token=refresh_token)
+    except ProviderError as exc:
+        error = exc.message
+    record(
+        actor=actor,
+        action="accounting.revoke_failed" if error else "accounting.revoked",
+        target=connection,
+        data={"provider": connection.provider, **({"error": error[:300]} if error else {})},
+    )
     if not error:
         return Disconnected(connection, revoked=True)
     message = _(

@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+from django import db as django_db
 from django.urls import reverse
 
 from verksam.audit.models import AuditEvent
@@ -47,7 +48,30 @@ def test_disconnect_revokes_the_refresh_token_at_the_provider_and_deletes_the_to
     with pytest.raises(ProviderError) as refused:  # the provider refuses the revoked token from now on
         provider_for(provider).refresh(refresh_token=old)
     assert refused.value.status == 400 and "revoked" in refused.value.message
-    assert event.data["revoked_at_provider"] is True
+    assert event.data == {"provider": provider}
+    with tenant_scope(tenant.pk):
+        assert AuditEvent.objects.get(action="accounting.revoked").data == {"provider": provider}
+
+
+def test_the_provider_is_called_after_the_disconnect_is_committed_not_under_the_row_lock(
+    fakes, settings, tenant, actor, fortnox_connected
+):
+    """A slow or hanging provider must not hold the connection's row lock (on SQLite: the database's
+    write lock, every writer of every company waiting) for its whole timeout. The tokens are deleted
+    and the disconnect audited in one short transaction; the revoke call comes after it."""
+    seen = []
+    transport = settings.FORTNOX_TRANSPORT
+
+    def watching(request):
+        with tenant_scope(tenant.pk):  # the disconnect is visible when the provider is called
+            seen.append((list(django_db.connection.savepoint_ids), Connection.objects.get().is_active))
+        return transport.handle_request(request)
+
+    settings.FORTNOX_TRANSPORT = httpx.MockTransport(watching)
+    with tenant_scope(tenant.pk):
+        result = services.connection_disconnect(actor=actor)
+    assert result.revoked
+    assert seen == [([], False)]  # no transaction of the service open, the connection already inactive
 
 
 def test_an_unreachable_provider_still_deletes_the_tokens_and_the_page_says_to_revoke_there(
@@ -65,7 +89,9 @@ def test_an_unreachable_provider_still_deletes_the_tokens_and_the_page_says_to_r
         event = AuditEvent.objects.get(action="accounting.disconnected")
     assert (connection.refresh_token_enc, connection.is_active) == ("", False)
     assert old in fortnox_connected.refresh_tokens  # still valid there: the user must revoke it
-    assert event.data["revoked_at_provider"] is False and event.data["error"]
+    with tenant_scope(tenant.pk):
+        failed = AuditEvent.objects.get(action="accounting.revoke_failed")
+    assert event.data == {"provider": "fortnox"} and failed.data["error"]
 
 
 def test_a_provider_that_does_not_answer_at_all_is_reported_through_the_api(fakes, settings, tenant, owner):
