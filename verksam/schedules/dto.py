@@ -66,9 +66,30 @@ class ScheduleHistory:
         return self.on(day).minutes_on(day)
 
     def minutes_between(self, start: dt.date, end: dt.date) -> dict[dt.date, int]:
-        """`{day: scheduled minutes}` for every day from `start` to `end` inclusive."""
-        days = (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-        return {day: self.minutes_on(day) for day in days}
+        """`{day: scheduled minutes}` for every day from `start` to `end` inclusive: `minutes_on` of
+        each day, with the schedules' starts and the years' röda dagar looked up once for the range
+        rather than per day (the approver's queue asks this for every employee and every day)."""
+        if end < start:
+            return {}
+        schedules = self.schedules or (DEFAULT_SCHEDULE,)
+        starts = [s.valid_from or dt.date.min for s in schedules]
+        off: set[dt.date] = set()
+        for year in range(start.year, end.year + 1):
+            off.update(timeutil.swedish_holidays(year))
+        result: dict[dt.date, int] = {}
+        day, one = start, dt.timedelta(days=1)
+        while day <= end:
+            if day in off:
+                result[day] = 0
+            else:
+                schedule = (
+                    schedules[max(bisect.bisect_right(starts, day) - 1, 0)]
+                    if len(starts) > 1
+                    else schedules[0]
+                )
+                result[day] = schedule.weekday_minutes[day.weekday()]
+            day += one
+        return result
 
     def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The days from `start` to `end` with scheduled time (not a day off, weekend or röd dag)."""

@@ -34,16 +34,13 @@ def hours_per_week(*, membership_ids: Iterable[int], start: dt.date, end: dt.dat
     return totals
 
 
-def balance_per_week(*, membership_id: int, mondays: list[dt.date]) -> list[tuple[dt.date, int, int]]:
-    """`[(sunday, flex, bank)]`: the attested balances at the end of each week (one query for the
-    attested days, one for the bank's adjustments; the same sums as balances.balances)."""
-    sundays = [m + dt.timedelta(days=6) for m in mondays]
-    if not sundays:
-        return []
-    last = sundays[-1]
+def balance_changes(*, membership_id: int, until: dt.date) -> dict[dt.date, tuple[int, int]]:
+    """`{day: (flex, bank)}`: what each day up to `until` changed the employee's attested flex and
+    time bank by, the bank's adjustments included (one query for the attested days, one for the
+    adjustments; the same sums as balances.balances, by day)."""
     changes: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     stored = (
-        DayLock.objects.filter(membership_id=membership_id, date__lte=last, status=DayStatus.ATTESTED)
+        DayLock.objects.filter(membership_id=membership_id, date__lte=until, status=DayStatus.ATTESTED)
         .order_by()
         .values("date")
         .annotate(flex=Sum("flex_minutes"), bank=Sum("bank_minutes"))
@@ -53,12 +50,29 @@ def balance_per_week(*, membership_id: int, mondays: list[dt.date]) -> list[tupl
         changes[day][0] += flex or 0
         changes[day][1] += bank or 0
     for day, minutes in TimeBankAdjustment.objects.filter(
-        membership_id=membership_id, date__lte=last
+        membership_id=membership_id, date__lte=until
     ).values_list("date", "minutes"):
         changes[day][1] += minutes
+    return {day: (flex, bank) for day, (flex, bank) in changes.items()}
+
+
+def balance_as_of(changes: dict[dt.date, tuple[int, int]], day: dt.date) -> tuple[int, int]:
+    """`(flex, bank)` at the end of `day`, from `balance_changes` read up to `day` or later."""
+    flex = bank = 0
+    for changed, (f, b) in changes.items():
+        if changed <= day:
+            flex += f
+            bank += b
+    return flex, bank
+
+
+def balances_per_week(
+    changes: dict[dt.date, tuple[int, int]], mondays: list[dt.date]
+) -> list[tuple[dt.date, int, int]]:
+    """`[(sunday, flex, bank)]` at the end of each week, from `balance_changes` read up to the last
+    Sunday or later."""
     series = []
-    for sunday in sundays:
-        flex = sum(v[0] for d, v in changes.items() if d <= sunday)
-        bank = sum(v[1] for d, v in changes.items() if d <= sunday)
-        series.append((sunday, flex, bank))
+    for monday in mondays:
+        sunday = monday + dt.timedelta(days=6)
+        series.append((sunday, *balance_as_of(changes, sunday)))
     return series

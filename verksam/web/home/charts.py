@@ -3,7 +3,8 @@
 Why not a chart library: three small bar/line charts need no interaction beyond "show the numbers",
 which a <details> table gives without JavaScript; server-side SVG works offline (the PWA), prints,
 adds no vendored bundle to keep up to date, and the figures stay testable in Python. Each chart's
-figures come from one selector call (verksam.timereporting.chart_data)."""
+figures come from reads the page has made already (Översikt: the person's day summaries and
+verksam.timereporting.chart_data.balance_changes)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -13,9 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from verksam.core.duration import hm
-from verksam.tenancy.access import Actor
-from verksam.tenancy.permissions import Perm
 from verksam.timereporting import chart_data
+from verksam.timereporting.selectors import DaySummary
 
 WIDTH, HEIGHT, PAD = 320, 120, 18
 WEEKS = 8
@@ -127,42 +127,48 @@ def _week_label(monday: dt.date) -> str:
     return _("w. %(n)d") % {"n": monday.isocalendar()[1]}
 
 
-def dashboard_charts(actor: Actor, today: dt.date) -> dict:
-    """Hours per week (reported beside scheduled) and flex / time bank at the end of each week, for
-    the person's own last eight weeks."""
-    if not actor.has(Perm.TIME_REPORT_OWN) or actor.membership is None:
-        return {"charts": []}
-    from verksam.schedules.selectors import schedule_history
-
-    member_id = actor.membership.pk
+def chart_weeks(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first Monday and the last Sunday of the charts' weeks: the last eight, this one included."""
     first_monday = chart_data.monday_of(today) - dt.timedelta(weeks=WEEKS - 1)
-    end = first_monday + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)
-    reported = chart_data.hours_per_week(membership_ids=[member_id], start=first_monday, end=end)
-    scheduled_days = schedule_history(membership_id=member_id).minutes_between(first_monday, end)
-    mondays = list(reported)
-    scheduled = [sum(scheduled_days[m + dt.timedelta(days=i)] for i in range(7)) for m in mondays]
+    return first_monday, first_monday + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)
+
+
+def dashboard_charts(
+    today: dt.date, days: list[DaySummary], balance_changes: dict[dt.date, tuple[int, int]]
+) -> list[Chart]:
+    """Hours per week (reported beside scheduled) and flex / time bank at the end of each week, for
+    the person's own last eight weeks, from what Översikt has read already: `days` (the person's
+    day summaries, covering the eight weeks) and `balance_changes` (chart_data.balance_changes, up
+    to the last Sunday or later)."""
+    first_monday, end = chart_weeks(today)
+    mondays = [first_monday + dt.timedelta(weeks=i) for i in range(WEEKS)]
+    reported = dict.fromkeys(mondays, 0)
+    scheduled = dict.fromkeys(mondays, 0)
+    for day in days:
+        if first_monday <= day.date <= end:
+            monday = chart_data.monday_of(day.date)
+            reported[monday] += day.minutes
+            scheduled[monday] += day.scheduled_minutes
     labels = [_week_label(m) for m in mondays]
-    balances = chart_data.balance_per_week(membership_id=member_id, mondays=mondays)
-    return {
-        "charts": [
-            Chart(
-                title=_("Hours per week"),
-                labels=labels,
-                first=[reported[m] for m in mondays],
-                first_name=_("Reported"),
-                second=scheduled,
-                second_name=_("Scheduled"),
-                testid="chart-hours",
-            ),
-            Chart(
-                title=_("Flex and time bank, attested"),
-                labels=labels,
-                first=[flex for _sunday, flex, _bank in balances],
-                first_name=_("Flex"),
-                second=[bank for _sunday, _flex, bank in balances],
-                second_name=_("Time bank"),
-                signed=True,
-                testid="chart-balance",
-            ),
-        ]
-    }
+    balances = chart_data.balances_per_week(balance_changes, mondays)
+    return [
+        Chart(
+            title=_("Hours per week"),
+            labels=labels,
+            first=[reported[m] for m in mondays],
+            first_name=_("Reported"),
+            second=[scheduled[m] for m in mondays],
+            second_name=_("Scheduled"),
+            testid="chart-hours",
+        ),
+        Chart(
+            title=_("Flex and time bank, attested"),
+            labels=labels,
+            first=[flex for _sunday, flex, _bank in balances],
+            first_name=_("Flex"),
+            second=[bank for _sunday, _flex, bank in balances],
+            second_name=_("Time bank"),
+            signed=True,
+            testid="chart-balance",
+        ),
+    ]
