@@ -100,8 +100,8 @@ def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dic
     return {d.approver_id: d.approver for d in rows}
 
 
-def _attestable(actor: Actor, held: Collection[int]) -> QuerySet[Membership]:
-    # `held`: the ids of the approvers whose delegation the actor holds today
+def _attestable(actor: Actor, held: Collection[int] | QuerySet) -> QuerySet[Membership]:
+    # `held`: the ids of the approvers whose delegation the actor holds today (or a query of them)
     qs = Membership.objects.select_related("user", "approver__user")
     if not actor.has(Perm.TIME_ATTEST):
         return qs.none()
@@ -110,7 +110,9 @@ def _attestable(actor: Actor, held: Collection[int]) -> QuerySet[Membership]:
         allowed = Q(pk__in=[])
         if own is not None:
             allowed |= Q(approver_id=own.pk)
-        if held:
+        if isinstance(held, QuerySet):
+            allowed |= Q(approver_id__in=held)
+        elif held:
             allowed |= Q(approver_id__in=list(held))
         qs = qs.filter(allowed)
     if not actor.has(Perm.TIME_ATTEST_OWN):
@@ -374,7 +376,7 @@ def attestation_queue_counts(
 ) -> list[QueueCounts]:
     """`attestation_queue`'s counts for each of `periods`, in one pass: the attestable employees,
     their reported days, day locks and schedules are read once for all the periods together, as
-    plain values (no model instances, no per-code totals, no balances, no rejections). Five queries
+    plain values (no model instances, no per-code totals, no balances, no rejections). Four queries
     whatever the number of employees and periods."""
     today = today or timezone.localdate()
     if not periods or not actor.has(Perm.TIME_ATTEST):
@@ -434,20 +436,18 @@ def attestation_queue_counts(
     return result
 
 
-def _held_approver_ids(*, actor: Actor, today: dt.date) -> list[int]:
-    """The approvers whose delegation the actor holds today (`delegations_held_today`'s keys, as
-    values)."""
-    if actor.membership is None:
+def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
+    """The approvers whose delegation the actor holds today (`delegations_held_today`'s keys) as a
+    subquery, so that the attestable members are one query; none to ask for who attests everyone."""
+    if actor.membership is None or actor.has(Perm.TIME_ATTEST_ALL):
         return []
-    return list(
-        Delegation.objects.filter(
-            substitute_id=actor.membership.pk,
-            start_date__lte=today,
-            end_date__gte=today,
-            revoked_at__isnull=True,
-            approver__licence__in=APPROVER_LICENCES,
-        ).values_list("approver_id", flat=True)
-    )
+    return Delegation.objects.filter(
+        substitute_id=actor.membership.pk,
+        start_date__lte=today,
+        end_date__gte=today,
+        revoked_at__isnull=True,
+        approver__licence__in=APPROVER_LICENCES,
+    ).values("approver_id")
 
 
 # --- one employee's period -------------------------------------------------------------------------
