@@ -71,7 +71,9 @@ def _a_mixed_team(tenant, approver: Membership) -> None:
 
 
 @pytest.mark.parametrize("who", ["attestant", "owner"])
-def test_the_counts_are_those_of_the_queue_rows_for_each_period(tenant, owner, attestant, employee, today, who):
+def test_the_counts_are_those_of_the_queue_rows_for_each_period(
+    tenant, owner, attestant, employee, today, who
+):
     # given a mixed team of the attestant (the owner attests everyone, the attestant too)
     _a_mixed_team(tenant, member(tenant, attestant))
     report(member(tenant, employee), [MON], status="locked")
@@ -86,7 +88,9 @@ def test_the_counts_are_those_of_the_queue_rows_for_each_period(tenant, owner, a
     assert counts[0].employees_waiting >= 2 and counts[1].days_waiting >= 3  # the setup is not empty
 
 
-def test_a_substitute_counts_the_approvers_people_while_the_delegation_holds(tenant, attestant, employee, today):
+def test_a_substitute_counts_the_approvers_people_while_the_delegation_holds(
+    tenant, attestant, employee, today
+):
     sub = MembershipFactory(tenant=tenant, user=UserFactory(name="Sune Ersättare"), licence=Licence.STANDARD)
     report(member(tenant, employee), [MON, TUE], status="locked")
     who = actor(tenant, sub.user)
