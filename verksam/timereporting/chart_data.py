@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
 
 from .models import DayLock, DayStatus, TimeBankAdjustment, TimeEntry
 
@@ -36,23 +36,25 @@ def hours_per_week(*, membership_ids: Iterable[int], start: dt.date, end: dt.dat
 
 def balance_changes(*, membership_id: int, until: dt.date) -> dict[dt.date, tuple[int, int]]:
     """`{day: (flex, bank)}`: what each day up to `until` changed the employee's attested flex and
-    time bank by, the bank's adjustments included (one query for the attested days, one for the
-    adjustments; the same sums as balances.balances, by day)."""
+    time bank by, the bank's adjustments included (one query: the attested days' sums and the
+    adjustments as a UNION ALL; the same sums as balances.balances, by day)."""
     changes: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    stored = (
+    attested = (
         DayLock.objects.filter(membership_id=membership_id, date__lte=until, status=DayStatus.ATTESTED)
         .order_by()
         .values("date")
         .annotate(flex=Sum("flex_minutes"), bank=Sum("bank_minutes"))
         .values_list("date", "flex", "bank")
     )
-    for day, flex, bank in stored:
+    adjusted = (
+        TimeBankAdjustment.objects.filter(membership_id=membership_id, date__lte=until)
+        .order_by()
+        .annotate(flex=Value(0), bank=F("minutes"))
+        .values_list("date", "flex", "bank")
+    )
+    for day, flex, bank in attested.union(adjusted, all=True):  # one round trip for both
         changes[day][0] += flex or 0
         changes[day][1] += bank or 0
-    for day, minutes in TimeBankAdjustment.objects.filter(
-        membership_id=membership_id, date__lte=until
-    ).values_list("date", "minutes"):
-        changes[day][1] += minutes
     return {day: (flex, bank) for day, (flex, bank) in changes.items()}
 
 
