@@ -216,8 +216,8 @@ def test_the_dashboard_reads_each_table_once(tenant, employee, attestant, today)
     # The figures of an approver's Översikt are eleven queries, whatever the number of employees and
     # days (test_the_dashboard_uses_a_constant_number_of_queries): the time settings, the closing of
     # the previous period, the own days (entries, locks, schedule, rejections), the own balance
-    # changes (attested days and adjustments in one UNION ALL) and the queue counts of both periods (members with the
-    # delegations as a subquery, entries, locks, schedules).
+    # changes (attested days and adjustments in one UNION ALL) and the queue counts of both periods
+    # (members with the delegations as a subquery, entries, locks, schedules).
     m = membership_of(tenant, employee)
     TimeEntryFactory(membership=m, date=MON)
     from verksam.tenancy.access import resolve
