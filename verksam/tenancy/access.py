@@ -14,7 +14,7 @@ from verksam.core.fixedquery import FixedQuery
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
-from .scope import SwitchToRowTenant, tenant_scope_after_user, user_scope
+from .scope import SwitchToRowTenant, reapply, tenant_scope_after_user, user_scope
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,83 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
         yield found[0]
 
 
+@dataclass
+class Entry:
+    """What `tenant_entered_by_slug` found: the actor (None: no access) and, when asked for, the
+    user's active memberships in every tenant (the base layout's tenant switcher)."""
+
+    actor: Actor | None = None
+    memberships: list[Membership] | None = None
+
+
+@contextmanager
+def tenant_entered_by_slug(
+    user, slug: str, *, user_applied: bool = False, with_memberships: bool = False
+) -> Iterator[Entry]:
+    """`resolve` for the tenant of a web page (`/t/<slug>/…`), then hold its scope while the block
+    runs (no access: `entry.actor` is None and no scope is held). Issue 13, on every page: a member's
+    row and its tenant come in one query found by the slug, which on PostgreSQL also switches the
+    session to the tenant (scope.SwitchToRowTenant). `with_memberships`: read the user's active
+    memberships in every tenant instead (`entry.memberships`, for the tenant switcher of a full page,
+    which then needs no query of its own) and pick the member's row among them. `user_applied`: the
+    session holds the user's scope already (the session's user query switched it, scope.SwitchToUser).
+    """
+    entry = Entry()
+    if user is None or not user.is_authenticated or not user.is_active:
+        if user_applied:
+            reapply()
+        yield entry
+        return
+    postgres = connection.vendor == "postgresql"
+
+    def find() -> tuple[int | None, bool]:
+        switched = False
+        if with_memberships:
+            entry.memberships = _OWN.all(user_id=int(user.pk))
+            membership = next((m for m in entry.memberships if m.tenant.slug == slug), None)
+        else:
+            query = _MEMBER_BY_SLUG_SWITCHED if postgres else _MEMBER_BY_SLUG
+            membership = query.first(slug=slug, user_id=int(user.pk))
+            switched = getattr(membership, "_scope_switch", None) is not None
+        if membership is not None:
+            membership.user = user  # the same person: naming the membership needs no query
+            entry.actor = Actor(
+                user=user,
+                tenant=membership.tenant,
+                perms=LICENCE_PERMS[membership.licence],
+                membership=membership,
+            )
+            return membership.tenant_id, switched
+        tenant = Tenant.objects.filter(slug=slug).first()
+        entry.actor = None if tenant is None else _partner_actor(user, tenant)
+        return (None, False) if entry.actor is None else (entry.actor.tenant_id, False)
+
+    with tenant_scope_after_user(user.pk, find, user_applied=user_applied):
+        yield entry
+
+
+def own_memberships(user_id: int) -> QuerySet[Membership]:
+    """The user's active memberships in every tenant, with their tenants, by the tenant's name (read
+    under the user's user_scope; row-level security admits the user's own rows)."""
+    return (
+        Membership.all_tenants.select_related("tenant")
+        .filter(user_id=user_id, is_active=True)
+        .order_by("tenant__name", "pk")
+    )
+
+
+def _members_by_slug(slug: str, user_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.all_tenants.select_related("tenant")
+        .filter(tenant__slug=slug, user_id=user_id, is_active=True)
+        .order_by("pk")[:1]
+    )
+
+
+def _members_by_slug_switched(slug: str, user_id: int) -> QuerySet[Membership]:
+    return _members_by_slug(slug, user_id).annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
+
+
 def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
     # the tenant is explicit in the WHERE clause (an unscoped manager); row-level security applies
     return (
@@ -131,6 +208,11 @@ def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
 _SENTINELS = {"tenant_id": -7_000_000_001, "user_id": -7_000_000_002}
 _MEMBER = FixedQuery(_members, sentinels=_SENTINELS)
 _MEMBER_SWITCHED = FixedQuery(_members_switched, sentinels=_SENTINELS)
+# ... and the web's, found by the tenant's slug (the page's URL)
+_SLUG_SENTINELS = {"slug": "\x00fixedquery-slug", "user_id": -7_000_000_002}
+_MEMBER_BY_SLUG = FixedQuery(_members_by_slug, sentinels=_SLUG_SENTINELS)
+_MEMBER_BY_SLUG_SWITCHED = FixedQuery(_members_by_slug_switched, sentinels=_SLUG_SENTINELS)
+_OWN = FixedQuery(own_memberships, sentinels={"user_id": -7_000_000_002})
 
 
 def _actor_for_id(user, tenant_id: int, switch: bool = False) -> Actor | None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
+from .access import own_memberships
 from .invitation_links import InvitationLink, invitation_link_parse
 from .models import Invitation, InvitationStatus, Licence, Membership, PartnerGrant, Tenant
 from .scope import tenant_scope, user_scope
@@ -24,25 +25,20 @@ def tenant_get(tenant_id: int) -> Tenant | None:
     return Tenant.objects.filter(pk=tenant_id).first()
 
 
-def tenants_for_user(user) -> list[TenantChoice]:
-    """Every tenant the user may enter: own active memberships, then active partner grants."""
-    with user_scope(user.pk):
-        memberships = list(
-            Membership.all_tenants.filter(user=user, is_active=True)
-            .select_related("tenant")
-            .order_by("tenant__name")
-        )
-        grants = list(
-            PartnerGrant.all_tenants.filter(
-                user=user,
-                revoked_at__isnull=True,
-                partner_tenant__variant="partner",
-                user__memberships__tenant_id=F("partner_tenant_id"),
-                user__memberships__is_active=True,
-            )
-            .select_related("tenant", "partner_tenant")
-            .order_by("tenant__name")
-        )
+def tenants_for_user(user, *, memberships: list[Membership] | None = None) -> list[TenantChoice]:
+    """Every tenant the user may enter: own active memberships, then active partner grants.
+
+    `memberships`: the user's active memberships as `access.own_memberships` reads them, when the
+    caller read them already (a web page's tenant entry, issue 13)."""
+    grants: list[PartnerGrant] = []
+    if memberships is None:
+        with user_scope(user.pk):
+            memberships = list(own_memberships(user.pk))
+            if _may_hold_grants(memberships):
+                grants = _grants_held(user)
+    elif _may_hold_grants(memberships):
+        with user_scope(user.pk):
+            grants = _grants_held(user)
     member_ids = {m.tenant_id for m in memberships}
     choices = [TenantChoice(tenant=m.tenant, role=m.licence) for m in memberships]
     choices += [
@@ -51,6 +47,26 @@ def tenants_for_user(user) -> list[TenantChoice]:
         if g.tenant_id not in member_ids
     ]
     return choices
+
+
+def _may_hold_grants(memberships: list[Membership]) -> bool:
+    """A grant admits only a member of its accounting firm (a Partner tenant): nobody else holds any."""
+    return any(m.tenant.is_partner for m in memberships)
+
+
+def _grants_held(user) -> list[PartnerGrant]:
+    """The user's active grants whose accounting firm they are an active member of (in user_scope)."""
+    return list(
+        PartnerGrant.all_tenants.filter(
+            user=user,
+            revoked_at__isnull=True,
+            partner_tenant__variant="partner",
+            user__memberships__tenant_id=F("partner_tenant_id"),
+            user__memberships__is_active=True,
+        )
+        .select_related("tenant", "partner_tenant")
+        .order_by("tenant__name")
+    )
 
 
 def membership_list(*, active_only: bool = False) -> QuerySet[Membership]:

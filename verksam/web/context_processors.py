@@ -8,7 +8,9 @@ def shell(request) -> dict:
     user = getattr(request, "user", None)
     context: dict = {}
     if user is not None and user.is_authenticated:
-        context["tenant_choices"] = lambda: tenants_for_user(user)
+        # a tenant page read the user's memberships when it entered the tenant (web.decorators)
+        memberships = getattr(request, "own_memberships", None)
+        context["tenant_choices"] = lambda: tenants_for_user(user, memberships=memberships)
     actor = getattr(request, "actor", None)
     if actor is not None:
         context.update(
