@@ -73,21 +73,42 @@ def excess_time_rule() -> str:
     return row.excess_time_rule if row is not None else ExcessTimeRule.FLEX
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What a page read already for some employees and days, handed on so that it is not read again
+    (issue 13: the week page read its entries, schedules and day locks twice): every entry of the
+    employees in the days (with `time_code` and `absence_type` loaded), every day lock of theirs in
+    the days, and their schedule histories."""
+
+    entries: list[TimeEntry]
+    locks: list[DayLock]
+    histories: dict  # {membership_id: schedules.dto.ScheduleHistory}
+
+
 def day_results(
-    *, membership_ids: Iterable[int], start: dt.date, end: dt.date
+    *,
+    membership_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    loaded: Loaded | None = None,
 ) -> dict[int, dict[dt.date, DayResult]]:
     """`{membership_id: {day: DayResult}}` for every day from `start` to `end`, computed live from the
-    entries, schedules, salary forms and codes as they are now (four queries)."""
+    entries, schedules, salary forms and codes as they are now (four queries; two when `loaded`
+    holds the entries and schedules a page read already for the same employees and days)."""
     ids = list(membership_ids)
     if not ids:
         return {}
     entries: dict[int, dict[dt.date, list[EntryFacts]]] = defaultdict(lambda: defaultdict(list))
-    rows = TimeEntry.objects.filter(membership_id__in=ids, date__gte=start, date__lte=end).select_related(
-        "time_code", "absence_type"
+    rows = (
+        loaded.entries
+        if loaded is not None
+        else TimeEntry.objects.filter(membership_id__in=ids, date__gte=start, date__lte=end).select_related(
+            "time_code", "absence_type"
+        )
     )
     for entry in rows:
         entries[entry.membership_id][entry.date].append(entry_facts(entry))
-    histories = schedule_histories(membership_ids=ids)
+    histories = loaded.histories if loaded is not None else schedule_histories(membership_ids=ids)
     forms = dict(Membership.objects.filter(pk__in=ids).values_list("pk", "salary_form"))
     rule = excess_time_rule()
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -231,15 +252,24 @@ class BalanceView:
 
 
 def balance_view(
-    *, membership_id: int, start: dt.date, end: dt.date, as_of: dt.date | None = None
+    *,
+    membership_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+    loaded: Loaded | None = None,
 ) -> BalanceView:
     """One employee's balances as of `as_of` (default `end`) and the days from `start` to `end` (seven
-    queries, whatever the range)."""
+    queries, whatever the range; four with `loaded`, the employee's rows of those days)."""
     as_of = as_of or end
-    results = day_results(membership_ids=[membership_id], start=start, end=end)[membership_id]
+    results = day_results(membership_ids=[membership_id], start=start, end=end, loaded=loaded)[membership_id]
     locks = {
         lock.date: lock
-        for lock in DayLock.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
+        for lock in (
+            loaded.locks
+            if loaded is not None
+            else DayLock.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
+        )
     }
     days = {}
     for day, result in results.items():

@@ -37,13 +37,24 @@ from .grid import Choices, GridCell, build_grid, load_choices, parse_row_key, ro
 def week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[str, Any]:
     member_id = own_member_id(actor)
     sunday = monday + dt.timedelta(days=6)
-    days = day_views(selectors.day_summaries(membership_id=member_id, start=monday, end=sunday))
-    entries = list(selectors.own_time_entries(membership_id=member_id, start=monday, end=sunday))
+    # the week's entries, day locks and schedules, read once for the days, the grid and the balances
+    loaded = selectors.week_loaded(membership_id=member_id, start=monday, end=sunday)
+    days = day_views(
+        selectors.day_summaries(membership_id=member_id, start=monday, end=sunday, loaded=loaded)
+    )
+    entries = loaded.entries
     choices = load_choices(actor)
     rows = build_grid(entries, days, extra_keys, choices)
+    # each day's link and label made once, not per grid cell in the template (issue 13)
+    by_date = {d.date: d for d in days}
+    for d in days:
+        d.url = reverse("web:time_day", args=[actor.tenant.slug, d.iso])
+    for row in rows:
+        for cell in row.cells:
+            cell.day = by_date.get(cell.date)
     # Balances as of the week's Sunday count attested days only (their stored contributions); the
     # week's unattested days are shown beside them as a preview (DOMAIN.md "Working time").
-    view = balance_view(membership_id=member_id, start=monday, end=sunday)
+    view = balance_view(membership_id=member_id, start=monday, end=sunday, loaded=loaded)
     balance = view.balances.bank_minutes
     return {
         "monday": monday,
@@ -75,6 +86,7 @@ def week_context(actor: Actor, monday: dt.date, extra_keys: list[str]) -> dict[s
         "flex_preview_text": hm(view.unattested_flex_minutes, signed=True),
         "day_balances": [view.days[d.date] for d in days],
         "choices": choices,
+        "grid_save_url": reverse("web:time_grid_save", args=[actor.tenant.slug]),
     }
 
 
