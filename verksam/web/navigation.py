@@ -1,8 +1,9 @@
 """The module navigation: each entry shows only when the actor holds its permission."""
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -53,22 +54,36 @@ def register(item: NavItem) -> None:
 
 
 def nav_for(actor, current_path: str) -> list[dict]:
+    slug = actor.tenant.slug
     items = []
-    for item in NAV:
-        if item.perm is not None and not actor.has(item.perm):
-            continue
-        if item.firm_only and (actor.is_partner or not actor.tenant.is_partner):
-            continue
-        if item.customer_only and (actor.is_partner or actor.tenant.is_partner):
-            continue
-        url = reverse(item.url_name, args=[actor.tenant.slug])
+    for label, url, section in _entries(
+        slug, actor.perms, actor.is_partner, actor.tenant.is_partner, get_script_prefix(), len(NAV)
+    ):
         items.append(
             {
-                "label": item.label,
+                "label": label,
                 "url": url,
-                "section": item.section,
-                "active": current_path == url
-                or (url != f"/t/{actor.tenant.slug}/" and current_path.startswith(url)),
+                "section": section,
+                "active": current_path == url or (url != f"/t/{slug}/" and current_path.startswith(url)),
             }
         )
     return items
+
+
+@functools.lru_cache(maxsize=2048)
+def _entries(
+    slug: str, perms: frozenset, is_partner: bool, firm: bool, prefix: str, count: int
+) -> tuple[tuple[str | Promise, str, str], ...]:
+    """The entries an actor with these permissions sees in this tenant, their addresses reversed once
+    per process (issue 13: ~10 `reverse` calls on every page). `count`: NAV's length, so that a later
+    `register` is seen; `prefix`: the script prefix the addresses begin with."""
+    entries = []
+    for item in NAV[:count]:
+        if item.perm is not None and item.perm not in perms:
+            continue
+        if item.firm_only and (is_partner or not firm):
+            continue
+        if item.customer_only and (is_partner or firm):
+            continue
+        entries.append((item.label, reverse(item.url_name, args=[slug]), item.section))
+    return tuple(entries)

@@ -2,10 +2,12 @@
 show it (DayView)."""
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -93,6 +95,21 @@ class DayView:
     status_label: str
     total: str
     in_range: bool = True
+    url: str = ""  # the day page's address, where a page shows links to its days (the week page)
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()  # what `|date:"Y-m-d"` writes, without the template filter
+
+    @functools.cached_property
+    def long_label(self) -> str:
+        """ "måndag 2/11" (`|date:"l j/n"`), formatted once for the day's card and its grid cells."""
+        return dateformat.format(self.date, "l j/n")
+
+    @functools.cached_property
+    def short_label(self) -> str:
+        """ "mån 2/11" (`|date:"D j/n"`)."""
+        return dateformat.format(self.date, "D j/n")
 
     @property
     def date(self) -> dt.date:

@@ -32,6 +32,7 @@ class GridCell:
     entries: list[TimeEntry] = field(default_factory=list)
     error: str = ""
     is_day_off: bool = False  # no scheduled time that day (weekend, röd dag, the schedule's day off)
+    day: Any = None  # the week page's DayView of `date` (its link and label, made once per day)
 
     @property
     def text(self) -> str:
