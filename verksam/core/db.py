@@ -1,10 +1,16 @@
 """Database helpers shared by the services."""
 
-from collections.abc import Iterator
+import datetime as dt
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.fields import AutoFieldMixin
 
 from .errors import Conflict
 
@@ -28,3 +34,122 @@ def conflict_on_duplicate(message: str, *, code: str, extra: dict[str, Any] | No
         if not is_unique_violation(exc):
             raise
         raise Conflict(message, code=code, extra=extra) from exc
+
+
+# --- many rows in one INSERT (issue 13: the time-entry batch) -----------------------------------------
+
+_SAME_TYPES = {
+    "IntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
+    "ForeignKey": int,
+    "BooleanField": bool,
+    "CharField": str,
+    "TextField": str,
+}
+
+
+def _column_converter(field: models.Field, connection: BaseDatabaseWrapper) -> Callable[[list], list]:
+    """The column values of one field's Python values, as `field.get_db_prep_save` gives them,
+    without its generic path where the type is plain: ints of an integer column and strs of a text
+    column as they are, dates, times, aware datetimes and UUIDs through the backend's own adapter. Any other
+    type or field takes `get_db_prep_save` itself (`test_db.py` compares the two)."""
+    ops = connection.ops
+    kind = field.get_internal_type()
+
+    def slow(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    def exact(kind_type: type, adapt: Callable[[Any], Any] | None) -> Callable[[list], list]:
+        def convert(values: list) -> list:
+            if adapt is None and all(type(v) is kind_type or v is None for v in values):
+                return values
+            return [
+                None if v is None else adapt(v) if type(v) is kind_type and adapt else slow(v) for v in values
+            ]
+
+        return convert
+
+    if kind in _SAME_TYPES:
+        return exact(_SAME_TYPES[kind], None)
+    if kind == "DateField":
+        return exact(dt.date, ops.adapt_datefield_value)
+    if kind == "TimeField":
+        return exact(dt.time, ops.adapt_timefield_value)
+    if kind == "DateTimeField":
+        adapt = ops.adapt_datetimefield_value
+        # a naive datetime is made aware first by the field (with a warning): left to it
+        return lambda values: [
+            None if v is None else adapt(v) if type(v) is dt.datetime and v.tzinfo else slow(v) for v in values
+        ]
+    if kind == "UUIDField":
+        if connection.features.has_native_uuid_field:
+            return exact(uuid.UUID, None)
+        return exact(uuid.UUID, lambda value: value.hex)
+    return lambda values: [slow(v) for v in values]
+
+
+def _max_params(connection: BaseDatabaseWrapper) -> int:
+    if connection.vendor == "sqlite":
+        # Django assumes SQLite's old compile-time default of 999; the library says what it allows
+        # (32,766 since SQLite 3.32), so 500 time entries fit one statement instead of thirteen.
+        connection.ensure_connection()
+        raw = connection.connection
+        if hasattr(raw, "getlimit"):
+            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return int(connection.features.max_query_params or 999)
+
+
+def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> None:
+    """Insert new model instances as `QuerySet.bulk_create` does (every concrete column but an
+    auto-increment key, the pk set on each object afterwards), in as few statements as the database
+    takes: on PostgreSQL one `INSERT … SELECT * FROM UNNEST(<one array per column>) RETURNING id`, as
+    Django's own bulk insert writes it; elsewhere multi-row VALUES up to the database's parameter limit.
+
+    For rows built and checked in Python whose values are their columns' types already: the ORM's
+    insert compiler costs ~25 µs per value (12,000 values for 500 time entries, more than every rule
+    of the batch together). No `save()`, `pre_save` or signals, as with bulk_create; fields with
+    `auto_now` are refused, as are models with multi-table inheritance. Row-level security applies as
+    to any INSERT (the tenant is a column of each row)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    if meta.parents:
+        raise ValueError("insert_rows does not write multi-table inheritance")
+    connection = connections[router.db_for_write(model)]
+    pk = meta.pk
+    auto_pk = isinstance(pk, AutoFieldMixin)
+    fields = [f for f in meta.concrete_fields if not (auto_pk and f is pk) and not f.generated]
+    if any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields):
+        raise ValueError("insert_rows does not fill auto_now fields")
+    converters = [(attrgetter(f.attname), _column_converter(f, connection)) for f in fields]
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    returning = f" RETURNING {qn(pk.column)}" if returning_pk and auto_pk else ""
+    unnest = connection.vendor == "postgresql"
+    size = len(objs) if unnest else max(1, _max_params(connection) // len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            columns = [convert([get(obj) for obj in chunk]) for get, convert in converters]
+            if unnest:
+                # varchar[] rather than varchar(10)[]: the column's own type checks the length
+                types = [f.db_type(connection).split("(")[0] for f in fields]
+                arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+                sql = f"{head}SELECT * FROM UNNEST({arrays}){returning}"
+                params: list[Any] = columns
+            else:
+                placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                sql = f"{head}VALUES {', '.join([placeholders] * len(chunk))}{returning}"
+                params = [value for row in zip(*columns, strict=True) for value in row]
+            cursor.execute(sql, params)
+            ids = cursor.fetchall() if returning else None
+            for index, obj in enumerate(chunk):
+                if ids is not None:
+                    obj.pk = ids[index][0]
+                obj._state.adding = False
+                obj._state.db = connection.alias

@@ -178,7 +178,7 @@ def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
 def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
-    items = [entry.dict() for entry in payload.entries]
+    items = [entry.model_dump() for entry in payload.entries]
     resolved, missing = _resolve_ids_many(items)
     ready = [item for i, item in enumerate(resolved) if i not in missing]
     outcomes = iter(services.time_entries_create_batch(actor=request.actor, items=ready))
