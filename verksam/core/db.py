@@ -6,13 +6,15 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import AutoFieldMixin
 
 from .errors import Conflict
+
+M = TypeVar("M", bound=models.Model)
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -153,3 +155,39 @@ def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> N
                     obj.pk = ids[index][0]
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+_INSTANCE_PLANS: dict[type, list[tuple[models.Field, str, str | None]]] = {}
+
+
+def new_instance(model: type[M], values: dict[str, Any]) -> M:
+    """`model(**values)`, built as the ORM builds the rows it reads: every concrete field
+    positionally, a foreign key given as its object (by the field's name) set with its id and kept
+    as the cached related object, as the keyword path does, a field not given gets its default.
+    For rows built in bulk: the keyword path's per-field look-ups and descriptors cost ~25 µs an
+    instance (issue 13: 1,000 a batch of 500 time entries, with the audit rows)."""
+    plan = _INSTANCE_PLANS.get(model)
+    if plan is None:
+        plan = [
+            (f, f.name, f.related_fields[0][1].attname if f.many_to_one else None)
+            for f in model._meta.concrete_fields
+        ]
+        _INSTANCE_PLANS[model] = plan
+    args: list[Any] = []
+    related: list[tuple[models.Field, Any]] = []
+    for field, name, target in plan:
+        if target is not None and name in values:
+            obj = values[name]
+            args.append(None if obj is None else getattr(obj, target))
+            related.append((field, obj))
+        elif field.attname in values:
+            args.append(values[field.attname])
+        else:
+            args.append(field.get_default())
+    unknown = values.keys() - {f.name for f, _n, _t in plan} - {f.attname for f, _n, _t in plan}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
+    instance = model(*args)
+    for field, obj in related:
+        field.set_cached_value(instance, obj)  # type: ignore[attr-defined]
+    return instance

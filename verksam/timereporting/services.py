@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record, record_many
 from verksam.core import bounds, timeutil
-from verksam.core.db import insert_rows
+from verksam.core.db import insert_rows, new_instance
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
 from verksam.projects.models import Project
@@ -122,7 +122,11 @@ class ClientUuidReused(DomainError):
 def _fingerprint(fields: dict[str, Any]) -> str:
     """The create request's data, canonical: model instances by id, values as text."""
     canonical = {key: (value.pk if hasattr(value, "pk") else value) for key, value in sorted(fields.items())}
-    return hashlib.sha256(json.dumps(canonical, default=str, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(_FINGERPRINT_JSON.encode(canonical).encode()).hexdigest()
+
+
+# json.dumps(…, default=str, sort_keys=True) without building an encoder per call (the same text)
+_FINGERPRINT_JSON = json.JSONEncoder(default=str, sort_keys=True)
 
 
 # The create fields a client_uuid's fingerprint covers (confirm_work is a confirmation, not data).
@@ -261,27 +265,30 @@ def _new_entry(
     cleaner: "EntryCleaner | None" = None,
 ) -> TimeEntry:
     """A new entry from the create fields in `data`, normalised and checked by every rule (unsaved)."""
-    entry = TimeEntry(
-        tenant_id=actor.tenant_id,
-        membership=membership,
-        client_uuid=client_uuid or uuid.uuid4(),
-        client_fingerprint=fingerprint,
-        date=data["date"],
-        kind=data["kind"],
-        project=data["project"],
-        activity=data["activity"],
-        time_code=data["time_code"],
-        absence_type=data["absence_type"],
-        start_time=data["start_time"],
-        end_time=data["end_time"],
-        break_minutes=data["break_minutes"] or 0,
-        whole_day=data["whole_day"],
-        child_personnummer=(data["child_personnummer"] or "").strip(),
-        child_special_reasons=bool(data.get("child_special_reasons")),
-        comment=(data["comment"] or "").strip(),
-        internal_comment=(data["internal_comment"] or "").strip(),
-        created_by=actor.user,
-        minutes=data["minutes"] or 0,
+    entry = new_instance(
+        TimeEntry,
+        {
+            "tenant_id": actor.tenant_id,
+            "membership": membership,
+            "client_uuid": client_uuid or uuid.uuid4(),
+            "client_fingerprint": fingerprint,
+            "date": data["date"],
+            "kind": data["kind"],
+            "project": data["project"],
+            "activity": data["activity"],
+            "time_code": data["time_code"],
+            "absence_type": data["absence_type"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "break_minutes": data["break_minutes"] or 0,
+            "whole_day": data["whole_day"],
+            "child_personnummer": (data["child_personnummer"] or "").strip(),
+            "child_special_reasons": bool(data.get("child_special_reasons")),
+            "comment": (data["comment"] or "").strip(),
+            "internal_comment": (data["internal_comment"] or "").strip(),
+            "created_by": actor.user,
+            "minutes": data["minutes"] or 0,
+        },
     )
     prepare_entry(
         actor=actor,

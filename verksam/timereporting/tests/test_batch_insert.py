@@ -6,11 +6,13 @@ import uuid
 import warnings
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from django.db import connection
 from django.utils import timezone
 
 from verksam.audit.models import AuditEvent
-from verksam.core.db import _column_converter, insert_rows
+from verksam.core.db import _column_converter, insert_rows, new_instance
 from verksam.tenancy.scope import tenant_scope
 from verksam.timereporting.models import EntryKind, TimeEntry
 
@@ -82,3 +84,27 @@ def test_insert_rows_stores_what_bulk_create_stores(tenant, employee, codes, pro
             assert {k: v for k, v in stored.items() if k not in ignore} == {
                 k: v for k, v in expected.items() if k not in ignore
             }
+
+
+def test_new_instance_builds_what_the_model_s_constructor_builds(tenant, employee, codes, projects):
+    member = membership_of(tenant, employee)
+    values = {
+        "tenant_id": tenant.pk,
+        "membership": member,
+        "date": MONDAY,
+        "project": projects.site,
+        "activity": None,
+        "time_code": codes.normal,
+        "minutes": 60,
+        "created_by": employee,
+    }
+    ours, theirs = new_instance(TimeEntry, values), TimeEntry(**values)
+    for field in TimeEntry._meta.concrete_fields:
+        if field.name in {"client_uuid", "created_at", "updated_at"}:  # defaults of their own
+            assert type(getattr(ours, field.attname)) is type(getattr(theirs, field.attname))
+            continue
+        assert getattr(ours, field.attname) == getattr(theirs, field.attname), field
+    assert ours._state.adding and ours.pk is None
+    assert ours.project is projects.site and ours.membership is member and ours.activity is None
+    with pytest.raises(TypeError):
+        new_instance(TimeEntry, {**values, "nonsense": 1})
