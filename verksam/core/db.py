@@ -1,6 +1,7 @@
 """Database helpers shared by the services."""
 
 import datetime as dt
+import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -105,6 +106,32 @@ def _max_params(connection: BaseDatabaseWrapper) -> int:
     return int(connection.features.max_query_params or 999)
 
 
+def _json_rows_sql(
+    head: str, fields: list, columns: list[list], connection: BaseDatabaseWrapper, returning: str
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: the rows as one JSON array parameter, read back by `jsonb_to_recordset` into
+    each column's type (text for a JSON column, parsed by the cast). One parameter of text instead
+    of an array per column, which psycopg's client-side binding quotes value by value in Python
+    (~15 % of a batch of 500 time entries). Every value is its column's adapted value already (a
+    date, time, aware datetime, UUID as text in PostgreSQL's own input format, a JSON column's
+    text as its encoder wrote it)."""
+    names = [f"c{i}" for i in range(len(fields))]
+    record, select = [], []
+    for name, field, column in zip(names, fields, columns, strict=True):
+        db_type = field.db_type(connection).split("(")[0]
+        if field.get_internal_type() == "JSONField":
+            record.append(f"{name} text")
+            select.append(f"{name}::jsonb")
+            column[:] = [None if v is None else (v.dumps or json.dumps)(v.obj) for v in column]
+        else:
+            record.append(f"{name} {db_type}")
+            select.append(name)
+    rows = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    body = json.dumps(rows, default=str, ensure_ascii=False, allow_nan=False)
+    sql = f"{head}SELECT {', '.join(select)} FROM jsonb_to_recordset(%s::jsonb) AS r({', '.join(record)}){returning}"
+    return sql, [body]
+
+
 def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> None:
     """Insert new model instances as `QuerySet.bulk_create` does (every concrete column but an
     auto-increment key, the pk set on each object afterwards), in as few statements as the database
@@ -139,11 +166,7 @@ def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> N
             chunk = objs[start : start + size]
             columns = [convert([get(obj) for obj in chunk]) for get, convert in converters]
             if unnest:
-                # varchar[] rather than varchar(10)[]: the column's own type checks the length
-                types = [f.db_type(connection).split("(")[0] for f in fields]
-                arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
-                sql = f"{head}SELECT * FROM UNNEST({arrays}){returning}"
-                params: list[Any] = columns
+                sql, params = _json_rows_sql(head, fields, columns, connection, returning)
             else:
                 placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
                 sql = f"{head}VALUES {', '.join([placeholders] * len(chunk))}{returning}"
