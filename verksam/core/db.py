@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
+from django.db.models.signals import post_init, pre_init
 
 from .errors import Conflict
 
@@ -184,7 +186,8 @@ _INSTANCE_PLANS: dict[type, list[tuple[models.Field, str, str | None]]] = {}
 
 
 def new_instance(model: type[M], values: dict[str, Any]) -> M:
-    """`model(**values)`, built as the ORM builds the rows it reads: every concrete field
+    """`model(**values)`, built as the ORM builds the rows it reads (Model.__init__ with positional
+    values, its loop done here when no pre_init/post_init receiver listens): every concrete field
     positionally, a foreign key given as its object (by the field's name) set with its id and kept
     as the cached related object, as the keyword path does, a field not given gets its default.
     For rows built in bulk: the keyword path's per-field look-ups and descriptors cost ~25 µs an
@@ -210,7 +213,15 @@ def new_instance(model: type[M], values: dict[str, Any]) -> M:
     unknown = values.keys() - {f.name for f, _n, _t in plan} - {f.attname for f, _n, _t in plan}
     if unknown:
         raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
-    instance = model(*args)
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        instance = model(*args)
+    else:
+        # what Model.__init__ does with positional values when no init signal is listened to
+        instance = model.__new__(model)
+        instance._state = ModelState()
+        values_of = instance.__dict__
+        for (field, _name, _target), value in zip(plan, args, strict=True):
+            values_of[field.attname] = value
     for field, obj in related:
         field.set_cached_value(instance, obj)  # type: ignore[attr-defined]
     return instance

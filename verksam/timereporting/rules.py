@@ -143,6 +143,13 @@ class BatchContext:
             self._default_time_code.append(_default_time_code())
         return self._default_time_code[0]
 
+    def check_business_date(self, day: dt.date) -> None:
+        """`bounds.check_business_date` once per day of the batch (it reads the clock each time)."""
+        checked = self.__dict__.setdefault("_business_dates", set())
+        if day not in checked:
+            bounds.check_business_date(day)
+            checked.add(day)
+
     def add(self, entry: TimeEntry) -> None:
         if _is_supplement(entry):
             return
@@ -546,7 +553,10 @@ def prepare_entry(
     check every rule. `fields` is None for a new entry, else the names an update changes; `known`
     holds what a batch of new entries has read once for all of them."""
     if fields is None or "date" in fields:
-        bounds.check_business_date(entry.date)
+        if known is not None:
+            known.check_business_date(entry.date)
+        else:
+            bounds.check_business_date(entry.date)
     if entry.kind == EntryKind.WORK:
         _check_work(actor, entry, fields, known)
     elif entry.kind == EntryKind.ABSENCE:
