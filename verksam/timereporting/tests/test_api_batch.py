@@ -175,3 +175,41 @@ def test_query_count_does_not_grow_with_the_entries(tenant, employee, codes, pro
     many, response = count_queries(lambda: send(30, MONDAY + dt.timedelta(days=7)))
     assert response.json()["created"] == 30
     assert few == many
+
+
+def test_a_later_komp_ledig_in_the_batch_draws_from_what_the_earlier_ones_left(
+    tenant, owner, employee, codes, projects
+):
+    # given a bank of 1 h 30 (an opening balance)
+    from verksam.timereporting import services
+    from verksam.timereporting.tests.conftest import actor_for
+
+    with tenant_scope(tenant.pk):
+        services.time_bank_adjust(
+            actor=actor_for(tenant, owner),
+            membership=membership_of(tenant, employee),
+            date=dt.date(2026, 1, 1),
+            minutes=90,
+            reason="IB",
+        )
+
+    def komp(day, minutes):
+        return {
+            "client_uuid": str(uuid.uuid4()),
+            "date": day.isoformat(),
+            "kind": "absence",
+            "absence_type_id": codes.komp.pk,
+            "minutes": minutes,
+        }
+
+    # when one batch takes 1 h, then 1 h more, then 30 min komp-ledig
+    items = [komp(MONDAY, 60), komp(MONDAY + dt.timedelta(days=1), 60), komp(MONDAY + dt.timedelta(days=2), 30)]
+    response = api_client(employee).post(_url(tenant), {"entries": items}, content_type=JSON)
+    # then the second is refused as the single POST would refuse it after the first, the third fits
+    results = response.json()["results"]
+    assert [(r["status"], (r["error"] or {}).get("code")) for r in results] == [
+        (201, None),
+        (400, "time_bank_exceeded"),
+        (201, None),
+    ]
+    assert results[1]["error"]["extra"]["balance_minutes"] == 30
