@@ -106,7 +106,7 @@ PageNumber = Annotated[int, Field(ge=1, le=bounds.MAX_PAGE)]
 QueryDate = Date  # a query value is text: the same ISO-only parsing
 
 
-def _no_nul_in(cls: type, value: Any) -> Any:
+def _no_nul_in(value: Any) -> Any:
     values = value if isinstance(value, list | tuple) else [value]
     for item in values:
         if isinstance(item, str):
@@ -117,7 +117,10 @@ def _no_nul_in(cls: type, value: Any) -> Any:
 class QueryIn(Schema):
     """Base of query-parameter schemas: text without NUL."""
 
-    _no_nul = field_validator("*", mode="after")(classmethod(_no_nul_in))  # type: ignore[arg-type]
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _no_nul_in(value)
 
 
 class StrictIn(QueryIn):
@@ -135,4 +138,7 @@ class LeanStrictIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    _no_nul = field_validator("*", mode="after")(classmethod(_no_nul_in))  # type: ignore[arg-type]
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _no_nul_in(value)

@@ -73,7 +73,7 @@ def _column_converter(field: models.Field, connection: BaseDatabaseWrapper) -> C
             if adapt is None and all(type(v) is kind_type or v is None for v in values):
                 return values
             return [
-                None if v is None else adapt(v) if type(v) is kind_type and adapt else slow(v) for v in values
+                None if v is None else adapt(v) if adapt and type(v) is kind_type else slow(v) for v in values
             ]
 
         return convert
@@ -88,7 +88,8 @@ def _column_converter(field: models.Field, connection: BaseDatabaseWrapper) -> C
         adapt = ops.adapt_datetimefield_value
         # a naive datetime is made aware first by the field (with a warning): left to it
         return lambda values: [
-            None if v is None else adapt(v) if type(v) is dt.datetime and v.tzinfo else slow(v) for v in values
+            None if v is None else adapt(v) if type(v) is dt.datetime and v.tzinfo else slow(v)
+            for v in values
         ]
     if kind == "UUIDField":
         if connection.features.has_native_uuid_field:
@@ -130,21 +131,23 @@ def _json_rows_sql(
             select.append(name)
     rows = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     body = json.dumps(rows, default=str, ensure_ascii=False, allow_nan=False)
-    sql = f"{head}SELECT {', '.join(select)} FROM jsonb_to_recordset(%s::jsonb) AS r({', '.join(record)}){returning}"
+    rows_of = f"jsonb_to_recordset(%s::jsonb) AS r({', '.join(record)})"
+    sql = f"{head}SELECT {', '.join(select)} FROM {rows_of}{returning}"
     return sql, [body]
 
 
 def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> None:
     """Insert new model instances as `QuerySet.bulk_create` does (every concrete column but an
     auto-increment key, the pk set on each object afterwards), in as few statements as the database
-    takes: on PostgreSQL one `INSERT … SELECT * FROM UNNEST(<one array per column>) RETURNING id`, as
-    Django's own bulk insert writes it; elsewhere multi-row VALUES up to the database's parameter limit.
+    takes: on PostgreSQL one `INSERT … SELECT … FROM jsonb_to_recordset(<the rows as JSON>) RETURNING
+    id` (`_json_rows_sql`), elsewhere multi-row VALUES up to the database's own parameter limit.
 
     For rows built and checked in Python whose values are their columns' types already: the ORM's
     insert compiler costs ~25 µs per value (12,000 values for 500 time entries, more than every rule
     of the batch together). No `save()`, `pre_save` or signals, as with bulk_create; fields with
     `auto_now` are refused, as are models with multi-table inheritance. Row-level security applies as
-    to any INSERT (the tenant is a column of each row)."""
+    to any INSERT (the tenant is a column of each row). The returned ids are matched to the objects
+    in order, as bulk_create does."""
     if not objs:
         return
     model = type(objs[0])
@@ -159,15 +162,15 @@ def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> N
         raise ValueError("insert_rows does not fill auto_now fields")
     converters = [(attrgetter(f.attname), _column_converter(f, connection)) for f in fields]
     qn = connection.ops.quote_name
-    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-    returning = f" RETURNING {qn(pk.column)}" if returning_pk and auto_pk else ""
-    unnest = connection.vendor == "postgresql"
-    size = len(objs) if unnest else max(1, _max_params(connection) // len(fields))
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
+    returning = f" RETURNING {qn(str(pk.column))}" if returning_pk and auto_pk else ""
+    as_json = connection.vendor == "postgresql"
+    size = len(objs) if as_json else max(1, _max_params(connection) // len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
             columns = [convert([get(obj) for obj in chunk]) for get, convert in converters]
-            if unnest:
+            if as_json:
                 sql, params = _json_rows_sql(head, fields, columns, connection, returning)
             else:
                 placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -195,7 +198,7 @@ def new_instance(model: type[M], values: dict[str, Any]) -> M:
     plan = _INSTANCE_PLANS.get(model)
     if plan is None:
         plan = [
-            (f, f.name, f.related_fields[0][1].attname if f.many_to_one else None)
+            (f, f.name, f.related_fields[0][1].attname if f.many_to_one else None)  # type: ignore[attr-defined]
             for f in model._meta.concrete_fields
         ]
         _INSTANCE_PLANS[model] = plan

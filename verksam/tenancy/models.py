@@ -129,7 +129,7 @@ class TenantOwned(models.Model):
         # A forged id of another tenant's row must never be stored (rule 9).
         errors = {}
         for field in self._tenant_references():
-            related = field.related_model
+            related: Any = field.related_model
             value = getattr(self, field.attname)
             if value is None:
                 continue

@@ -342,13 +342,13 @@ class EntryCleaner:
             errors = exc.update_error_dict(errors)
         exclude = self.exclude | {name for name in errors if name != NON_FIELD_ERRORS}
         if errors or self.unique_checks is None:
-            checks = entry._get_unique_checks(exclude=exclude)
+            checks = entry._get_unique_checks(exclude=exclude)  # type: ignore[attr-defined]
             if not errors:
                 self.unique_checks = checks
         else:
             checks = self.unique_checks
-        unique_errors = entry._perform_unique_checks(checks[0])
-        for key, messages in entry._perform_date_checks(checks[1]).items():
+        unique_errors = entry._perform_unique_checks(checks[0])  # type: ignore[attr-defined]
+        for key, messages in entry._perform_date_checks(checks[1]).items():  # type: ignore[attr-defined]
             unique_errors.setdefault(key, []).extend(messages)
         if unique_errors:
             errors = ValidationError(unique_errors).update_error_dict(errors)

@@ -203,7 +203,7 @@ def test_a_later_komp_ledig_in_the_batch_draws_from_what_the_earlier_ones_left(
         }
 
     # when one batch takes 1 h, then 1 h more, then 30 min komp-ledig
-    items = [komp(MONDAY, 60), komp(MONDAY + dt.timedelta(days=1), 60), komp(MONDAY + dt.timedelta(days=2), 30)]
+    items = [komp(MONDAY + dt.timedelta(days=i), minutes) for i, minutes in enumerate([60, 60, 30])]
     response = api_client(employee).post(_url(tenant), {"entries": items}, content_type=JSON)
     # then the second is refused as the single POST would refuse it after the first, the third fits
     results = response.json()["results"]

@@ -7,7 +7,6 @@ import warnings
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from django.db import connection
 from django.utils import timezone
 
@@ -55,7 +54,7 @@ def test_each_column_converter_gives_what_the_field_gives(tenant, employee, code
                     continue
                 values = [getattr(obj, field.attname), None]
                 if field.get_internal_type() == "DateTimeField":
-                    values.append(dt.datetime(2026, 10, 25, 2, 30))  # naive, in the DST change
+                    values.append(dt.datetime(2026, 10, 25, 2, 30))  # noqa: DTZ001 (naive, in the DST change)
                     values.append(timezone.now())
                 for value in values:
                     fast = _column_converter(field, connection)([value])[0]
@@ -66,7 +65,7 @@ def test_insert_rows_stores_what_bulk_create_stores(tenant, employee, codes, pro
     member = membership_of(tenant, employee)
     with tenant_scope(tenant.pk):
         ours = [_entry(tenant, member, codes, projects, date=MONDAY + dt.timedelta(days=i)) for i in range(3)]
-        ours.append(_entry(tenant, member, codes, projects, created_at=dt.datetime(2026, 10, 25, 2, 30)))
+        ours.append(_entry(tenant, member, codes, projects, created_at=dt.datetime(2026, 10, 25, 2, 30)))  # noqa: DTZ001
         theirs = [_entry(tenant, member, codes, projects, client_uuid=uuid.uuid4()) for _ in ours]
         for mine, other in zip(ours, theirs, strict=True):
             for name in ("date", "created_at", "updated_at"):
