@@ -14,6 +14,7 @@ from verksam.tenancy.tests.factories import MembershipFactory
 from verksam.tenancy.tests.fixtures import api_client
 from verksam.tenancy.tests.helpers import count_queries
 from verksam.timereporting.models import DayLock, TimeEntry
+from verksam.timereporting.services import _entry_audit
 from verksam.timereporting.tests.factories import DayLockFactory
 
 from .conftest import MONDAY, membership_of
@@ -68,6 +69,12 @@ def test_a_batch_creates_each_entry_with_its_own_audit_row(tenant, employee, cod
         events = AuditEvent.objects.filter(action="time.entry_create")
         assert events.count() == 12
         assert {e.target_id for e in events} == {str(e.pk) for e in stored.values()}
+        # each row as a single create writes it: the entry's label and data, the actor
+        by_target = {e.target_id: e for e in events}
+        for entry in stored.values():
+            event = by_target[str(entry.pk)]
+            assert event.target_label == str(entry) and event.target_type == "timereporting.timeentry"
+            assert event.data == _entry_audit(entry) and event.user_id == employee.pk
 
 
 def test_a_retried_batch_writes_nothing_twice(tenant, employee, codes, projects):
