@@ -185,7 +185,27 @@ def insert_rows(objs: Sequence[models.Model], *, returning_pk: bool = True) -> N
                 obj._state.db = connection.alias
 
 
-_INSTANCE_PLANS: dict[type, list[tuple[models.Field, str, str | None]]] = {}
+_MISSING = object()
+_INSTANCE_PLANS: dict[type, tuple[list[tuple], frozenset[str]]] = {}
+
+
+def _instance_plan(model: type[models.Model]) -> tuple[list[tuple], frozenset[str]]:
+    plan = _INSTANCE_PLANS.get(model)
+    if plan is None:
+        fields = model._meta.concrete_fields
+        steps = [
+            (
+                f.name,
+                f.attname,
+                f.related_fields[0][1].attname if f.many_to_one else None,  # type: ignore[attr-defined]
+                f._get_default,  # type: ignore[attr-defined]
+                f,
+            )
+            for f in fields
+        ]
+        plan = (steps, frozenset(f.name for f in fields) | frozenset(f.attname for f in fields))
+        _INSTANCE_PLANS[model] = plan
+    return plan
 
 
 def new_instance(model: type[M], values: dict[str, Any]) -> M:
@@ -195,36 +215,27 @@ def new_instance(model: type[M], values: dict[str, Any]) -> M:
     as the cached related object, as the keyword path does, a field not given gets its default.
     For rows built in bulk: the keyword path's per-field look-ups and descriptors cost ~25 µs an
     instance (issue 13: 1,000 a batch of 500 time entries, with the audit rows)."""
-    plan = _INSTANCE_PLANS.get(model)
-    if plan is None:
-        plan = [
-            (f, f.name, f.related_fields[0][1].attname if f.many_to_one else None)  # type: ignore[attr-defined]
-            for f in model._meta.concrete_fields
-        ]
-        _INSTANCE_PLANS[model] = plan
-    args: list[Any] = []
+    steps, known = _instance_plan(model)
+    if not values.keys() <= known:
+        raise TypeError(f"{model.__name__} has no field {sorted(values.keys() - known)}")
+    row: dict[str, Any] = {}
     related: list[tuple[models.Field, Any]] = []
-    for field, name, target in plan:
-        if target is not None and name in values:
-            obj = values[name]
-            args.append(None if obj is None else getattr(obj, target))
-            related.append((field, obj))
-        elif field.attname in values:
-            args.append(values[field.attname])
-        else:
-            args.append(field.get_default())
-    unknown = values.keys() - {f.name for f, _n, _t in plan} - {f.attname for f, _n, _t in plan}
-    if unknown:
-        raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
+    for name, attname, target, default, field in steps:
+        if target is not None:
+            obj = values.get(name, _MISSING)
+            if obj is not _MISSING:
+                row[attname] = None if obj is None else getattr(obj, target)
+                related.append((field, obj))
+                continue
+        value = values.get(attname, _MISSING)
+        row[attname] = default() if value is _MISSING else value
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        instance = model(*args)
+        instance = model(*row.values())
     else:
         # what Model.__init__ does with positional values when no init signal is listened to
         instance = model.__new__(model)
         instance._state = ModelState()
-        values_of = instance.__dict__
-        for (field, _name, _target), value in zip(plan, args, strict=True):
-            values_of[field.attname] = value
+        instance.__dict__.update(row)
     for field, obj in related:
         field.set_cached_value(instance, obj)  # type: ignore[attr-defined]
     return instance
