@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -105,17 +106,21 @@ PageNumber = Annotated[int, Field(ge=1, le=bounds.MAX_PAGE)]
 QueryDate = Date  # a query value is text: the same ISO-only parsing
 
 
+def _no_nul_in(value: Any) -> Any:
+    values = value if isinstance(value, list | tuple) else [value]
+    for item in values:
+        if isinstance(item, str):
+            _no_nul(item)
+    return value
+
+
 class QueryIn(Schema):
     """Base of query-parameter schemas: text without NUL."""
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        values = value if isinstance(value, list | tuple) else [value]
-        for item in values:
-            if isinstance(item, str):
-                _no_nul(item)
-        return value
+        return _no_nul_in(value)
 
 
 class StrictIn(QueryIn):
@@ -123,3 +128,17 @@ class StrictIn(QueryIn):
     text holds NUL."""
 
     model_config = ConfigDict(strict=True)
+
+
+class LeanStrictIn(BaseModel):
+    """StrictIn as a plain pydantic model, for the items of a long list (the time-entry batch's 500
+    entries): ninja's Schema wraps the validation of every object in a Python validator of its own
+    (to read Django model instances, which a JSON body never is), ~40 µs an object, several times the
+    object's own fields (issue 13). The same strictness, NUL check, errors and JSON schema."""
+
+    model_config = ConfigDict(strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _no_nul_in(value)

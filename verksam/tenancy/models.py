@@ -108,15 +108,28 @@ class TenantOwned(models.Model):
         if self.tenant_id is not None:
             self._check_same_tenant_references()
 
+    @classmethod
+    def _tenant_references(cls) -> list[models.ForeignKey]:
+        """The model's foreign keys to tenant-owned rows, found once per model class (issue 13: a
+        batch cleans 500 entries)."""
+        found = cls.__dict__.get("_tenant_reference_fields")
+        if found is None:
+            found = [
+                field
+                for field in cls._meta.concrete_fields
+                if isinstance(field, models.ForeignKey)
+                and field.name != "tenant"
+                and isinstance(field.related_model, type)
+                and issubclass(field.related_model, TenantOwned)
+            ]
+            cls._tenant_reference_fields = found  # type: ignore[attr-defined]
+        return found
+
     def _check_same_tenant_references(self) -> None:
         # A forged id of another tenant's row must never be stored (rule 9).
         errors = {}
-        for field in self._meta.concrete_fields:
-            if not isinstance(field, models.ForeignKey) or field.name == "tenant":
-                continue
-            related = field.related_model
-            if not (isinstance(related, type) and issubclass(related, TenantOwned)):
-                continue
+        for field in self._tenant_references():
+            related: Any = field.related_model
             value = getattr(self, field.attname)
             if value is None:
                 continue

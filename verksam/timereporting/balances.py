@@ -171,6 +171,16 @@ def _adjustments(ids: list[int], as_of: dt.date | None) -> list[tuple[int, int]]
 def projected_bank(*, membership_id: int, exclude_entry_id: int | None = None) -> int:
     """The time bank with everything already registered, attested or not and whatever its date:
     what a new komp-ledig would draw from (issue 8: refused beyond the bank). Three queries."""
+    total, by_day = projected_bank_parts(membership_id=membership_id, exclude_entry_id=exclude_entry_id)
+    return total + sum(bank_minutes(facts) for facts in by_day.values())
+
+
+def projected_bank_parts(
+    *, membership_id: int, exclude_entry_id: int | None = None
+) -> tuple[int, dict[dt.date, list[EntryFacts]]]:
+    """`projected_bank` before its sum: the attested days' and adjustments' total, and the facts of
+    the unattested entries that move the bank by day (each day is rounded as a whole), so a batch
+    can add its own accepted entries to their days (rules.BatchContext.bank_balance)."""
     attested = DayLock.objects.filter(membership_id=membership_id, status=DayStatus.ATTESTED)
     total = attested.order_by().aggregate(total=Sum("bank_minutes"))["total"] or 0
     total += sum(minutes for _mid, minutes in _adjustments([membership_id], None))
@@ -187,7 +197,7 @@ def projected_bank(*, membership_id: int, exclude_entry_id: int | None = None) -
     by_day: dict[dt.date, list[EntryFacts]] = defaultdict(list)
     for entry in pending:
         by_day[entry.date].append(entry_facts(entry))
-    return total + sum(bank_minutes(facts) for facts in by_day.values())
+    return total, by_day
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ immutable for the employee and only a TOTAL user may reopen it, with a reason (D
 """
 
 import datetime as dt
+import functools
 import uuid
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from verksam.core.duration import format_minutes, hm
@@ -33,6 +34,13 @@ def _label(membership: Membership, *parts: object) -> str:
 
 
 def _day(value: dt.date) -> str:
+    return _day_in(value, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(value: dt.date, language: str | None) -> str:
+    # the month's abbreviation is translated: one text per day and language (a batch labels 500
+    # audit rows with a handful of days; issue 13)
     return date_format(value, "j b Y")
 
 

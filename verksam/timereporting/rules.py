@@ -22,7 +22,7 @@ from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.timecodes.models import TimeCode, TimeCodeKind, TimeSettings
 
 from .absence import check_child, check_entry_day
-from .balances import entry_facts, projected_bank
+from .balances import MOVES_BANK, entry_facts, projected_bank, projected_bank_parts
 from .models import MINUTES_PER_DAY, DayLock, DayStatus, EntryKind, TimeEntry
 from .worktime import bank_minutes
 
@@ -143,7 +143,32 @@ class BatchContext:
             self._default_time_code.append(_default_time_code())
         return self._default_time_code[0]
 
+    def check_business_date(self, day: dt.date) -> None:
+        """`bounds.check_business_date` once per day of the batch (it reads the clock each time)."""
+        checked = self.__dict__.setdefault("_business_dates", set())
+        if day not in checked:
+            bounds.check_business_date(day)
+            checked.add(day)
+
+    def allows_negative_bank(self) -> bool:
+        if "_negative_bank" not in self.__dict__:
+            self._negative_bank = _allows_negative_bank()
+        return self._negative_bank
+
+    def bank_balance(self, membership_id: int) -> int:
+        """`balances.projected_bank` with the entries this batch accepted so far on their days (they
+        are written at the end): a later komp-ledig draws from what the earlier ones left. Read once."""
+        if "_bank" not in self.__dict__:
+            self._bank = projected_bank_parts(membership_id=membership_id)
+        total, stored = self._bank
+        added: dict[dt.date, list] = self.__dict__.get("_bank_added", {})
+        days = stored.keys() | added.keys()
+        return total + sum(bank_minutes([*stored.get(d, []), *added.get(d, [])]) for d in days)
+
     def add(self, entry: TimeEntry) -> None:
+        facts = entry_facts(entry)
+        if facts.time_bank_effect in MOVES_BANK:
+            self.__dict__.setdefault("_bank_added", {}).setdefault(entry.date, []).append(facts)
         if _is_supplement(entry):
             return
         row = (entry.start_time, entry.end_time, entry.minutes, entry.kind)
@@ -493,17 +518,24 @@ def _check_absence(entry: TimeEntry, fields: set[str] | None) -> None:
         entry.child_special_reasons = False
 
 
-def _check_time_bank(entry: TimeEntry) -> None:
+def _allows_negative_bank() -> bool:
+    settings = TimeSettings.objects.only("allow_negative_time_bank").first()
+    return settings is not None and settings.allow_negative_time_bank
+
+
+def _check_time_bank(entry: TimeEntry, known: BatchContext | None = None) -> None:
     """Komp-ledig (or any entry drawing the time bank) may not take the bank below zero unless the
     company allows a negative balance (TimeSettings.allow_negative_time_bank; issue 8 item 2). The
     bank counted is everything registered, attested or not, whatever its date."""
     drawn = bank_minutes([entry_facts(entry)])
     if drawn >= 0:
         return
-    settings = TimeSettings.objects.only("allow_negative_time_bank").first()
-    if settings is not None and settings.allow_negative_time_bank:
+    if known.allows_negative_bank() if known is not None else _allows_negative_bank():
         return
-    balance = projected_bank(membership_id=entry.membership_id, exclude_entry_id=entry.pk)
+    if known is not None and entry.pk is None:
+        balance = known.bank_balance(entry.membership_id)
+    else:
+        balance = projected_bank(membership_id=entry.membership_id, exclude_entry_id=entry.pk)
     if balance + drawn < 0:
         raise error(
             _(
@@ -546,7 +578,10 @@ def prepare_entry(
     check every rule. `fields` is None for a new entry, else the names an update changes; `known`
     holds what a batch of new entries has read once for all of them."""
     if fields is None or "date" in fields:
-        bounds.check_business_date(entry.date)
+        if known is not None:
+            known.check_business_date(entry.date)
+        else:
+            bounds.check_business_date(entry.date)
     if entry.kind == EntryKind.WORK:
         _check_work(actor, entry, fields, known)
     elif entry.kind == EntryKind.ABSENCE:
@@ -561,7 +596,7 @@ def prepare_entry(
             others = _other_entries(entry)
         _check_day(entry, others)
         check_entry_day(entry, confirm_work=confirm_work, others=[(kind, m) for _s, _e, m, kind in others])
-    _check_time_bank(entry)
+    _check_time_bank(entry, known)
     if invoiceable_minutes is None:
         if fields is None or fields & INVOICEABLE_FIELDS:
             entry.invoiceable_minutes = _default_invoiceable(entry)

@@ -174,11 +174,12 @@ def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     "`results` (per-item results, not all-or-nothing): 201 created, 200 already stored by an earlier "
     "send of the same `client_uuid` (a retried batch writes nothing twice), or the error the single "
     "POST would answer. Entries are checked in order, so later ones see the earlier accepted ones "
-    "(overlap, 24 hours a day). The accepted entries are written together in one transaction.",
+    "(overlap, 24 hours a day, what komp-ledig leaves in the time bank). The accepted entries are "
+    "written together in one transaction, each with its audit row.",
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
 def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
-    items = [entry.dict() for entry in payload.entries]
+    items = [entry.model_dump() for entry in payload.entries]
     resolved, missing = _resolve_ids_many(items)
     ready = [item for i, item in enumerate(resolved) if i not in missing]
     outcomes = iter(services.time_entries_create_batch(actor=request.actor, items=ready))

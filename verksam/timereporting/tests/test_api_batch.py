@@ -14,6 +14,7 @@ from verksam.tenancy.tests.factories import MembershipFactory
 from verksam.tenancy.tests.fixtures import api_client
 from verksam.tenancy.tests.helpers import count_queries
 from verksam.timereporting.models import DayLock, TimeEntry
+from verksam.timereporting.services import _entry_audit
 from verksam.timereporting.tests.factories import DayLockFactory
 
 from .conftest import MONDAY, membership_of
@@ -68,6 +69,12 @@ def test_a_batch_creates_each_entry_with_its_own_audit_row(tenant, employee, cod
         events = AuditEvent.objects.filter(action="time.entry_create")
         assert events.count() == 12
         assert {e.target_id for e in events} == {str(e.pk) for e in stored.values()}
+        # each row as a single create writes it: the entry's label and data, the actor
+        by_target = {e.target_id: e for e in events}
+        for entry in stored.values():
+            event = by_target[str(entry.pk)]
+            assert event.target_label == str(entry) and event.target_type == "timereporting.timeentry"
+            assert event.data == _entry_audit(entry) and event.user_id == employee.pk
 
 
 def test_a_retried_batch_writes_nothing_twice(tenant, employee, codes, projects):
@@ -175,3 +182,41 @@ def test_query_count_does_not_grow_with_the_entries(tenant, employee, codes, pro
     many, response = count_queries(lambda: send(30, MONDAY + dt.timedelta(days=7)))
     assert response.json()["created"] == 30
     assert few == many
+
+
+def test_a_later_komp_ledig_in_the_batch_draws_from_what_the_earlier_ones_left(
+    tenant, owner, employee, codes, projects
+):
+    # given a bank of 1 h 30 (an opening balance)
+    from verksam.timereporting import services
+    from verksam.timereporting.tests.conftest import actor_for
+
+    with tenant_scope(tenant.pk):
+        services.time_bank_adjust(
+            actor=actor_for(tenant, owner),
+            membership=membership_of(tenant, employee),
+            date=dt.date(2026, 1, 1),
+            minutes=90,
+            reason="IB",
+        )
+
+    def komp(day, minutes):
+        return {
+            "client_uuid": str(uuid.uuid4()),
+            "date": day.isoformat(),
+            "kind": "absence",
+            "absence_type_id": codes.komp.pk,
+            "minutes": minutes,
+        }
+
+    # when one batch takes 1 h, then 1 h more, then 30 min komp-ledig
+    items = [komp(MONDAY + dt.timedelta(days=i), minutes) for i, minutes in enumerate([60, 60, 30])]
+    response = api_client(employee).post(_url(tenant), {"entries": items}, content_type=JSON)
+    # then the second is refused as the single POST would refuse it after the first, the third fits
+    results = response.json()["results"]
+    assert [(r["status"], (r["error"] or {}).get("code")) for r in results] == [
+        (201, None),
+        (400, "time_bank_exceeded"),
+        (201, None),
+    ]
+    assert results[1]["error"]["extra"]["balance_minutes"] == 30
