@@ -121,6 +121,16 @@ def database_from_url(url: str) -> dict:
     # request). SQLite's in-memory test databases are not affected (Django keeps them open anyway).
     config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_SERVER_SIDE_BINDING", True):
+        # Parameters bound by the server, and psycopg prepares a statement the connection has sent
+        # `prepare_threshold` times (issue 13): the API's few statement shapes are parsed and planned
+        # once per connection instead of on every call (~1/3 of PostgreSQL's CPU per create). The
+        # row-level security policies read the session's settings at each execution, so a prepared
+        # plan still sees only the scope in force (tenancy/tests/test_prepared_rls.py). Behind a
+        # pooler in transaction mode (PgBouncer < 1.21) prepared statements do not survive a
+        # connection switch: set DATABASE_SERVER_SIDE_BINDING=false there (docs/deploy.md).
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
+        config["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", 5)
     return config
 
 

@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 from verksam.core import timeutil
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
+from verksam.core.fixedquery import FixedQuery, date_value
 from verksam.schedules.dto import ScheduleHistory
 from verksam.schedules.selectors import schedule_histories, schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
+from verksam.tenancy.scope import FIXED_SCOPE
 from verksam.timecodes.models import TimeSettings
 from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
 from verksam.timereporting import balances as time_balances
@@ -685,16 +687,29 @@ def period_close_history(key: str) -> QuerySet[PeriodClose]:
     return PeriodClose.objects.filter(period_key=key).select_related("closed_by", "reopened_by")
 
 
+def _closes_over(first: dt.date, last: dt.date) -> QuerySet[PeriodClose]:
+    return PeriodClose.objects.filter(reopened_at__isnull=True, start__lte=last, end__gte=first).order_by(
+        "start"
+    )
+
+
+# the closed-period guard runs on every change of time: compiled once per process and scope size
+# (issue 13, core.fixedquery)
+_OPEN_CLOSES = FixedQuery(
+    _closes_over,
+    sentinels={"first": dt.date(1, 2, 3), "last": dt.date(1, 2, 4)},
+    adapt={"first": date_value, "last": date_value},
+    scope=FIXED_SCOPE,
+)
+
+
 def period_closed_days(days: Iterable[dt.date]) -> tuple[PeriodClose, list[dt.date]] | None:
     """The first closed period holding one of `days`, with those days; None when all are open (one
     query)."""
     wanted = set(days)
     if not wanted:
         return None
-    closes = PeriodClose.objects.filter(
-        reopened_at__isnull=True, start__lte=max(wanted), end__gte=min(wanted)
-    ).order_by("start")
-    for close in closes:
+    for close in _OPEN_CLOSES.all(first=min(wanted), last=max(wanted)):
         hit = sorted(d for d in wanted if close.start <= d <= close.end)
         if hit:
             return close, hit

@@ -13,13 +13,22 @@ manager's implicit filter, no `timezone.now()` inside): the tenant's filter must
 argument so that it is in the WHERE clause of every call. The first real call of each thread
 compiles the query the ordinary way too and checks that the cached SQL and parameters are identical;
 if they are not, that query is never cached (always compiled by the ORM).
+
+A query may also read through a tenant-scoped manager (`scope=`, tenancy.scope.FIXED_SCOPE): it is
+then compiled once per size of the scope in force, inside a scope of sentinel tenant ids, and each
+call puts the ids of the scope it runs in into their places, so the tenant's filter is in the WHERE
+clause of every call exactly as the ORM would write it (the first call of each size checks that).
+`FixedStatement` is the same for a statement assembled from querysets (`build` answers SQL and
+parameters), and `FixedValues` for a `values_list()` queryset (rows as tuples, the backend's
+converters applied).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -32,9 +41,53 @@ def same(value: Any, connection: Any) -> Any:
     return value
 
 
+def date_value(value: Any, connection: Any) -> Any:
+    """A date compared with a DateField, as the backend sends it."""
+    return connection.ops.adapt_datefield_value(value)
+
+
+def uuid_value(value: Any, connection: Any) -> Any:
+    """A UUID compared with a UUIDField, as the backend sends it."""
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
 def datetime_value(value: Any, connection: Any) -> Any:
     """A datetime compared with a DateTimeField, as the backend sends it."""
     return connection.ops.adapt_datetimefield_value(value)
+
+
+class ScopeHook(Protocol):
+    """How a query of a tenant-scoped manager is compiled with sentinel tenant ids (tenancy.scope)."""
+
+    def current(self) -> tuple[int, ...]: ...
+
+    def compiling(self, ids: tuple[int, ...]) -> AbstractContextManager[Any]: ...
+
+
+# sentinel tenant ids of a scope being compiled (never a real id: ids are positive)
+SCOPE_SENTINEL = -7_300_000_000
+
+
+def _scope_sentinels(size: int) -> dict[str, int]:
+    return {f"\x00scope{i}": SCOPE_SENTINEL - i for i in range(size)}
+
+
+def _positions(params: list[Any], adapted: dict[str, Any]) -> dict[str, list[int]] | None:
+    positions: dict[str, list[int]] = {}
+    for name, value in adapted.items():
+        where = [i for i, p in enumerate(params) if type(p) is type(value) and p == value]
+        if not where:
+            return None
+        positions[name] = where
+    return positions
+
+
+def _put(params: list[Any], positions: dict[str, list[int]], values: dict[str, Any]) -> list[Any]:
+    params = list(params)
+    for name, where in positions.items():
+        for i in where:
+            params[i] = values[name]
+    return params
 
 
 class _Compiled:
@@ -56,11 +109,7 @@ class _Compiled:
         self.db = queryset.db
 
     def params_for(self, values: dict[str, Any]) -> list[Any]:
-        params = list(self.params)
-        for name, where in self.positions.items():
-            for i in where:
-                params[i] = values[name]
-        return params
+        return _put(self.params, self.positions, values)
 
     def rows(self, params: list[Any]) -> list[Model]:
         connection = connections[self.db]
@@ -78,62 +127,143 @@ class _Compiled:
         return objs
 
 
-class FixedQuery(Generic[M]):
-    """`build(**values)` → a queryset of model instances whose shape does not depend on the values.
-
-    `sentinels`: one value per argument of `build`, never a real one, and whose backend form (after
-    `adapt`) occurs nowhere else in the parameters; `adapt`: per argument, how the backend sends the
-    value (default: as it is)."""
+class _Fixed:
+    """What FixedQuery, FixedStatement and FixedValues share: sentinels, the cache per thread, database
+    and scope size, the first call's check against the ORM."""
 
     def __init__(
         self,
-        build: Callable[..., QuerySet[M]],
+        build: Callable[..., Any],
         *,
         sentinels: dict[str, Any],
-        adapt: dict[str, Callable[[Any, Any], Any]] | None = None,
+        adapt: Mapping[str, Callable[[Any, Any], Any]] | None = None,
+        scope: ScopeHook | None = None,
         using: str = "default",
     ):
         self.build = build
         self.sentinels = sentinels
         self.adapt = adapt or {}
+        self.scope = scope
         self.using = using
         self._local = threading.local()
 
     def _adapted(self, values: dict[str, Any], connection: Any) -> dict[str, Any]:
         return {name: self.adapt.get(name, same)(value, connection) for name, value in values.items()}
 
-    def _compile(self, connection: Any) -> _Compiled | None:
-        queryset = self.build(**self.sentinels)
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        adapted = self._adapted(self.sentinels, connection)
-        positions: dict[str, list[int]] = {}
-        for name, value in adapted.items():
-            where = [i for i, p in enumerate(params) if type(p) is type(value) and p == value]
-            if not where:
-                return None
-            positions[name] = where
-        return _Compiled(queryset, positions)
+    def _sql(self, built: Any) -> tuple[str, list[Any]]:
+        sql, params = built.query.get_compiler(using=built.db).as_sql()
+        return sql, list(params)
 
-    def all(self, **values: Any) -> list[M]:
+    def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
+        raise NotImplementedError
+
+    def _compiled(self, values: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """The compiled form for this call (False: not cacheable) and the call's backend values."""
         connection = connections[self.using]
+        ids = self.scope.current() if self.scope is not None else ()
+        call = self._adapted(values, connection)
+        scope_sentinels = _scope_sentinels(len(ids))
+        call.update(zip(scope_sentinels, ids, strict=True))
         cache = self._local.__dict__.setdefault("by_vendor", {})
-        key = (self.using, connection.vendor)
+        key = (
+            (self.using, connection.vendor, len(ids))
+            if self.scope is not None
+            else (self.using, connection.vendor)
+        )
         compiled = cache.get(key)
         if compiled is None:
-            compiled = self._compile(connection)
-            if compiled is not None:
+            compiled = False
+            compiling = (
+                self.scope.compiling(tuple(scope_sentinels.values()))
+                if self.scope is not None
+                else nullcontext()
+            )
+            with compiling:
+                built = self.build(**self.sentinels)
+                sql, params = self._sql(built)
+            positions = _positions(params, {**self._adapted(self.sentinels, connection), **scope_sentinels})
+            if positions is not None:
                 # the first call checks the cached SQL against the ORM's own compilation of it
-                real = self.build(**values)
-                sql, params = real.query.get_compiler(using=real.db).as_sql()
-                if sql != compiled.sql or list(params) != compiled.params_for(
-                    self._adapted(values, connection)
-                ):
-                    compiled = None
-            cache[key] = compiled if compiled is not None else False
+                real_sql, real_params = self._sql(self.build(**values))
+                if real_sql == sql and real_params == _put(params, positions, call):
+                    compiled = self._make(built, sql, params, positions)
+            cache[key] = compiled
+        return compiled, call
+
+
+class FixedQuery(_Fixed, Generic[M]):
+    """`build(**values)` → a queryset of model instances whose shape does not depend on the values.
+
+    `sentinels`: one value per argument of `build`, never a real one, and whose backend form (after
+    `adapt`) occurs nowhere else in the parameters; `adapt`: per argument, how the backend sends the
+    value (default: as it is); `scope`: the queryset reads through a tenant-scoped manager."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        *,
+        sentinels: dict[str, Any],
+        adapt: Mapping[str, Callable[[Any, Any], Any]] | None = None,
+        scope: ScopeHook | None = None,
+        using: str = "default",
+    ):
+        super().__init__(build, sentinels=sentinels, adapt=adapt, scope=scope, using=using)
+
+    def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
+        return _Compiled(built, positions)
+
+    def all(self, **values: Any) -> list[M]:
+        compiled, call = self._compiled(values)
         if not compiled:
             return list(self.build(**values))
-        return compiled.rows(compiled.params_for(self._adapted(values, connection)))  # type: ignore[return-value]
+        return compiled.rows(compiled.params_for(call))  # type: ignore[no-any-return]
 
     def first(self, **values: Any) -> M | None:
         found = self.all(**values)
         return found[0] if found else None
+
+
+class _Statement:
+    def __init__(self, sql: str, params: list[Any], positions: dict[str, list[int]], compiler: Any = None):
+        self.sql = sql
+        self.params = params
+        self.positions = positions
+        self.compiler = compiler
+
+
+class FixedStatement(_Fixed):
+    """`build(**values)` → `(sql, params)` of a statement assembled from querysets (subqueries of one
+    SELECT), whose shape does not depend on the values: `sql_params(**values)` answers the same
+    without compiling the querysets again."""
+
+    def _sql(self, built: Any) -> tuple[str, list[Any]]:
+        sql, params = built
+        return sql, list(params)
+
+    def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
+        return _Statement(sql, params, positions)
+
+    def sql_params(self, **values: Any) -> tuple[str, list[Any]]:
+        compiled, call = self._compiled(values)
+        if not compiled:
+            return self._sql(self.build(**values))
+        return compiled.sql, _put(compiled.params, compiled.positions, call)
+
+
+class FixedValues(_Fixed):
+    """`build(**values)` → a `values_list()` queryset whose shape does not depend on the values:
+    `rows(**values)` answers its rows as tuples, the backend's converters applied, as the ORM would."""
+
+    def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
+        compiler = built.query.get_compiler(using=built.db)
+        compiler.as_sql()  # sets up the select list and its converters
+        return _Statement(sql, params, positions, compiler)
+
+    def rows(self, **values: Any) -> list[tuple]:
+        compiled, call = self._compiled(values)
+        if not compiled:
+            return [tuple(row) for row in self.build(**values)]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(compiled.sql, _put(compiled.params, compiled.positions, call))
+            found = cursor.fetchall()
+        return [tuple(row) for row in compiled.compiler.results_iter(results=[found])]

@@ -3,15 +3,25 @@
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
+from verksam.core.fixedquery import FixedQuery
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import Perm
+from verksam.tenancy.scope import FIXED_SCOPE
 
 from .models import Project, ProjectKind, ProjectMember, ProjectStatus
 
 
+def _project_by_id(project_id: int) -> QuerySet[Project]:
+    return Project.objects.filter(pk=project_id).order_by()[:1]
+
+
+# read on every time entry a phone sends: compiled once per process and scope size (issue 13)
+_PROJECT = FixedQuery(_project_by_id, sentinels={"project_id": -7_100_000_011}, scope=FIXED_SCOPE)
+
+
 def project_get(project_id: int) -> Project | None:
-    return Project.objects.filter(pk=project_id).first()
+    return _PROJECT.first(project_id=project_id)
 
 
 def projects_by_id(project_ids) -> dict[int, Project]:
@@ -60,7 +70,13 @@ def project_can_report_loaded(*, actor: Actor, project: Project, assigned: bool 
 
 def project_assignment_query(*, actor: Actor, project_id: int) -> QuerySet[ProjectMember]:
     """The actor's assignment to the project (empty when none): for an `Exists` in another query."""
-    membership_id = actor.membership.pk if actor.membership else None
+    return project_assignment_of(
+        membership_id=actor.membership.pk if actor.membership else None, project_id=project_id
+    )
+
+
+def project_assignment_of(*, membership_id: int | None, project_id: int) -> QuerySet[ProjectMember]:
+    """The employee's assignment to the project (empty when none), by the membership's id."""
     return ProjectMember.objects.filter(project_id=project_id, membership_id=membership_id)
 
 

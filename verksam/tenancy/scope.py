@@ -176,3 +176,23 @@ def _reapply(sender, connection, **kwargs) -> None:  # noqa: ARG001
 
 
 connection_created.connect(_reapply, dispatch_uid="verksam_tenancy_scope_reapply")
+
+
+class _FixedScope:
+    """How `core.fixedquery` compiles a query of a tenant-scoped manager once per scope size (issue
+    13): the scope's ids are the values of each call, sentinel ids stand in for them while the query
+    is compiled (only the ContextVar: nothing is sent to the database while compiling)."""
+
+    def current(self) -> tuple[int, ...]:
+        return current_tenant_ids()
+
+    @contextmanager
+    def compiling(self, ids: tuple[int, ...]) -> Iterator[None]:
+        token = _scope.set(ids)
+        try:
+            yield
+        finally:
+            _scope.reset(token)
+
+
+FIXED_SCOPE = _FixedScope()

@@ -3,6 +3,8 @@ DomainError with a code, a message for the user and, where it belongs to one inp
 Called by the services only, inside their transaction."""
 
 import datetime as dt
+import functools
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,12 +15,14 @@ from django.utils.translation import gettext as _
 from verksam.core import bounds
 from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
+from verksam.core.fixedquery import FixedStatement, FixedValues, date_value, uuid_value
 from verksam.projects.models import PricingType, ProjectKind, ProjectStatus
-from verksam.projects.selectors import project_assignment_query, project_can_report_loaded
+from verksam.projects.selectors import project_assignment_of, project_can_report_loaded
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
+from verksam.tenancy.scope import FIXED_SCOPE
 from verksam.timecodes.models import TimeCode, TimeCodeKind, TimeSettings
 
 from .absence import check_child, check_entry_day
@@ -99,9 +103,20 @@ def lock_membership(membership: Membership) -> None:
     # its transactions begin IMMEDIATE (settings), which already serialises every writer.
     if not connection.features.has_select_for_update:
         return
-    Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by().values_list(
-        "pk", flat=True
-    ).first()
+    _MEMBER_LOCK.rows(membership_id=membership.pk)
+
+
+def _member_lock(membership_id: int):
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(pk=membership_id)
+        .order_by("pk")
+        .values_list("pk")[:1]
+    )
+
+
+# on every write of time (PostgreSQL): compiled once per process and scope size (core.fixedquery)
+_MEMBER_LOCK = FixedValues(_member_lock, sentinels={"membership_id": -7_100_000_021}, scope=FIXED_SCOPE)
 
 
 def check_periods_open(days: Iterable[dt.date]) -> None:
@@ -201,17 +216,15 @@ class CreateContext(BatchContext):
         self._day_rows: dict[dt.date, list[tuple]] | None = None
         self._can_report: dict[int, bool] = {}
         self._default_time_code: list[TimeCode | None] = []
-        # Each read is its model's scoped queryset (the tenant's filter included), compiled by the
-        # ORM and sent as one SELECT of scalar subqueries, with the default time code's row joined.
-        # (Not `.annotate(Subquery(...))`: resolving those expressions cost more CPU than the round
-        # trips they saved on SQLite.)
-        reads = {
-            "day_status": DayLock.objects.filter(membership_id=membership.pk, date=day)
-            .order_by()
-            .values("status")[:1]
-        }
+        # Each read is its model's scoped queryset (the tenant's filter included), sent as one SELECT
+        # of scalar subqueries with the default time code's row joined; the statement is compiled
+        # once per shape and scope size (core.fixedquery.FixedStatement, issue 13). (Not
+        # `.annotate(Subquery(...))`: resolving those expressions cost more CPU than the round trips
+        # they saved on SQLite.)
+        values: dict = {"membership_id": membership.pk, "day": day}
         if client_uuid is not None:
-            reads["existing"] = TimeEntry.objects.filter(client_uuid=client_uuid).order_by().values("pk")[:1]
+            values["client_uuid"] = client_uuid
+        assigned_read = False
         if project is not None and project_can_report_loaded(
             actor=self.reporter, project=project, assigned=False
         ):
@@ -219,29 +232,15 @@ class CreateContext(BatchContext):
         elif project is not None and project_can_report_loaded(
             actor=self.reporter, project=project, assigned=True
         ):
-            reads["assigned"] = (
-                project_assignment_query(actor=self.reporter, project_id=project.pk)
-                .order_by()
-                .values("pk")[:1]
-            )
-        code_fields = TimeCode._meta.concrete_fields
-        columns, params = [], []
-        for queryset in reads.values():
-            sql, values = queryset.query.sql_with_params()
-            columns.append(f"({sql})")
-            params.extend(values)
-        source = "(SELECT 1 AS one) one"
-        if not time_code_given:
-            sql, values = (
-                _default_time_codes()
-                .values_list(*(f.attname for f in code_fields))[:1]
-                .query.sql_with_params()
-            )
-            source += f" LEFT JOIN ({sql}) code ON 1 = 1"
-            columns.append("code.*")
-            params.extend(values)
+            assigned_read = True
+            values["project_id"] = project.pk
+            values["member_id"] = membership.pk  # the reporter is this employee (reporting_actor)
+        reads = _create_reads(client_uuid is not None, assigned_read)
+        sql, params = _create_statement(client_uuid is not None, assigned_read, time_code_given).sql_params(
+            **values
+        )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)} FROM {source}", params)
+            cursor.execute(sql, params)
             found = cursor.fetchone()
         row = dict(zip(reads, found, strict=False))
         self.existing_id: int | None = row.get("existing")
@@ -251,6 +250,7 @@ class CreateContext(BatchContext):
                 actor=self.reporter, project=project, assigned=row["assigned"] is not None
             )
         if not time_code_given:
+            code_fields = TimeCode._meta.concrete_fields
             code = found[len(reads) :]
             self._default_time_code.append(
                 None
@@ -271,13 +271,101 @@ class CreateContext(BatchContext):
     @property
     def day_rows(self) -> dict[dt.date, list[tuple]]:  # type: ignore[override]
         if self._day_rows is None:
-            rows = (
-                TimeEntry.objects.filter(membership_id=self._membership.pk, date=self._day)
-                .exclude(time_code__kind=TimeCodeKind.SUPPLEMENT)
-                .values_list("start_time", "end_time", "minutes", "kind")
-            )
-            self._day_rows = {self._day: list(rows)}
+            rows = _DAY_ROWS.rows(membership_id=self._membership.pk, day=self._day)
+            self._day_rows = {self._day: rows}
         return self._day_rows
+
+
+# Sentinels of the create's fixed-shape reads (core.fixedquery): never a real id, date or uuid.
+_SENTINELS = {
+    "membership_id": -7_100_000_001,
+    "day": dt.date(1, 2, 3),
+    "client_uuid": uuid.UUID(int=0x7100_0000_0000_0000_0000_0000_0000_0004),
+    "project_id": -7_100_000_005,
+    "member_id": -7_100_000_006,
+}
+
+
+_ADAPT = {"day": date_value, "client_uuid": uuid_value}
+
+
+def _create_reads(with_uuid: bool, assigned: bool) -> list[str]:
+    return ["day_status", *(["existing"] if with_uuid else []), *(["assigned"] if assigned else [])]
+
+
+def _create_reads_sql(with_uuid: bool, assigned: bool, time_code_given: bool, **values) -> tuple[str, list]:
+    """CreateContext's one SELECT: the reads of `_create_reads` as scalar subqueries, each its model's
+    scoped queryset, and the company's default time code's row unless a time code was given."""
+    reads = {
+        "day_status": DayLock.objects.filter(membership_id=values["membership_id"], date=values["day"])
+        .order_by()
+        .values("status")[:1]
+    }
+    if with_uuid:
+        reads["existing"] = (
+            TimeEntry.objects.filter(client_uuid=values["client_uuid"]).order_by().values("pk")[:1]
+        )
+    if assigned:
+        reads["assigned"] = (
+            project_assignment_of(membership_id=values["member_id"], project_id=values["project_id"])
+            .order_by()
+            .values("pk")[:1]
+        )
+    columns, params = [], []
+    for queryset in reads.values():
+        sql, found = queryset.query.sql_with_params()
+        columns.append(f"({sql})")
+        params.extend(found)
+    source = "(SELECT 1 AS one) one"
+    if not time_code_given:
+        sql, found = (
+            _default_time_codes()
+            .values_list(*(f.attname for f in TimeCode._meta.concrete_fields))[:1]
+            .query.sql_with_params()
+        )
+        source += f" LEFT JOIN ({sql}) code ON 1 = 1"
+        columns.append("code.*")
+        params.extend(found)
+    return f"SELECT {', '.join(columns)} FROM {source}", params
+
+
+_CREATE_STATEMENTS: dict[tuple[bool, bool, bool], FixedStatement] = {}
+
+
+def _create_statement(with_uuid: bool, assigned: bool, time_code_given: bool) -> FixedStatement:
+    key = (with_uuid, assigned, time_code_given)
+    statement = _CREATE_STATEMENTS.get(key)
+    if statement is None:
+        names = ["membership_id", "day", *(["client_uuid"] if with_uuid else [])]
+        names += ["project_id", "member_id"] if assigned else []
+        statement = _CREATE_STATEMENTS.setdefault(
+            key,
+            FixedStatement(
+                functools.partial(_create_reads_sql, with_uuid, assigned, time_code_given),
+                sentinels={name: _SENTINELS[name] for name in names},
+                adapt=_ADAPT,
+                scope=FIXED_SCOPE,
+            ),
+        )
+    return statement
+
+
+def _day_rows_query(membership_id: int, day: dt.date):
+    """The employee's other entries that day as (start, end, minutes, kind), supplements left out
+    (`_other_entries`)."""
+    return (
+        TimeEntry.objects.filter(membership_id=membership_id, date=day)
+        .exclude(time_code__kind=TimeCodeKind.SUPPLEMENT)
+        .values_list("start_time", "end_time", "minutes", "kind")
+    )
+
+
+_DAY_ROWS = FixedValues(
+    _day_rows_query,
+    sentinels={"membership_id": _SENTINELS["membership_id"], "day": _SENTINELS["day"]},
+    adapt=_ADAPT,
+    scope=FIXED_SCOPE,
+)
 
 
 def _closed_period_days(days: set[dt.date]) -> dict[dt.date, DomainError]:

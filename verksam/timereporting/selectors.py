@@ -4,14 +4,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from verksam.core.errors import NotFound
+from verksam.core.fixedquery import FixedValues, date_value
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import FIXED_SCOPE
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
 from .balances import Loaded, balances
@@ -71,6 +74,42 @@ def own_time_entries(*, membership_id: int, start: dt.date, end: dt.date) -> Que
     return time_entries(membership_ids=[membership_id], start=start, end=end).order_by(
         "date", "start_time", "pk"
     )
+
+
+_OWN_ROWS: dict[tuple[tuple[str, ...], int], FixedValues] = {}
+
+
+def own_time_entry_rows(
+    *, membership_id: int, start: dt.date, end: dt.date, fields: tuple[str, ...], limit: int
+) -> list[dict[str, Any]]:
+    """The first `limit` of `own_time_entries` as plain rows of `fields` (no model instances, no
+    related rows): the phone's week list. Compiled once per process, shape and scope size (issue 13,
+    core.fixedquery); the callers keep the shapes few (the API's default page)."""
+    key = (fields, limit)
+    query = _OWN_ROWS.get(key)
+    if query is None:
+
+        def build(membership_id: int, start: dt.date, end: dt.date) -> QuerySet:
+            rows = own_time_entries(membership_id=membership_id, start=start, end=end).select_related(None)
+            return rows.values_list(*fields)[:limit]
+
+        query = _OWN_ROWS.setdefault(
+            key,
+            FixedValues(
+                build,
+                sentinels={
+                    "membership_id": -7_100_000_031,
+                    "start": dt.date(1, 2, 3),
+                    "end": dt.date(1, 2, 4),
+                },
+                adapt={"start": date_value, "end": date_value},
+                scope=FIXED_SCOPE,
+            ),
+        )
+    return [
+        dict(zip(fields, row, strict=True))
+        for row in query.rows(membership_id=membership_id, start=start, end=end)
+    ]
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,28 @@ def test_a_batch_of_500_entries_takes_as_many_queries_as_a_batch_of_two(tenant, 
 
 def _short(sql: list[str]) -> str:
     return "\n".join(q[:200] for q in sql)
+
+
+def test_the_default_first_page_is_compiled_once_and_still_counts_a_full_page(
+    tenant, employee, codes, projects
+):
+    """The week list's first page of the default size reads through SQL compiled once per process
+    (selectors.own_time_entry_rows); a full page still reports the total, and the next page follows."""
+    member = membership_of(tenant, employee)
+    for i in range(101):
+        TimeEntryFactory(
+            membership=member, date=MONDAY, project=projects.site, time_code=codes.normal, minutes=1 + i
+        )
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries?from=2026-11-02&to=2026-11-08"
+    for _ in range(2):  # compiled on the first call, from the cache on the second
+        first = client.get(url).json()
+        assert (first["total"], len(first["items"]), first["page_size"]) == (101, 100, 100)
+        rest = client.get(f"{url}&page=2").json()
+        assert (rest["total"], len(rest["items"])) == (101, 1)
+        ids = [item["id"] for item in first["items"] + rest["items"]]
+        assert len(set(ids)) == 101
+    other = api_client(employee).get(
+        f"/api/v1/tenants/{tenant.pk}/time-entries?from=2026-11-09&to=2026-11-15"
+    )
+    assert other.json() == {"items": [], "page": 1, "page_size": 100, "total": 0}
