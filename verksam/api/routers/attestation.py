@@ -107,7 +107,7 @@ def attestation_queue(request, tenant_id: Id, params: Query[QueueParams]):
         "balances_date": params.date or period.end,
         "rows": [
             {
-                "member_id": r.membership.pk,
+                "member_id": r.member_id,
                 "name": r.name,
                 "employment_number": r.employment_number,
                 "days_reported": r.days_reported,

@@ -46,7 +46,7 @@ NOV = period_by_key("2026-11")
 
 
 def _row(rows, membership):
-    return next(r for r in rows if r.membership.pk == membership.pk)
+    return next(r for r in rows if r.member_id == membership.pk)
 
 
 def test_queue_counts_days_minutes_and_codes(tenant, owner, attestant, employee, today):
@@ -64,7 +64,7 @@ def test_queue_counts_days_minutes_and_codes(tenant, owner, attestant, employee,
     # when the approver opens the queue
     rows = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)
     # then the employee is the only row, with the figures
-    assert [r.membership.pk for r in rows] == [m.pk]
+    assert [r.member_id for r in rows] == [m.pk]
     row = rows[0]
     assert row.name == "Erik Anställd" and row.employment_number == "17"
     assert (row.days_reported, row.days_open, row.days_locked, row.days_attested) == (4, 2, 1, 1)
@@ -83,23 +83,23 @@ def test_queue_status_summary(tenant, owner, attestant, today):
     report(waiting, days, status="locked")
     report(incomplete, days[:-2], status="attested")  # yesterday missing (today is not due yet)
     rows = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)
-    assert {r.membership.pk: r.status for r in rows} == {
+    assert {r.member_id: r.status for r in rows} == {
         done.pk: "attested",
         waiting.pk: "waiting",
         incomplete.pk: "incomplete",
     }
     only = selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV, waiting_only=True)
-    assert [r.membership.pk for r in only] == [waiting.pk]
+    assert [r.member_id for r in only] == [waiting.pk]
 
 
 def test_queue_shows_only_people_the_actor_may_attest(tenant, owner, attestant, employee, today):
     a = member(tenant, attestant)
     others = MembershipFactory(tenant=tenant, licence=Licence.LIGHT)  # no approver
     # the approver sees their own people only; TOTAL sees everyone incl. themselves
-    assert [
-        r.membership.pk for r in selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)
-    ] == [member(tenant, employee).pk]
-    everyone = {r.membership.pk for r in selectors.attestation_queue(actor=actor(tenant, owner), period=NOV)}
+    assert [r.member_id for r in selectors.attestation_queue(actor=actor(tenant, attestant), period=NOV)] == [
+        member(tenant, employee).pk
+    ]
+    everyone = {r.member_id for r in selectors.attestation_queue(actor=actor(tenant, owner), period=NOV)}
     assert everyone == {member(tenant, u).pk for u in (owner, attestant, employee)} | {others.pk}
     assert a.pk in everyone
     # a LIGHT employee has no queue
@@ -110,7 +110,7 @@ def test_queue_routes_to_substitute_on_behalf_of_the_approver(tenant, owner, att
     sub = MembershipFactory(tenant=tenant, user=UserFactory(name="Sune Ersättare"), licence=Licence.STANDARD)
     delegate(member(tenant, attestant), sub, MON, FRI)
     rows = selectors.attestation_queue(actor=actor(tenant, sub.user), period=NOV)
-    assert [r.membership.pk for r in rows] == [member(tenant, employee).pk]
+    assert [r.member_id for r in rows] == [member(tenant, employee).pk]
     assert rows[0].via_delegation and rows[0].on_behalf_of.pk == member(tenant, attestant).pk
 
 
@@ -306,7 +306,7 @@ def test_missing_days_stop_before_today_and_skip_weekends(tenant, attestant, emp
         row = selectors.attestation_queue(
             actor=actor(tenant, attestant), period=period_for(dt.date(2026, 11, 3))
         )[0]
-    assert row.membership.pk == m.pk and row.days_missing == 1
+    assert row.member_id == m.pk and row.days_missing == 1
     # a past period counts all its weekdays: October 2026 has 22
     row = selectors.attestation_queue(actor=actor(tenant, attestant), period=period_by_key("2026-10"))[0]
     assert row.days_missing == 22

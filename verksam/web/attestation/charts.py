@@ -14,7 +14,7 @@ def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
     if not rows:
         return []
     weeks = chart_data.hours_per_week(
-        membership_ids=[r.membership.pk for r in rows], start=period.start, end=period.end
+        membership_ids=[r.member_id for r in rows], start=period.start, end=period.end
     )
     names = [r.name for r in rows]
     return [

@@ -26,6 +26,7 @@ from verksam.web.errors import add_error
 
 from .charts import queue_charts
 from .forms import Action, DayActionForm, DelegationForm
+from .rows import queue_rows_html
 
 
 def _period(request: TenantRequest) -> tuple[Period, int]:
@@ -73,6 +74,7 @@ def attest_queue(request: TenantRequest, slug: str) -> HttpResponse:
         **_nav(period, start_day),
         **_closing(request, period),
         "rows": rows,
+        "rows_html": queue_rows_html(rows, slug=request.actor.tenant.slug, period_key=period.key),
         "waiting_only": waiting_only,
         "filter": chosen if keep else "",
         "filter_counts": {name: sum(1 for r in every if test(r)) for name, test in FILTERS.items()},
