@@ -5,17 +5,17 @@ template nodes and ~25 variable lookups per row, 60 % of the page's time. Here e
 format string filled with values the selector has already worked out, and everything that is the
 same for every row (the translated labels and badges, the employee link's pattern) is prepared once
 per page. The HTML is exactly what the template drew: the same cells, attributes, links and texts,
-escaped the same way (`conditional_escape` on every value; the translated sentences of
+escaped the same way (`esc`, as `conditional_escape`, on every value; the translated sentences of
 `blocktranslate` are filled with escaped values, as the tag does).
 """
 
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from verksam.attestation.selectors import STATUS_ATTESTED, STATUS_WAITING, QueueRow
+from verksam.web.escape import esc
 
 _MARKER = 987654321  # an id no row has, to cut the employee page's URL into what comes before and after
 
@@ -50,7 +50,6 @@ _ROW = (
 
 def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> SafeString:
     """The `<tr>` of every row of the approver's queue, escaped, in the rows' order."""
-    esc = conditional_escape
     url_of = _employee_url(slug)
     query = f"?period={period_key}"
     labels = {
