@@ -10,6 +10,7 @@ Nobody attests their own time without TIME_ATTEST_OWN (TOTAL).
 Every read here runs a constant number of queries, whatever the number of employees.
 """
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
+from verksam.core.db import DayTexts, day_texts
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
 from verksam.core.fixedquery import FixedQuery, date_value
@@ -215,6 +217,8 @@ class QueueRow:
     scheduled_due_minutes: int = 0
     days_short: int = 0  # days up to yesterday with some time, but less than the schedule
     days_rejected: int = 0  # days sent back to the employee and not yet locked again
+    # the minutes reported on each day of the period (the charts' hours per week are added up from it)
+    reported_days: dict[dt.date, int] = field(default_factory=dict)
 
     @property
     def via_delegation(self) -> bool:
@@ -277,6 +281,16 @@ def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
     }
 
 
+# the queue's entries are read per employee and code
+_PER_CODE = (
+    "membership_id",
+    "time_code__code",
+    "time_code__name",
+    "absence_type__code",
+    "absence_type__name",
+)
+
+
 def attestation_queue(
     *,
     actor: Actor,
@@ -299,44 +313,57 @@ def attestation_queue(
     if not rows:
         return []
     ids = list(rows)
-    entries = time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end)
-    totals = (
-        entries.order_by()
-        .values(
-            "membership_id",
-            "time_code__code",
-            "time_code__name",
-            "absence_type__code",
-            "absence_type__name",
-        )
-        .annotate(total=Sum("minutes"))
+    on_day = {day.isoformat(): day for day in period.days}  # the DayTexts items of the period's days
+    # Every entry of the period, one row per employee and code: the code's total, and the entries'
+    # days and minutes as one text (DayTexts), which the days below are added up from.
+    reported: dict[int, dict[dt.date, int]] = {pk: {} for pk in ids}
+    per_code = (
+        time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end)
+        .order_by()
+        .values(*_PER_CODE)
+        .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
+        .values_list(*_PER_CODE, "total", "days")
     )
-    for t in () if counts_only else totals:
-        row = rows[t["membership_id"]]
-        minutes = t["total"] or 0
-        row.total_minutes += minutes
-        if t["absence_type__code"] is not None:
-            row.absence_types.append(CodeTotal(t["absence_type__code"], t["absence_type__name"], minutes))
+    for pk, code, code_name, absence_code, absence_name, total, days_text in per_code:
+        days = reported[pk]
+        for item in day_texts(days_text):
+            iso, minutes = item.split(":")
+            day = on_day[iso]
+            days[day] = days.get(day, 0) + int(minutes)
+        if counts_only:
+            continue
+        row = rows[pk]
+        row.total_minutes += total or 0
+        if absence_code is not None:
+            row.absence_types.append(CodeTotal(absence_code, absence_name, total or 0))
         else:
-            row.time_codes.append(CodeTotal(t["time_code__code"] or "", t["time_code__name"] or "", minutes))
-    reported: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    per_day = entries.order_by().values("membership_id", "date").annotate(total=Sum("minutes"))
-    for membership_id, day, minutes in per_day.values_list("membership_id", "date", "total"):
-        reported[membership_id][day] = minutes or 0
-    status: dict[int, dict[dt.date, str]] = defaultdict(dict)
-    confirmed: dict[int, set[dt.date]] = defaultdict(set)
-    locks = time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
-    for membership_id, day, state, is_confirmed in locks.order_by().values_list(
-        "membership_id", "date", "status", "confirmed_short"
-    ):
-        status[membership_id][day] = state
+            row.time_codes.append(CodeTotal(code or "", code_name or "", total or 0))
+    # The locked and attested days, and those confirmed short, as sets of days per employee.
+    closed: dict[int, set[dt.date]] = {pk: set() for pk in ids}  # every day with a lock, whatever its state
+    locked: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    attested: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    confirmed: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    locks = (
+        time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
+        .order_by()
+        .values("membership_id", "status", "confirmed_short")
+        .annotate(days=DayTexts("date"))
+        .values_list("membership_id", "status", "confirmed_short", "days")
+    )
+    for pk, state, is_confirmed, days_text in locks:
+        days_of = {on_day[iso] for iso in day_texts(days_text)}
+        closed[pk] |= days_of
+        if state == LOCKED:
+            locked[pk] |= days_of
+        elif state == ATTESTED:
+            attested[pk] |= days_of
         if is_confirmed:
-            confirmed[membership_id].add(day)
+            confirmed[pk] |= days_of
     rejected: dict[int, int] = defaultdict(int)
     returned = time_selectors.open_rejections(membership_ids=ids, start=period.start, end=period.end)
     pairs = returned.filter(kind="rejected").order_by().values_list("membership_id", "date").distinct()
     for membership_id, day in pairs:
-        if day not in status[membership_id]:
+        if day not in closed[membership_id]:
             rejected[membership_id] += 1
     # A day is due when the employee's work schedule has time on it (weekends, röda dagar incl.
     # midsommarafton, julafton, nyårsafton, and the schedule's days off never are), and today is not
@@ -345,30 +372,27 @@ def attestation_queue(
     last_due = min(period.end, today - dt.timedelta(days=1))
     result = []
     balances = {} if counts_only else time_balances.balances(membership_ids=ids, as_of=as_of or period.end)
-    # Most employees share a schedule (or have none): each distinct one is worked out once.
-    by_schedule: dict[ScheduleHistory, dict[dt.date, int]] = {}
+    plans: dict[tuple, _Plan] = {}
     for pk, row in rows.items():
-        days, states = reported[pk], status[pk]
-        scheduled = by_schedule.get(histories[pk])
-        if scheduled is None:
-            scheduled = by_schedule[histories[pk]] = histories[pk].minutes_between(period.start, period.end)
-        # nothing is missing before the employee started (an invited user joins on acceptance)
-        first_day = histories[pk].first_day or period.start
-        due = [d for d, minutes in scheduled.items() if minutes and first_day <= d <= last_due]
-        row.scheduled_minutes = sum(scheduled.values())
-        row.scheduled_due_minutes = sum(scheduled[d] for d in due)
+        days = reported[pk]
+        plan = _plan(histories[pk], period, last_due, plans)
+        row.scheduled_minutes = plan.scheduled_minutes
+        row.scheduled_due_minutes = plan.due_minutes
         if not counts_only:
             row.time_bank_minutes = balances[pk].bank_minutes
             row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
-        counted = [s for d, s in states.items() if d in days or scheduled.get(d)]
-        row.days_locked = counted.count(LOCKED)
-        row.days_attested = counted.count(ATTESTED)
-        row.days_open = sum(1 for d in days if d not in states)
-        row.days_missing = sum(1 for d in due if d not in days and d not in states)
-        row.days_short = sum(1 for d in due if 0 < days.get(d, 0) < scheduled[d] and d not in confirmed[pk])
+        counted = plan.work_days | days.keys()
+        row.days_locked = len(locked[pk] & counted)
+        row.days_attested = len(attested[pk] & counted)
+        row.days_open = len(days.keys() - closed[pk])
+        row.days_missing = len(plan.due - days.keys() - closed[pk])
+        scheduled = plan.scheduled
+        row.days_short = sum(
+            1 for d in plan.due & days.keys() if 0 < days[d] < scheduled[d] and d not in confirmed[pk]
+        )
         row.days_rejected = rejected[pk]
         if not row.is_active:
             if not (row.days_open or row.days_locked):
@@ -376,6 +400,7 @@ def attestation_queue(
             row.days_missing = row.days_short = 0  # nothing more is expected from someone who has left
         row.time_codes.sort(key=lambda c: (c.code, c.name))
         row.absence_types.sort(key=lambda c: (c.code, c.name))
+        row.reported_days = days
         row.status = _status(row)
         if waiting_only and row.status != STATUS_WAITING:
             continue
@@ -473,6 +498,50 @@ def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
         revoked_at__isnull=True,
         approver__licence__in=APPROVER_LICENCES,
     ).values("approver_id")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an employee's work schedule says about a period: minutes per day, the days with time,
+    and the due days (with time, from the employee's first day up to yesterday)."""
+
+    scheduled: dict[dt.date, int]
+    work_days: frozenset[dt.date]
+    due: frozenset[dt.date]
+    scheduled_minutes: int
+    due_minutes: int
+
+
+def _plan(history: ScheduleHistory, period: Period, last_due: dt.date, plans: dict[tuple, _Plan]) -> _Plan:
+    """The period's `_Plan` for `history`, worked out once for every employee whose schedules in
+    force in the period (their weekday minutes, and the day each takes over) and first due day are
+    the same: most employees share a schedule, and differ only in the day they started, before the
+    period. `plans` keeps those worked out for the page."""
+    schedules = history.schedules
+    starts = [s.valid_from or dt.date.min for s in schedules]
+    # the schedule in force on the period's first day (the first one also covers the days before
+    # it, see ScheduleHistory.on), then each that takes over within the period
+    first = max(bisect.bisect_right(starts, period.start) - 1, 0)
+    in_force = tuple(
+        (period.start if i == first else starts[i], schedules[i].weekday_minutes)
+        for i in range(first, len(schedules))
+        if i == first or starts[i] <= period.end
+    )
+    # nothing is missing before the employee started (an invited user joins on acceptance)
+    first_due = max(history.first_day or period.start, period.start)
+    key = (in_force, first_due)
+    plan = plans.get(key)
+    if plan is None:
+        scheduled = history.minutes_between(period.start, period.end)
+        due = frozenset(d for d, minutes in scheduled.items() if minutes and first_due <= d <= last_due)
+        plan = plans[key] = _Plan(
+            scheduled=scheduled,
+            work_days=frozenset(d for d, minutes in scheduled.items() if minutes),
+            due=due,
+            scheduled_minutes=sum(scheduled.values()),
+            due_minutes=sum(scheduled[d] for d in due),
+        )
+    return plan
 
 
 # --- one employee's period -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, TextField
 from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_init, pre_init
@@ -239,3 +240,37 @@ def new_instance(model: type[M], values: dict[str, Any]) -> M:
     for field, obj in related:
         field.set_cached_value(instance, obj)  # type: ignore[attr-defined]
     return instance
+
+
+class DayTexts(Aggregate):
+    """The dates of a group of rows as one text: ISO dates ('YYYY-MM-DD') joined by commas, in no
+    given order; with a second column, each date is followed by ':' and that row's value of it
+    ('2026-10-05:480,2026-10-06:450'). GROUP_CONCAT on SQLite, string_agg on PostgreSQL (where
+    to_char writes the ISO date whatever the session's DateStyle).
+
+    Why: a read of one row per employee and day (the approver queue: 200 employees × a month) spends
+    ~1–3 µs per row in the database driver and the ORM's converters (SQLite parses every date
+    through Python); one text per employee costs a split. Read the texts with `day_texts`."""
+
+    output_field = TextField()
+    contains_aggregate = True
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        parts, params = [], []
+        for expression in self.get_source_expressions()[:-1]:  # the last is Aggregate's filter (none)
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        if connection.vendor == "postgresql":
+            text = f"to_char({parts[0]}, 'YYYY-MM-DD')"
+            if len(parts) > 1:
+                text += f" || ':' || ({parts[1]})::text"
+            return f"STRING_AGG({text}, ',')", params
+        # SQLite stores a date as its ISO text, and || writes an integer as its digits
+        text = parts[0] if len(parts) == 1 else f"{parts[0]} || ':' || {parts[1]}"
+        return f"GROUP_CONCAT({text}, ',')", params
+
+
+def day_texts(text: str | None) -> list[str]:
+    """The items of a `DayTexts` text ('YYYY-MM-DD' or 'YYYY-MM-DD:n'); none for an empty group."""
+    return text.split(",") if text else []

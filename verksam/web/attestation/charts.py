@@ -1,6 +1,8 @@
-"""The attestation queue's small charts (issue 12 item 6): the team's hours per week of the period
-(one query), and reported against scheduled time and flex / time bank per employee (from the queue's
-rows, no query). Drawn as server-side SVG like Översikt's (verksam/web/home/charts.py)."""
+"""The attestation queue's small charts (issue 12 item 6): the team's hours per week of the period,
+reported against scheduled time, and flex / time bank per employee, all from the queue's rows (no
+query). Drawn as server-side SVG like Översikt's (verksam/web/home/charts.py)."""
+
+import datetime as dt
 
 from django.utils.translation import gettext as _
 
@@ -13,9 +15,7 @@ from verksam.web.home.charts import Chart
 def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
     if not rows:
         return []
-    weeks = chart_data.hours_per_week(
-        membership_ids=[r.member_id for r in rows], start=period.start, end=period.end
-    )
+    weeks = _hours_per_week(rows, period)
     names = [r.name for r in rows]
     return [
         Chart(
@@ -47,3 +47,14 @@ def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
             axis=False,
         ),
     ]
+
+
+def _hours_per_week(rows: list[QueueRow], period: Period) -> dict[dt.date, int]:
+    """`{monday: minutes}` the rows' employees reported in the period, every week of it present: what
+    chart_data.hours_per_week reads, added up from the days the queue has read already."""
+    monday_of = {day: chart_data.monday_of(day) for day in period.days}
+    totals = dict.fromkeys(sorted(set(monday_of.values())), 0)
+    for row in rows:
+        for day, minutes in row.reported_days.items():
+            totals[monday_of[day]] += minutes
+    return totals
