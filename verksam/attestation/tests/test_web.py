@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
@@ -14,7 +16,22 @@ from verksam.tenancy.tests.fixtures import login_client
 from verksam.tenancy.tests.helpers import count_queries, sv
 from verksam.timereporting.models import DayLock
 
-from .helpers import FRI, MON, ROLES, THU, TUE, WED, codes, delegate, member, report, state, statuses, team
+from .helpers import (
+    FRI,
+    MON,
+    ROLES,
+    THU,
+    TUE,
+    WED,
+    absence,
+    codes,
+    delegate,
+    member,
+    report,
+    state,
+    statuses,
+    team,
+)
 
 ATTESTERS = {"owner", "attestant", "partner_full"}  # may attest the employee
 REOPENERS = {"owner", "partner_full"}
@@ -252,6 +269,37 @@ def test_queue_page_shows_the_team_in_swedish(tenant, week, attestant):
         .get(_url("attest_queue", tenant) + "?period=2026-11&waiting=1")
         .content.decode()
     )
+
+
+def test_queue_rows_escape_names_and_link_each_employee(tenant, attestant, owner, today):
+    # given an approver with a name to escape, one of their people with such a name too (a short
+    # day, a day of sick leave, one locked day), and a substitute who stands in for the approver
+    approver = member(tenant, attestant)
+    approver.user.name = 'Åsa "<b>" & Co'
+    approver.user.save()
+    kit = codes(tenant)
+    (person,) = team(tenant, approver, 1, "x")
+    person.user.name = "<script>alert(1)</script> Öberg"
+    person.user.save()
+    report(person, [MON], status="locked", kit=kit)
+    report(person, [TUE], kit=kit, minutes=240)
+    absence(person, WED, kit["sick"])
+    sub = MembershipFactory(tenant=tenant, user=UserFactory(name="Sune Ersättare"), licence=Licence.STANDARD)
+    delegate(approver, sub, MON, FRI)
+    # when the substitute opens November's queue (the rows are drawn in Python: web/attestation/rows.py)
+    html = login_client(sub.user).get(_url("attest_queue", tenant) + "?period=2026-11").content.decode()
+    # then the names are escaped, never markup
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Öberg" in html
+    assert sv("as substitute for %(name)s") % {"name": "Åsa &quot;&lt;b&gt;&quot; &amp; Co"} in html
+    # and the row carries its employee, status, Swedish cell labels, and two links to the employee
+    link = f'href="{_detail(tenant, person)}"'
+    assert f'<tr data-member="{person.pk}" data-status="waiting">' in html and html.count(link) == 2
+    assert f'data-label="{sv("Days locked")}">1</td>' in html
+    assert sv("%(reported)s of %(scheduled)s") % {"reported": "20:00", "scheduled": "168:00"} in html
+    with translation.override("sv"):
+        assert ngettext("%(n)s short day", "%(n)s short days", 1) % {"n": 1} in html  # Tuesday: 4 h of 8
+    assert '<li class="att-absence">Sjuk <span class="muted">8:00</span></li>' in html
+    assert f'<span class="badge att-waiting">{sv("Waiting for attestation")}</span>' in html
 
 
 def test_malformed_period_shows_the_current_one(tenant, week, attestant):

@@ -342,6 +342,39 @@ def test_dst_weekends_are_never_missing(scope, tenant, owner, employee):
     assert row.days_missing == 22 - 5
 
 
+def test_employees_who_share_a_schedule_are_still_counted_by_their_own_dates(scope, tenant, owner):
+    # given five employees on full time: two since before November, one who started on Wednesday
+    # 11 November, and two who go to Fridays off, from Monday 9 and from Monday 16 November (the
+    # queue works out each distinct schedule of the period once: the shared ones must not mix up)
+    full = (480, 480, 480, 480, 480, 0, 0)
+    people = {name: MembershipFactory(tenant=tenant, licence=Licence.LIGHT) for name in "ABCDE"}
+    _schedule(tenant, owner, people["A"], full, 100, valid_from=dt.date(2026, 1, 1))
+    _schedule(tenant, owner, people["B"], full, 100, valid_from=dt.date(2026, 6, 1))
+    _schedule(tenant, owner, people["C"], full, 100, valid_from=dt.date(2026, 11, 11))
+    for name, change in (("D", dt.date(2026, 11, 9)), ("E", dt.date(2026, 11, 16))):
+        _schedule(tenant, owner, people[name], full, 100, valid_from=dt.date(2026, 1, 1))
+        _schedule(tenant, owner, people[name], FOUR_DAYS, 80, valid_from=change)
+    # when the approver opens November on Friday 20 November (due: the weekdays up to the 19th)
+    with _at(dt.date(2026, 11, 20)):
+        rows = attest_selectors.attestation_queue(
+            actor=_actor(tenant, owner), period=period_by_key("2026-11", 1)
+        )
+    by_id = {r.member_id: r for r in rows}
+    got = {
+        name: (by_id[m.pk].days_missing, by_id[m.pk].scheduled_minutes, by_id[m.pk].scheduled_due_minutes)
+        for name, m in people.items()
+    }
+    # then November's 21 weekdays (no röd dag) are each one's own: C is due from the 11th only, D
+    # has Fridays off from the 9th (6 Nov is due, 13 Nov is not), E from the 16th (13 Nov is due)
+    assert got == {
+        "A": (14, 21 * 480, 14 * 480),
+        "B": (14, 21 * 480, 14 * 480),
+        "C": (7, 21 * 480, 7 * 480),
+        "D": (13, 18 * 480, 13 * 480),
+        "E": (14, 19 * 480, 14 * 480),
+    }
+
+
 def test_queue_query_count_is_constant_with_schedules(tenant, owner, attestant):
     def build(n):
         with tenant_scope(tenant.pk):
