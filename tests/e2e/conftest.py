@@ -8,6 +8,8 @@ for the test run only.
 
 import os
 import re
+import threading
+import time
 
 import pytest
 
@@ -40,6 +42,36 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # Swedish is the default language; say so explicitly so the browser's locale cannot change it.
     return {**browser_context_args, "locale": "sv-SE"}
+
+
+REQUEST_THREAD = "(process_request_thread)"  # the live server's thread per request (daemon, untracked)
+
+
+def _requests_in_flight() -> bool:
+    return any(t.name.endswith(REQUEST_THREAD) and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """After a browser test, wait until the live server has answered every request the page sent
+    before the database is flushed for the next test. The live server shares the test's SQLite
+    connection; a late request (a polling badge, a page still loading) running beside the flush
+    could undo part of it, and the next test met the previous one's rows (UNIQUE constraint failed
+    at its set-up). Teardown order: the page closes first, then this, then the flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    quiet_since, deadline = None, time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _requests_in_flight():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.1:
+            return
+        time.sleep(0.02)
 
 
 def login(page, live_server, email: str, password: str = PASSWORD) -> None:
