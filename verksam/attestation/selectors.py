@@ -298,14 +298,12 @@ def attestation_queue(
     today: dt.date | None = None,
     waiting_only: bool = False,
     as_of: dt.date | None = None,
-    counts_only: bool = False,
 ) -> list[QueueRow]:
     """One row per employee the actor may attest: days reported, missing (scheduled days before today
     with nothing reported and not locked), short, open, locked and attested, minutes per time code and
     absence type, the scheduled time, flex and the time bank as of `as_of` (default: the period's end;
     attested days only), and the status. A constant number of queries whatever the number of
-    employees. `counts_only` leaves out the per-code totals, flex and the time bank (their reads cost
-    most of the queue) for callers that only count days, such as Översikt."""
+    employees. A caller that only counts days (Översikt) uses `attestation_queue_counts`."""
     today = today or timezone.localdate()
     # Inactive employees too: their time stays in the queue until it is attested, because payroll
     # needs their last period (issue 8 item 7); below, they show only while something is unattested.
@@ -330,8 +328,6 @@ def attestation_queue(
             iso, minutes = item.split(":")
             day = on_day[iso]
             days[day] = days.get(day, 0) + int(minutes)
-        if counts_only:
-            continue
         row = rows[pk]
         row.total_minutes += total or 0
         if absence_code is not None:
@@ -371,16 +367,15 @@ def attestation_queue(
     histories = schedule_histories(membership_ids=ids)
     last_due = min(period.end, today - dt.timedelta(days=1))
     result = []
-    balances = {} if counts_only else time_balances.balances(membership_ids=ids, as_of=as_of or period.end)
+    balances = time_balances.balances(membership_ids=ids, as_of=as_of or period.end)
     plans: dict[tuple, _Plan] = {}
     for pk, row in rows.items():
         days = reported[pk]
         plan = _plan(histories[pk], period, last_due, plans)
         row.scheduled_minutes = plan.scheduled_minutes
         row.scheduled_due_minutes = plan.due_minutes
-        if not counts_only:
-            row.time_bank_minutes = balances[pk].bank_minutes
-            row.flex_minutes = balances[pk].flex_minutes
+        row.time_bank_minutes = balances[pk].bank_minutes
+        row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
