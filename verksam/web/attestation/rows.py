@@ -67,11 +67,13 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
         "l_status": esc(_("Status")),
         "l_show": esc(_("Show")),
     }
+    # The texts outside the f-strings: xgettext does not look inside an f-string's braces.
+    all_attested, waiting, incomplete_text = _("All attested"), _("Waiting for attestation"), _("Incomplete")
     badges = {
-        STATUS_ATTESTED: f'<span class="badge att-attested">{esc(_("All attested"))}</span>',
-        STATUS_WAITING: f'<span class="badge att-waiting">{esc(_("Waiting for attestation"))}</span>',
+        STATUS_ATTESTED: f'<span class="badge att-attested">{esc(all_attested)}</span>',
+        STATUS_WAITING: f'<span class="badge att-waiting">{esc(waiting)}</span>',
     }
-    incomplete = f'<span class="badge att-incomplete">{esc(_("Incomplete"))}</span>'
+    incomplete = f'<span class="badge att-incomplete">{esc(incomplete_text)}</span>'
     substitute_for = _("as substitute for %(name)s")
     hours_of = _("%(reported)s of %(scheduled)s")
     out = []
