@@ -93,15 +93,19 @@ def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dic
     """`{approver_id: approver}` for every approver the actor substitutes for today."""
     if actor.membership is None:
         return {}
-    today = today or timezone.localdate()
-    rows = Delegation.objects.filter(
-        substitute_id=actor.membership.pk,
+    rows = _delegations_held(actor.membership, today or timezone.localdate()).select_related("approver__user")
+    return {d.approver_id: d.approver for d in rows}
+
+
+def _delegations_held(substitute: Membership, today: dt.date):
+    """The delegations `substitute` holds on `today` from approvers who may still attest."""
+    return Delegation.objects.filter(
+        substitute_id=substitute.pk,
         start_date__lte=today,
         end_date__gte=today,
         revoked_at__isnull=True,
         approver__licence__in=APPROVER_LICENCES,
-    ).select_related("approver__user")
-    return {d.approver_id: d.approver for d in rows}
+    )
 
 
 def _attestable(actor: Actor, held: Collection[int] | QuerySet) -> QuerySet[Membership]:
@@ -486,13 +490,7 @@ def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
     subquery, so that the attestable members are one query; none to ask for who attests everyone."""
     if actor.membership is None or actor.has(Perm.TIME_ATTEST_ALL):
         return []
-    return Delegation.objects.filter(
-        substitute_id=actor.membership.pk,
-        start_date__lte=today,
-        end_date__gte=today,
-        revoked_at__isnull=True,
-        approver__licence__in=APPROVER_LICENCES,
-    ).values("approver_id")
+    return _delegations_held(actor.membership, today).values("approver_id")
 
 
 @dataclass(frozen=True)
