@@ -3,7 +3,9 @@
     manage.py shell --no-imports -c "from bench.http_setup import main; main()"
 
 Prints one JSON object: the API token of a demo employee with the demo's largest company, the project
-and the week to use, session cookies for the pages, and the 200-employee bench company.
+and the week to use, session cookies for the pages, and the 200-employee bench company. `tokens` holds
+one API token for each active person of that company (the first is the employee's): the create bench
+with 8 clients is 8 people's phones, each reporting their own time (bench/wrk/post_entry.lua).
 
 The create and batch benches write thousands of entries, four a day (eight a day for the batch), on
 days from 2000 onwards that the demo never touches. The demo's projects start a few months ago
@@ -65,6 +67,15 @@ def main() -> None:
             hourly_rate_ore=59_500,
         )
         project_services.project_member_add(actor=actor, project=project, membership=member)
+        tokens = [secret]
+        for other in (
+            Membership.objects.filter(is_active=True)
+            .exclude(pk=member.pk)
+            .select_related("user")
+            .order_by("pk")
+        ):
+            project_services.project_member_add(actor=actor, project=project, membership=other)
+            tokens.append(api_token_create(user=other.user, name="bench")[1])
         assert Project.objects.filter(pk=project.pk, start_date__isnull=True).exists()
         week_entries = TimeEntry.objects.filter(
             membership=member, date__gte=last_monday, date__lte=last_monday + dt.timedelta(days=6)
@@ -78,6 +89,7 @@ def main() -> None:
                 "tenant_id": bygg.pk,
                 "slug": bygg.slug,
                 "token": secret,
+                "tokens": tokens,
                 "project_id": project.pk,
                 "week_from": last_monday.isoformat(),
                 "week_to": (last_monday + dt.timedelta(days=6)).isoformat(),

@@ -8,7 +8,9 @@ For SQLite and PostgreSQL (as the application role without BYPASSRLS) in turn:
    workers, DEBUG off, WhiteNoise, JSON access log; `config.settings.prod` on PostgreSQL and
    `config.settings.bench` — prod with the SQLite database — on SQLite);
 3. `wrk` drives it on loopback, 1 and 8 concurrent clients: create one time entry (a fresh
-   client_uuid per request, bench/wrk/post_entry.lua) and list one week, each right after
+   client_uuid per request, bench/wrk/post_entry.lua; n clients are n people of the company, each
+   with their own token, since one person's writes wait for each other on the employee's lock by
+   design — n clients of one person are shown too, not a target) and list one week, each right after
    ../shared/bench/floor/run.sh measured the floor with the same tool, clients and duration;
 4. the batch endpoint (500 entries per request) and the pages (week, approver queue, Översikt) for
    the demo's largest company and the bench company.
@@ -319,20 +321,35 @@ def bench_db(db: str, clients: list[int], duration: int, tmp: Path) -> list[dict
             floor_figures = floor(db, n, duration, tmp)
             _probe_create(server, data, next_day)
             next_day += dt.timedelta(days=1)
+            # n clients are n people's phones (one person's creates are serialised by design)
+            people = ",".join(data["tokens"][:n])
             created = wrk(
                 api,
                 "post_entry.lua",
-                [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY)],
+                [people, str(data["project_id"]), next_day.isoformat(), str(PER_DAY)],
                 n,
                 duration,
             )
             next_day += dt.timedelta(days=math.ceil(created["requests"] / PER_DAY) + 1)
             listed = wrk(week, "get.lua", [auth], n, duration)
-            for call, mine, theirs in (
-                ("create one time entry", created, floor_figures.get("post")),
-                (f"list one week ({data['week_entries']} entries)", listed, floor_figures.get("get")),
-            ):
-                rows.append({"db": db, "kind": "api", "call": call, "clients": n, **mine, "floor": theirs})
+            calls = [
+                ("create one time entry", created, floor_figures.get("post"), "api"),
+                (f"list one week ({data['week_entries']} entries)", listed, floor_figures.get("get"), "api"),
+            ]
+            if n > 1:
+                # Shown, not a target: n clients of ONE person, whose writes wait for each other on
+                # the employee's lock (timereporting.rules.lock_membership): no phone sends that.
+                alone = wrk(
+                    api,
+                    "post_entry.lua",
+                    [data["token"], str(data["project_id"]), next_day.isoformat(), str(PER_DAY)],
+                    n,
+                    duration,
+                )
+                next_day += dt.timedelta(days=math.ceil(alone["requests"] / PER_DAY) + 1)
+                calls.append(("create, all for one person", alone, floor_figures.get("post"), "info"))
+            for call, mine, theirs, kind in calls:
+                rows.append({"db": db, "kind": kind, "call": call, "clients": n, **mine, "floor": theirs})
         # the batch endpoint: 500 entries in one request, 1 client
         batch_url = f"{api}/batch"
         probe = server.status(
@@ -396,13 +413,15 @@ def report(rows: list[dict]) -> bool:
     head = f"{'db':<9}{'call':<34}{'cl':>3}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   {'floor':>7}{'p50':>7}{'p99':>7}{'ratio':>7}"
     print(head)
     for r in rows:
-        if r["kind"] != "api":
+        if r["kind"] not in ("api", "info"):
             continue
         f = r["floor"] or {}
         ratio = r["rps"] / f["rps"] if f.get("rps") else float("nan")
         flag = "" if ratio >= TARGET_RATIO else "  < 0.5"
         errors = f"  INVALID: {invalid(r)}, the figure does not count" if invalid(r) else ""
-        if not ratio >= TARGET_RATIO or errors:
+        if r["kind"] == "info":
+            flag = "  (shown, not a target)"
+        elif not ratio >= TARGET_RATIO or errors:
             ok = False
         print(
             f"{r['db']:<9}{r['call']:<34}{r['clients']:>3}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p99']:>9.1f}   "

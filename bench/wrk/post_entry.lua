@@ -1,12 +1,16 @@
 -- POST /api/v1/tenants/{id}/time-entries: one new entry per request, as a phone sends it, each with a
 -- fresh client_uuid (so the idempotency look-up runs and misses, as for every real first send).
--- Arguments: token, project id, first day (YYYY-MM-DD), entries per day, batch size (0: one entry).
--- The date moves on every `per_day` entries so no day passes 24 hours and days stay small; the
--- project must accept those days (bench/http_setup.py makes an open-ended one).
+-- Arguments: token(s), project id, first day (YYYY-MM-DD), entries per day, batch size (0: one entry).
+-- Several tokens, comma-separated, are several people's phones: the requests take them in turn, so
+-- with 8 clients 8 people report at once (one person's writes are serialised by design, the lock in
+-- timereporting.rules.lock_membership). Each person gets `per_day` entries a day: the date moves on
+-- every `per_day` rounds so no day passes 24 hours and days stay small; the project must accept
+-- those days (bench/http_setup.py makes an open-ended one and assigns everyone).
 -- A batch answers 200 even when it refuses items (per-item results): `response` counts the answers
 -- whose body does not say `"refused": 0`, and `done` prints that count ("refused batches: N") for
 -- bench/over_http.py, which refuses the figure when it is not 0.
-local token, project, first, per_day, batch
+local tokens, project, first, per_day, batch
+local auth = {}
 local counter = 0
 local thread_seed = 0
 refused = 0
@@ -23,15 +27,17 @@ local function check_batch(status, headers, body)
 end
 
 function init(args)
-  token, project, first = args[1], tonumber(args[2]), args[3]
+  tokens, project, first = {}, tonumber(args[2]), args[3]
+  for token in string.gmatch(args[1], "[^,]+") do table.insert(tokens, token) end
   per_day, batch = tonumber(args[4] or "4"), tonumber(args[5] or "0")
   local y, m, d = first:match("(%d+)-(%d+)-(%d+)")
   first = os.time({year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12})
   math.randomseed(os.time() + thread_seed)
   wrk.method = "POST"
-  wrk.headers["Authorization"] = "Bearer " .. token
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["X-Forwarded-Proto"] = "https"
+  for i, token in ipairs(tokens) do
+    auth[i] = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json",
+               ["X-Forwarded-Proto"] = "https"}
+  end
   -- wrk reads the bodies only when a `response` exists after init: for the batch only
   if batch > 0 then response = check_batch end
 end
@@ -46,19 +52,20 @@ local function uuid4()
 end
 
 local function entry()
-  local day = os.date("!%Y-%m-%d", first + math.floor(counter / per_day) * 86400)
+  local day = os.date("!%Y-%m-%d", first + math.floor(counter / (per_day * #tokens)) * 86400)
   counter = counter + 1
   return string.format('{"client_uuid": "%s", "date": "%s", "kind": "work", "project_id": %d, "minutes": 60}',
     uuid4(), day, project)
 end
 
 function request()
+  local headers = auth[(counter % #tokens) + 1]
   if batch > 0 then
     local items = {}
     for i = 1, batch do items[i] = entry() end
-    return wrk.format(nil, nil, nil, '{"entries": [' .. table.concat(items, ", ") .. ']}')
+    return wrk.format(nil, nil, headers, '{"entries": [' .. table.concat(items, ", ") .. ']}')
   end
-  return wrk.format(nil, nil, nil, entry())
+  return wrk.format(nil, nil, headers, entry())
 end
 
 function done(summary, latency, requests)
