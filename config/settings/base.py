@@ -228,6 +228,9 @@ MEMBERSHIP_INITIALIZERS = ["verksam.schedules.services.work_schedule_install_def
 # closing is attestation's, which sits above timereporting (DESIGN.md layers), so the check is named
 # here rather than imported. Takes the days about to change; raises a DomainError when one is closed.
 TIME_PERIOD_GUARD = "verksam.attestation.selectors.period_guard"
+# Its read for one day as a queryset of the closed periods holding it, for a create of time to send
+# within its one statement of checks (issue 13; the refusal is still worded by TIME_PERIOD_GUARD).
+TIME_PERIOD_CLOSES = "verksam.attestation.selectors.period_closes_on"
 # The same for expenses, mileage and per diem (issue 10 item 3): a claim registered in a closed period
 # is not changed, attested, rejected or reopened until the period is reopened.
 EXPENSE_PERIOD_GUARD = "verksam.attestation.expenses.expense_period_guard"

@@ -788,6 +788,12 @@ _OPEN_CLOSES = FixedQuery(
 )
 
 
+def period_closes_on(day: dt.date) -> QuerySet[PeriodClose]:
+    """The closed periods holding `day` (settings.TIME_PERIOD_CLOSES): what `period_guard` reads,
+    as a queryset a create of time sends inside its one statement of checks (issue 13)."""
+    return _closes_over(day, day)
+
+
 def period_closed_days(days: Iterable[dt.date]) -> tuple[PeriodClose, list[dt.date]] | None:
     """The first closed period holding one of `days`, with those days; None when all are open (one
     query)."""

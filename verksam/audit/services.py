@@ -4,9 +4,9 @@ the change it describes commit or roll back together."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
-from verksam.core.db import insert_rows, new_instance
+from verksam.core.db import insert_rows, insert_values_sql, new_instance
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.selectors import tenants_for_user
 
@@ -23,8 +23,22 @@ def record(
     label: str = "",
 ) -> AuditEvent:
     """Append one audit row for `actor` (a tenancy Actor, or None for the system)."""
+    event = _event(actor=actor, action=action, target=target, data=data, tenant_id=tenant_id, label=label)
+    event.save()
+    return event
+
+
+def _event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None,
+    data: dict | None,
+    tenant_id: int | None,
+    label: str,
+) -> AuditEvent:
     user = getattr(actor, "user", None)
-    event = AuditEvent(
+    return AuditEvent(
         tenant_id=tenant_id or actor.tenant_id,
         user=user if getattr(user, "pk", None) else None,
         partner_tenant_id=getattr(actor, "partner_tenant_id", None),
@@ -34,7 +48,43 @@ def record(
         target_label=(label or (str(target) if target is not None else ""))[:200],
         data=data or {},
     )
-    event.save()
+
+
+def save_and_record(*, obj: models.Model, actor: Any, action: str, data: dict | None = None) -> AuditEvent:
+    """Insert the new `obj` (as `obj.save()` does) and append its audit row (as `record` does, with
+    `obj` as the target). On PostgreSQL both rows go in one statement, a data-modifying CTE whose
+    audit row takes the new row's id (issue 13: one round trip less on every create); the two rows
+    commit or roll back together with the caller's transaction either way."""
+    model = type(obj)
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    if connection.vendor != "postgresql" or meta.parents or meta.auto_field is None or obj.pk is not None:
+        obj.save()
+        return record(actor=actor, action=action, target=obj, data=data)
+    event = _event(actor=actor, action=action, target=obj, data=data, tenant_id=None, label="")
+    columns, placeholders, params = insert_values_sql(obj, connection)
+    event_columns, event_placeholders, event_params = insert_values_sql(event, connection)
+    qn = connection.ops.quote_name
+    # the audit row's target_id is the new row's id as text (str(obj.pk) in `record`)
+    target_at = [f.attname for f in AuditEvent._meta.local_concrete_fields if not f.primary_key].index(
+        "target_id"
+    )
+    event_placeholders[target_at] = "(SELECT new_row.id::text FROM new_row)"
+    del event_params[target_at]
+    sql = (
+        f"WITH new_row AS (INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(placeholders)}) "
+        f"RETURNING {qn(str(meta.pk.column))} AS id), "
+        f"new_event AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({event_columns}) "
+        f"VALUES ({', '.join(event_placeholders)}) RETURNING {qn(str(AuditEvent._meta.pk.column))} AS id) "
+        "SELECT new_row.id, new_event.id FROM new_row, new_event"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *event_params])
+        obj.pk, event.pk = cursor.fetchone()
+    event.target_id = str(obj.pk)
+    for saved in (obj, event):
+        saved._state.adding = False
+        saved._state.db = connection.alias
     return event
 
 

@@ -274,3 +274,22 @@ class DayTexts(Aggregate):
 def day_texts(text: str | None) -> list[str]:
     """The items of a `DayTexts` text ('YYYY-MM-DD' or 'YYYY-MM-DD:n'); none for an empty group."""
     return text.split(",") if text else []
+
+
+def insert_values_sql(obj: models.Model, connection: BaseDatabaseWrapper) -> tuple[str, list[str], list[Any]]:
+    """The pieces of the INSERT `obj.save()` would send for a new instance with an auto-increment
+    key — the quoted column list, one placeholder per column and their parameters — through the ORM's
+    own insert compiler (`pre_save`, e.g. `auto_now`, and each field's adaptation applied as there),
+    for a caller that writes it as part of a larger statement (audit.services.save_and_record)."""
+    from django.db.models.sql.subqueries import InsertQuery
+
+    meta = obj._meta
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    values = [compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in fields]
+    placeholders, params = compiler.assemble_as_sql(fields, [values])
+    qn = connection.ops.quote_name
+    return ", ".join(qn(str(f.column)) for f in fields), list(placeholders[0]), list(params[0])

@@ -12,12 +12,13 @@ from verksam.tenancy.scope import FIXED_SCOPE
 from .models import Project, ProjectKind, ProjectMember, ProjectStatus
 
 
-def _project_by_id(project_id: int) -> QuerySet[Project]:
+def project_by_id(project_id: int) -> QuerySet[Project]:
+    """The project `project_id` of the tenant in scope, as a queryset (empty for another tenant's)."""
     return Project.objects.filter(pk=project_id).order_by()[:1]
 
 
 # read on every time entry a phone sends: compiled once per process and scope size (issue 13)
-_PROJECT = FixedQuery(_project_by_id, sentinels={"project_id": -7_100_000_011}, scope=FIXED_SCOPE)
+_PROJECT = FixedQuery(project_by_id, sentinels={"project_id": -7_100_000_011}, scope=FIXED_SCOPE)
 
 
 def project_get(project_id: int) -> Project | None:

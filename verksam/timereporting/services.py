@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verksam.audit.services import record, record_many
+from verksam.audit.services import record, record_many, save_and_record
 from verksam.core import bounds, timeutil
 from verksam.core.db import insert_rows, new_instance
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -56,6 +56,7 @@ from .rules import (
     check_days_open,
     check_periods_open,
     lock_membership,
+    lock_membership_reading_project,
     own_membership,
     prepare_entry,
     target_membership,
@@ -181,6 +182,7 @@ def time_entry_create_or_get(
     client_uuid: uuid.UUID | None = None,
     kind: str = EntryKind.WORK,
     project: Project | None = None,
+    project_id: int | None = None,
     activity: Activity | None = None,
     time_code: TimeCode | None = None,
     absence_type: AbsenceType | None = None,
@@ -201,7 +203,8 @@ def time_entry_create_or_get(
     Returns `(entry, created)`: offline clients retry a POST with the same id and must never get a
     duplicate (issue 3 item 7), so a retry answers with the first entry and `created=False`. The
     same id with other data is refused (`ClientUuidReused`, issue 7 item 4). With `membership`, the
-    employee's time on their behalf (rules.target_membership)."""
+    employee's time on their behalf (rules.target_membership). `project_id` instead of `project`:
+    the tenant's project of that id (NotFound when it has none), read with the employee's lock."""
     membership = target_membership(actor, employee)
     data = {
         "date": date,
@@ -222,8 +225,16 @@ def time_entry_create_or_get(
         "child_special_reasons": child_special_reasons,
         "confirm_work": confirm_work,
     }
+    if project_id is not None:
+        data["project"] = project_id  # the fingerprint holds a project by its id (_fingerprint)
     fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
-    lock_membership(membership)
+    if project_id is None:
+        lock_membership(membership)
+    else:
+        # the project's row in the lock's statement (issue 13: one round trip less)
+        project = data["project"] = lock_membership_reading_project(membership, project_id)
+        if project is None:
+            raise NotFound(_("The object does not exist."))
     # The client_uuid, the day's status, the project assignment and the default time code in one
     # statement (issue 13), under the lock, so a concurrent retry that committed while this one
     # waited is seen too.
@@ -244,11 +255,11 @@ def time_entry_create_or_get(
     # employee's client_uuid cannot race past the look-up above, which runs under the employee's
     # lock (PostgreSQL) or the database's write lock (SQLite, BEGIN IMMEDIATE). Another employee's
     # simultaneous use of the same id still meets the unique constraint and answers 409.
-    entry.save()
-    record(
+    # the entry and its audit row: on PostgreSQL one statement (issue 13)
+    save_and_record(
+        obj=entry,
         actor=actor,
         action="time.entry_create",
-        target=entry,
         data={**_entry_audit(entry), **behalf_audit(actor, membership)},
     )
     behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])

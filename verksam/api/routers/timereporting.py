@@ -181,7 +181,10 @@ def with_warnings(entry: Any) -> Any:
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN)
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
-    data = _resolve_ids(payload.dict())
+    fields = payload.dict()
+    # the project is read by the service, with the employee's lock (issue 13: one round trip less)
+    project_id = fields.pop("project_id", None)
+    data = {**_resolve_ids(fields), "project_id": project_id}
     entry, created = services.time_entry_create_or_get(actor=request.actor, **data)
     warnings = with_warnings(entry).warnings if created else []
     return _json({**_entry_row(entry), "warnings": warnings}, status=201 if created else 200)

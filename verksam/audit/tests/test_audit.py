@@ -4,7 +4,7 @@ import pytest
 
 from verksam.audit.models import AuditEvent
 from verksam.audit.selectors import audit_event_list
-from verksam.audit.services import record
+from verksam.audit.services import record, save_and_record
 from verksam.tenancy.access import resolve
 from verksam.tenancy.scope import NoScopeError, tenant_scope
 
@@ -19,6 +19,30 @@ def test_record_for_a_member_has_no_partner_tenant(tenant, owner):
         str(tenant.pk),
         tenant.name,
     )
+
+
+def test_save_and_record_inserts_the_row_and_the_audit_row_record_would(tenant, owner):
+    # on PostgreSQL one statement (a data-modifying CTE), elsewhere save() and record()
+    actor = resolve(owner, tenant)
+    columns = [
+        "tenant_id",
+        "user_id",
+        "partner_tenant_id",
+        "action",
+        "target_type",
+        "target_id",
+        "target_label",
+    ]
+    with tenant_scope(tenant.pk):
+        new = AuditEvent(tenant_id=tenant.pk, action="x.target")
+        event = save_and_record(obj=new, actor=actor, action="x.do", data={"a": 1, "b": "å"})
+        expected = record(actor=actor, action="x.do", target=new, data={"a": 1, "b": "å"})
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert AuditEvent.objects.filter(pk=new.pk, action="x.target").exists()
+        again = AuditEvent.objects.get(pk=expected.pk)
+    assert [getattr(stored, c) for c in columns] == [getattr(again, c) for c in columns]
+    assert stored.target_id == str(new.pk) == event.target_id and stored.data == {"a": 1, "b": "å"}
+    assert not new._state.adding and not event._state.adding
 
 
 def test_record_for_a_partner_carries_the_firm(tenant, partner_limited, partner_firm):
