@@ -298,7 +298,7 @@ class IdsIn(Expression):
     def get_source_expressions(self) -> list:
         return [self.lhs]
 
-    def set_source_expressions(self, exprs: list) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.lhs,) = exprs
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
