@@ -340,10 +340,10 @@ def attestation_queue(
     texts: dict[tuple[bool, int], tuple[str, str]] | None = None
     for pk, code_id, absence_id, total, days_text in per_code:
         days = reported[pk]
-        for item in day_texts(days_text):
-            iso, minutes = item.split(":")
-            day = on_day[iso]
-            days[day] = days.get(day, 0) + int(minutes)
+        get = days.get
+        for item in day_texts(days_text):  # 'YYYY-MM-DD:minutes', sliced: 4,400 of them a month
+            day = on_day[item[:10]]
+            days[day] = get(day, 0) + int(item[11:])
         row = rows[pk]
         row.total_minutes += total or 0
         if texts is None:
