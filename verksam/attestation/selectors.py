@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.tenancy.scope import FIXED_SCOPE
-from verksam.timecodes.models import TimeSettings
+from verksam.timecodes.models import AbsenceType, TimeCode, TimeSettings
 from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
 from verksam.timereporting import balances as time_balances
 from verksam.timereporting import selectors as time_selectors
@@ -285,14 +285,25 @@ def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
     }
 
 
-# the queue's entries are read per employee and code
-_PER_CODE = (
-    "membership_id",
-    "time_code__code",
-    "time_code__name",
-    "absence_type__code",
-    "absence_type__name",
-)
+# the queue's entries are read per employee and code; the codes' texts apart (`_code_texts`)
+_PER_CODE = ("membership_id", "time_code_id", "absence_type_id")
+
+
+def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
+    """`{(is_absence, id): (code, name)}` of the tenant's time codes and absence types (one query).
+    Read apart from the entries: joined to 4,400 entries PostgreSQL looked each code up once per
+    entry, its row-level security policy with it, half the read's time (issue 13)."""
+    time_codes = (
+        TimeCode.objects.order_by()
+        .annotate(absence=Value(False))
+        .values_list("absence", "pk", "code", "name")
+    )
+    absences = (
+        AbsenceType.objects.order_by()
+        .annotate(absence=Value(True))
+        .values_list("absence", "pk", "code", "name")
+    )
+    return {(absence, pk): (code, name) for absence, pk, code, name in time_codes.union(absences, all=True)}
 
 
 def attestation_queue(
@@ -326,18 +337,23 @@ def attestation_queue(
         .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
         .values_list(*_PER_CODE, "total", "days")
     )
-    for pk, code, code_name, absence_code, absence_name, total, days_text in per_code:
+    texts: dict[tuple[bool, int], tuple[str, str]] | None = None
+    for pk, code_id, absence_id, total, days_text in per_code:
         days = reported[pk]
-        for item in day_texts(days_text):
-            iso, minutes = item.split(":")
-            day = on_day[iso]
-            days[day] = days.get(day, 0) + int(minutes)
+        get = days.get
+        for item in day_texts(days_text):  # 'YYYY-MM-DD:minutes', sliced: 4,400 of them a month
+            day = on_day[item[:10]]
+            days[day] = get(day, 0) + int(item[11:])
         row = rows[pk]
         row.total_minutes += total or 0
-        if absence_code is not None:
-            row.absence_types.append(CodeTotal(absence_code, absence_name, total or 0))
+        if texts is None:
+            texts = _code_texts()
+        if absence_id is not None:
+            code, code_name = texts.get((True, absence_id), ("", ""))
+            row.absence_types.append(CodeTotal(code, code_name, total or 0))
         else:
-            row.time_codes.append(CodeTotal(code or "", code_name or "", total or 0))
+            code, code_name = texts.get((False, code_id), ("", "")) if code_id is not None else ("", "")
+            row.time_codes.append(CodeTotal(code, code_name, total or 0))
     # The locked and attested days, and those confirmed short, as sets of days per employee.
     closed: dict[int, set[dt.date]] = {pk: set() for pk in ids}  # every day with a lock, whatever its state
     locked: dict[int, set[dt.date]] = {pk: set() for pk in ids}

@@ -18,6 +18,7 @@ from django.db.models import FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from verksam.core.db import in_ids
 from verksam.core.duration import hm
 from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership, SalaryForm
@@ -139,7 +140,7 @@ def balances(*, membership_ids: Iterable[int], as_of: dt.date) -> dict[int, Bala
     bank: dict[int, int] = dict.fromkeys(ids, 0)
     if ids:
         stored = (
-            DayLock.objects.filter(membership_id__in=ids, date__lte=as_of, status=DayStatus.ATTESTED)
+            DayLock.objects.filter(in_ids("membership_id", ids), date__lte=as_of, status=DayStatus.ATTESTED)
             .order_by()
             .values("membership_id")
             .annotate(flex=Sum("flex_minutes"), bank=Sum("bank_minutes"))
@@ -154,7 +155,7 @@ def balances(*, membership_ids: Iterable[int], as_of: dt.date) -> dict[int, Bala
 
 
 def _adjustments(ids: list[int], as_of: dt.date | None) -> list[tuple[int, int]]:
-    qs = TimeBankAdjustment.objects.filter(membership_id__in=ids)
+    qs = TimeBankAdjustment.objects.filter(in_ids("membership_id", ids))
     if as_of is not None:
         qs = qs.filter(date__lte=as_of)
     adjusted = (

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from verksam.core.db import in_ids
 from verksam.core.errors import NotFound
 from verksam.core.fixedquery import FixedValues, date_value
 from verksam.schedules.selectors import schedule_history
@@ -40,12 +41,12 @@ def report_choices_actor(*, actor: Actor, membership: Membership) -> Actor:
 def time_entries(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[TimeEntry]:
     """The entries of `membership_ids` from `start` to `end` inclusive, with their codes loaded."""
     return TimeEntry.objects.filter(
-        membership_id__in=list(membership_ids), date__gte=start, date__lte=end
+        in_ids("membership_id", membership_ids), date__gte=start, date__lte=end
     ).select_related("project", "activity", "time_code", "absence_type", "absence_range")
 
 
 def day_locks(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[DayLock]:
-    return DayLock.objects.filter(membership_id__in=list(membership_ids), date__gte=start, date__lte=end)
+    return DayLock.objects.filter(in_ids("membership_id", membership_ids), date__gte=start, date__lte=end)
 
 
 def day_status_map(*, membership_id: int, start: dt.date, end: dt.date) -> dict[dt.date, str]:
@@ -56,7 +57,7 @@ def day_status_map(*, membership_id: int, start: dt.date, end: dt.date) -> dict[
 def open_rejections(*, membership_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[DayRejection]:
     """Rejections the employee has not yet answered by locking the day again."""
     return DayRejection.objects.filter(
-        membership_id__in=list(membership_ids), date__gte=start, date__lte=end, resolved_at__isnull=True
+        in_ids("membership_id", membership_ids), date__gte=start, date__lte=end, resolved_at__isnull=True
     ).select_related("rejected_by")
 
 

@@ -20,11 +20,11 @@ from verksam.web.escape import esc
 _MARKER = 987654321  # an id no row has, to cut the employee page's URL into what comes before and after
 
 
-def _employee_url(slug: str):
-    """`web:attest_employee` of the tenant as a function of the member's id: reversed once per page,
-    not once per row."""
+def _employee_url(slug: str) -> tuple[str, str]:
+    """`web:attest_employee` of the tenant cut around the member's id, escaped: reversed once per
+    page, not once per row (escaping is character by character, so the halves escape apart)."""
     before, after = reverse("web:attest_employee", args=[slug, _MARKER]).rsplit(str(_MARKER), 1)
-    return lambda member_id: f"{before}{member_id}{after}"
+    return esc(before), esc(after)
 
 
 _ROW = (
@@ -46,12 +46,21 @@ _ROW = (
     '      <td class="att-minor"><a href="{href}">{l_show}</a></td>\n'
     "    </tr>\n  "
 )
+# the fields of `_ROW` filled per row (the others are the labels, filled once per page)
+_ROW_FIELDS = (
+    "member", "status", "href", "name", "substitute", "number", "reported", "missing", "open", "locked",
+    "attested", "hours", "short", "flex_minutes", "flex", "bank_minutes", "bank", "codes", "badge",
+)  # fmt: skip
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> SafeString:
     """The `<tr>` of every row of the approver's queue, escaped, in the rows' order."""
-    url_of = _employee_url(slug)
-    query = f"?period={period_key}"
+    before, after = _employee_url(slug)
+    after += esc(f"?period={period_key}")
     labels = {
         "l_employee": esc(_("Employee")),
         "l_number": esc(_("Employment no.")),
@@ -67,6 +76,9 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
         "l_status": esc(_("Status")),
         "l_show": esc(_("Show")),
     }
+    # The labels are the same in every row: written into the row's pattern once per page.
+    keep = {name: "{" + name + "}" for name in _ROW_FIELDS}
+    row_html = _ROW.format(**{name: _braces(text) for name, text in labels.items()}, **keep).format
     # The texts outside the f-strings: xgettext does not look inside an f-string's braces.
     all_attested, waiting, incomplete_text = _("All attested"), _("Waiting for attestation"), _("Incomplete")
     badges = {
@@ -76,7 +88,9 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
     incomplete = f'<span class="badge att-incomplete">{esc(incomplete_text)}</span>'
     substitute_for = _("as substitute for %(name)s")
     hours_of = _("%(reported)s of %(scheduled)s")
+    statuses: dict[str, str] = {}
     out = []
+    # The h:mm texts (`hm`: digits, ':', '−', '+') and the counts have nothing to escape.
     for row in rows:
         substitute = ""
         if row.on_behalf_of is not None:
@@ -88,18 +102,20 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
             text = ngettext("%(n)s short day", "%(n)s short days", n) % {"n": n}
             short = f'<br><small class="error">{text}</small>'
         codes = "".join(
-            [f'<li>{esc(c.name)} <span class="muted">{esc(c.hours)}</span></li>' for c in row.time_codes]
+            [f'<li>{esc(c.name)} <span class="muted">{c.hours}</span></li>' for c in row.time_codes]
             + [
-                f'<li class="att-absence">{esc(c.name)} <span class="muted">{esc(c.hours)}</span></li>'
+                f'<li class="att-absence">{esc(c.name)} <span class="muted">{c.hours}</span></li>'
                 for c in row.absence_types
             ]
         )
+        status = statuses.get(row.status)
+        if status is None:
+            status = statuses[row.status] = esc(row.status)
         out.append(
-            _ROW.format(
-                **labels,
+            row_html(
                 member=row.member_id,
-                status=esc(row.status),
-                href=esc(url_of(row.member_id) + query),
+                status=status,
+                href=f"{before}{row.member_id}{after}",
                 name=esc(row.name),
                 substitute=substitute,
                 number=esc(row.employment_number or "–"),
@@ -108,12 +124,12 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
                 open=row.days_open,
                 locked=row.days_locked,
                 attested=row.days_attested,
-                hours=hours_of % {"reported": esc(row.total_hours), "scheduled": esc(row.scheduled_hours)},
+                hours=hours_of % {"reported": row.total_hours, "scheduled": row.scheduled_hours},
                 short=short,
                 flex_minutes=row.flex_minutes,
-                flex=esc(row.flex_hours),
+                flex=row.flex_hours,
                 bank_minutes=row.time_bank_minutes,
-                bank=esc(row.time_bank_hours),
+                bank=row.time_bank_hours,
                 codes=codes,
                 badge=badges.get(row.status, incomplete),
             )

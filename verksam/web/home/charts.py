@@ -8,6 +8,7 @@ verksam.timereporting.chart_data.balance_changes)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -21,8 +22,9 @@ WIDTH, HEIGHT, PAD = 320, 120, 18
 WEEKS = 8
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
+    # a tuple, not a frozen dataclass: the approver queue's charts draw 800 bars, and a frozen
+    # dataclass's __init__ (object.__setattr__ per field) was most of building them (issue 13)
     x: float
     y: float
     width: float
@@ -49,6 +51,8 @@ class Chart:
     zero_y: float = HEIGHT - PAD
     width: int = WIDTH
     height: int = HEIGHT
+    _texts: dict[int, str] = field(default_factory=dict, repr=False)
+    _labels: dict[str, str] = field(default_factory=dict, repr=False)  # each label escaped once
 
     def __post_init__(self) -> None:
         values = self.first + (self.second or [])
@@ -60,21 +64,27 @@ class Chart:
         slot = WIDTH / max(len(self.labels), 1)
         series = [(self.first, "bar-first")] + ([(self.second, "bar-second")] if self.second else [])
         bar_width = slot * 0.7 / len(series)
+        width = round(bar_width, 1)
+        zero_y, signed, bars = self.zero_y, self.signed, self.bars
+        texts = self._texts  # the h:mm of each value, worked out once (the numbers' rows use it too)
         for i, label in enumerate(self.labels):
             for n, (values_of, css) in enumerate(series):
                 value = values_of[i]
                 height = plot * abs(value) / span
-                y = self.zero_y - height if value >= 0 else self.zero_y
+                y = zero_y - height if value >= 0 else zero_y
                 x = i * slot + slot * 0.15 + n * bar_width
-                self.bars.append(
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = hm(value, signed=signed)
+                bars.append(
                     Bar(
-                        x=round(x, 1),
-                        y=round(y, 1),
-                        width=round(bar_width, 1),
-                        height=round(max(height, 0.5), 1),
-                        label=label,
-                        value=hm(value, signed=self.signed),
-                        css=css + (" negative" if value < 0 else ""),
+                        round(x, 1),
+                        round(y, 1),
+                        width,
+                        round(max(height, 0.5), 1),
+                        label,
+                        text,
+                        css + " negative" if value < 0 else css,
                     )
                 )
 
@@ -92,33 +102,60 @@ class Chart:
         queue of 200 employees draws 800 of them, and the template's loop of seven lookups per bar
         was a fifth of the page's time (issue 13). The coordinates are numbers (nothing to escape);
         each label, shared by a bar of each series, is escaped once."""
-        labels: dict[str, str] = {}
+        labels = self._labels
+        # the classes are three ("bar-first", "bar-second", either with " negative") and the values
+        # h:mm texts: each escaped once, not once per bar
+        escaped: dict[str, str] = {}
         rects = []
-        for b in self.bars:
-            label = labels.get(b.label)
-            if label is None:
-                label = labels[b.label] = esc(b.label)
+        for x, y, width, height, label, value, css in self.bars:
+            label_html = labels.get(label)
+            if label_html is None:
+                label_html = labels[label] = esc(label)
+            css_html = escaped.get(css)
+            if css_html is None:
+                css_html = escaped[css] = esc(css)
+            value_html = escaped.get(value)
+            if value_html is None:
+                value_html = escaped[value] = esc(value)
             rects.append(
-                f'<rect x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}" class="{esc(b.css)}">'
-                f"<title>{label}: {esc(b.value)}</title></rect>"
+                f'<rect x="{x}" y="{y}" width="{width}" height="{height}" class="{css_html}">'
+                f"<title>{label_html}: {value_html}</title></rect>"
             )
         return mark_safe("".join(rects))  # noqa: S308 -- every text above is escaped
 
     @property
     def rows_html(self) -> SafeString:
         """The "show the numbers" table's rows, escaped (see `bars_svg`)."""
+        labels, texts = self._labels, self._texts
+        escaped: dict[str, str] = {}  # the h:mm texts, each escaped once
+
+        def text(value: int) -> str:
+            html = escaped.get(value)  # type: ignore[call-overload]
+            if html is None:
+                plain = texts.get(value)
+                if plain is None:
+                    plain = texts[value] = hm(value, signed=self.signed)
+                html = escaped[value] = esc(plain)  # type: ignore[index]
+            return html
+
+        def label_of(label: str) -> str:
+            html = labels.get(label)
+            if html is None:
+                html = labels[label] = esc(label)
+            return html
+
         if self.second:
             return mark_safe(  # noqa: S308 -- escaped
                 "".join(
-                    f'<tr><th scope="row">{esc(label)}</th><td class="num">{esc(a)}</td>'
-                    f'<td class="num">{esc(b)}</td></tr>'
-                    for label, a, b in self.rows
+                    f'<tr><th scope="row">{label_of(label)}</th><td class="num">{text(a)}</td>'
+                    f'<td class="num">{text(b)}</td></tr>'
+                    for label, a, b in zip(self.labels, self.first, self.second, strict=True)
                 )
             )
         return mark_safe(  # noqa: S308 -- escaped
             "".join(
-                f'<tr><th scope="row">{esc(label)}</th><td class="num">{esc(a)}</td></tr>'
-                for label, a, _b in self.rows
+                f'<tr><th scope="row">{label_of(label)}</th><td class="num">{text(a)}</td></tr>'
+                for label, a in zip(self.labels, self.first, strict=True)
             )
         )
 
