@@ -1,6 +1,7 @@
 """Writing the audit log. Called by services inside their own transaction, so the audit row and
 the change it describes commit or roll back together."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +89,17 @@ def save_and_record(*, obj: models.Model, actor: Any, action: str, data: dict | 
     return event
 
 
-def record_many(*, actor: Any, action: str, targets: list[tuple[models.Model, dict]]) -> list[AuditEvent]:
-    """Append one audit row per `(target, data)` for `actor`, in one INSERT (a batch of writes)."""
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    targets: list[tuple[models.Model, dict]],
+    labels: list[str] | None = None,
+    created_at: dt.datetime | None = None,
+) -> list[AuditEvent]:
+    """Append one audit row per `(target, data)` for `actor`, in one INSERT (a batch of writes).
+    `labels`: each target's label when the caller has it already (else `str(target)`); `created_at`:
+    one time for every row (else each row's own default)."""
     user = getattr(actor, "user", None)
     who = {
         "tenant_id": actor.tenant_id,
@@ -97,6 +107,10 @@ def record_many(*, actor: Any, action: str, targets: list[tuple[models.Model, di
         "partner_tenant_id": getattr(actor, "partner_tenant_id", None),
         "action": action,
     }
+    if created_at is not None:
+        who["created_at"] = created_at
+    if labels is None:
+        labels = [str(target) for target, _data in targets]
     events = [
         new_instance(
             AuditEvent,
@@ -104,11 +118,11 @@ def record_many(*, actor: Any, action: str, targets: list[tuple[models.Model, di
                 **who,
                 "target_type": target._meta.label_lower,
                 "target_id": str(target.pk),
-                "target_label": str(target)[:200],
+                "target_label": label[:200],
                 "data": data or {},
             },
         )
-        for target, data in targets
+        for (target, data), label in zip(targets, labels, strict=True)
     ]
     insert_rows(events)  # one INSERT, without the ORM's per-value compilation (issue 13)
     return events

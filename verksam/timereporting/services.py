@@ -420,11 +420,14 @@ def time_entries_create_batch(*, actor: Actor, items: list[dict[str, Any]]) -> l
     seen: dict[uuid.UUID, TimeEntry] = {}
     new: list[TimeEntry] = []
     cleaner = EntryCleaner()
+    fingerprints: dict[Any, str] = {}
+    # the accepted entries and their audit rows are written at one instant, in one transaction
+    now = timezone.now()
     for item in items:
         data = {**CREATE_DEFAULTS, **{k: v for k, v in item.items() if k != "client_uuid"}}
         client_uuid = item.get("client_uuid")
         try:
-            fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
+            fingerprint = _batch_fingerprint(data, fingerprints) if client_uuid is not None else ""
             earlier = stored.get(client_uuid) or seen.get(client_uuid) if client_uuid else None
             if earlier is not None:
                 if earlier.membership_id != membership.pk:
@@ -436,18 +439,41 @@ def time_entries_create_batch(*, actor: Actor, items: list[dict[str, Any]]) -> l
         except (DomainError, ValidationError) as exc:
             results.append(BatchResult(error=exc))
             continue
+        entry.created_at = entry.updated_at = now
         known.add(entry)
         new.append(entry)
         if client_uuid is not None:
             seen[client_uuid] = entry
         results.append(BatchResult(entry=entry, created=True))
     if new:
-        # one INSERT of all the entries (PostgreSQL: UNNEST; SQLite: as many rows as its parameter
-        # limit takes), not the ORM's compilation of 12,000 values (issue 13)
+        # one INSERT of all the entries (PostgreSQL: the varying columns as arrays; SQLite: as many
+        # rows as its parameter limit takes), not the ORM's compilation of 12,000 values (issue 13)
         insert_rows(new)
-        # one audit row per entry, as for single creates, written in one statement
-        record_many(actor=actor, action="time.entry_create", targets=[(e, _entry_audit(e)) for e in new])
+        # one audit row per entry, as for single creates, written in one statement; the label (the
+        # person, day and time) is the same text for the entries of one day with the same time
+        labels: dict[tuple, str] = {}
+        record_many(
+            actor=actor,
+            action="time.entry_create",
+            targets=[(e, _entry_audit(e)) for e in new],
+            labels=[labels.get((e.date, e.minutes)) or labels.setdefault((e.date, e.minutes), str(e)) for e in new],
+            created_at=now,
+        )
     return results
+
+
+def _batch_fingerprint(data: dict[str, Any], known: dict[Any, str]) -> str:
+    """`_create_fingerprint(data)`, computed once per distinct data within a batch: the fingerprint
+    leaves out the client_uuid, and a phone's entries repeat their dates, projects and times."""
+    values = tuple(data[key] for key in FINGERPRINT_FIELDS)
+    key = (values, tuple(map(type, values)), bool(data.get("child_special_reasons")))
+    try:
+        found = known.get(key)
+    except TypeError:  # an unhashable value: not remembered
+        return _create_fingerprint(data)
+    if found is None:
+        found = known[key] = _create_fingerprint(data)
+    return found
 
 
 def time_entry_create(**kwargs: Any) -> TimeEntry:

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -208,6 +209,7 @@ def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
     ready = [item for i, item in enumerate(resolved) if i not in missing]
     outcomes = iter(services.time_entries_create_batch(actor=request.actor, items=ready))
     results, counts = [], {"created": 0, "existing": 0, "refused": 0}
+    texts: dict[tuple, str] = {}
     for index in range(len(items)):
         if index in missing:
             error = {
@@ -224,7 +226,7 @@ def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
                 {
                     "index": index,
                     "status": 201 if outcome.created else 200,
-                    "entry": _entry_row(outcome.entry),
+                    "entry": _batch_row(outcome.entry, texts),
                     "error": None,
                 }
             )
@@ -240,6 +242,26 @@ def time_entry_batch(request, tenant_id: Id, payload: TimeEntryBatchIn):
 
 def _entry_row(entry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in ENTRY_OUT_FIELDS}
+
+
+_AS_TEXT = NinjaJSONEncoder().default
+_DAY_TYPES = {dt.date, dt.time, dt.datetime}
+
+
+def _batch_row(entry, texts: dict[tuple, str]) -> dict[str, Any]:
+    """`_entry_row` with its dates, times and UUID as the text the JSON encoder writes for them, each
+    distinct date and time encoded once per batch (500 entries share a few days and one time)."""
+    row = {}
+    for name in ENTRY_OUT_FIELDS:
+        value = getattr(entry, name)
+        kind = type(value)
+        if kind in _DAY_TYPES:
+            key = (kind, value)
+            value = texts.get(key) or texts.setdefault(key, _AS_TEXT(value))
+        elif kind is uuid.UUID:
+            value = str(value)
+        row[name] = value
+    return row
 
 
 def _refusal(exc: Exception | None) -> dict[str, Any]:

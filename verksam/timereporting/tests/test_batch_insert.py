@@ -107,3 +107,37 @@ def test_new_instance_builds_what_the_model_s_constructor_builds(tenant, employe
     assert ours.project is projects.site and ours.membership is member and ours.activity is None
     with pytest.raises(TypeError):
         new_instance(TimeEntry, {**values, "nonsense": 1})
+
+
+def test_insert_rows_keeps_any_text_and_json_as_given(tenant, employee, codes, projects):
+    # PostgreSQL reads the varying columns from array literals: quotes, backslashes, braces, commas,
+    # the word NULL, empty text and None must come back as they went in; constant columns are one value
+    member = membership_of(tenant, employee)
+    texts = ['a "quoted" {brace}, comma', "back\\slash\\", "NULL", "", "rad 1\nrad 2\t'apostrof' å"]
+    with tenant_scope(tenant.pk):
+        entries = [
+            _entry(tenant, member, codes, projects, comment=text, start_time=None, end_time=None)
+            for text in texts
+        ]
+        entries[1].start_time, entries[1].end_time, entries[1].break_minutes = dt.time(8), dt.time(9), 0
+        insert_rows(entries)
+        stored = {e.pk: e for e in TimeEntry.objects.filter(pk__in=[e.pk for e in entries])}
+        for entry in entries:
+            got = stored[entry.pk]
+            assert (got.comment, got.start_time, got.end_time, got.client_uuid) == (
+                entry.comment,
+                entry.start_time,
+                entry.end_time,
+                entry.client_uuid,
+            )
+        events = [
+            AuditEvent(tenant_id=tenant.pk, user=employee, action="x", target_id=str(i), data={"t": text, "n": [i]})
+            for i, text in enumerate(texts)
+        ]
+        events.append(AuditEvent(tenant_id=tenant.pk, user=None, action="x", target_id="9", data={}))
+        insert_rows(events)
+        back = dict(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).values_list("pk", "data"))
+        assert [back[e.pk] for e in events] == [e.data for e in events]
+        one = [_entry(tenant, member, codes, projects)]  # a single row: every column the same
+        insert_rows(one)
+        assert TimeEntry.objects.filter(pk=one[0].pk, client_uuid=one[0].client_uuid).exists()
