@@ -187,11 +187,13 @@ class BatchContext:
         return self._default_time_code[0]
 
     def check_business_date(self, day: dt.date) -> None:
-        """`bounds.check_business_date` once per day of the batch (it reads the clock each time)."""
-        checked = self.__dict__.setdefault("_business_dates", set())
-        if day not in checked:
-            bounds.check_business_date(day)
-            checked.add(day)
+        """`bounds.check_business_date`, with the clock read once for the whole batch (~13 µs a
+        read, once per day of the batch before; the entries are written at one instant)."""
+        last = self.__dict__.get("_latest_date")
+        if last is None:
+            last = self._latest_date = bounds.latest_date()
+        if not bounds.EARLIEST_DATE <= day <= last:
+            bounds.check_business_date(day)  # the refusal, with its message
 
     def allows_negative_bank(self) -> bool:
         if "_negative_bank" not in self.__dict__:

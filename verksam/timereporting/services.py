@@ -325,17 +325,22 @@ class EntryCleaner:
 
     def __init__(self) -> None:
         self.exclude = set(RESOLVED_REFERENCES)
-        self.fields = [f for f in TimeEntry._meta.fields if f.name not in self.exclude and not f.generated]
+        self.fields = [
+            (f.attname, f.blank, f.empty_values, f)
+            for f in TimeEntry._meta.fields
+            if f.name not in self.exclude and not f.generated
+        ]
         self.unique_checks: tuple[list, list] | None = None
         self.memo: dict[tuple[str, type, Any], tuple[bool, Any]] = {}
 
     def full_clean(self, entry: TimeEntry) -> None:
         errors: dict[str, Any] = {}
-        for f in self.fields:
-            raw = getattr(entry, f.attname)
-            if f.blank and raw in f.empty_values:
+        values = entry.__dict__  # the fields' values (attnames), as getattr reads them
+        for attname, blank, empty_values, f in self.fields:
+            raw = values[attname]
+            if blank and raw in empty_values:
                 continue
-            key = (f.attname, type(raw), raw)
+            key = (attname, type(raw), raw)
             known = self.memo.get(key)
             if known is None:
                 try:
@@ -343,10 +348,10 @@ class EntryCleaner:
                 except ValidationError as exc:
                     known = (False, exc.error_list)
                 self.memo[key] = known
-            if known[0]:
-                setattr(entry, f.attname, known[1])
-            else:
+            if not known[0]:
                 errors[f.name] = known[1]
+            elif known[1] is not raw:
+                setattr(entry, attname, known[1])
         try:
             entry.clean()
         except ValidationError as exc:
