@@ -141,7 +141,10 @@ def _array_rows_sql(
     value of every row (as JSON for `jsonb_to_recordset` before; psycopg's client-side binding of a
     Python list quotes it value by value). Every value is its column's adapted value already (a
     date, time, aware datetime or UUID as such, a JSON column's text as its encoder wrote it)."""
-    select, scalars, arrays, names = [], [], [], []
+    select: list[str] = []
+    scalars: list[Any] = []
+    arrays: list[tuple[str, str]] = []
+    names: list[str] = []
     for index, (field, column) in enumerate(zip(fields, columns, strict=True)):
         db_type = field.db_type(connection).split("(")[0]
         if field.get_internal_type() == "JSONField":

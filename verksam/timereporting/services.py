@@ -457,11 +457,14 @@ def time_entries_create_batch(*, actor: Actor, items: list[dict[str, Any]]) -> l
         # one audit row per entry, as for single creates, written in one statement; the label (the
         # person, day and time) is the same text for the entries of one day with the same time
         labels: dict[tuple, str] = {}
+        for e in new:
+            if (e.date, e.minutes) not in labels:
+                labels[e.date, e.minutes] = str(e)
         record_many(
             actor=actor,
             action="time.entry_create",
             targets=[(e, _entry_audit(e)) for e in new],
-            labels=[labels.get((e.date, e.minutes)) or labels.setdefault((e.date, e.minutes), str(e)) for e in new],
+            labels=[labels[e.date, e.minutes] for e in new],
             created_at=now,
         )
     return results

@@ -131,8 +131,8 @@ def test_insert_rows_keeps_any_text_and_json_as_given(tenant, employee, codes, p
                 entry.client_uuid,
             )
         events = [
-            AuditEvent(tenant_id=tenant.pk, user=employee, action="x", target_id=str(i), data={"t": text, "n": [i]})
-            for i, text in enumerate(texts)
+            AuditEvent(tenant_id=tenant.pk, user=employee, action="x", target_id=f"{i}", data={"t": t})
+            for i, t in enumerate(texts)
         ]
         events.append(AuditEvent(tenant_id=tenant.pk, user=None, action="x", target_id="9", data={}))
         insert_rows(events)
