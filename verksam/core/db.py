@@ -310,7 +310,8 @@ def _insert_plan(
     model: type[models.Model], connection: BaseDatabaseWrapper
 ) -> tuple[list[models.Field], str, Any, bool]:
     """The fields of `model`'s INSERT, their quoted column list, an insert compiler and whether a field
-    makes its own placeholder, made once per process and database (issue 13: building them was ~0.2 ms of every create on PostgreSQL)."""
+    makes its own placeholder, made once per process and database (issue 13: building them was a
+    good part of every create's `save_and_record` on PostgreSQL)."""
     key = (model, connection.alias)
     plan = _INSERT_PLANS.get(key)
     if plan is None:
