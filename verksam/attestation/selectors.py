@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
-from verksam.core.db import DayTexts, day_texts
+from verksam.core.db import DayTexts, day_keys, day_texts
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
 from verksam.core.fixedquery import FixedQuery, date_value
@@ -326,7 +326,7 @@ def attestation_queue(
     if not rows:
         return []
     ids = list(rows)
-    on_day = {day.isoformat(): day for day in period.days}  # the DayTexts items of the period's days
+    on_day = day_keys(period.days)  # the DayTexts keys of the period's days
     # Every entry of the period, one row per employee and code: the code's total, and the entries'
     # days and minutes as one text (DayTexts), which the days below are added up from.
     reported: dict[int, dict[dt.date, int]] = {pk: {} for pk in ids}
@@ -341,7 +341,7 @@ def attestation_queue(
     for pk, code_id, absence_id, total, days_text in per_code:
         days = reported[pk]
         get = days.get
-        for item in day_texts(days_text):  # 'YYYY-MM-DD:minutes', sliced: 4,400 of them a month
+        for item in day_texts(days_text):  # 'key:minutes', the key 10 characters: 4,400 of them a month
             day = on_day[item[:10]]
             days[day] = get(day, 0) + int(item[11:])
         row = rows[pk]
@@ -367,7 +367,7 @@ def attestation_queue(
         .values_list("membership_id", "status", "confirmed_short", "days")
     )
     for pk, state, is_confirmed, days_text in locks:
-        days_of = {on_day[iso] for iso in day_texts(days_text)}
+        days_of = {on_day[key] for key in day_texts(days_text)}
         closed[pk] |= days_of
         if state == LOCKED:
             locked[pk] |= days_of

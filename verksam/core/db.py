@@ -270,14 +270,21 @@ def new_instance(model: type[M], values: dict[str, Any]) -> M:
 
 
 class DayTexts(Aggregate):
-    """The dates of a group of rows as one text: ISO dates ('YYYY-MM-DD') joined by commas, in no
-    given order; with a second column, each date is followed by ':' and that row's value of it
-    ('2026-10-05:480,2026-10-06:450'). GROUP_CONCAT on SQLite, string_agg on PostgreSQL (where
-    to_char writes the ISO date whatever the session's DateStyle).
+    """The dates of a group of rows as one text: each date's key (ten characters, see `day_keys`)
+    joined by commas, in no given order; with a second column, each key is followed by ':' and that
+    row's value of it ('2026-10-05:480,2026-10-06:450'). GROUP_CONCAT on SQLite, string_agg on
+    PostgreSQL.
 
     Why: a read of one row per employee and day (the approver queue: 200 employees × a month) spends
     ~1–3 µs per row in the database driver and the ORM's converters (SQLite parses every date
-    through Python); one text per employee costs a split. Read the texts with `day_texts`."""
+    through Python); one text per employee costs a split. Read the texts with `day_texts` and turn
+    the keys into dates with `day_keys`.
+
+    The key is the ISO date on SQLite (which stores a date as its ISO text) and the number of days
+    since 2000-01-01, zero-padded to ten characters, on PostgreSQL: `to_char(date, 'YYYY-MM-DD')`
+    (ISO whatever the session's DateStyle) was a third of the approver queue's read of 6,200 day
+    locks (EXPLAIN ANALYZE, median of 15: 9.3 → 5.8 ms); a date minus a date is an integer, whatever
+    the DateStyle (issue 13)."""
 
     output_field = TextField()
     contains_aggregate = True
@@ -289,7 +296,7 @@ class DayTexts(Aggregate):
             parts.append(sql)
             params.extend(expression_params)
         if connection.vendor == "postgresql":
-            text = f"to_char({parts[0]}, 'YYYY-MM-DD')"
+            text = f"lpad(({parts[0]} - DATE '{_DAY_ZERO.isoformat()}')::text, 10, '0')"
             if len(parts) > 1:
                 text += f" || ':' || ({parts[1]})::text"
             return f"STRING_AGG({text}, ',')", params
@@ -298,8 +305,12 @@ class DayTexts(Aggregate):
         return f"GROUP_CONCAT({text}, ',')", params
 
 
+_DAY_ZERO = dt.date(2000, 1, 1)
+
+
 def day_texts(text: str | None) -> list[str]:
-    """The items of a `DayTexts` text ('YYYY-MM-DD' or 'YYYY-MM-DD:n'); none for an empty group."""
+    """The items of a `DayTexts` text ('key' or 'key:n', the key ten characters); none for an empty
+    group."""
     return text.split(",") if text else []
 
 
@@ -325,6 +336,13 @@ def _insert_plan(
         columns = ", ".join(qn(str(f.column)) for f in fields)
         plan = _INSERT_PLANS.setdefault(key, (fields, columns, compiler, special))
     return plan
+
+
+def day_keys(days: Iterable[dt.date], using: str = "default") -> dict[str, dt.date]:
+    """`{key: day}` of `days`, the keys as `DayTexts` writes them on the database `using`."""
+    if connections[using].vendor == "postgresql":
+        return {str((day - _DAY_ZERO).days).rjust(10, "0"): day for day in days}
+    return {day.isoformat(): day for day in days}
 
 
 def insert_values_sql(obj: models.Model, connection: BaseDatabaseWrapper) -> tuple[str, list[str], list[Any]]:

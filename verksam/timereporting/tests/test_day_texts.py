@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.db.models import Sum
 
-from verksam.core.db import DayTexts, day_texts
+from verksam.core.db import DayTexts, day_keys, day_texts
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory
@@ -51,11 +51,15 @@ def test_day_texts_hold_every_entrys_day_and_minutes(tenant, other_tenant):
             TimeEntry.objects.filter(minutes=0).values("membership_id").annotate(days=DayTexts("date"))
         )
     # then each text holds the same (day, minutes) as the rows, and no one else's
+    on_day = day_keys(DAYS)  # each key is ten characters, as the queue slices them
+    assert all(len(key) == 10 for key in on_day)
     read = Counter()
     for pk, total, text in grouped:
-        items = [item.split(":") for item in day_texts(text)]
-        assert total == sum(int(minutes) for _iso, minutes in items)
-        read.update((pk, dt.date.fromisoformat(iso), int(minutes)) for iso, minutes in items)
+        items = [(item[:10], item[11:]) for item in day_texts(text)]
+        assert total == sum(int(minutes) for _key, minutes in items)
+        read.update((pk, on_day[key], int(minutes)) for key, minutes in items)
     assert read == Counter(rows) and {pk for pk, _t, _d in grouped} == {a.pk, b.pk}
-    assert [(pk, sorted(day_texts(text))) for pk, text in locks] == [(a.pk, ["2026-10-25", "2027-01-01"])]
+    assert [(pk, sorted(on_day[key] for key in day_texts(text))) for pk, text in locks] == [
+        (a.pk, [DAYS[1], DAYS[3]])
+    ]
     assert none == [] and day_texts(None) == [] and day_texts("") == []
