@@ -33,8 +33,11 @@ run: install
 ## make messages: extract new English texts into locale/sv/LC_MESSAGES/django.po (the one source of
 ## the Swedish text); write their Swedish there, then tools/translate.py compiles and lists what is left.
 
-## make test: everything CI runs.
-test: install browser check openapi-check test-sqlite test-postgres
+## make test: everything CI runs. The two database halves run at once (they share no database:
+## SQLite tests use an in-memory one, PostgreSQL scratch names carry the process id, media go to
+## tmp_path); each half's output is printed whole when it ends.
+test: install browser check openapi-check
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
