@@ -1,6 +1,7 @@
 """Database helpers shared by the services."""
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 import uuid
@@ -10,7 +11,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, BooleanField, Expression, F, TextField
 from django.db.models.base import ModelState
@@ -20,6 +21,7 @@ from django.db.models.signals import post_init, pre_init
 from .errors import Conflict
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -409,3 +411,83 @@ def in_ids(column: str, ids: Iterable[int]) -> models.Q | IdsIn:
     everyone), several (a team, the approver queue) as literals (`IdsIn`)."""
     ids = list(ids)
     return IdsIn(column, ids) if len(ids) > 1 else models.Q(**{f"{column}__in": ids})
+
+
+# --- one transaction for a whole API request (issue 13: the create of one time entry) ---------------
+
+_REQUEST_TX_ATTR = "verksam_request_transaction"
+
+
+class RequestTransaction:
+    """One transaction around an API request, begun before its first statement (the token's query)
+    and ended once its response exists (api.tenant.ScopeMiddleware): on PostgreSQL the request's own
+    statements need no transaction of their own, the tenant scope is set transaction-local
+    (`set_config(..., true)`, tenancy.scope) and so needs no statement to reset it, and the services'
+    atomic blocks join it without a savepoint (`service_atomic`). Issue 13: BEGIN before the token's
+    query instead of a BEGIN, SAVEPOINT-free service and an end-of-request reset; the create of one
+    time entry 8 -> 7 round trips.
+
+    Built on Django's atomic: inside another transaction (a test's) it is a savepoint, and the scope
+    stays session-level with its reset, as without it (`scope_is_local` is False then)."""
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.using = using
+        self.connection = connections[using]
+        self.atomic = transaction.atomic(using=using)
+        self.outermost = False
+        self.depth = 0
+
+    def begin(self) -> "RequestTransaction":
+        conn = self.connection
+        if getattr(conn, _REQUEST_TX_ATTR, None) is not None:
+            raise RuntimeError("a request transaction is open already")
+        self.outermost = not conn.in_atomic_block
+        self.atomic.__enter__()
+        self.depth = len(conn.atomic_blocks)
+        setattr(conn, _REQUEST_TX_ATTR, self)
+        return self
+
+    def end(self, *, commit: bool) -> None:
+        """Commit (`commit`, unless a block inside it failed: Django's atomic then rolls back) or roll
+        back. A rollback also undoes every set_config of the transaction (PostgreSQL)."""
+        conn = self.connection
+        setattr(conn, _REQUEST_TX_ATTR, None)
+        if not commit:
+            conn.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+
+    @property
+    def scope_is_local(self) -> bool:
+        """The tenant scope may be set transaction-local: this is the connection's outermost block."""
+        return self.outermost and self.connection.vendor == "postgresql"
+
+    @property
+    def is_innermost(self) -> bool:
+        return self.connection.in_atomic_block and len(self.connection.atomic_blocks) == self.depth
+
+
+def request_transaction(using: str = DEFAULT_DB_ALIAS) -> RequestTransaction | None:
+    """Begin the request transaction (PostgreSQL only; None on SQLite, whose writers are serialised by
+    BEGIN IMMEDIATE and whose requests keep their own short transactions)."""
+    if connections[using].vendor != "postgresql":
+        return None
+    return RequestTransaction(using).begin()
+
+
+def current_request_transaction(using: str = DEFAULT_DB_ALIAS) -> RequestTransaction | None:
+    return getattr(connections[using], _REQUEST_TX_ATTR, None)
+
+
+def service_atomic(func: Callable[..., T]) -> Callable[..., T]:
+    """`transaction.atomic` for a service that the API may call inside its request transaction: there
+    (directly inside it) the service joins it without a savepoint (issue 13: two round trips less);
+    an error inside marks the whole request transaction for rollback, as the request fails anyway.
+    Everywhere else: `transaction.atomic` as it is."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        tx = current_request_transaction()
+        with transaction.atomic(savepoint=tx is None or not tx.is_innermost):
+            return func(*args, **kwargs)
+
+    return wrapper

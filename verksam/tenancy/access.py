@@ -14,7 +14,14 @@ from verksam.core.fixedquery import FixedQuery
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
-from .scope import SwitchToRowTenant, reapply, tenant_scope_after_user, user_scope
+from .scope import (
+    SwitchToRowTenant,
+    SwitchToRowTenantLocal,
+    is_local,
+    reapply,
+    tenant_scope_after_user,
+    user_scope,
+)
 
 
 @dataclass(frozen=True)
@@ -195,19 +202,29 @@ def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
     )
 
 
-def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+def _members_switching(switch: type[SwitchToRowTenant], tenant_id: int, user_id: int) -> QuerySet[Membership]:
     return (
         Membership.all_tenants.select_related("tenant")
         .filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
-        .annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
+        .annotate(_scope_switch=switch(F("tenant_id")))
         .order_by("pk")[:1]
     )
+
+
+def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenant, tenant_id, user_id)
+
+
+def _members_switched_local(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenantLocal, tenant_id, user_id)
 
 
 # The member's row is read on every tenant call: compiled once per process (issue 13; core.fixedquery)
 _SENTINELS = {"tenant_id": -7_000_000_001, "user_id": -7_000_000_002}
 _MEMBER = FixedQuery(_members, sentinels=_SENTINELS)
 _MEMBER_SWITCHED = FixedQuery(_members_switched, sentinels=_SENTINELS)
+# ... inside the API's request transaction, the switch transaction-local (scope.is_local)
+_MEMBER_SWITCHED_LOCAL = FixedQuery(_members_switched_local, sentinels=_SENTINELS)
 # ... and the web's, found by the tenant's slug (the page's URL)
 _SLUG_SENTINELS = {"slug": "\x00fixedquery-slug", "user_id": -7_000_000_002}
 _MEMBER_BY_SLUG = FixedQuery(_members_by_slug, sentinels=_SLUG_SENTINELS)
@@ -219,7 +236,9 @@ def _actor_for_id(user, tenant_id: int, switch: bool = False) -> Actor | None:
     """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None. With
     `switch`, on PostgreSQL, reading a member's row also switches the session to the tenant's scope
     (scope.SwitchToRowTenant; the caller enters that scope next)."""
-    query = _MEMBER_SWITCHED if switch and connection.vendor == "postgresql" else _MEMBER
+    query = _MEMBER
+    if switch and connection.vendor == "postgresql":
+        query = _MEMBER_SWITCHED_LOCAL if is_local() else _MEMBER_SWITCHED
     membership = query.first(tenant_id=int(tenant_id), user_id=int(user.pk))
     if membership is not None:
         membership.user = user  # the same person: naming the membership needs no query

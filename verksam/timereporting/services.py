@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record, record_many, save_and_record
 from verksam.core import bounds, timeutil
-from verksam.core.db import insert_rows, new_instance
+from verksam.core.db import insert_rows, new_instance, service_atomic
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
 from verksam.projects.models import Project
@@ -173,7 +173,7 @@ def _existing_entry(entry_id: int, membership: Membership) -> TimeEntry:
     return existing
 
 
-@transaction.atomic
+@service_atomic  # joins the API's request transaction without a savepoint (issue 13)
 def time_entry_create_or_get(
     *,
     actor: Actor,
