@@ -436,6 +436,9 @@ class RequestTransaction:
         self.atomic = transaction.atomic(using=using)
         self.outermost = False
         self.depth = 0
+        # (model label, pk) of the rows locked FOR UPDATE in this transaction by the request's own
+        # reads (the member's row at the tenant's entry): a service's lock of the same row is held
+        self.locked: set[tuple[str, int]] = set()
 
     def begin(self) -> "RequestTransaction":
         conn = self.connection
@@ -476,6 +479,20 @@ def request_transaction(using: str = DEFAULT_DB_ALIAS) -> RequestTransaction | N
 
 def current_request_transaction(using: str = DEFAULT_DB_ALIAS) -> RequestTransaction | None:
     return getattr(connections[using], _REQUEST_TX_ATTR, None)
+
+
+def note_row_locked(obj: models.Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """`obj`'s row was read FOR UPDATE inside the request transaction: it stays locked until it ends."""
+    tx = current_request_transaction(using)
+    if tx is None:
+        raise RuntimeError("a row lock is noted only inside a request transaction")
+    tx.locked.add((obj._meta.label, int(obj.pk)))
+
+
+def holds_row_lock(obj: models.Model, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the open request transaction locked `obj`'s row already (`note_row_locked`)."""
+    tx = current_request_transaction(using)
+    return tx is not None and (obj._meta.label, int(obj.pk)) in tx.locked
 
 
 def service_atomic(func: Callable[..., T]) -> Callable[..., T]:

@@ -182,7 +182,7 @@ def with_warnings(entry: Any) -> Any:
     "created; the same `client_uuid` with other data answers 422 `idempotency_key_reused`.",
     auth=AUTH_IN_ONE_TRANSACTION,  # issue 13: one transaction from the token's query to the answer
 )
-@tenant_endpoint(Perm.TIME_REPORT_OWN)
+@tenant_endpoint(Perm.TIME_REPORT_OWN, lock_member=True)  # the service's lock of the employee's row
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     fields = payload.dict()
     # the project is read by the service, with the employee's lock (issue 13: one round trip less)
