@@ -303,8 +303,10 @@ class CreateContext(BatchContext):
         if read_project:
             found_project = first[at : at + len(Project._meta.concrete_fields)]
             self.project = project = None if found_project[0] is None else _row_of(Project, found_project)
-            if project is None or not for_work or project_can_report_loaded(
-                actor=self.reporter, project=project, assigned=False
+            if (
+                project is None
+                or not for_work
+                or project_can_report_loaded(actor=self.reporter, project=project, assigned=False)
             ):
                 return  # as with `project`: nothing to read, or allowed without an assignment
         if "assigned" in row and project is not None:
