@@ -302,7 +302,12 @@ class CreateContext(BatchContext):
         self.project: Project | None = None
         if read_project:
             found_project = first[at : at + len(Project._meta.concrete_fields)]
-            self.project = project = None if found_project[0] is None else _row_of(Project, found_project)
+            # the row as the ORM builds the rows it reads: PostgreSQL's values need no converter
+            self.project = project = (
+                None
+                if found_project[0] is None
+                else Project.from_db(connection.alias, _PROJECT_ATTNAMES, list(found_project))
+            )
             if (
                 project is None
                 or not for_work
@@ -313,6 +318,9 @@ class CreateContext(BatchContext):
             self._can_report[project.pk] = project_can_report_loaded(
                 actor=self.reporter, project=project, assigned=row["assigned"] is not None
             )
+
+
+_PROJECT_ATTNAMES = [f.attname for f in Project._meta.concrete_fields]
 
 
 def _row_of(model, values):
