@@ -325,8 +325,9 @@ def _insert_plan(
 ) -> tuple[list[models.Field], str, Any, bool, list]:
     """The fields of `model`'s INSERT, their quoted column list, an insert compiler, whether a field
     makes its own placeholder, and per field the Python type whose values are its column's values as
-    they are (a str of a text column, a bool of a boolean one; None for any other field), made once per process and database (issue 13: building them was a good part of every
-    create's `save_and_record` on PostgreSQL)."""
+    they are (a str of a text column, a bool of a boolean one; None for any other field), made once
+    per process and database (issue 13: building them was a good part of every create's
+    `save_and_record` on PostgreSQL)."""
     key = (model, connection.alias)
     plan = _INSERT_PLANS.get(key)
     if plan is None:
