@@ -6,16 +6,30 @@ from ninja.security import HttpBearer, SessionAuth
 
 from verksam.accounts.services import user_for_token
 from verksam.tenancy.access import USER_SCOPE_APPLIED
-from verksam.tenancy.scope import SwitchToUser, reapply
+from verksam.tenancy.scope import SwitchToUser, SwitchToUserLocal, is_local, reapply
+
+from .tenant import begin_request_transaction
 
 
 class TokenAuth(HttpBearer):
+    """`request_transaction`: begin the request's one transaction before the token's query (PostgreSQL;
+    core.db.RequestTransaction, ended by api.tenant.ScopeMiddleware once the response exists). For
+    an operation whose statements are few and short (issue 13: the create of one time entry): a
+    service's row lock is then held until the response is built."""
+
+    def __init__(self, *, request_transaction: bool = False):
+        super().__init__()
+        self.request_transaction = request_transaction
+
     def authenticate(self, request, token: str):
         switch = connection.vendor == "postgresql"
+        if self.request_transaction:
+            begin_request_transaction(request)
         # On PostgreSQL the token's query also switches the session to the user's own scope
         # (SwitchToUser; issue 13: one round trip less), which the tenant's entry then takes over.
+        switch_to = SwitchToUserLocal if is_local() else SwitchToUser
         user = user_for_token(
-            token, also_select={USER_SCOPE_APPLIED: SwitchToUser(F("user_id"))} if switch else None
+            token, also_select={USER_SCOPE_APPLIED: switch_to(F("user_id"))} if switch else None
         )
         if user is not None:
             request.user = user  # an unused switch is reset by api.tenant.ScopeMiddleware
@@ -33,3 +47,5 @@ class SessionUserAuth(SessionAuth):
 
 
 AUTH = [TokenAuth(), SessionUserAuth()]
+# the create of one time entry: one transaction from the token's query to the response (issue 13)
+AUTH_IN_ONE_TRANSACTION = [TokenAuth(request_transaction=True), SessionUserAuth()]

@@ -9,12 +9,20 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from verksam.core.db import current_request_transaction, note_row_locked
 from verksam.core.errors import Forbidden
 from verksam.core.fixedquery import FixedQuery
 
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
-from .scope import SwitchToRowTenant, reapply, tenant_scope_after_user, user_scope
+from .scope import (
+    SwitchToRowTenant,
+    SwitchToRowTenantLocal,
+    is_local,
+    reapply,
+    tenant_scope_after_user,
+    user_scope,
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,10 @@ USER_SCOPE_APPLIED = "_verksam_user_scope_applied"
 
 
 @contextmanager
-def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
-    """`resolve_id`, then hold the tenant's scope while the block runs (None: no access, no scope)."""
+def tenant_entered(user, tenant_id: int, *, lock_member: bool = False) -> Iterator[Actor | None]:
+    """`resolve_id`, then hold the tenant's scope while the block runs (None: no access, no scope).
+    `lock_member`: inside the API's request transaction, a member's row is read FOR UPDATE
+    (`_actor_for_id`): for an operation that takes the member's own lock anyway (issue 13)."""
     if user is None or not user.is_authenticated or not user.is_active:
         yield None
         return
@@ -97,7 +107,7 @@ def tenant_entered(user, tenant_id: int) -> Iterator[Actor | None]:
     found: list[Actor | None] = [None]
 
     def find() -> tuple[int | None, bool]:
-        found[0] = _actor_for_id(user, tenant_id, switch=True)
+        found[0] = _actor_for_id(user, tenant_id, switch=True, lock=lock_member)
         if found[0] is None:
             return None, False
         # the member's row carries the result of scope.SwitchToRowTenant when its query switched
@@ -195,19 +205,46 @@ def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
     )
 
 
-def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+def _members_switching(
+    switch: type[SwitchToRowTenant], tenant_id: int, user_id: int, *, lock: bool = False
+) -> QuerySet[Membership]:
+    members = Membership.all_tenants.select_related("tenant")
+    if lock:
+        members = members.select_for_update(of=("self",))
     return (
-        Membership.all_tenants.select_related("tenant")
-        .filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
-        .annotate(_scope_switch=SwitchToRowTenant(F("tenant_id")))
+        members.filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        .annotate(_scope_switch=switch(F("tenant_id")))
         .order_by("pk")[:1]
     )
+
+
+def _members_switched_locked(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenant, tenant_id, user_id, lock=True)
+
+
+def _members_switched_local_locked(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenantLocal, tenant_id, user_id, lock=True)
+
+
+def _members_switched(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenant, tenant_id, user_id)
+
+
+def _members_switched_local(tenant_id: int, user_id: int) -> QuerySet[Membership]:
+    return _members_switching(SwitchToRowTenantLocal, tenant_id, user_id)
 
 
 # The member's row is read on every tenant call: compiled once per process (issue 13; core.fixedquery)
 _SENTINELS = {"tenant_id": -7_000_000_001, "user_id": -7_000_000_002}
 _MEMBER = FixedQuery(_members, sentinels=_SENTINELS)
 _MEMBER_SWITCHED = FixedQuery(_members_switched, sentinels=_SENTINELS)
+# ... inside the API's request transaction, the switch transaction-local (scope.is_local)
+_MEMBER_SWITCHED_LOCAL = FixedQuery(_members_switched_local, sentinels=_SENTINELS)
+# ... and locking the member's row (FOR UPDATE), inside the request transaction (`lock_member`)
+_MEMBER_LOCKED = {
+    False: FixedQuery(_members_switched_locked, sentinels=_SENTINELS),
+    True: FixedQuery(_members_switched_local_locked, sentinels=_SENTINELS),
+}
 # ... and the web's, found by the tenant's slug (the page's URL)
 _SLUG_SENTINELS = {"slug": "\x00fixedquery-slug", "user_id": -7_000_000_002}
 _MEMBER_BY_SLUG = FixedQuery(_members_by_slug, sentinels=_SLUG_SENTINELS)
@@ -215,13 +252,23 @@ _MEMBER_BY_SLUG_SWITCHED = FixedQuery(_members_by_slug_switched, sentinels=_SLUG
 _OWN = FixedQuery(own_memberships, sentinels={"user_id": -7_000_000_002})
 
 
-def _actor_for_id(user, tenant_id: int, switch: bool = False) -> Actor | None:
+def _actor_for_id(user, tenant_id: int, switch: bool = False, lock: bool = False) -> Actor | None:
     """Inside the user's user_scope: the actor of `user` in the tenant with this id, or None. With
     `switch`, on PostgreSQL, reading a member's row also switches the session to the tenant's scope
-    (scope.SwitchToRowTenant; the caller enters that scope next)."""
-    query = _MEMBER_SWITCHED if switch and connection.vendor == "postgresql" else _MEMBER
+    (scope.SwitchToRowTenant; the caller enters that scope next). `lock` (with `switch`, inside the
+    API's request transaction only): the member's row is read FOR UPDATE and noted as locked
+    (core.db.note_row_locked), so the service's own lock of it (timereporting.rules.lock_membership)
+    needs no statement of its own."""
+    lock = lock and switch and current_request_transaction() is not None
+    query = _MEMBER
+    if lock:
+        query = _MEMBER_LOCKED[is_local()]
+    elif switch and connection.vendor == "postgresql":
+        query = _MEMBER_SWITCHED_LOCAL if is_local() else _MEMBER_SWITCHED
     membership = query.first(tenant_id=int(tenant_id), user_id=int(user.pk))
     if membership is not None:
+        if lock:
+            note_row_locked(membership)
         membership.user = user  # the same person: naming the membership needs no query
         return Actor(
             user=user,

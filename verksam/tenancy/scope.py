@@ -37,16 +37,41 @@ def has_scope() -> bool:
     return _scope.get() is not None
 
 
+# True while a request transaction's end has cleared the session's scope already (`cleared`)
+_cleared: ContextVar[bool] = ContextVar("verksam_scope_cleared", default=False)
+
+
+def is_local(conn=connection) -> bool:
+    """Whether the scope is set transaction-local (`set_config(..., true)`) on this connection: inside
+    the API's request transaction (core.db.RequestTransaction), whose end undoes it without a
+    statement. Elsewhere it is set for the session, and every scope resets it when it ends."""
+    tx = getattr(conn, "verksam_request_transaction", None)
+    return tx is not None and tx.scope_is_local
+
+
 def _apply_to_database(conn=connection) -> None:
-    if conn.vendor != "postgresql":
+    if conn.vendor != "postgresql" or _cleared.get():
         return
     ids = _scope.get()
     user_id = _user.get()
+    local = "true" if is_local(conn) else "false"
     with conn.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('app.tenant_ids', %s, false), set_config('app.user_id', %s, false)",
+            f"SELECT set_config('app.tenant_ids', %s, {local}), set_config('app.user_id', %s, {local})",
             [",".join(str(i) for i in ids or ()), str(user_id or "")],
         )
+
+
+@contextmanager
+def cleared() -> Iterator[None]:
+    """The database session holds no scope already: the request transaction that set it
+    transaction-local has ended (a COMMIT or ROLLBACK undoes `set_config(..., true)`), so scopes that
+    end inside this block reset only their ContextVars, without a statement."""
+    token = _cleared.set(True)
+    try:
+        yield
+    finally:
+        _cleared.reset(token)
 
 
 @contextmanager
@@ -69,6 +94,14 @@ class SwitchToRowTenant(Func):
     output_field = TextField()
 
 
+class SwitchToRowTenantLocal(SwitchToRowTenant):
+    """`SwitchToRowTenant` transaction-local, inside the request transaction (`is_local`)."""
+
+    template = (
+        "set_config('app.tenant_ids', (%(expressions)s)::text, true) || set_config('app.user_id', '', true)"
+    )
+
+
 class SwitchToUser(Func):
     """In the select list of the query that finds an API token's user (outside any scope), switch the
     PostgreSQL session to that user's scope — their own access rows, no tenant — in the same
@@ -81,6 +114,14 @@ class SwitchToUser(Func):
         "set_config('app.user_id', (%(expressions)s)::text, false) || set_config('app.tenant_ids', '', false)"
     )
     output_field = TextField()
+
+
+class SwitchToUserLocal(SwitchToUser):
+    """`SwitchToUser` transaction-local, inside the request transaction (`is_local`)."""
+
+    template = (
+        "set_config('app.user_id', (%(expressions)s)::text, true) || set_config('app.tenant_ids', '', true)"
+    )
 
 
 def reapply() -> None:

@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds
+from verksam.core.db import holds_row_lock
 from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.core.fixedquery import FixedQuery, FixedStatement, FixedValues, date_value, uuid_value
@@ -107,8 +108,8 @@ def lock_membership(membership: Membership) -> None:
     # Serialise one employee's writes so two concurrent requests cannot both pass the overlap and
     # 24-hour checks (or both create the same client_uuid) on PostgreSQL. SQLite has no row locks:
     # its transactions begin IMMEDIATE (settings), which already serialises every writer.
-    if not connection.features.has_select_for_update:
-        return
+    if not connection.features.has_select_for_update or holds_row_lock(membership):
+        return  # (the API's request transaction read the member's row FOR UPDATE: api.tenant)
     _MEMBER_LOCK.rows(membership_id=membership.pk)
 
 
@@ -238,7 +239,13 @@ class CreateContext(BatchContext):
         client_uuid=None,
         project=None,
         time_code_given: bool = False,
+        project_id: int | None = None,
+        for_work: bool = True,
     ):
+        """`project_id` (instead of `project`): the tenant's project of that id is read in the same
+        statement (`self.project`, None when it has none; issue 13: one round trip less), for a caller
+        that holds the employee's lock already; its assignment is read whatever the project, and
+        counts for an entry of work only (`for_work`), as `project` is given for work only."""
         self.reporter = reporting_actor(actor, membership)
         self._can_report: dict[int, bool] = {}
         self._default_time_code: list[TimeCode | None] = []
@@ -250,8 +257,11 @@ class CreateContext(BatchContext):
         values: dict = {"membership_id": membership.pk, "day": day}
         if client_uuid is not None:
             values["client_uuid"] = client_uuid
-        assigned_read = False
-        if project is not None and project_can_report_loaded(
+        assigned_read = read_project = project_id is not None
+        if read_project:
+            values["project_id"] = project_id
+            values["member_id"] = membership.pk  # the reporter is this employee (reporting_actor)
+        elif project is not None and project_can_report_loaded(
             actor=self.reporter, project=project, assigned=False
         ):
             pass  # allowed without an assignment (BASIC and up, internal projects): nothing to read
@@ -262,9 +272,9 @@ class CreateContext(BatchContext):
             values["project_id"] = project.pk
             values["member_id"] = membership.pk  # the reporter is this employee (reporting_actor)
         reads = _create_reads(client_uuid is not None, assigned_read)
-        sql, params = _create_statement(client_uuid is not None, assigned_read, time_code_given).sql_params(
-            **values
-        )
+        sql, params = _create_statement(
+            client_uuid is not None, assigned_read, time_code_given, read_project
+        ).sql_params(**values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
@@ -283,22 +293,44 @@ class CreateContext(BatchContext):
                 if r[at + 3] is not None  # the LEFT JOIN's row of NULLs: no other entry that day
             ]
         }
+        at += len(_DAY_COLUMNS)
+        if not time_code_given:
+            code_fields = TimeCode._meta.concrete_fields
+            code = first[at : at + len(code_fields)]
+            at += len(code_fields)
+            self._default_time_code.append(None if code[0] is None else _row_of(TimeCode, code))
+        self.project: Project | None = None
+        if read_project:
+            found_project = first[at : at + len(Project._meta.concrete_fields)]
+            # the row as the ORM builds the rows it reads: PostgreSQL's values need no converter
+            self.project = project = (
+                None
+                if found_project[0] is None
+                else Project.from_db(connection.alias, _PROJECT_ATTNAMES, list(found_project))
+            )
+            if (
+                project is None
+                or not for_work
+                or project_can_report_loaded(actor=self.reporter, project=project, assigned=False)
+            ):
+                return  # as with `project`: nothing to read, or allowed without an assignment
         if "assigned" in row and project is not None:
             self._can_report[project.pk] = project_can_report_loaded(
                 actor=self.reporter, project=project, assigned=row["assigned"] is not None
             )
-        if not time_code_given:
-            code_fields = TimeCode._meta.concrete_fields
-            code = first[at + len(_DAY_COLUMNS) :]
-            self._default_time_code.append(
-                None
-                if code[0] is None
-                else TimeCode.from_db(
-                    connection.alias,
-                    [f.attname for f in code_fields],
-                    [f.to_python(v) for f, v in zip(code_fields, code, strict=True)],
-                )
-            )
+
+
+_PROJECT_ATTNAMES = [f.attname for f in Project._meta.concrete_fields]
+
+
+def _row_of(model, values):
+    """An instance of `model` from its concrete columns' values, in the fields' order."""
+    fields = model._meta.concrete_fields
+    return model.from_db(
+        connection.alias,
+        [f.attname for f in fields],
+        [f.to_python(v) for f, v in zip(fields, values, strict=True)],
+    )
 
 
 # Sentinels of the create's fixed-shape reads (core.fixedquery): never a real id, date or uuid.
@@ -327,11 +359,13 @@ def _create_reads(with_uuid: bool, assigned: bool) -> list[str]:
 _DAY_COLUMNS = ("start_time", "end_time", "minutes", "kind")
 
 
-def _create_reads_sql(with_uuid: bool, assigned: bool, time_code_given: bool, **values) -> tuple[str, list]:
+def _create_reads_sql(
+    with_uuid: bool, assigned: bool, time_code_given: bool, read_project: bool, **values
+) -> tuple[str, list]:
     """CreateContext's one SELECT: the reads of `_create_reads` as scalar subqueries, each its model's
     scoped queryset, the employee's other entries that day joined (a row each, in the model's order;
-    one row of NULLs when there are none), and the company's default time code's row unless a time
-    code was given."""
+    one row of NULLs when there are none), the company's default time code's row unless a time
+    code was given, and with `read_project` the project's row."""
     reads = {
         "day_status": DayLock.objects.filter(membership_id=values["membership_id"], date=values["day"])
         .order_by()
@@ -373,15 +407,27 @@ def _create_reads_sql(with_uuid: bool, assigned: bool, time_code_given: bool, **
         source += f" LEFT JOIN ({sql}) code ON 1 = 1"
         columns.append("code.*")
         params.extend(found)
+    if read_project:
+        sql, found = (
+            Project.objects.filter(pk=values["project_id"])
+            .order_by()
+            .values_list(*(f.attname for f in Project._meta.concrete_fields))[:1]
+            .query.sql_with_params()
+        )
+        source += f" LEFT JOIN ({sql}) project ON 1 = 1"
+        columns.append("project.*")
+        params.extend(found)
     # the model's order (date, start_time, pk) within the one day, as `_other_entries` reads them
     return f"SELECT {', '.join(columns)} FROM {source} ORDER BY day_rows.start_time, day_rows.pk", params
 
 
-_CREATE_STATEMENTS: dict[tuple[bool, bool, bool], FixedStatement] = {}
+_CREATE_STATEMENTS: dict[tuple[bool, bool, bool, bool], FixedStatement] = {}
 
 
-def _create_statement(with_uuid: bool, assigned: bool, time_code_given: bool) -> FixedStatement:
-    key = (with_uuid, assigned, time_code_given)
+def _create_statement(
+    with_uuid: bool, assigned: bool, time_code_given: bool, read_project: bool = False
+) -> FixedStatement:
+    key = (with_uuid, assigned, time_code_given, read_project)
     statement = _CREATE_STATEMENTS.get(key)
     if statement is None:
         names = ["membership_id", "day", *(["client_uuid"] if with_uuid else [])]
@@ -389,7 +435,7 @@ def _create_statement(with_uuid: bool, assigned: bool, time_code_given: bool) ->
         statement = _CREATE_STATEMENTS.setdefault(
             key,
             FixedStatement(
-                functools.partial(_create_reads_sql, with_uuid, assigned, time_code_given),
+                functools.partial(_create_reads_sql, with_uuid, assigned, time_code_given, read_project),
                 sentinels={name: _SENTINELS[name] for name in names},
                 adapt=_ADAPT,
                 scope=FIXED_SCOPE,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from verksam.audit.services import record, record_many, save_and_record
 from verksam.core import bounds, timeutil
-from verksam.core.db import insert_rows, new_instance
+from verksam.core.db import holds_row_lock, insert_rows, new_instance, service_atomic
 from verksam.core.errors import Conflict, DomainError, Forbidden, NotFound
 from verksam.core.timeutil import iso_week_dates
 from verksam.projects.models import Project
@@ -173,7 +173,7 @@ def _existing_entry(entry_id: int, membership: Membership) -> TimeEntry:
     return existing
 
 
-@transaction.atomic
+@service_atomic  # joins the API's request transaction without a savepoint (issue 13)
 def time_entry_create_or_get(
     *,
     actor: Actor,
@@ -228,9 +228,12 @@ def time_entry_create_or_get(
     if project_id is not None:
         data["project"] = project_id  # the fingerprint holds a project by its id (_fingerprint)
     fingerprint = _create_fingerprint(data) if client_uuid is not None else ""
+    # the API's request transaction read the member's row FOR UPDATE (api.tenant): the project's row
+    # is read with CreateContext's (issue 13: one round trip less)
+    read_project = project_id is not None and holds_row_lock(membership)
     if project_id is None:
         lock_membership(membership)
-    else:
+    elif not read_project:
         # the project's row in the lock's statement (issue 13: one round trip less)
         project = data["project"] = lock_membership_reading_project(membership, project_id)
         if project is None:
@@ -245,7 +248,13 @@ def time_entry_create_or_get(
         client_uuid=client_uuid,
         project=project if kind == EntryKind.WORK else None,
         time_code_given=time_code is not None or kind != EntryKind.WORK,
+        project_id=project_id if read_project else None,
+        for_work=kind == EntryKind.WORK,
     )
+    if read_project:
+        project = data["project"] = known.project
+        if project is None:
+            raise NotFound(_("The object does not exist."))
     if known.existing_id is not None:
         existing = _existing_entry(known.existing_id, membership)
         return _same_request(existing, fingerprint), False

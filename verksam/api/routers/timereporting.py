@@ -21,6 +21,7 @@ from verksam.timecodes.selectors import current_period
 from verksam.timereporting import selectors, services
 from verksam.timereporting.balances import balance_view, time_bank_warning
 
+from ..auth import AUTH_IN_ONE_TRANSACTION
 from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
     AbsenceRangeIn,
@@ -179,8 +180,9 @@ def with_warnings(entry: Any) -> Any:
     summary="Report time or absence (idempotent on client_uuid: a retry answers 200 with the same entry)",
     description="A retry with the same `client_uuid` and the same data answers 200 with the entry it "
     "created; the same `client_uuid` with other data answers 422 `idempotency_key_reused`.",
+    auth=AUTH_IN_ONE_TRANSACTION,  # issue 13: one transaction from the token's query to the answer
 )
-@tenant_endpoint(Perm.TIME_REPORT_OWN)
+@tenant_endpoint(Perm.TIME_REPORT_OWN, lock_member=True)  # the service's lock of the employee's row
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):
     fields = payload.dict()
     # the project is read by the service, with the employee's lock (issue 13: one round trip less)

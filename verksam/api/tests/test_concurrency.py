@@ -148,6 +148,40 @@ def test_the_same_client_uuid_at_the_same_moment_writes_one_entry(company):
     assert len({json.dumps(r.json(), sort_keys=True) for r in responses}) == 1
 
 
+def test_overlapping_entries_of_one_employee_at_the_same_moment_write_one(company):
+    # given an employee, and four different entries of the same hours sent at once: the member's row
+    # is read FOR UPDATE at the tenant's entry (the request transaction, issue 13), so the overlap
+    # rule of each one sees what the one before it wrote
+    tenant, owner = company
+    employee = MembershipFactory(tenant=tenant, licence=Licence.LIGHT).user
+    project = ProjectFactory(tenant=tenant)
+    ProjectMemberFactory(tenant=tenant, project=project, membership=membership_of(tenant, employee))
+    TimeCodeFactory(tenant=tenant, code="NT", is_default=True)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+
+    def body():
+        return json.dumps(
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "date": "2026-11-02",
+                "project_id": project.pk,
+                "start_time": "08:00",
+                "end_time": "12:00",
+            }
+        )
+
+    clients = [_client(employee) for _ in range(4)]
+    # when they race
+    bodies = [body() for _ in clients]
+    responses = _together(
+        [lambda c=c, b=b: c.post(url, b, content_type=JSON) for c, b in zip(clients, bodies, strict=True)]
+    )
+    # then one is written and the others are refused by the overlap rule
+    with tenant_scope(tenant.pk):
+        assert TimeEntry.objects.count() == 1
+    assert sorted(r.status_code for r in responses) == [201, 400, 400, 400], [r.content for r in responses]
+
+
 # --- the same class of defect elsewhere: simultaneous duplicates without a key ----------------------
 # The unique constraints stop the second write, but a check-then-insert let the loser of the race
 # hit the constraint as an unhandled IntegrityError: a 500 instead of the domain's 409.

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from verksam.audit.models import AuditEvent
-from verksam.core.db import _column_converter, insert_rows, new_instance
+from verksam.core.db import _column_converter, insert_rows, insert_values_sql, new_instance
 from verksam.tenancy.scope import tenant_scope
 from verksam.timereporting.models import EntryKind, TimeEntry
 
@@ -59,6 +59,30 @@ def test_each_column_converter_gives_what_the_field_gives(tenant, employee, code
                 for value in values:
                     fast = _column_converter(field, connection)([value])[0]
                     assert fast == field.get_db_prep_save(value, connection), (field, value)
+
+
+def test_insert_values_sql_gives_what_the_fields_give(tenant, employee, codes, projects):
+    """audit.save_and_record's values: a plain value of a plain column as it is, anything else through
+    the field's get_db_prep_save, the same values either way."""
+    member = membership_of(tenant, employee)
+    rows = [
+        _entry(tenant, member, codes, projects),
+        _entry(tenant, member, codes, projects, start_time=None, end_time=None, whole_day=True),
+        _entry(tenant, member, codes, projects, kind=EntryKind.WORK, break_minutes=None),
+        AuditEvent(tenant_id=tenant.pk, user=employee, action="x", target_id="7", data={"a": [1, "å"]}),
+    ]
+    for obj in rows:
+        fields = [
+            f
+            for f in type(obj)._meta.local_concrete_fields
+            if not f.generated and f is not obj._meta.auto_field
+        ]
+        expected = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        _columns, _placeholders, values = insert_values_sql(obj, connection)
+        for field, mine, theirs in zip(fields, values, expected, strict=True):
+            if field.get_internal_type() in {"JSONField", "DateTimeField"}:
+                continue  # an adapter object each time / auto_now's own clock
+            assert mine == theirs and type(mine) is type(theirs), (field, mine, theirs)
 
 
 def test_insert_rows_stores_what_bulk_create_stores(tenant, employee, codes, projects):

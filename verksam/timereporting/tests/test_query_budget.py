@@ -31,7 +31,13 @@ JSON = "application/json"
 # 10 -> 8 and 12 -> 8 (h/pgcreate): the closed-period guard and the day's entries join CreateContext's
 # statement; on PostgreSQL the entry and its audit row are one INSERT (audit.save_and_record) and the
 # project is read in the employee's lock's statement (rules.lock_membership_reading_project)
-CREATE = {"sqlite": 8, "postgresql": 8}
+# PostgreSQL 8 -> 7 (h/pgcreate6): the create runs in one request transaction (core.db.
+# RequestTransaction, here a savepoint in the test's transaction) that the service joins without a
+# savepoint of its own, and the member's row is read FOR UPDATE at the tenant's entry, so the project's
+# row comes with CreateContext's statement; on its own (test_create_in_its_own_transaction...) the
+# scope is transaction-local and needs no reset: BEGIN, token, member, reads, INSERT, COMMIT
+CREATE = {"sqlite": 8, "postgresql": 7}
+CREATE_IN_ITS_OWN_TRANSACTION = 6  # PostgreSQL, every round trip (BEGIN and COMMIT included)
 WEEK_LIST = {"sqlite": 3, "postgresql": 4}
 # a batch reads per batch, never per entry: the same reads for 2 entries as for 500, and two INSERTs
 # (entries, audit rows; core.db.insert_rows) on both databases: SQLite 29 -> 13, its INSERTs are no
@@ -63,6 +69,29 @@ def test_create_one_time_entry_stays_within_its_query_budget(tenant, employee, c
     sql, response = _queries(lambda: client.post(url, body(), content_type=JSON))
     assert response.status_code == 201, response.content
     assert len(sql) <= CREATE[connection.vendor], "\n".join(sql)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_in_its_own_transaction_stays_within_its_round_trips(tenant, employee, codes, projects):
+    """Outside a test's transaction, as in production: every round trip of the create on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the request transaction is PostgreSQL's (SQLite: CREATE above)")
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+
+    def body():
+        return {
+            "client_uuid": str(uuid.uuid4()),
+            "date": MONDAY.isoformat(),
+            "project_id": projects.site.pk,
+            "minutes": 30,
+        }
+
+    assert client.post(url, body(), content_type=JSON).status_code == 201  # the token's first use
+    sql, response = _queries(lambda: client.post(url, body(), content_type=JSON))
+    assert response.status_code == 201, response.content
+    assert len(sql) <= CREATE_IN_ITS_OWN_TRANSACTION, "\n".join(sql)
+    assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", "\n".join(sql)
 
 
 def test_list_one_week_stays_within_its_query_budget(tenant, employee, codes, projects):

@@ -1,0 +1,222 @@
+"""The create of one time entry runs in one request transaction on PostgreSQL (issue 13; core.db.
+RequestTransaction): BEGIN before the token's query, COMMIT once the answer exists, the tenant scope
+set transaction-local so that its end clears it. Whatever the answer, a following request on the
+same connection sees no tenant, and a failed request leaves nothing behind. These tests commit for
+real (transaction=True): inside a test's transaction the request transaction is a savepoint and the
+scope stays session-level (test_query_budget.py covers that case)."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from verksam.api.models import IdempotencyRecord
+from verksam.audit.models import AuditEvent
+from verksam.core.db import current_request_transaction
+from verksam.core.errors import Forbidden
+from verksam.tenancy.scope import tenant_scope
+from verksam.tenancy.tests.fixtures import api_client
+from verksam.timereporting import services
+from verksam.timereporting.models import TimeEntry
+from verksam.timereporting.tests.conftest import MONDAY
+from verksam.timereporting.tests.factories import TimeEntryFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _only_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the request transaction and set_config")
+
+
+def _session_scope() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.tenant_ids', true), current_setting('app.user_id', true)")
+        tenant_ids, user_id = cursor.fetchone()
+    return tenant_ids or "", user_id or ""
+
+
+@pytest.fixture
+def site(projects):
+    return projects.site.pk
+
+
+def _body(site, **extra):
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "date": MONDAY.isoformat(),
+        "project_id": site,
+        "minutes": 30,
+        **extra,
+    }
+
+
+def _counts(tenant) -> tuple[int, int, int]:
+    with tenant_scope(tenant.pk):
+        return TimeEntry.objects.count(), AuditEvent.objects.count(), IdempotencyRecord.objects.count()
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+def _refuse(*args, **kwargs):
+    raise Forbidden("no")
+
+
+def _other_employees_uuid(tenant, owner):
+    """A client_uuid another employee of the tenant used: the INSERT meets the unique constraint."""
+    from verksam.tenancy.tests.helpers import membership_of
+
+    with tenant_scope(tenant.pk):
+        return TimeEntryFactory(
+            tenant=tenant, membership=membership_of(tenant, owner), date=MONDAY
+        ).client_uuid
+
+
+@pytest.mark.parametrize(
+    "case, status",
+    [
+        ("created", 201),
+        ("again", 200),
+        ("bad_token", 401),
+        ("invalid", 422),
+        ("refused_by_rule", 400),
+        ("malformed", 400),
+        ("refused", 403),
+        ("no_tenant", 404),
+        ("no_project", 404),
+        ("conflict", 409),
+        ("crash", 500),
+    ],
+)
+def test_no_scope_is_left_on_the_connection_whatever_the_answer(
+    case, status, tenant, owner, employee, codes, site, monkeypatch
+):
+    client = api_client(employee)
+    client.raise_request_exception = False
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    body = _body(site)
+    if case == "again":
+        assert client.post(url, body, content_type=JSON).status_code == 201
+    elif case == "bad_token":
+        client = Client(HTTP_AUTHORIZATION="Bearer vks_not-a-token")
+    elif case == "invalid":
+        body["date"] = "not a date"
+    elif case == "refused_by_rule":
+        body["minutes"] = 0
+    elif case == "refused":
+        monkeypatch.setattr(services, "time_entry_create_or_get", _refuse)
+    elif case == "no_tenant":
+        url = f"/api/v1/tenants/{tenant.pk + 1000}/time-entries"
+    elif case == "no_project":
+        body["project_id"] = 999_999_999
+    elif case == "conflict":
+        body["client_uuid"] = str(_other_employees_uuid(tenant, owner))
+    elif case == "crash":
+        monkeypatch.setattr(services, "time_entry_create_or_get", _boom)
+    if case == "malformed":
+        response = client.post(url, "{not json", content_type=JSON)
+    else:
+        response = client.post(url, body, content_type=JSON)
+    assert response.status_code == status, response.content
+    assert current_request_transaction() is None
+    assert not connection.in_atomic_block
+    assert _session_scope() == ("", "")
+
+
+def test_the_create_is_one_transaction_from_the_token_to_the_answer(tenant, employee, codes, site):
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    assert client.post(url, _body(site), content_type=JSON).status_code == 201  # the token's first use
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, _body(site), content_type=JSON)
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", "\n".join(sql)
+    assert "accounts_apitoken" in sql[1]  # the token is read inside the transaction
+    assert sum(s in ("BEGIN", "COMMIT", "ROLLBACK") for s in sql) == 2  # no other transaction
+    assert not any("SAVEPOINT" in s for s in sql)  # the service joins it without a savepoint
+    assert not any("set_config" in s and "false)" in s for s in sql)  # the scope is transaction-local
+    assert _session_scope() == ("", "")
+
+
+@pytest.mark.parametrize("failure", ["crash", "refused_after_insert"])
+def test_a_failed_create_leaves_nothing_behind(failure, tenant, employee, codes, site, monkeypatch):
+    """No entry, no audit row, no idempotency record of a 500: the request transaction rolls back (a
+    500), or the service's block that failed after its INSERT marks it for rollback (a 4xx)."""
+    client = api_client(employee)
+    client.raise_request_exception = False
+    before = _counts(tenant)
+    real = services.save_and_record
+
+    def insert_then_fail(**kwargs):
+        real(**kwargs)
+        if failure == "crash":
+            raise RuntimeError("boom after the insert")
+        raise Forbidden("refused after the insert")
+
+    monkeypatch.setattr(services, "save_and_record", insert_then_fail)
+    response = client.post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries",
+        _body(site),
+        content_type=JSON,
+        HTTP_IDEMPOTENCY_KEY="k-" + failure,
+    )
+    assert response.status_code == (500 if failure == "crash" else 403), response.content
+    entries, audit_rows, keys = _counts(tenant)
+    assert (entries, audit_rows) == before[:2]
+    # a 500 frees its Idempotency-Key; a 403 is an answer, stored for a retry (api.idempotency)
+    assert keys == before[2] + (0 if failure == "crash" else 1)
+    assert _session_scope() == ("", "")
+
+
+def test_a_unique_violation_answers_409_and_rolls_back(tenant, owner, employee, codes, site):
+    client = api_client(employee)
+    taken = _other_employees_uuid(tenant, owner)
+    before = _counts(tenant)
+    response = client.post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", _body(site, client_uuid=str(taken)), content_type=JSON
+    )
+    assert response.status_code == 409, response.content
+    assert _counts(tenant) == before
+    # the connection is usable again
+    assert (
+        client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", _body(site), content_type=JSON).status_code
+        == 201
+    )
+
+
+def test_inside_an_outer_transaction_the_scope_stays_session_level_and_is_reset(
+    tenant, employee, codes, site
+):
+    """The nested case (a test's transaction, or any caller's): the request transaction is a savepoint,
+    the scope is set for the session and reset at the end, as without it."""
+    from django.db import transaction
+
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, _body(site), content_type=JSON)
+        assert response.status_code == 201, response.content
+        sql = [q["sql"] for q in ctx.captured_queries]
+        assert sql[0].startswith("SAVEPOINT") and sql[-1].startswith("SELECT set_config"), "\n".join(sql)
+        assert _session_scope() == ("", "")
+        assert connection.in_atomic_block
+    assert _counts(tenant)[0] == 1
+
+
+def test_the_service_keeps_its_own_transaction_outside_the_api(tenant, employee, codes, site):
+    """Called without a request transaction (pages, tasks), the service is atomic as before."""
+    from verksam.tenancy.access import resolve
+
+    actor = resolve(employee, tenant)
+    with tenant_scope(tenant.pk), CaptureQueriesContext(connection) as ctx:
+        services.time_entry_create_or_get(actor=actor, date=MONDAY, minutes=30, project_id=site)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", "\n".join(sql)
