@@ -25,7 +25,7 @@ from verksam.core import timeutil
 from verksam.core.db import DayTexts, day_keys, day_texts
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
-from verksam.core.fixedquery import FixedQuery, date_value
+from verksam.core.fixedquery import FixedQuery, FixedValues, date_value
 from verksam.schedules.dto import ScheduleHistory
 from verksam.schedules.selectors import schedule_histories, schedule_history
 from verksam.tenancy.access import Actor
@@ -36,6 +36,7 @@ from verksam.timecodes.models import AbsenceType, TimeCode, TimeSettings
 from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
 from verksam.timereporting import balances as time_balances
 from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting.models import DayLock, DayRejection, TimeEntry
 from verksam.timereporting.worktime import code_totals
 
 from .models import Delegation, PeriodClose
@@ -306,6 +307,59 @@ def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
     return {(absence, pk): (code, name) for absence, pk, code, name in time_codes.union(absences, all=True)}
 
 
+# The queue's reads of a period, for any number of employees: compiled once per process and scope
+# size (issue 13, core.fixedquery; the ids are one `in_ids` lookup, its SQL the same for any list).
+# Each is `time_selectors`' time_entries / day_locks / open_rejections, read as plain values.
+def _per_code(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        TimeEntry.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values(*_PER_CODE)
+        .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
+        .values_list(*_PER_CODE, "total", "days")
+    )
+
+
+def _lock_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        DayLock.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values("membership_id", "status", "confirmed_short")
+        .annotate(days=DayTexts("date"))
+        .values_list("membership_id", "status", "confirmed_short", "days")
+    )
+
+
+def _rejected_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        DayRejection.objects.filter(
+            membership_id__in_ids=ids,
+            date__gte=start,
+            date__lte=end,
+            resolved_at__isnull=True,
+            kind="rejected",
+        )
+        .order_by()
+        .values_list("membership_id", "date")
+        .distinct()
+    )
+
+
+def _period_query(build) -> FixedValues:
+    return FixedValues(
+        build,
+        sentinels={"ids": [-7_100_000_041], "start": dt.date(1, 2, 3), "end": dt.date(1, 2, 4)},
+        adapt={"start": date_value, "end": date_value},
+        ids=("ids",),
+        scope=FIXED_SCOPE,
+    )
+
+
+_PER_CODE_QUERY = _period_query(_per_code)
+_LOCK_DAYS_QUERY = _period_query(_lock_days)
+_REJECTED_DAYS_QUERY = _period_query(_rejected_days)
+
+
 def attestation_queue(
     *,
     actor: Actor,
@@ -330,13 +384,7 @@ def attestation_queue(
     # Every entry of the period, one row per employee and code: the code's total, and the entries'
     # days and minutes as one text (DayTexts), which the days below are added up from.
     reported: dict[int, dict[dt.date, int]] = {pk: {} for pk in ids}
-    per_code = (
-        time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end)
-        .order_by()
-        .values(*_PER_CODE)
-        .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
-        .values_list(*_PER_CODE, "total", "days")
-    )
+    per_code = _PER_CODE_QUERY.rows(ids=ids, start=period.start, end=period.end)
     texts: dict[tuple[bool, int], tuple[str, str]] | None = None
     for pk, code_id, absence_id, total, days_text in per_code:
         days = reported[pk]
@@ -359,13 +407,7 @@ def attestation_queue(
     locked: dict[int, set[dt.date]] = {pk: set() for pk in ids}
     attested: dict[int, set[dt.date]] = {pk: set() for pk in ids}
     confirmed: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    locks = (
-        time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
-        .order_by()
-        .values("membership_id", "status", "confirmed_short")
-        .annotate(days=DayTexts("date"))
-        .values_list("membership_id", "status", "confirmed_short", "days")
-    )
+    locks = _LOCK_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
     for pk, state, is_confirmed, days_text in locks:
         days_of = {on_day[key] for key in day_texts(days_text)}
         closed[pk] |= days_of
@@ -376,8 +418,7 @@ def attestation_queue(
         if is_confirmed:
             confirmed[pk] |= days_of
     rejected: dict[int, int] = defaultdict(int)
-    returned = time_selectors.open_rejections(membership_ids=ids, start=period.start, end=period.end)
-    pairs = returned.filter(kind="rejected").order_by().values_list("membership_id", "date").distinct()
+    pairs = _REJECTED_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
     for membership_id, day in pairs:
         if day not in closed[membership_id]:
             rejected[membership_id] += 1

@@ -409,3 +409,46 @@ def in_ids(column: str, ids: Iterable[int]) -> models.Q | IdsIn:
     everyone), several (a team, the approver queue) as literals (`IdsIn`)."""
     ids = list(ids)
     return IdsIn(column, ids) if len(ids) > 1 else models.Q(**{f"{column}__in": ids})
+
+
+def ids_value(ids: Iterable[int], connection: Any) -> Any:
+    """How an `in_ids` lookup sends its ids (each through `int()`): on SQLite one parameter, the ids as
+    JSON text; on PostgreSQL the text of the statement's literal list ('3, 5, 8', 'NULL' for none:
+    `IN (NULL)` matches nothing), written into the SQL, never a parameter (see `InIds`)."""
+    values = sorted({int(i) for i in ids})
+    if connection.vendor == "postgresql":
+        return ", ".join(map(str, values)) or "NULL"
+    return json.dumps(values)
+
+
+class InIds(models.Lookup):
+    """`membership_id__in_ids=[3, 5, 8]`: the column is one of the ids, the statement's text the same
+    whatever their number, so that a query of many ids (the approver queue's 200 employees) is compiled
+    once per process (core.fixedquery's `ids=`; issue 13: Django compiled the queue's reads with their
+    200 ids on every call, ~1 ms each).
+
+    SQLite: `IN (SELECT value FROM json_each(%s))`, one parameter of JSON text; the plan stays a
+    search of the (tenant, membership, date) index per id. PostgreSQL: the ids as integer literals
+    (`IdsIn`'s reason: a prepared statement's generic plan of `= ANY($1)` probes the membership index
+    once per id, 3.8–5.7 ms against 1.5–1.7 ms for a literal list, which is hashed — EXPLAIN ANALYZE
+    on the bench's month of 200 employees); each id is passed through `int()`, so nothing but digits
+    and ', ' reaches the SQL, and a fixed query puts the call's list into its cached text. An empty
+    list matches nothing."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        return list(self.rhs)  # the ids as given; `ids_value` turns them into SQL
+
+    def as_sql(self, compiler, connection):  # type: ignore[override]
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        value = ids_value(self.rhs, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} IN ({value})", list(lhs_params)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, value]
+
+
+models.ForeignKey.register_lookup(InIds)
+models.IntegerField.register_lookup(InIds)
