@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
-from verksam.core.db import DayTexts, day_keys, day_texts
+from verksam.core.db import DayBits, DayTexts, day_bits, day_keys, day_texts
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
 from verksam.core.fixedquery import FixedQuery, FixedValues, date_value
@@ -325,7 +325,7 @@ def _lock_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
         DayLock.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
         .order_by()
         .values("membership_id", "status", "confirmed_short")
-        .annotate(days=DayTexts("date"))
+        .annotate(days=DayBits("date", start))
         .values_list("membership_id", "status", "confirmed_short", "days")
     )
 
@@ -402,14 +402,15 @@ def attestation_queue(
         else:
             code, code_name = texts.get((False, code_id), ("", "")) if code_id is not None else ("", "")
             row.time_codes.append(CodeTotal(code, code_name, total or 0))
-    # The locked and attested days, and those confirmed short, as sets of days per employee.
-    closed: dict[int, set[dt.date]] = {pk: set() for pk in ids}  # every day with a lock, whatever its state
-    locked: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    attested: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    confirmed: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    # The locked and attested days, and those confirmed short, as bit masks of the period's days per
+    # employee (core.db.DayBits: bit i is the period's day i); the days below are counted on them.
+    bit = day_bits(period.days)
+    closed: dict[int, int] = dict.fromkeys(ids, 0)  # every day with a lock, whatever its state
+    locked: dict[int, int] = dict.fromkeys(ids, 0)
+    attested: dict[int, int] = dict.fromkeys(ids, 0)
+    confirmed: dict[int, int] = dict.fromkeys(ids, 0)
     locks = _LOCK_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
-    for pk, state, is_confirmed, days_text in locks:
-        days_of = {on_day[key] for key in day_texts(days_text)}
+    for pk, state, is_confirmed, days_of in locks:
         closed[pk] |= days_of
         if state == LOCKED:
             locked[pk] |= days_of
@@ -420,7 +421,7 @@ def attestation_queue(
     rejected: dict[int, int] = defaultdict(int)
     pairs = _REJECTED_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
     for membership_id, day in pairs:
-        if day not in closed[membership_id]:
+        if not closed[membership_id] & bit[day]:
             rejected[membership_id] += 1
     # A day is due when the employee's work schedule has time on it (weekends, röda dagar incl.
     # midsommarafton, julafton, nyårsafton, and the schedule's days off never are), and today is not
@@ -432,22 +433,27 @@ def attestation_queue(
     plans: dict[tuple, _Plan] = {}
     for pk, row in rows.items():
         days = reported[pk]
-        plan = _plan(histories[pk], period, last_due, plans)
+        plan = _plan(histories[pk], period, last_due, plans, bit)
         row.scheduled_minutes = plan.scheduled_minutes
         row.scheduled_due_minutes = plan.due_minutes
         row.time_bank_minutes = balances[pk].bank_minutes
         row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
+        with_time = 0  # the days with time, as a mask
+        for d in days:
+            with_time |= bit[d]
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
-        counted = plan.work_days | days.keys()
-        row.days_locked = len(locked[pk] & counted)
-        row.days_attested = len(attested[pk] & counted)
-        row.days_open = len(days.keys() - closed[pk])
-        row.days_missing = len(plan.due - days.keys() - closed[pk])
+        counted = plan.work_mask | with_time
+        row.days_locked = (locked[pk] & counted).bit_count()
+        row.days_attested = (attested[pk] & counted).bit_count()
+        not_closed = ~closed[pk]
+        row.days_open = (with_time & not_closed).bit_count()
+        row.days_missing = (plan.due_mask & ~with_time & not_closed).bit_count()
+        short = plan.due_mask & with_time & ~confirmed[pk]  # due days with time, not confirmed short
         scheduled = plan.scheduled
         row.days_short = sum(
-            1 for d in plan.due & days.keys() if 0 < days[d] < scheduled[d] and d not in confirmed[pk]
+            1 for d, minutes in days.items() if bit[d] & short and 0 < minutes < scheduled[d]
         )
         row.days_rejected = rejected[pk]
         if not row.is_active:
@@ -553,16 +559,23 @@ def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
 @dataclass(frozen=True)
 class _Plan:
     """What an employee's work schedule says about a period: minutes per day, the days with time,
-    and the due days (with time, from the employee's first day up to yesterday)."""
+    and the due days (with time, from the employee's first day up to yesterday), these two as masks
+    of the period's days (`day_bits`)."""
 
     scheduled: dict[dt.date, int]
-    work_days: frozenset[dt.date]
-    due: frozenset[dt.date]
+    work_mask: int
+    due_mask: int
     scheduled_minutes: int
     due_minutes: int
 
 
-def _plan(history: ScheduleHistory, period: Period, last_due: dt.date, plans: dict[tuple, _Plan]) -> _Plan:
+def _plan(
+    history: ScheduleHistory,
+    period: Period,
+    last_due: dt.date,
+    plans: dict[tuple, _Plan],
+    bit: dict[dt.date, int],
+) -> _Plan:
     """The period's `_Plan` for `history`, worked out once for every employee whose schedules in
     force in the period (their weekday minutes, and the day each takes over) and first due day are
     the same: most employees share a schedule, and differ only in the day they started, before the
@@ -586,8 +599,8 @@ def _plan(history: ScheduleHistory, period: Period, last_due: dt.date, plans: di
         due = frozenset(d for d, minutes in scheduled.items() if minutes and first_due <= d <= last_due)
         plan = plans[key] = _Plan(
             scheduled=scheduled,
-            work_days=frozenset(d for d, minutes in scheduled.items() if minutes),
-            due=due,
+            work_mask=sum(bit[d] for d, minutes in scheduled.items() if minutes),
+            due_mask=sum(bit[d] for d in due),
             scheduled_minutes=sum(scheduled.values()),
             due_minutes=sum(scheduled[d] for d in due),
         )

@@ -1,5 +1,5 @@
-"""core.db.InIds (`membership_id__in_ids=`) and core.fixedquery's `ids=`, on SQLite and PostgreSQL
-alike (issue 13): the lookup keeps exactly the rows `__in` keeps, whatever the list (mixed order,
+"""core.db.InIds (`membership_id__in_ids=`), core.fixedquery's `ids=` and core.db.DayBits, on SQLite and
+PostgreSQL alike (issue 13): the lookup keeps exactly the rows `__in` keeps, whatever the list (mixed order,
 duplicates, another tenant's id, none); its statement is the same text for any list (one JSON
 parameter on SQLite, integer literals on PostgreSQL); a fixed query of it is compiled once and
 reads each call's ids, inside each call's tenant scope."""
@@ -8,15 +8,16 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from verksam.core.db import DayBits, day_bits
 from verksam.core.fixedquery import FixedValues, date_value
 from verksam.tenancy.models import Licence
 from verksam.tenancy.scope import FIXED_SCOPE, NoScopeError, tenant_scope
 from verksam.tenancy.tests.factories import MembershipFactory
-from verksam.timereporting.models import TimeEntry
+from verksam.timereporting.models import DayLock, DayStatus, TimeEntry
 
-from .factories import TimeEntryFactory
+from .factories import DayLockFactory, TimeEntryFactory
 
 DAY = dt.date(2026, 10, 5)
 
@@ -117,3 +118,40 @@ def test_a_fixed_query_of_ids_is_compiled_once_and_reads_each_call_s_ids_and_ten
     assert query._local.__dict__["by_vendor"][("default", connection.vendor, 1)]
     with pytest.raises(NoScopeError):
         query.rows(ids=everyone, start=DAY, end=DAY)
+
+
+def test_day_bits_set_one_bit_per_day_of_a_group(tenant, people):
+    """core.db.DayBits: bit i for the day `start` + i, on SQLite and PostgreSQL alike, for groups that
+    hold each day once (SQLite sums the bits): day locks per employee, unique per employee and day."""
+    mine, _foreign = people
+    start = DAY - dt.timedelta(days=3)
+    last = start + dt.timedelta(days=30)
+    for membership, day, status in [
+        (mine[0], start, DayStatus.ATTESTED),
+        (mine[0], DAY, DayStatus.LOCKED),
+        (mine[0], last, DayStatus.LOCKED),
+        (mine[1], DAY, DayStatus.LOCKED),
+        (mine[2], last + dt.timedelta(days=1), DayStatus.LOCKED),  # after the period
+    ]:
+        attested_at = timezone.now() if status == DayStatus.ATTESTED else None
+        DayLockFactory(membership=membership, date=day, status=status, attested_at=attested_at)
+    with tenant_scope(tenant.pk):
+        masks = {
+            (mid, status): days
+            for mid, status, days in DayLock.objects.filter(date__gte=start, date__lte=last)
+            .order_by()
+            .values("membership_id", "status")
+            .annotate(days=DayBits("date", start))
+            .values_list("membership_id", "status", "days")
+        }
+    bit = day_bits([start + dt.timedelta(days=i) for i in range(31)])
+    assert masks == {
+        (mine[0].pk, DayStatus.ATTESTED): bit[start],
+        (mine[0].pk, DayStatus.LOCKED): bit[DAY] | bit[last],
+        (mine[1].pk, DayStatus.LOCKED): bit[DAY],
+    }
+    assert bit[start] == 1 and bit[DAY] == 1 << 3 and bit[last] == 1 << 30
+    with pytest.raises(ValueError):
+        day_bits([start + dt.timedelta(days=i) for i in range(63)])
+    # what makes SQLite's sum exact: one lock per employee and day
+    assert any(tuple(getattr(c, "fields", ())) == ("membership", "date") for c in DayLock._meta.constraints)
