@@ -263,16 +263,56 @@ QUEUE_FILTERS: dict[str, Any] = {
 }
 
 
+def _queue_members_query(everyone: bool, with_own: bool, with_held: bool, not_self: bool) -> FixedValues:
+    """`_attestable`'s members as the queue reads them, for one shape of the actor's rights (whether
+    they attest everyone, have a membership, hold delegations, may attest their own time), compiled
+    once per process (issue 13, core.fixedquery): the same rows and order as `_attestable`."""
+
+    def build(own_pk: int = 0, held: list[int] | None = None, user_id: int = 0) -> QuerySet:
+        qs = Membership.objects.all()
+        if not everyone:
+            allowed = Q(approver_id=own_pk) if with_own else Q(approver_id__in_ids=held)
+            if with_own and with_held:
+                allowed |= Q(approver_id__in_ids=held)
+            qs = qs.filter(allowed)
+        if not_self:
+            qs = qs.exclude(user_id=user_id)  # by person, as is_own()
+        return qs.order_by("user__name", "pk").values_list(
+            "pk", "user__name", "user__email", "employment_number", "is_active", "approver_id"
+        )
+
+    # a sentinel for each value this shape's statement holds (every sentinel must show in it)
+    sentinels: dict[str, Any] = {}
+    if not everyone and with_own:
+        sentinels["own_pk"] = -7_100_000_081
+    if not everyone and with_held:
+        sentinels["held"] = [-7_100_000_082]
+    if not_self:
+        sentinels["user_id"] = -7_100_000_083
+    return FixedValues(
+        build, sentinels=sentinels, ids=("held",) if "held" in sentinels else (), scope=FIXED_SCOPE
+    )
+
+
+_QUEUE_MEMBERS: dict[tuple[bool, bool, bool, bool], FixedValues] = {}
+
+
 def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
     """`{membership_id: QueueRow}` of every employee the actor may attest today, active or not, by
     name, as `attestable_members` finds them but read as plain values (two queries)."""
     held = delegations_held_today(actor=actor, today=today)
     own_pk = getattr(actor.membership, "pk", None)
-    members = (
-        _attestable(actor, held)
-        .order_by("user__name", "pk")
-        .values_list("pk", "user__name", "user__email", "employment_number", "is_active", "approver_id")
-    )
+    if not actor.has(Perm.TIME_ATTEST):
+        return {}
+    everyone = actor.has(Perm.TIME_ATTEST_ALL)
+    if not everyone and own_pk is None and not held:
+        return {}  # nobody to attest (`_attestable`'s filter matches no row)
+    shape = (everyone, own_pk is not None, bool(held), not actor.has(Perm.TIME_ATTEST_OWN))
+    query = _QUEUE_MEMBERS.get(shape)
+    if query is None:
+        query = _QUEUE_MEMBERS.setdefault(shape, _queue_members_query(*shape))
+    values = {"own_pk": own_pk, "held": list(held), "user_id": actor.user.pk}
+    members = query.rows(**{name: values[name] for name in query.sentinels})
     return {
         pk: QueueRow(
             member_id=pk,
@@ -290,10 +330,7 @@ def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
 _PER_CODE = ("membership_id", "time_code_id", "absence_type_id")
 
 
-def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
-    """`{(is_absence, id): (code, name)}` of the tenant's time codes and absence types (one query).
-    Read apart from the entries: joined to 4,400 entries PostgreSQL looked each code up once per
-    entry, its row-level security policy with it, half the read's time (issue 13)."""
+def _code_rows() -> QuerySet:
     time_codes = (
         TimeCode.objects.order_by()
         .annotate(absence=Value(False))
@@ -304,7 +341,18 @@ def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
         .annotate(absence=Value(True))
         .values_list("absence", "pk", "code", "name")
     )
-    return {(absence, pk): (code, name) for absence, pk, code, name in time_codes.union(absences, all=True)}
+    return time_codes.union(absences, all=True)
+
+
+# compiled once per process and scope size (issue 13, core.fixedquery)
+_CODE_TEXTS = FixedValues(_code_rows, sentinels={}, scope=FIXED_SCOPE)
+
+
+def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
+    """`{(is_absence, id): (code, name)}` of the tenant's time codes and absence types (one query).
+    Read apart from the entries: joined to 4,400 entries PostgreSQL looked each code up once per
+    entry, its row-level security policy with it, half the read's time (issue 13)."""
+    return {(absence, pk): (code, name) for absence, pk, code, name in _CODE_TEXTS.rows()}
 
 
 # The queue's reads of a period, for any number of employees: compiled once per process and scope
@@ -824,11 +872,18 @@ class PeriodClosed(Conflict):
 
 def period_close_get(key: str) -> PeriodClose | None:
     """The closing of the period named `key` while it stands (None when open or reopened)."""
-    return (
-        PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True)
-        .select_related("closed_by")
-        .first()
-    )
+    return _PERIOD_CLOSE.first(key=key)
+
+
+def _period_close(key: str) -> QuerySet[PeriodClose]:
+    # `.first()` as a slice: the model's ordering (newest first), one row
+    return PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True).select_related("closed_by")[
+        :1
+    ]
+
+
+# read on every queue page: compiled once per process and scope size (issue 13, core.fixedquery)
+_PERIOD_CLOSE = FixedQuery(_period_close, sentinels={"key": "\x00period-7100000071"}, scope=FIXED_SCOPE)
 
 
 def period_is_closed(key: str) -> bool:
