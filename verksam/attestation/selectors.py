@@ -64,7 +64,7 @@ class AttestationSettings:
 
 def attestation_settings() -> AttestationSettings:
     """The tenant's deviation-period start day and reminder settings (defaults when never saved)."""
-    row = TimeSettings.objects.filter().first()
+    row = _SETTINGS.first()
     if row is None:
         return AttestationSettings()
     return AttestationSettings(
@@ -72,6 +72,10 @@ def attestation_settings() -> AttestationSettings:
         reminder_days_before=row.reminder_days_before,
         reminders_enabled=row.reminders_enabled,
     )
+
+
+# read on every attestation page: compiled once per process and scope size (issue 13, core.fixedquery)
+_SETTINGS = FixedQuery(lambda: TimeSettings.objects.order_by("pk")[:1], sentinels={}, scope=FIXED_SCOPE)
 
 
 def period_get(key: str | None, *, start_day: int, today: dt.date | None = None) -> Period | None:
@@ -94,19 +98,36 @@ def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dic
     """`{approver_id: approver}` for every approver the actor substitutes for today."""
     if actor.membership is None:
         return {}
-    rows = _delegations_held(actor.membership, today or timezone.localdate()).select_related("approver__user")
+    rows = _DELEGATIONS_HELD.all(substitute_id=actor.membership.pk, today=today or timezone.localdate())
     return {d.approver_id: d.approver for d in rows}
 
 
 def _delegations_held(substitute: Membership, today: dt.date):
     """The delegations `substitute` holds on `today` from approvers who may still attest."""
+    return _delegations_of(substitute.pk, today)
+
+
+def _delegations_of(substitute_id: int, today: dt.date) -> QuerySet[Delegation]:
     return Delegation.objects.filter(
-        substitute_id=substitute.pk,
+        substitute_id=substitute_id,
         start_date__lte=today,
         end_date__gte=today,
         revoked_at__isnull=True,
         approver__licence__in=APPROVER_LICENCES,
     )
+
+
+def _delegations_held_rows(substitute_id: int, today: dt.date) -> QuerySet[Delegation]:
+    return _delegations_of(substitute_id, today).select_related("approver__user")
+
+
+# `delegations_held_today`'s read (every attestation page): compiled once per process and scope size
+_DELEGATIONS_HELD = FixedQuery(
+    _delegations_held_rows,
+    sentinels={"substitute_id": -7_100_000_091, "today": dt.date(1, 2, 3)},
+    adapt={"today": date_value},
+    scope=FIXED_SCOPE,
+)
 
 
 def _attestable(actor: Actor, held: Collection[int] | QuerySet) -> QuerySet[Membership]:
