@@ -458,10 +458,13 @@ def in_ids(column: str, ids: Iterable[int]) -> models.Q | IdsIn:
 
 def ids_value(ids: Iterable[int], connection: Any) -> Any:
     """How an `in_ids` lookup sends its ids (each through `int()`): on SQLite one parameter, the ids as
-    JSON text; on PostgreSQL the text of the statement's literal list ('3, 5, 8', 'NULL' for none:
-    `IN (NULL)` matches nothing), written into the SQL, never a parameter (see `InIds`)."""
+    JSON text; on PostgreSQL one id as a parameter (an int: the statement is the same for everyone, as
+    `in_ids`), several as the text of the statement's literal list ('3, 5, 8', 'NULL' for none:
+    `IN (NULL)` matches nothing), written into the SQL (see `InIds`)."""
     values = sorted({int(i) for i in ids})
     if connection.vendor == "postgresql":
+        if len(values) == 1:
+            return values[0]
         return ", ".join(map(str, values)) or "NULL"
     return json.dumps(values)
 
@@ -477,8 +480,9 @@ class InIds(models.Lookup):
     (`IdsIn`'s reason: a prepared statement's generic plan of `= ANY($1)` probes the membership index
     once per id, 3.8–5.7 ms against 1.5–1.7 ms for a literal list, which is hashed — EXPLAIN ANALYZE
     on the bench's month of 200 employees); each id is passed through `int()`, so nothing but digits
-    and ', ' reaches the SQL, and a fixed query puts the call's list into its cached text. An empty
-    list matches nothing."""
+    and ', ' reaches the SQL, and a fixed query puts the call's list into its cached text. One id
+    stays a parameter there (as `in_ids`: one employee's pages send the same statement for everyone).
+    An empty list matches nothing."""
 
     lookup_name = "in_ids"
     prepare_rhs = False
@@ -490,6 +494,8 @@ class InIds(models.Lookup):
     def as_sql(self, compiler, connection):  # type: ignore[override]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         value = ids_value(self.rhs, connection)
+        if isinstance(value, int):  # one id on PostgreSQL
+            return f"{lhs} IN (%s)", [*lhs_params, value]
         if connection.vendor == "postgresql":
             return f"{lhs} IN ({value})", list(lhs_params)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, value]

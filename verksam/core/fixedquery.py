@@ -25,8 +25,9 @@ converters applied).
 An argument named in `ids=` is a list of ids filtered with the `in_ids` lookup (core.db.InIds), whose
 SQL is the same whatever the number of ids: its sentinel is a list of one negative id; on SQLite it is
 one parameter (JSON text) like any other; on PostgreSQL the lookup writes the ids into the SQL as
-integer literals, so the cached text holds the sentinel's `(-7…)` and each call puts its own list
-there (`core.db.ids_value`: only `int()`s, joined by ', ').
+integer literals, so the cached text holds the sentinel's `(-7…, -7…)` and each call puts its own
+list there (`core.db.ids_value`: only `int()`s, joined by ', '); a list of one id is a parameter
+there, compiled apart.
 """
 
 from __future__ import annotations
@@ -193,11 +194,23 @@ class _Fixed:
         scope_sentinels = _scope_sentinels(len(ids))
         call.update(zip(scope_sentinels, ids, strict=True))
         cache = self._local.__dict__.setdefault("by_vendor", {})
-        key = (
+        key: tuple = (
             (self.using, connection.vendor, len(ids))
             if self.scope is not None
             else (self.using, connection.vendor)
         )
+        sentinels = self.sentinels
+        slotted: tuple[str, ...] = ()  # the id lists written into the SQL as literals
+        if self.ids:
+            if connection.vendor == "postgresql":
+                # one id stays a parameter (as core.db.in_ids: the same statement for everyone),
+                # several are literals: two forms, compiled apart, several with a two-id sentinel
+                slotted = tuple(name for name in self.ids if not isinstance(call[name], int))
+                sentinels = {
+                    **sentinels,
+                    **{name: [*sentinels[name], min(sentinels[name]) - 1] for name in slotted},
+                }
+            key = (*key, slotted)
         compiled = cache.get(key)
         if compiled is None:
             compiled = False
@@ -207,13 +220,11 @@ class _Fixed:
                 else nullcontext()
             )
             with compiling:
-                built = self.build(**self.sentinels)
+                built = self.build(**sentinels)
                 sql, params = self._sql(built)
-            adapted = {**self._adapted(self.sentinels, connection), **scope_sentinels}
+            adapted = {**self._adapted(sentinels, connection), **scope_sentinels}
             # id lists written into the SQL (in_ids on PostgreSQL): found in the text, not the parameters
-            slots = {}
-            if connection.vendor == "postgresql":
-                slots = {name: f"IN ({adapted.pop(name)})" for name in self.ids}
+            slots = {name: f"IN ({adapted.pop(name)})" for name in slotted}
             positions = _positions(params, adapted)
             if positions is not None and all(sql.count(marker) == 1 for marker in slots.values()):
                 made = self._make(built, sql, params, positions)

@@ -68,10 +68,12 @@ def test_the_statement_is_the_same_text_for_any_list(tenant, people):
             qs.query.get_compiler(using="default").as_sql() for qs in (many, one)
         )
     if connection.vendor == "postgresql":
-        # the ids as integer literals, sorted (a prepared statement's plan hashes a list of constants)
+        # several ids as integer literals, sorted (a prepared statement's plan hashes a list of
+        # constants); one id as a parameter (the same statement for everyone, as core.db.in_ids)
         ordered = ", ".join(str(pk) for pk in sorted(p.pk for p in mine))
-        assert f"IN ({ordered})" in first and f"IN ({mine[1].pk})" in second
-        assert first.replace(ordered, str(mine[1].pk)) == second
+        assert f"IN ({ordered})" in first and "IN (%s)" in second
+        assert first.replace(ordered, "%s") == second
+        assert second_params[-1] == mine[1].pk and len(second_params) == len(first_params) + 1
     else:  # one parameter, the ids as JSON text
         assert "json_each(%s)" in first and first == second
         assert len(first_params) == len(second_params)
@@ -105,7 +107,7 @@ def test_a_fixed_query_of_ids_is_compiled_once_and_reads_each_call_s_ids_and_ten
     everyone = [p.pk for p in mine] + [foreign.pk]
     for _ in range(2):  # the first call compiles and checks against the ORM, the second uses the cache
         with tenant_scope(tenant.pk):
-            for ids in ([mine[2].pk, foreign.pk, mine[0].pk], [mine[1].pk], [], everyone):
+            for ids in ([mine[2].pk, foreign.pk, mine[0].pk], [mine[1].pk], [], everyone, [mine[0].pk] * 2):
                 expected = list(_entries(ids, DAY, DAY))
                 assert query.rows(ids=ids, start=DAY, end=DAY) == expected
                 assert all(mid in ids and mid != foreign.pk for mid, _minutes in expected)
@@ -115,7 +117,12 @@ def test_a_fixed_query_of_ids_is_compiled_once_and_reads_each_call_s_ids_and_ten
             )
         with tenant_scope(other_tenant.pk):  # the other tenant reads only its own, through the same SQL
             assert [mid for mid, _ in query.rows(ids=everyone, start=DAY, end=DAY)] == [foreign.pk]
-    assert query._local.__dict__["by_vendor"][("default", connection.vendor, 1)]
+    cached = query._local.__dict__["by_vendor"]
+    if connection.vendor == "postgresql":  # one id (a parameter) and several (literals) apart
+        assert cached[("default", "postgresql", 1, ())] and cached[("default", "postgresql", 1, ("ids",))]
+    else:
+        assert cached == {("default", "sqlite", 1, ()): cached[("default", "sqlite", 1, ())]}
+        assert cached[("default", "sqlite", 1, ())]
     with pytest.raises(NoScopeError):
         query.rows(ids=everyone, start=DAY, end=DAY)
 
