@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.core import timeutil
-from verksam.core.db import DayTexts, day_keys, day_texts
+from verksam.core.db import DayBits, DayTexts, day_bits, day_keys, day_texts
 from verksam.core.duration import hm
 from verksam.core.errors import Conflict
-from verksam.core.fixedquery import FixedQuery, date_value
+from verksam.core.fixedquery import FixedQuery, FixedValues, date_value
 from verksam.schedules.dto import ScheduleHistory
 from verksam.schedules.selectors import schedule_histories, schedule_history
 from verksam.tenancy.access import Actor
@@ -36,6 +36,7 @@ from verksam.timecodes.models import AbsenceType, TimeCode, TimeSettings
 from verksam.timecodes.periods import Period, period_by_key, period_for, period_previous
 from verksam.timereporting import balances as time_balances
 from verksam.timereporting import selectors as time_selectors
+from verksam.timereporting.models import DayLock, DayRejection, TimeEntry
 from verksam.timereporting.worktime import code_totals
 
 from .models import Delegation, PeriodClose
@@ -63,7 +64,7 @@ class AttestationSettings:
 
 def attestation_settings() -> AttestationSettings:
     """The tenant's deviation-period start day and reminder settings (defaults when never saved)."""
-    row = TimeSettings.objects.filter().first()
+    row = _SETTINGS.first()
     if row is None:
         return AttestationSettings()
     return AttestationSettings(
@@ -71,6 +72,10 @@ def attestation_settings() -> AttestationSettings:
         reminder_days_before=row.reminder_days_before,
         reminders_enabled=row.reminders_enabled,
     )
+
+
+# read on every attestation page: compiled once per process and scope size (issue 13, core.fixedquery)
+_SETTINGS = FixedQuery(lambda: TimeSettings.objects.order_by("pk")[:1], sentinels={}, scope=FIXED_SCOPE)
 
 
 def period_get(key: str | None, *, start_day: int, today: dt.date | None = None) -> Period | None:
@@ -93,19 +98,36 @@ def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dic
     """`{approver_id: approver}` for every approver the actor substitutes for today."""
     if actor.membership is None:
         return {}
-    rows = _delegations_held(actor.membership, today or timezone.localdate()).select_related("approver__user")
+    rows = _DELEGATIONS_HELD.all(substitute_id=actor.membership.pk, today=today or timezone.localdate())
     return {d.approver_id: d.approver for d in rows}
 
 
 def _delegations_held(substitute: Membership, today: dt.date):
     """The delegations `substitute` holds on `today` from approvers who may still attest."""
+    return _delegations_of(substitute.pk, today)
+
+
+def _delegations_of(substitute_id: int, today: dt.date) -> QuerySet[Delegation]:
     return Delegation.objects.filter(
-        substitute_id=substitute.pk,
+        substitute_id=substitute_id,
         start_date__lte=today,
         end_date__gte=today,
         revoked_at__isnull=True,
         approver__licence__in=APPROVER_LICENCES,
     )
+
+
+def _delegations_held_rows(substitute_id: int, today: dt.date) -> QuerySet[Delegation]:
+    return _delegations_of(substitute_id, today).select_related("approver__user")
+
+
+# `delegations_held_today`'s read (every attestation page): compiled once per process and scope size
+_DELEGATIONS_HELD = FixedQuery(
+    _delegations_held_rows,
+    sentinels={"substitute_id": -7_100_000_091, "today": dt.date(1, 2, 3)},
+    adapt={"today": date_value},
+    scope=FIXED_SCOPE,
+)
 
 
 def _attestable(actor: Actor, held: Collection[int] | QuerySet) -> QuerySet[Membership]:
@@ -262,16 +284,56 @@ QUEUE_FILTERS: dict[str, Any] = {
 }
 
 
+def _queue_members_query(everyone: bool, with_own: bool, with_held: bool, not_self: bool) -> FixedValues:
+    """`_attestable`'s members as the queue reads them, for one shape of the actor's rights (whether
+    they attest everyone, have a membership, hold delegations, may attest their own time), compiled
+    once per process (issue 13, core.fixedquery): the same rows and order as `_attestable`."""
+
+    def build(own_pk: int = 0, held: list[int] | None = None, user_id: int = 0) -> QuerySet:
+        qs = Membership.objects.all()
+        if not everyone:
+            allowed = Q(approver_id=own_pk) if with_own else Q(approver_id__in_ids=held)
+            if with_own and with_held:
+                allowed |= Q(approver_id__in_ids=held)
+            qs = qs.filter(allowed)
+        if not_self:
+            qs = qs.exclude(user_id=user_id)  # by person, as is_own()
+        return qs.order_by("user__name", "pk").values_list(
+            "pk", "user__name", "user__email", "employment_number", "is_active", "approver_id"
+        )
+
+    # a sentinel for each value this shape's statement holds (every sentinel must show in it)
+    sentinels: dict[str, Any] = {}
+    if not everyone and with_own:
+        sentinels["own_pk"] = -7_100_000_081
+    if not everyone and with_held:
+        sentinels["held"] = [-7_100_000_082]
+    if not_self:
+        sentinels["user_id"] = -7_100_000_083
+    return FixedValues(
+        build, sentinels=sentinels, ids=("held",) if "held" in sentinels else (), scope=FIXED_SCOPE
+    )
+
+
+_QUEUE_MEMBERS: dict[tuple[bool, bool, bool, bool], FixedValues] = {}
+
+
 def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
     """`{membership_id: QueueRow}` of every employee the actor may attest today, active or not, by
     name, as `attestable_members` finds them but read as plain values (two queries)."""
     held = delegations_held_today(actor=actor, today=today)
     own_pk = getattr(actor.membership, "pk", None)
-    members = (
-        _attestable(actor, held)
-        .order_by("user__name", "pk")
-        .values_list("pk", "user__name", "user__email", "employment_number", "is_active", "approver_id")
-    )
+    if not actor.has(Perm.TIME_ATTEST):
+        return {}
+    everyone = actor.has(Perm.TIME_ATTEST_ALL)
+    if not everyone and own_pk is None and not held:
+        return {}  # nobody to attest (`_attestable`'s filter matches no row)
+    shape = (everyone, own_pk is not None, bool(held), not actor.has(Perm.TIME_ATTEST_OWN))
+    query = _QUEUE_MEMBERS.get(shape)
+    if query is None:
+        query = _QUEUE_MEMBERS.setdefault(shape, _queue_members_query(*shape))
+    values = {"own_pk": own_pk, "held": list(held), "user_id": actor.user.pk}
+    members = query.rows(**{name: values[name] for name in query.sentinels})
     return {
         pk: QueueRow(
             member_id=pk,
@@ -289,10 +351,7 @@ def _queue_rows(actor: Actor, today: dt.date) -> dict[int, QueueRow]:
 _PER_CODE = ("membership_id", "time_code_id", "absence_type_id")
 
 
-def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
-    """`{(is_absence, id): (code, name)}` of the tenant's time codes and absence types (one query).
-    Read apart from the entries: joined to 4,400 entries PostgreSQL looked each code up once per
-    entry, its row-level security policy with it, half the read's time (issue 13)."""
+def _code_rows() -> QuerySet:
     time_codes = (
         TimeCode.objects.order_by()
         .annotate(absence=Value(False))
@@ -303,7 +362,71 @@ def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
         .annotate(absence=Value(True))
         .values_list("absence", "pk", "code", "name")
     )
-    return {(absence, pk): (code, name) for absence, pk, code, name in time_codes.union(absences, all=True)}
+    return time_codes.union(absences, all=True)
+
+
+# compiled once per process and scope size (issue 13, core.fixedquery)
+_CODE_TEXTS = FixedValues(_code_rows, sentinels={}, scope=FIXED_SCOPE)
+
+
+def _code_texts() -> dict[tuple[bool, int], tuple[str, str]]:
+    """`{(is_absence, id): (code, name)}` of the tenant's time codes and absence types (one query).
+    Read apart from the entries: joined to 4,400 entries PostgreSQL looked each code up once per
+    entry, its row-level security policy with it, half the read's time (issue 13)."""
+    return {(absence, pk): (code, name) for absence, pk, code, name in _CODE_TEXTS.rows()}
+
+
+# The queue's reads of a period, for any number of employees: compiled once per process and scope
+# size (issue 13, core.fixedquery; the ids are one `in_ids` lookup, its SQL the same for any list).
+# Each is `time_selectors`' time_entries / day_locks / open_rejections, read as plain values.
+def _per_code(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        TimeEntry.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values(*_PER_CODE)
+        .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
+        .values_list(*_PER_CODE, "total", "days")
+    )
+
+
+def _lock_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        DayLock.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values("membership_id", "status", "confirmed_short")
+        .annotate(days=DayBits("date", start))
+        .values_list("membership_id", "status", "confirmed_short", "days")
+    )
+
+
+def _rejected_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        DayRejection.objects.filter(
+            membership_id__in_ids=ids,
+            date__gte=start,
+            date__lte=end,
+            resolved_at__isnull=True,
+            kind="rejected",
+        )
+        .order_by()
+        .values_list("membership_id", "date")
+        .distinct()
+    )
+
+
+def _period_query(build) -> FixedValues:
+    return FixedValues(
+        build,
+        sentinels={"ids": [-7_100_000_041], "start": dt.date(1, 2, 3), "end": dt.date(1, 2, 4)},
+        adapt={"start": date_value, "end": date_value},
+        ids=("ids",),
+        scope=FIXED_SCOPE,
+    )
+
+
+_PER_CODE_QUERY = _period_query(_per_code)
+_LOCK_DAYS_QUERY = _period_query(_lock_days)
+_REJECTED_DAYS_QUERY = _period_query(_rejected_days)
 
 
 def attestation_queue(
@@ -330,13 +453,7 @@ def attestation_queue(
     # Every entry of the period, one row per employee and code: the code's total, and the entries'
     # days and minutes as one text (DayTexts), which the days below are added up from.
     reported: dict[int, dict[dt.date, int]] = {pk: {} for pk in ids}
-    per_code = (
-        time_selectors.time_entries(membership_ids=ids, start=period.start, end=period.end)
-        .order_by()
-        .values(*_PER_CODE)
-        .annotate(total=Sum("minutes"), days=DayTexts("date", "minutes"))
-        .values_list(*_PER_CODE, "total", "days")
-    )
+    per_code = _PER_CODE_QUERY.rows(ids=ids, start=period.start, end=period.end)
     texts: dict[tuple[bool, int], tuple[str, str]] | None = None
     for pk, code_id, absence_id, total, days_text in per_code:
         days = reported[pk]
@@ -354,20 +471,15 @@ def attestation_queue(
         else:
             code, code_name = texts.get((False, code_id), ("", "")) if code_id is not None else ("", "")
             row.time_codes.append(CodeTotal(code, code_name, total or 0))
-    # The locked and attested days, and those confirmed short, as sets of days per employee.
-    closed: dict[int, set[dt.date]] = {pk: set() for pk in ids}  # every day with a lock, whatever its state
-    locked: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    attested: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    confirmed: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    locks = (
-        time_selectors.day_locks(membership_ids=ids, start=period.start, end=period.end)
-        .order_by()
-        .values("membership_id", "status", "confirmed_short")
-        .annotate(days=DayTexts("date"))
-        .values_list("membership_id", "status", "confirmed_short", "days")
-    )
-    for pk, state, is_confirmed, days_text in locks:
-        days_of = {on_day[key] for key in day_texts(days_text)}
+    # The locked and attested days, and those confirmed short, as bit masks of the period's days per
+    # employee (core.db.DayBits: bit i is the period's day i); the days below are counted on them.
+    bit = day_bits(period.days)
+    closed: dict[int, int] = dict.fromkeys(ids, 0)  # every day with a lock, whatever its state
+    locked: dict[int, int] = dict.fromkeys(ids, 0)
+    attested: dict[int, int] = dict.fromkeys(ids, 0)
+    confirmed: dict[int, int] = dict.fromkeys(ids, 0)
+    locks = _LOCK_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
+    for pk, state, is_confirmed, days_of in locks:
         closed[pk] |= days_of
         if state == LOCKED:
             locked[pk] |= days_of
@@ -376,10 +488,9 @@ def attestation_queue(
         if is_confirmed:
             confirmed[pk] |= days_of
     rejected: dict[int, int] = defaultdict(int)
-    returned = time_selectors.open_rejections(membership_ids=ids, start=period.start, end=period.end)
-    pairs = returned.filter(kind="rejected").order_by().values_list("membership_id", "date").distinct()
+    pairs = _REJECTED_DAYS_QUERY.rows(ids=ids, start=period.start, end=period.end)
     for membership_id, day in pairs:
-        if day not in closed[membership_id]:
+        if not closed[membership_id] & bit[day]:
             rejected[membership_id] += 1
     # A day is due when the employee's work schedule has time on it (weekends, röda dagar incl.
     # midsommarafton, julafton, nyårsafton, and the schedule's days off never are), and today is not
@@ -391,22 +502,27 @@ def attestation_queue(
     plans: dict[tuple, _Plan] = {}
     for pk, row in rows.items():
         days = reported[pk]
-        plan = _plan(histories[pk], period, last_due, plans)
+        plan = _plan(histories[pk], period, last_due, plans, bit)
         row.scheduled_minutes = plan.scheduled_minutes
         row.scheduled_due_minutes = plan.due_minutes
         row.time_bank_minutes = balances[pk].bank_minutes
         row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
+        with_time = 0  # the days with time, as a mask
+        for d in days:
+            with_time |= bit[d]
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
-        counted = plan.work_days | days.keys()
-        row.days_locked = len(locked[pk] & counted)
-        row.days_attested = len(attested[pk] & counted)
-        row.days_open = len(days.keys() - closed[pk])
-        row.days_missing = len(plan.due - days.keys() - closed[pk])
+        counted = plan.work_mask | with_time
+        row.days_locked = (locked[pk] & counted).bit_count()
+        row.days_attested = (attested[pk] & counted).bit_count()
+        not_closed = ~closed[pk]
+        row.days_open = (with_time & not_closed).bit_count()
+        row.days_missing = (plan.due_mask & ~with_time & not_closed).bit_count()
+        short = plan.due_mask & with_time & ~confirmed[pk]  # due days with time, not confirmed short
         scheduled = plan.scheduled
         row.days_short = sum(
-            1 for d in plan.due & days.keys() if 0 < days[d] < scheduled[d] and d not in confirmed[pk]
+            1 for d, minutes in days.items() if bit[d] & short and 0 < minutes < scheduled[d]
         )
         row.days_rejected = rejected[pk]
         if not row.is_active:
@@ -512,16 +628,23 @@ def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
 @dataclass(frozen=True)
 class _Plan:
     """What an employee's work schedule says about a period: minutes per day, the days with time,
-    and the due days (with time, from the employee's first day up to yesterday)."""
+    and the due days (with time, from the employee's first day up to yesterday), these two as masks
+    of the period's days (`day_bits`)."""
 
     scheduled: dict[dt.date, int]
-    work_days: frozenset[dt.date]
-    due: frozenset[dt.date]
+    work_mask: int
+    due_mask: int
     scheduled_minutes: int
     due_minutes: int
 
 
-def _plan(history: ScheduleHistory, period: Period, last_due: dt.date, plans: dict[tuple, _Plan]) -> _Plan:
+def _plan(
+    history: ScheduleHistory,
+    period: Period,
+    last_due: dt.date,
+    plans: dict[tuple, _Plan],
+    bit: dict[dt.date, int],
+) -> _Plan:
     """The period's `_Plan` for `history`, worked out once for every employee whose schedules in
     force in the period (their weekday minutes, and the day each takes over) and first due day are
     the same: most employees share a schedule, and differ only in the day they started, before the
@@ -545,8 +668,8 @@ def _plan(history: ScheduleHistory, period: Period, last_due: dt.date, plans: di
         due = frozenset(d for d, minutes in scheduled.items() if minutes and first_due <= d <= last_due)
         plan = plans[key] = _Plan(
             scheduled=scheduled,
-            work_days=frozenset(d for d, minutes in scheduled.items() if minutes),
-            due=due,
+            work_mask=sum(bit[d] for d, minutes in scheduled.items() if minutes),
+            due_mask=sum(bit[d] for d in due),
             scheduled_minutes=sum(scheduled.values()),
             due_minutes=sum(scheduled[d] for d in due),
         )
@@ -770,11 +893,18 @@ class PeriodClosed(Conflict):
 
 def period_close_get(key: str) -> PeriodClose | None:
     """The closing of the period named `key` while it stands (None when open or reopened)."""
-    return (
-        PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True)
-        .select_related("closed_by")
-        .first()
-    )
+    return _PERIOD_CLOSE.first(key=key)
+
+
+def _period_close(key: str) -> QuerySet[PeriodClose]:
+    # `.first()` as a slice: the model's ordering (newest first), one row
+    return PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True).select_related("closed_by")[
+        :1
+    ]
+
+
+# read on every queue page: compiled once per process and scope size (issue 13, core.fixedquery)
+_PERIOD_CLOSE = FixedQuery(_period_close, sentinels={"key": "\x00period-7100000071"}, scope=FIXED_SCOPE)
 
 
 def period_is_closed(key: str) -> bool:

@@ -21,6 +21,13 @@ clause of every call exactly as the ORM would write it (the first call of each s
 `FixedStatement` is the same for a statement assembled from querysets (`build` answers SQL and
 parameters), and `FixedValues` for a `values_list()` queryset (rows as tuples, the backend's
 converters applied).
+
+An argument named in `ids=` is a list of ids filtered with the `in_ids` lookup (core.db.InIds), whose
+SQL is the same whatever the number of ids: its sentinel is a list of one negative id; on SQLite it is
+one parameter (JSON text) like any other; on PostgreSQL the lookup writes the ids into the SQL as
+integer literals, so the cached text holds the sentinel's `(-7…, -7…)` and each call puts its own
+list there (`core.db.ids_value`: only `int()`s, joined by ', '); a list of one id is a parameter
+there, compiled apart.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+from verksam.core.db import ids_value
 
 M = TypeVar("M", bound=Model)
 
@@ -117,10 +126,10 @@ class _Compiled:
     def params_for(self, values: dict[str, Any]) -> list[Any]:
         return _put(self.params, self.positions, values)
 
-    def rows(self, params: list[Any]) -> list[Model]:
+    def rows(self, sql: str, params: list[Any]) -> list[Model]:
         connection = connections[self.db]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             found = cursor.fetchall()
         objs = []
         converters = self.converters
@@ -149,10 +158,12 @@ class _Fixed:
         adapt: Mapping[str, Callable[[Any, Any], Any]] | None = None,
         scope: ScopeHook | None = None,
         using: str = "default",
+        ids: tuple[str, ...] = (),
     ):
         self.build = build
         self.sentinels = sentinels
-        self.adapt = adapt or {}
+        self.adapt = {**dict.fromkeys(ids, ids_value), **(adapt or {})}
+        self.ids = ids
         self.scope = scope
         self.using = using
         self._local = threading.local()
@@ -167,6 +178,14 @@ class _Fixed:
     def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
         raise NotImplementedError
 
+    @staticmethod
+    def _text(compiled: Any, call: dict[str, Any]) -> str:
+        """The compiled SQL with the call's id lists in place of the sentinels' (PostgreSQL's `in_ids`)."""
+        sql = compiled.sql
+        for name, marker in compiled.slots.items():
+            sql = sql.replace(marker, f"IN ({call[name]})")
+        return sql  # type: ignore[no-any-return]
+
     def _compiled(self, values: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         """The compiled form for this call (False: not cacheable) and the call's backend values."""
         connection = connections[self.using]
@@ -175,11 +194,23 @@ class _Fixed:
         scope_sentinels = _scope_sentinels(len(ids))
         call.update(zip(scope_sentinels, ids, strict=True))
         cache = self._local.__dict__.setdefault("by_vendor", {})
-        key = (
+        key: tuple = (
             (self.using, connection.vendor, len(ids))
             if self.scope is not None
             else (self.using, connection.vendor)
         )
+        sentinels = self.sentinels
+        slotted: tuple[str, ...] = ()  # the id lists written into the SQL as literals
+        if self.ids:
+            if connection.vendor == "postgresql":
+                # one id stays a parameter (as core.db.in_ids: the same statement for everyone),
+                # several are literals: two forms, compiled apart, several with a two-id sentinel
+                slotted = tuple(name for name in self.ids if not isinstance(call[name], int))
+                sentinels = {
+                    **sentinels,
+                    **{name: [*sentinels[name], min(sentinels[name]) - 1] for name in slotted},
+                }
+            key = (*key, slotted)
         compiled = cache.get(key)
         if compiled is None:
             compiled = False
@@ -189,14 +220,19 @@ class _Fixed:
                 else nullcontext()
             )
             with compiling:
-                built = self.build(**self.sentinels)
+                built = self.build(**sentinels)
                 sql, params = self._sql(built)
-            positions = _positions(params, {**self._adapted(self.sentinels, connection), **scope_sentinels})
-            if positions is not None:
+            adapted = {**self._adapted(sentinels, connection), **scope_sentinels}
+            # id lists written into the SQL (in_ids on PostgreSQL): found in the text, not the parameters
+            slots = {name: f"IN ({adapted.pop(name)})" for name in slotted}
+            positions = _positions(params, adapted)
+            if positions is not None and all(sql.count(marker) == 1 for marker in slots.values()):
+                made = self._make(built, sql, params, positions)
+                made.slots = slots
                 # the first call checks the cached SQL against the ORM's own compilation of it
                 real_sql, real_params = self._sql(self.build(**values))
-                if real_sql == sql and real_params == _put(params, positions, call):
-                    compiled = self._make(built, sql, params, positions)
+                if real_sql == self._text(made, call) and real_params == _put(params, positions, call):
+                    compiled = made
             cache[key] = compiled
         return compiled, call
 
@@ -216,8 +252,9 @@ class FixedQuery(_Fixed, Generic[M]):
         adapt: Mapping[str, Callable[[Any, Any], Any]] | None = None,
         scope: ScopeHook | None = None,
         using: str = "default",
+        ids: tuple[str, ...] = (),
     ):
-        super().__init__(build, sentinels=sentinels, adapt=adapt, scope=scope, using=using)
+        super().__init__(build, sentinels=sentinels, adapt=adapt, scope=scope, using=using, ids=ids)
 
     def _make(self, built: Any, sql: str, params: list[Any], positions: dict[str, list[int]]) -> Any:
         return _Compiled(built, positions)
@@ -226,7 +263,7 @@ class FixedQuery(_Fixed, Generic[M]):
         compiled, call = self._compiled(values)
         if not compiled:
             return list(self.build(**values))
-        return compiled.rows(compiled.params_for(call))  # type: ignore[no-any-return]
+        return compiled.rows(self._text(compiled, call), compiled.params_for(call))  # type: ignore[no-any-return]
 
     def first(self, **values: Any) -> M | None:
         found = self.all(**values)
@@ -257,7 +294,7 @@ class FixedStatement(_Fixed):
         compiled, call = self._compiled(values)
         if not compiled:
             return self._sql(self.build(**values))
-        return compiled.sql, _put(compiled.params, compiled.positions, call)
+        return self._text(compiled, call), _put(compiled.params, compiled.positions, call)
 
 
 class FixedValues(_Fixed):
@@ -274,6 +311,6 @@ class FixedValues(_Fixed):
         if not compiled:
             return [tuple(row) for row in self.build(**values)]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(compiled.sql, _put(compiled.params, compiled.positions, call))
+            cursor.execute(self._text(compiled, call), _put(compiled.params, compiled.positions, call))
             found = cursor.fetchall()
         return [tuple(row) for row in compiled.compiler.results_iter(results=[found])]

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from verksam.core.fixedquery import FixedQuery
 from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import FIXED_SCOPE
 
 from .dto import DEFAULT_SCHEDULE, Schedule, ScheduleHistory
 from .models import ScheduleTemplate, WorkSchedule
@@ -26,15 +28,25 @@ def default_schedule() -> Schedule:
     )
 
 
+def _schedule_rows(ids: list[int]) -> QuerySet[WorkSchedule]:
+    return (
+        WorkSchedule.objects.filter(membership_id__in_ids=ids)
+        .select_related("template")
+        .order_by("membership_id", "valid_from")
+    )
+
+
+# compiled once per process and scope size, for any number of employees (issue 13, core.fixedquery)
+_SCHEDULE_ROWS = FixedQuery(
+    _schedule_rows, sentinels={"ids": [-7_100_000_061]}, ids=("ids",), scope=FIXED_SCOPE
+)
+
+
 def schedule_histories(*, membership_ids: Iterable[int]) -> dict[int, ScheduleHistory]:
     """`{membership_id: ScheduleHistory}` for every id asked (an employee without a schedule row
     gets the built-in full-time week). One query."""
     ids = set(membership_ids)
-    rows = (
-        WorkSchedule.objects.filter(membership_id__in=ids)
-        .select_related("template")
-        .order_by("membership_id", "valid_from")
-    )
+    rows = _SCHEDULE_ROWS.all(ids=list(ids)) if ids else []
     by_member: dict[int, list[Schedule]] = defaultdict(list)
     for row in rows:
         by_member[row.membership_id].append(

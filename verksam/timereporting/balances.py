@@ -14,14 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import FloatField, Q, Sum
+from django.db.models import FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from verksam.core.db import in_ids
 from verksam.core.duration import hm
+from verksam.core.fixedquery import FixedValues, date_value
 from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership, SalaryForm
+from verksam.tenancy.scope import FIXED_SCOPE
 from verksam.timecodes.models import ExcessTimeRule, TimeBankEffect, TimeCodeKind, TimeSettings
 
 from .models import DayLock, DayStatus, TimeBankAdjustment, TimeEntry
@@ -139,14 +140,7 @@ def balances(*, membership_ids: Iterable[int], as_of: dt.date) -> dict[int, Bala
     flex: dict[int, int] = dict.fromkeys(ids, 0)
     bank: dict[int, int] = dict.fromkeys(ids, 0)
     if ids:
-        stored = (
-            DayLock.objects.filter(in_ids("membership_id", ids), date__lte=as_of, status=DayStatus.ATTESTED)
-            .order_by()
-            .values("membership_id")
-            .annotate(flex=Sum("flex_minutes"), bank=Sum("bank_minutes"))
-            .values_list("membership_id", "flex", "bank")
-        )
-        for mid, flex_total, bank_total in stored:
+        for mid, flex_total, bank_total in _STORED.rows(ids=ids, as_of=as_of):
             flex[mid] += flex_total or 0
             bank[mid] += bank_total or 0
         for mid, total in _adjustments(ids, as_of):
@@ -154,11 +148,22 @@ def balances(*, membership_ids: Iterable[int], as_of: dt.date) -> dict[int, Bala
     return {mid: Balances(flex_minutes=flex[mid], bank_minutes=bank[mid]) for mid in ids}
 
 
-def _adjustments(ids: list[int], as_of: dt.date | None) -> list[tuple[int, int]]:
-    qs = TimeBankAdjustment.objects.filter(in_ids("membership_id", ids))
+def _stored(ids: list[int], as_of: dt.date) -> QuerySet:
+    """The attested days' flex and time bank per employee up to `as_of`."""
+    return (
+        DayLock.objects.filter(membership_id__in_ids=ids, date__lte=as_of, status=DayStatus.ATTESTED)
+        .order_by()
+        .values("membership_id")
+        .annotate(flex=Sum("flex_minutes"), bank=Sum("bank_minutes"))
+        .values_list("membership_id", "flex", "bank")
+    )
+
+
+def _adjusted(ids: list[int], as_of: dt.date | None) -> QuerySet:
+    qs = TimeBankAdjustment.objects.filter(membership_id__in_ids=ids)
     if as_of is not None:
         qs = qs.filter(date__lte=as_of)
-    adjusted = (
+    return (
         qs.order_by()
         .values("membership_id")
         # Summed as a float: adjustments are bounded (core.bounds), but one stored before the bound
@@ -166,6 +171,18 @@ def _adjustments(ids: list[int], as_of: dt.date | None) -> list[tuple[int, int]]
         .annotate(total=Sum(Cast("minutes", output_field=FloatField())))
         .values_list("membership_id", "total")
     )
+
+
+# compiled once per process and scope size, for any number of employees (issue 13, core.fixedquery)
+_AS_OF = {"ids": [-7_100_000_051], "as_of": dt.date(1, 2, 3)}
+_STORED = FixedValues(_stored, sentinels=_AS_OF, adapt={"as_of": date_value}, ids=("ids",), scope=FIXED_SCOPE)
+_ADJUSTED = FixedValues(
+    _adjusted, sentinels=_AS_OF, adapt={"as_of": date_value}, ids=("ids",), scope=FIXED_SCOPE
+)
+
+
+def _adjustments(ids: list[int], as_of: dt.date | None) -> list[tuple[int, int]]:
+    adjusted = _ADJUSTED.rows(ids=ids, as_of=as_of) if as_of is not None else _adjusted(ids, None)
     return [(mid, round(total or 0)) for mid, total in adjusted]
 
 

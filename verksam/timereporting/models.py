@@ -242,7 +242,20 @@ class DayLock(TenantOwned):
                 name="timereporting_daylock_attested_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "date", "status"], name="timereporting_daylock_date")]
+        indexes = [
+            models.Index(fields=["tenant", "date", "status"], name="timereporting_daylock_date"),
+            # Covers the approver queue's reads of a period's locks and of the attested balances
+            # (attestation.selectors._lock_days, balances._stored): an index-only search per
+            # employee, already grouped (issue 13: SQLite 4.2 -> 1.8 ms and 0.5 -> 0.1 ms on the
+            # bench's 200 employees).
+            models.Index(
+                fields=[
+                    *("tenant", "membership", "status", "confirmed_short", "date"),
+                    *("flex_minutes", "bank_minutes"),
+                ],
+                name="timereporting_daylock_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _label(self.membership, _day(self.date), self.get_status_display())
