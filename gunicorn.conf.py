@@ -46,7 +46,8 @@ logconfig_dict = {
 def post_worker_init(worker) -> None:
     """Load what Django loads lazily on a worker's first request — the URLconf (every view module,
     the API's routers and schemas) and the translation catalogs — before the worker takes requests
-    (issue 13: each new worker's first request took ~1 s, the p99 of a short bench run)."""
-    from verksam.core.warmup import warm_up
+    (issue 13: each new worker's first request took ~1 s, the p99 of a short bench run), then freeze
+    what it loaded out of the garbage collector's full collections (verksam.core.warmup)."""
+    from verksam.core.warmup import prepare_worker
 
-    warm_up()
+    prepare_worker()

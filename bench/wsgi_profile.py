@@ -166,7 +166,9 @@ def run(options) -> int:
     from django.db import connection
 
     from config.wsgi import application
+    from verksam.core.warmup import prepare_worker
 
+    prepare_worker()  # as gunicorn.conf.py's post_worker_init: warmed up, loaded objects frozen
     data = saved["data"]
     # created entries go on days nobody used yet: one day per 4 creates, 125 days per 500 of a batch
     state = _dir(options.db) / "next_day"

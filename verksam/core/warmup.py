@@ -1,5 +1,6 @@
 """What a new server process loads before its first request (gunicorn.conf.py post_worker_init)."""
 
+import gc
 import logging
 from pathlib import Path
 
@@ -12,6 +13,23 @@ from django.utils import timezone, translation
 from verksam.core.timeutil import swedish_holidays
 
 logger = logging.getLogger(__name__)
+
+
+def prepare_worker() -> None:
+    """Warm the process up, then move everything it holds into the collector's permanent generation.
+
+    The URLconf, the schemas, the catalogs and the compiled templates are a few hundred thousand
+    objects that live as long as the process. Left in the collector's oldest generation, every full
+    collection walks them all: on a 2-core server ~200 ms a time, every few hundred requests, which
+    is ~0.8 ms a request on average and a 200 ms stall for the unlucky one. `gc.freeze()` (what the
+    Python documentation advises for long-lived pre-forked servers) takes them out of the walk; the
+    garbage made before is collected first so nothing dead is frozen for good. Measured in process
+    (`bench.wsgi_profile`, create + list + batch + 200-employee queue, 150 calls each): time in the
+    collector 609 -> 238 ms, a full collection ~200 -> ~7 ms. Raising the thresholds on top gave no
+    more (fewer but larger young collections: 342-367 ms)."""
+    warm_up()
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up() -> None:
