@@ -231,6 +231,8 @@ def run(options) -> int:
                 for s in counter.sql:
                     print("   ", s)
             if prof:
+                if options.profile_dump:
+                    prof.dump_stats(options.profile_dump)
                 out = io.StringIO()
                 pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(options.profile)
                 print(f"-- profile of {name} ({n} calls), cumulative")
@@ -256,6 +258,7 @@ def main(argv=None) -> int:
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--warm", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="print this many lines of a cProfile")
+    parser.add_argument("--profile-dump", default="", help="also write the cProfile's stats to this file")
     parser.add_argument("--sql", action="store_true", help="print the statements of the last call")
     parser.add_argument("--label", default="")
     options = parser.parse_args(argv)

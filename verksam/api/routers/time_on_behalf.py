@@ -78,7 +78,7 @@ def behalf_entry_list(request, tenant_id: Id, member_id: Id, params: Query[Entry
 @tenant_endpoint()
 def behalf_entry_create(request, tenant_id: Id, member_id: Id, payload: TimeEntryIn):
     member = _employee(request, member_id)
-    data = _resolve_ids(payload.dict())
+    data = _resolve_ids(payload.model_dump())
     entry, created = services.time_entry_create_or_get(actor=request.actor, employee=member, **data)
     return Status(201 if created else 200, with_warnings(entry) if created else entry)
 

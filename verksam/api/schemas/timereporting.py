@@ -10,8 +10,9 @@ from ..types import Date, DayMinutes, LeanStrictIn, StrictId, StrictIn, Time
 
 
 class TimeEntryFields(LeanStrictIn):
-    """The fields of one new time entry: TimeEntryIn (a ninja Schema) and the batch's items (plain
-    pydantic, validated 500 at a time) share them."""
+    """The fields of one new time entry, shared by TimeEntryIn and the batch's items. Plain pydantic
+    (LeanStrictIn) for both: ninja's Schema would wrap the validation in a validator of its own, ~65 µs
+    of the single create's ~3.5 ms CPU (issue 13)."""
 
     client_uuid: ApiUUID | None = Field(
         None,
@@ -48,8 +49,8 @@ class TimeEntryFields(LeanStrictIn):
     )
 
 
-class TimeEntryIn(StrictIn, TimeEntryFields):
-    pass
+class TimeEntryIn(TimeEntryFields):
+    """One new time entry (POST …/time-entries)."""
 
 
 class TimeEntryPatch(StrictIn):
