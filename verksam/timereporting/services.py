@@ -361,7 +361,7 @@ class EntryCleaner:
                     self.memo.clear()
                 self.memo[key] = known
             if not known[0]:
-                errors[f.name] = known[1]
+                errors[f.name] = list(known[1])  # a copy: clean()'s errors may extend it
             elif known[1] is not raw:
                 setattr(entry, attname, known[1])
         try:
