@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
+from verksam.timereporting import services
 from verksam.timereporting.models import EntryKind, TimeEntry
 from verksam.timereporting.services import _CREATE_CLEANER, RESOLVED_REFERENCES, EntryCleaner
 
@@ -73,5 +74,11 @@ def test_the_memo_is_bounded_and_still_right_after_it_starts_afresh(member):
     assert "kind" in _errors(cleaner.full_clean, _entry(member, kind="holiday"))
 
 
-def test_the_single_create_has_a_bounded_cleaner():
+def test_the_single_create_checks_through_the_processs_bounded_cleaner(emp_actor, codes, projects, scope):
     assert _CREATE_CLEANER.memo_limit is not None
+    _CREATE_CLEANER.memo.clear()
+    day = dt.date(2026, 11, 3)
+    entry = services.time_entry_create(
+        actor=emp_actor, date=day, project=projects.site, time_code=codes.normal, minutes=60
+    )
+    assert entry.pk and ("date", dt.date, day) in _CREATE_CLEANER.memo
