@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import dbhealth
+        from . import dbhealth, pgtypes
 
         dbhealth.connect()
+        pgtypes.connect()
