@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verksam.audit.services import record_for_user
+from verksam.core.db import pipeline
 from verksam.core.errors import DomainError, NotFound, Unauthenticated
 from verksam.core.fixedquery import FixedQuery, datetime_value
 
@@ -144,16 +146,31 @@ def _token_query(also_select: dict[str, Any] | None) -> FixedQuery[ApiToken]:
     return query
 
 
-def user_for_token(secret: str, *, also_select: dict[str, Any] | None = None) -> User | None:
+def user_for_token(
+    secret: str,
+    *,
+    also_select: dict[str, Any] | None = None,
+    alongside: Callable[[], None] | None = None,
+) -> User | None:
     """The active user owning an unrevoked, unexpired token with this secret, or None.
 
     `also_select`: expressions evaluated in the select list of the token's query, for its row only
     (the API's token authentication switches the PostgreSQL session to the user's scope in the same
-    statement, issue 13); their values are set as attributes of the user returned."""
+    statement, issue 13); their values are set as attributes of the user returned. `alongside`:
+    called right after the token's query is sent, to send more statements in the same round trip
+    (core.db.pipeline), which the server runs after it; it is called, and what it sent is to be read,
+    whether or not a user is found."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = _token_query(also_select).first(key_hash=hash_token(secret), now=now)
+    query = _token_query(also_select)
+    if alongside is None:
+        token = query.first(key_hash=hash_token(secret), now=now)
+    else:
+        with pipeline():
+            read = query.send_first(key_hash=hash_token(secret), now=now)
+            alongside()
+        token = read()
     if token is None or not hmac.compare_digest(token.credential_check, credential_check(token.user)):
         return None
     for name in also_select or ():

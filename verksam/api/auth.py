@@ -5,7 +5,8 @@ from django.db.models import F
 from ninja.security import HttpBearer, SessionAuth
 
 from verksam.accounts.services import user_for_token
-from verksam.tenancy.access import USER_SCOPE_APPLIED
+from verksam.core.db import current_request_transaction
+from verksam.tenancy.access import USER_SCOPE_APPLIED, keep_member_prefetched, send_member_lock
 from verksam.tenancy.scope import SwitchToUser, SwitchToUserLocal, is_local, reapply
 
 from .tenant import begin_request_transaction
@@ -28,14 +29,37 @@ class TokenAuth(HttpBearer):
         # On PostgreSQL the token's query also switches the session to the user's own scope
         # (SwitchToUser; issue 13: one round trip less), which the tenant's entry then takes over.
         switch_to = SwitchToUserLocal if is_local() else SwitchToUser
+        tenant_id = self._tenant_id(request) if switch and self.request_transaction else None
+        read_member: list = []
         user = user_for_token(
-            token, also_select={USER_SCOPE_APPLIED: switch_to(F("user_id"))} if switch else None
+            token,
+            also_select={USER_SCOPE_APPLIED: switch_to(F("user_id"))} if switch else None,
+            # the member's row, FOR UPDATE, in the token's round trip (tenancy.access.send_member_lock)
+            alongside=None if tenant_id is None else lambda: read_member.append(send_member_lock(tenant_id)),
         )
+        membership = read_member[0]() if read_member else None
         if user is not None:
             request.user = user  # an unused switch is reset by api.tenant.ScopeMiddleware
+            if read_member:
+                keep_member_prefetched(user, tenant_id, membership)
         elif switch:
             reapply()  # a token found but refused (credential check) may have switched it
         return user
+
+    @staticmethod
+    def _tenant_id(request) -> int | None:
+        """The tenant of `/tenants/{tenant_id}/…` (its operation enters it with the member's row locked:
+        api.tenant.tenant_endpoint(lock_member=True), the only kind that asks for the request's
+        transaction), inside the request's transaction only (PostgreSQL, scope transaction-local or not)."""
+        match = getattr(request, "resolver_match", None)
+        value = str(match.kwargs.get("tenant_id", "")) if match is not None else ""
+        # ninja's path parameter is still text here; one it would refuse (422) is not sent
+        if (
+            not (value.isascii() and value.isdigit() and len(value) < 19)
+            or current_request_transaction() is None
+        ):
+            return None
+        return int(value)
 
 
 class SessionUserAuth(SessionAuth):

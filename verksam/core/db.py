@@ -554,6 +554,26 @@ def holds_row_lock(obj: models.Model, using: str = DEFAULT_DB_ALIAS) -> bool:
     return tx is not None and (obj._meta.label, int(obj.pk)) in tx.locked
 
 
+@contextmanager
+def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Statements executed in this block are sent together and read when it ends (PostgreSQL: psycopg's
+    pipeline mode; elsewhere the block is plain). The server still runs them one after the other, in
+    order, each seeing what the ones before it did (a `set_config`, a row lock); only the client's
+    waiting for each answer before sending the next is gone. So, inside: execute without reading
+    (`FixedQuery.send_first`), read after the block. A database error of any statement is raised when
+    the block ends (later statements of the block are then skipped by the server), as Django's.
+    psycopg begins a transaction inside the block with a round trip of its own (BEGIN, then a sync);
+    begin it before for the block to be one round trip. Issue 13: the token's query and the member's
+    row of the create of one time entry in one round trip."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    conn.ensure_connection()
+    with conn.wrap_database_errors, conn.connection.pipeline():
+        yield
+
+
 def service_atomic(func: Callable[..., T]) -> Callable[..., T]:
     """`transaction.atomic` for a service that the API may call inside its request transaction: there
     (directly inside it) the service joins it without a savepoint (issue 13: two round trips less);

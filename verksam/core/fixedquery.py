@@ -131,6 +131,28 @@ class _Compiled:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
+        return self.objects(found)
+
+    def send(self, sql: str, params: list[Any]) -> Callable[[], list[Model]]:
+        """Execute without reading the rows: inside a pipeline (core.db.pipeline) the statement is only
+        queued. The answer reads the rows and closes the cursor, once the pipeline has ended."""
+        cursor = connections[self.db].cursor()
+        try:
+            cursor.execute(sql, params)
+        except BaseException:
+            cursor.close()
+            raise
+
+        def read() -> list[Model]:
+            try:
+                found = cursor.fetchall()
+            finally:
+                cursor.close()
+            return self.objects(found)
+
+        return read
+
+    def objects(self, found: list[tuple]) -> list[Model]:
         objs = []
         converters = self.converters
         rows = self.compiler.apply_converters(found, converters) if converters else found
@@ -268,6 +290,22 @@ class FixedQuery(_Fixed, Generic[M]):
     def first(self, **values: Any) -> M | None:
         found = self.all(**values)
         return found[0] if found else None
+
+    def send_first(self, **values: Any) -> Callable[[], M | None]:
+        """`first`, sent now and read later: a function that answers the first instance or None. For
+        queries sent together in one round trip (core.db.pipeline): send each, leave the pipeline,
+        then read each. A query not cached (its first call may be) is read at once."""
+        compiled, call = self._compiled(values)
+        if not compiled:
+            found = list(self.build(**values))
+            return lambda: found[0] if found else None
+        read = compiled.send(self._text(compiled, call), compiled.params_for(call))
+
+        def first() -> M | None:
+            rows = read()
+            return rows[0] if rows else None  # type: ignore[return-value]
+
+        return first
 
 
 class _Statement:

@@ -1,6 +1,6 @@
 """Who is acting, for which tenant, with which permissions (DESIGN.md rules 5, 7, 11)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +16,7 @@ from verksam.core.fixedquery import FixedQuery
 from .models import Licence, Membership, PartnerGrant, PartnerLevel, Tenant
 from .permissions import LICENCE_PERMS, PARTNER_LEVEL_PERMS, Perm
 from .scope import (
+    SessionUserId,
     SwitchToRowTenant,
     SwitchToRowTenantLocal,
     is_local,
@@ -218,6 +219,17 @@ def _members_switching(
     )
 
 
+def _members_of_session_user(switch: type[SwitchToRowTenant], tenant_id: int) -> QuerySet[Membership]:
+    """`_members_switching(..., lock=True)` of the session's user (scope.SessionUserId)."""
+    return (
+        Membership.all_tenants.select_related("tenant")
+        .select_for_update(of=("self",))
+        .filter(tenant_id=tenant_id, user_id=SessionUserId(), is_active=True)
+        .annotate(_scope_switch=switch(F("tenant_id")))
+        .order_by("pk")[:1]
+    )
+
+
 def _members_switched_locked(tenant_id: int, user_id: int) -> QuerySet[Membership]:
     return _members_switching(SwitchToRowTenant, tenant_id, user_id, lock=True)
 
@@ -245,11 +257,45 @@ _MEMBER_LOCKED = {
     False: FixedQuery(_members_switched_locked, sentinels=_SENTINELS),
     True: FixedQuery(_members_switched_local_locked, sentinels=_SENTINELS),
 }
+# ... of the session's user, sent with the token's query (`send_member_lock`)
+_SESSION_MEMBER_LOCKED = {
+    local: FixedQuery(
+        lambda tenant_id, local=local: _members_of_session_user(
+            SwitchToRowTenantLocal if local else SwitchToRowTenant, tenant_id
+        ),
+        sentinels={"tenant_id": _SENTINELS["tenant_id"]},
+    )
+    for local in (False, True)
+}
 # ... and the web's, found by the tenant's slug (the page's URL)
 _SLUG_SENTINELS = {"slug": "\x00fixedquery-slug", "user_id": -7_000_000_002}
 _MEMBER_BY_SLUG = FixedQuery(_members_by_slug, sentinels=_SLUG_SENTINELS)
 _MEMBER_BY_SLUG_SWITCHED = FixedQuery(_members_by_slug_switched, sentinels=_SLUG_SENTINELS)
 _OWN = FixedQuery(own_memberships, sentinels={"user_id": -7_000_000_002})
+
+
+# Set on a user object by the API's token authentication when it read the member's row in the token's
+# round trip (`send_member_lock`): (tenant id, transaction-local, the membership or None); consumed by
+# `_actor_for_id`, which then reads it no more.
+MEMBER_PREFETCHED = "_verksam_member_prefetched"
+
+
+def send_member_lock(tenant_id: int) -> Callable[[], Membership | None]:
+    """Send (core.db.pipeline) the read of the session user's member row in `tenant_id`, FOR UPDATE,
+    switching the session to the tenant when found: the read `tenant_entered(..., lock_member=True)`
+    makes, for the API's token authentication to send right after the token's query, which switches
+    the session to the token's user (scope.SwitchToUser) and which the server runs first (issue 13:
+    one round trip less on the create of one time entry). Answers a function reading the row; keep it
+    with `keep_member_prefetched`. Inside the API's request transaction only."""
+    return _SESSION_MEMBER_LOCKED[is_local()].send_first(tenant_id=int(tenant_id))
+
+
+def keep_member_prefetched(user, tenant_id: int, membership: Membership | None) -> None:
+    """Hand the member row read by `send_member_lock` to the tenant's entry of this request. The row
+    was found through the session's user, which only the token's query set: it must be this user's."""
+    if membership is not None and membership.user_id != user.pk:
+        raise RuntimeError("the member row read with the token is not the token user's")
+    user.__dict__[MEMBER_PREFETCHED] = (int(tenant_id), is_local(), membership)
 
 
 def _actor_for_id(user, tenant_id: int, switch: bool = False, lock: bool = False) -> Actor | None:
@@ -265,7 +311,13 @@ def _actor_for_id(user, tenant_id: int, switch: bool = False, lock: bool = False
         query = _MEMBER_LOCKED[is_local()]
     elif switch and connection.vendor == "postgresql":
         query = _MEMBER_SWITCHED_LOCAL if is_local() else _MEMBER_SWITCHED
-    membership = query.first(tenant_id=int(tenant_id), user_id=int(user.pk))
+    prefetched = user.__dict__.pop(MEMBER_PREFETCHED, None)
+    if lock and prefetched is not None and prefetched[:2] == (int(tenant_id), is_local()):
+        membership = prefetched[2]  # read FOR UPDATE with the token (`send_member_lock`)
+    else:
+        if prefetched is not None and prefetched[2] is not None:
+            reapply()  # its read switched the session to its tenant: back to the user's scope
+        membership = query.first(tenant_id=int(tenant_id), user_id=int(user.pk))
     if membership is not None:
         if lock:
             note_row_locked(membership)

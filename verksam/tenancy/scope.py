@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import Func, TextField
+from django.db.models import BigIntegerField, Func, TextField
 
 
 class NoScopeError(RuntimeError):
@@ -122,6 +122,19 @@ class SwitchToUserLocal(SwitchToUser):
     template = (
         "set_config('app.user_id', (%(expressions)s)::text, true) || set_config('app.tenant_ids', '', true)"
     )
+
+
+class SessionUserId(Func):
+    """The user of the PostgreSQL session's user scope (`app.user_id`, NULL without one), as the
+    row-level security policies read it (tenancy.rls.USER_CLAUSE). For a query sent in the same round
+    trip as the one that switches the session to that user (SwitchToUser; core.db.pipeline), which the
+    server runs first: the user is not known to the client when both are sent (issue 13)."""
+
+    template = "NULLIF(current_setting('app.user_id', true), '')::bigint"
+    output_field = BigIntegerField()
+
+    def __init__(self):
+        super().__init__()
 
 
 def reapply() -> None:

@@ -1,0 +1,133 @@
+"""The API create of one time entry on PostgreSQL reads the member's row in the token's round trip
+(core.db.pipeline, tenancy.access.send_member_lock; issue 13), and that read never lets a token reach
+another person's row or another tenant, nor leaves a scope behind."""
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+from verksam.accounts import services as accounts_services
+from verksam.core import db as core_db
+from verksam.tenancy import access
+from verksam.tenancy.tests.fixtures import api_client
+from verksam.tenancy.tests.helpers import membership_of
+
+from .conftest import MONDAY
+
+JSON = "application/json"
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the request transaction and the pipeline are PostgreSQL's")
+
+
+def _body(projects) -> dict:
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "date": MONDAY.isoformat(),
+        "project_id": projects.site.pk,
+        "minutes": 30,
+    }
+
+
+def _session_scope() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.user_id', true), current_setting('app.tenant_ids', true)")
+        user_id, tenant_ids = cursor.fetchone()
+    return user_id or "", tenant_ids or ""
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """Every statement of the call, and whether it was sent inside core.db.pipeline."""
+    seen: list[tuple[str, bool]] = []
+    inside = [False]
+    real = core_db.pipeline
+
+    @contextmanager
+    def spy(using="default"):
+        inside[0] = True
+        try:
+            with real(using):
+                yield
+        finally:
+            inside[0] = False
+
+    monkeypatch.setattr(accounts_services, "pipeline", spy)
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, inside[0]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield seen
+
+
+def test_the_token_and_the_member_s_row_are_sent_together(
+    postgres, tenant, employee, codes, projects, statements
+):
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    response = client.post(url, _body(projects), content_type=JSON)
+    assert response.status_code == 201, response.content
+    together = [sql for sql, inside in statements if inside]
+    assert len(together) == 2, together
+    assert '"accounts_apitoken"' in together[0]
+    # the member's row of the session's user, locked: the token's query switched the session to it
+    assert '"tenancy_membership"' in together[1] and "current_setting('app.user_id'" in together[1]
+    assert "FOR UPDATE" in together[1]
+    # and it is not read again at the tenant's entry
+    assert not [sql for sql, inside in statements if not inside and '"tenancy_membership"."licence"' in sql]
+    assert _session_scope() == ("", "")
+
+
+def test_a_token_of_another_company_reaches_nothing(
+    postgres, tenant, other_tenant, employee, stranger, projects
+):
+    response = api_client(stranger).post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
+    )
+    assert response.status_code == 404, response.content
+    assert _session_scope() == ("", "")
+    member = membership_of(tenant, employee)
+    from verksam.tenancy.scope import tenant_scope
+    from verksam.timereporting.models import TimeEntry
+
+    with tenant_scope(tenant.pk):
+        assert not TimeEntry.objects.filter(membership=member).exists()
+
+
+def test_a_bad_token_answers_401_and_leaves_no_scope(postgres, tenant, employee, projects):
+    client = api_client(employee)
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer vks_not-a-token"
+    response = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON)
+    assert response.status_code == 401
+    assert _session_scope() == ("", "")
+
+
+def test_a_partner_without_a_membership_is_answered_as_before(postgres, tenant, partner_full, projects):
+    """No member's row: the tenant's entry finds the partner's grant as without the pipeline."""
+    response = api_client(partner_full).post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
+    )
+    assert response.status_code in (400, 403, 422), response.content  # the endpoint's own refusal
+    assert _session_scope() == ("", "")
+
+
+def test_a_tenant_id_ninja_would_refuse_is_not_sent(postgres, tenant, employee, projects, statements):
+    response = api_client(employee).post(
+        "/api/v1/tenants/99999999999999999999/time-entries", _body(projects), content_type=JSON
+    )
+    assert response.status_code in (404, 422)
+    assert not [sql for sql, inside in statements if inside]
+
+
+def test_a_member_s_row_of_another_user_is_never_kept(db, tenant, employee, owner):
+    row = membership_of(tenant, owner)
+    with pytest.raises(RuntimeError):
+        access.keep_member_prefetched(employee, tenant.pk, row)
+    assert access.MEMBER_PREFETCHED not in employee.__dict__
