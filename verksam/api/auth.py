@@ -40,7 +40,7 @@ class TokenAuth(HttpBearer):
         membership = read_member[0]() if read_member else None
         if user is not None:
             request.user = user  # an unused switch is reset by api.tenant.ScopeMiddleware
-            if read_member:
+            if read_member and tenant_id is not None:
                 keep_member_prefetched(user, tenant_id, membership)
         elif switch:
             reapply()  # a token found but refused (credential check) may have switched it
