@@ -4,6 +4,7 @@ still gets it, and authentication answers exactly as before."""
 from django.conf import settings
 
 from verksam.tenancy.tests.fixtures import api_client, login_client
+from verksam.tenancy.tests.helpers import session_scope
 
 
 def test_a_token_call_gets_no_session_or_csp_and_still_answers(tenant, employee):
@@ -33,15 +34,6 @@ def test_the_browser_with_its_session_cookie_keeps_every_middleware(tenant, owne
     assert "Content-Security-Policy" in page
 
 
-def _session_scope() -> tuple[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('app.user_id', true), current_setting('app.tenant_ids', true)")
-        user_id, tenant_ids = cursor.fetchone()
-    return user_id or "", tenant_ids or ""
-
-
 def test_the_token_query_s_user_scope_never_outlives_the_call(tenant, other_tenant, employee):
     """PostgreSQL: the token's query switches the session to the user's scope (tenancy.scope.SwitchToUser,
     issue 13); a tenant's entry takes it over, and whatever the call, the session holds no scope after it."""
@@ -57,5 +49,5 @@ def test_the_token_query_s_user_scope_never_outlives_the_call(tenant, other_tena
         response = client.get(path)
         assert response.status_code in (200, 404), response.content
         if connection.vendor == "postgresql":
-            assert _session_scope() == ("", ""), path
+            assert session_scope() == ("", ""), path
     assert client.get(calls[2]).status_code == 404

@@ -39,6 +39,14 @@ def count_queries(func: Callable[[], Any]) -> tuple[int, Any]:
     return len(ctx.captured_queries), result
 
 
+def session_scope() -> tuple[str, str]:
+    """PostgreSQL: the session's scope settings (`app.user_id`, `app.tenant_ids`), '' when unset."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.user_id', true), current_setting('app.tenant_ids', true)")
+        user_id, tenant_ids = cursor.fetchone()
+    return user_id or "", tenant_ids or ""
+
+
 def sv(message: str) -> str:
     """The Swedish text the UI shows for `message` (whatever state the catalogue is in)."""
     with translation.override("sv"):

@@ -12,7 +12,7 @@ from verksam.accounts import services as accounts_services
 from verksam.core import db as core_db
 from verksam.tenancy import access
 from verksam.tenancy.tests.fixtures import api_client
-from verksam.tenancy.tests.helpers import membership_of
+from verksam.tenancy.tests.helpers import membership_of, session_scope
 
 from .conftest import MONDAY
 
@@ -32,13 +32,6 @@ def _body(projects) -> dict:
         "project_id": projects.site.pk,
         "minutes": 30,
     }
-
-
-def _session_scope() -> tuple[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('app.user_id', true), current_setting('app.tenant_ids', true)")
-        user_id, tenant_ids = cursor.fetchone()
-    return user_id or "", tenant_ids or ""
 
 
 @pytest.fixture
@@ -82,7 +75,7 @@ def test_the_token_and_the_member_s_row_are_sent_together(
     assert "FOR UPDATE" in together[1]
     # and it is not read again at the tenant's entry
     assert not [sql for sql, inside in statements if not inside and '"tenancy_membership"."licence"' in sql]
-    assert _session_scope() == ("", "")
+    assert session_scope() == ("", "")
 
 
 def test_a_token_of_another_company_reaches_nothing(
@@ -92,7 +85,7 @@ def test_a_token_of_another_company_reaches_nothing(
         f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
     )
     assert response.status_code == 404, response.content
-    assert _session_scope() == ("", "")
+    assert session_scope() == ("", "")
     member = membership_of(tenant, employee)
     from verksam.tenancy.scope import tenant_scope
     from verksam.timereporting.models import TimeEntry
@@ -106,7 +99,7 @@ def test_a_bad_token_answers_401_and_leaves_no_scope(postgres, tenant, employee,
     client.defaults["HTTP_AUTHORIZATION"] = "Bearer vks_not-a-token"
     response = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON)
     assert response.status_code == 401
-    assert _session_scope() == ("", "")
+    assert session_scope() == ("", "")
 
 
 def test_a_partner_without_a_membership_is_answered_as_before(postgres, tenant, partner_full, projects):
@@ -115,7 +108,7 @@ def test_a_partner_without_a_membership_is_answered_as_before(postgres, tenant, 
         f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
     )
     assert response.status_code in (400, 403, 422), response.content  # the endpoint's own refusal
-    assert _session_scope() == ("", "")
+    assert session_scope() == ("", "")
 
 
 def test_a_tenant_id_ninja_would_refuse_is_not_sent(postgres, tenant, employee, projects, statements):

@@ -18,6 +18,7 @@ from verksam.core.db import current_request_transaction
 from verksam.core.errors import Forbidden
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client
+from verksam.tenancy.tests.helpers import session_scope
 from verksam.timereporting import services
 from verksam.timereporting.models import TimeEntry
 from verksam.timereporting.tests.conftest import MONDAY
@@ -34,10 +35,9 @@ def _only_postgres():
 
 
 def _session_scope() -> tuple[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('app.tenant_ids', true), current_setting('app.user_id', true)")
-        tenant_ids, user_id = cursor.fetchone()
-    return tenant_ids or "", user_id or ""
+    """(tenant ids, user id): helpers.session_scope the other way round, as this module's asserts read."""
+    user_id, tenant_ids = session_scope()
+    return tenant_ids, user_id
 
 
 @pytest.fixture
