@@ -566,12 +566,20 @@ def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     begin it before for the block to be one round trip. Issue 13: the token's query and the member's
     row of the create of one time entry in one round trip."""
     conn = connections[using]
-    if conn.vendor != "postgresql":
-        yield
+    if conn.vendor != "postgresql" or not _has_pipeline():
+        yield  # without it each statement is answered before the next is sent: the same, one by one
         return
     conn.ensure_connection()
     with conn.wrap_database_errors, conn.connection.pipeline():
         yield
+
+
+@functools.cache
+def _has_pipeline() -> bool:
+    """psycopg's pipeline mode needs libpq 14 or later (psycopg[binary] brings its own)."""
+    import psycopg
+
+    return psycopg.capabilities.has_pipeline()
 
 
 def service_atomic(func: Callable[..., T]) -> Callable[..., T]:

@@ -124,3 +124,15 @@ def test_a_member_s_row_of_another_user_is_never_kept(db, tenant, employee, owne
     with pytest.raises(RuntimeError):
         access.keep_member_prefetched(employee, tenant.pk, row)
     assert access.MEMBER_PREFETCHED not in employee.__dict__
+
+
+def test_without_pipeline_mode_the_create_is_the_same(
+    postgres, tenant, employee, codes, projects, monkeypatch
+):
+    """A libpq older than 14 has no pipeline mode: the two statements are then sent one by one."""
+    monkeypatch.setattr(core_db, "_has_pipeline", lambda: False)
+    response = api_client(employee).post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert session_scope() == ("", "")
