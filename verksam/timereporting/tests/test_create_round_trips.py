@@ -136,3 +136,29 @@ def test_without_pipeline_mode_the_create_is_the_same(
     )
     assert response.status_code == 201, response.content
     assert session_scope() == ("", "")
+
+
+def test_a_body_refused_after_the_token_leaves_no_scope_and_no_lock(
+    postgres, tenant, employee, codes, projects
+):
+    """The member's row was read (and switched to the tenant) with the token; ninja then refuses the
+    body before the tenant's entry: the switch is reset and the next call of the same person goes on."""
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    refused = client.post(url, {"date": "2026-13-40", "minutes": "many"}, content_type=JSON)
+    assert refused.status_code == 422, refused.content
+    assert session_scope() == ("", "")
+    assert client.post(url, _body(projects), content_type=JSON).status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_in_its_own_transaction(postgres, tenant, employee, codes, projects):
+    """As in production: the request transaction is the outermost, the switches transaction-local."""
+    test_a_body_refused_after_the_token_leaves_no_scope_and_no_lock(
+        postgres, tenant, employee, codes, projects
+    )
+    response = api_client(employee).post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", _body(projects), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert session_scope() == ("", "")
