@@ -207,7 +207,7 @@ def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
 
 
 def _members_switching(
-    switch: type[SwitchToRowTenant], tenant_id: int, user_id: int, *, lock: bool = False
+    switch: type[SwitchToRowTenant], tenant_id: int, user_id: int | SessionUserId, *, lock: bool = False
 ) -> QuerySet[Membership]:
     members = Membership.all_tenants.select_related("tenant")
     if lock:
@@ -221,13 +221,7 @@ def _members_switching(
 
 def _members_of_session_user(switch: type[SwitchToRowTenant], tenant_id: int) -> QuerySet[Membership]:
     """`_members_switching(..., lock=True)` of the session's user (scope.SessionUserId)."""
-    return (
-        Membership.all_tenants.select_related("tenant")
-        .select_for_update(of=("self",))
-        .filter(tenant_id=tenant_id, user_id=SessionUserId(), is_active=True)
-        .annotate(_scope_switch=switch(F("tenant_id")))
-        .order_by("pk")[:1]
-    )
+    return _members_switching(switch, tenant_id, SessionUserId(), lock=True)
 
 
 def _members_switched_locked(tenant_id: int, user_id: int) -> QuerySet[Membership]:
