@@ -556,30 +556,96 @@ def holds_row_lock(obj: models.Model, using: str = DEFAULT_DB_ALIAS) -> bool:
 
 @contextmanager
 def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Statements executed in this block are sent together and read when it ends (PostgreSQL: psycopg's
-    pipeline mode; elsewhere the block is plain). The server still runs them one after the other, in
-    order, each seeing what the ones before it did (a `set_config`, a row lock); only the client's
-    waiting for each answer before sending the next is gone. So, inside: execute without reading
-    (`FixedQuery.send_first`), read after the block. A database error of any statement is raised when
-    the block ends (later statements of the block are then skipped by the server), as Django's.
-    psycopg begins a transaction inside the block with a round trip of its own (BEGIN, then a sync);
-    begin it before for the block to be one round trip. Issue 13: the token's query and the member's
-    row of the create of one time entry in one round trip."""
+    """Statements sent in this block (`send_together`; `FixedQuery.send_first`) go to the server in one
+    write when it ends, and are read after it (PostgreSQL with libpq's pipeline mode; elsewhere the
+    block is plain and each statement is answered at once). The server runs them one after the other,
+    in order, each seeing what the ones before it did (a `set_config`, a row lock). A database error
+    of any statement is raised when the block ends (the later ones are then skipped by the server),
+    as Django's. Any other statement executed inside the block is sent after the ones sent before it.
+    When psycopg would begin a transaction with the next statement (Django's atomic turned autocommit
+    off), the BEGIN goes in the same write. Issue 13: the token's query and the member's row of the
+    create of one time entry, with its BEGIN, in one round trip (core.pgbatch)."""
     conn = connections[using]
     if conn.vendor != "postgresql" or not _has_pipeline():
-        yield  # without it each statement is answered before the next is sent: the same, one by one
+        yield  # each statement is answered before the next is sent: the same, one by one
         return
-    conn.ensure_connection()
-    with conn.wrap_database_errors, conn.connection.pipeline():
-        yield
+    if getattr(conn, _TOGETHER_ATTR, None) is not None:
+        raise RuntimeError("a pipeline is open already")
+    together = _Together(conn)
+    setattr(conn, _TOGETHER_ATTR, together)
+    try:
+        with conn.execute_wrapper(together.before_another):
+            yield
+    finally:
+        setattr(conn, _TOGETHER_ATTR, None)
+    together.send()
 
 
 @functools.cache
 def _has_pipeline() -> bool:
-    """psycopg's pipeline mode needs libpq 14 or later (psycopg[binary] brings its own)."""
+    """libpq's pipeline mode needs libpq 14 or later (psycopg[binary] brings its own)."""
     import psycopg
 
     return psycopg.capabilities.has_pipeline()
+
+
+_TOGETHER_ATTR = "verksam_together"
+
+
+def send_together(
+    sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS
+) -> Callable[[], list[tuple]] | None:
+    """Inside `pipeline()` on PostgreSQL: queue the statement and answer a function that reads its rows
+    once the block has ended. Elsewhere None: execute it yourself."""
+    together = getattr(connections[using], _TOGETHER_ATTR, None)
+    return None if together is None else together.add(sql, params)
+
+
+class _Together:
+    """The statements of one `pipeline()` block: sent when it ends, or before another statement."""
+
+    def __init__(self, conn: BaseDatabaseWrapper):
+        self.conn = conn
+        self.pending: list[tuple[str, Sequence[Any]]] = []
+        self.rows: list[list[tuple]] = []
+        self.sending = False
+
+    def add(self, sql: str, params: Sequence[Any]) -> Callable[[], list[tuple]]:
+        index = len(self.rows) + len(self.pending)
+        self.pending.append((sql, list(params)))
+
+        def read() -> list[tuple]:
+            if index >= len(self.rows):
+                raise RuntimeError("a statement of a pipeline is read before the block has ended")
+            return self.rows[index]
+
+        return read
+
+    def before_another(self, execute, sql, params, many, context):
+        if not self.sending:
+            self.send()
+        return execute(sql, params, many, context)
+
+    def send(self) -> None:
+        from psycopg.pq import TransactionStatus
+
+        from .pgbatch import run_wrappers, send_batch
+
+        if not self.pending:
+            return
+        statements, self.pending = self.pending, []
+        conn = self.conn
+        self.sending = True
+        try:
+            conn.ensure_connection()
+            for sql, params in statements:
+                run_wrappers(conn, sql, params)
+            conn.validate_no_broken_transaction()
+            pg = conn.connection
+            begin = not pg.autocommit and pg.info.transaction_status == TransactionStatus.IDLE
+            self.rows.extend(send_batch(conn, statements, begin=begin))
+        finally:
+            self.sending = False
 
 
 def service_atomic(func: Callable[..., T]) -> Callable[..., T]:

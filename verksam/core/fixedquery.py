@@ -41,7 +41,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-from verksam.core.db import ids_value
+from verksam.core.db import ids_value, send_together
 
 M = TypeVar("M", bound=Model)
 
@@ -135,7 +135,10 @@ class _Compiled:
 
     def send(self, sql: str, params: list[Any]) -> Callable[[], list[Model]]:
         """Execute without reading the rows: inside a pipeline (core.db.pipeline) the statement is only
-        queued. The answer reads the rows and closes the cursor, once the pipeline has ended."""
+        queued. The answer reads the rows (and closes the cursor), once the pipeline has ended."""
+        together = send_together(sql, params, using=self.db)
+        if together is not None:
+            return lambda: self.objects(together())
         cursor = connections[self.db].cursor()
         try:
             cursor.execute(sql, params)
