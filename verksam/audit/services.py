@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
-from verksam.core.db import insert_rows, insert_values_sql, new_instance
+from verksam.core.db import current_request_transaction, insert_rows, insert_values_sql, new_instance
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.selectors import tenants_for_user
 
@@ -51,11 +51,15 @@ def _event(
     )
 
 
-def save_and_record(*, obj: models.Model, actor: Any, action: str, data: dict | None = None) -> AuditEvent:
+def save_and_record(
+    *, obj: models.Model, actor: Any, action: str, data: dict | None = None, last: bool = False
+) -> AuditEvent:
     """Insert the new `obj` (as `obj.save()` does) and append its audit row (as `record` does, with
     `obj` as the target). On PostgreSQL both rows go in one statement, a data-modifying CTE whose
     audit row takes the new row's id (issue 13: one round trip less on every create); the two rows
-    commit or roll back together with the caller's transaction either way."""
+    commit or roll back together with the caller's transaction either way. `last`: the caller runs
+    nothing on the database after it — inside the API's request transaction (PostgreSQL) the COMMIT
+    then goes in the same write (core.db.RequestTransaction.execute_committing; issue 13)."""
     model = type(obj)
     connection = connections[router.db_for_write(model)]
     meta = model._meta
@@ -79,9 +83,13 @@ def save_and_record(*, obj: models.Model, actor: Any, action: str, data: dict | 
         f"VALUES ({', '.join(event_placeholders)}) RETURNING {qn(str(AuditEvent._meta.pk.column))} AS id) "
         "SELECT new_row.id, new_event.id FROM new_row, new_event"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *event_params])
-        obj.pk, event.pk = cursor.fetchone()
+    tx = current_request_transaction(connection.alias) if last else None
+    if tx is not None and tx.can_commit_with_next():
+        ((obj.pk, event.pk),) = tx.execute_committing(sql, [*params, *event_params])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *event_params])
+            obj.pk, event.pk = cursor.fetchone()
     event.target_id = str(obj.pk)
     for saved in (obj, event):
         saved._state.adding = False

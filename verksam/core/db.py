@@ -498,6 +498,8 @@ class RequestTransaction:
         # (model label, pk) of the rows locked FOR UPDATE in this transaction by the request's own
         # reads (the member's row at the tenant's entry): a service's lock of the same row is held
         self.locked: set[tuple[str, int]] = set()
+        # committed with the request's last statement (`execute_committing`)
+        self.committed = False
 
     def begin(self) -> "RequestTransaction":
         conn = self.connection
@@ -514,9 +516,50 @@ class RequestTransaction:
         back. A rollback also undoes every set_config of the transaction (PostgreSQL)."""
         conn = self.connection
         setattr(conn, _REQUEST_TX_ATTR, None)
+        if self.committed:
+            conn.execute_wrappers.remove(_refuse_after_commit)
         if not commit:
             conn.set_rollback(True)
-        self.atomic.__exit__(None, None, None)
+        self.atomic.__exit__(None, None, None)  # committed already: psycopg sends nothing
+
+    def can_commit_with_next(self) -> bool:
+        """The next statement may commit the request's transaction (`execute_committing`): it is
+        PostgreSQL's own transaction (not a savepoint in a test's), every block inside it joined it
+        without a savepoint, nothing failed and nothing waits for its commit (`on_commit`)."""
+        conn = self.connection
+        return (
+            self.scope_is_local
+            and not self.committed
+            and _has_pipeline()
+            and not conn.needs_rollback
+            and not conn.run_on_commit
+            and all(sid is None for sid in conn.savepoint_ids)
+            and getattr(conn, _TOGETHER_ATTR, None) is None
+        )
+
+    def execute_committing(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        """Execute the request's last statement and COMMIT in the same write (issue 13: the create of
+        one time entry, its INSERT; one round trip less) and answer its rows. The statement's error
+        is raised here, as without the COMMIT (which the server then skips), so the caller's handling
+        of it is unchanged. Nothing may run on the connection after it in this request (a statement
+        raises RuntimeError) — the response is built from what is in memory — and the transaction
+        stays committed even if building the response fails: the client's retry with the same
+        idempotency key (a time entry's client_uuid) gets the saved row back."""
+        from psycopg.pq import TransactionStatus
+
+        from .pgbatch import run_wrappers, send_batch
+
+        if not self.can_commit_with_next():
+            raise RuntimeError("the request's transaction cannot commit with this statement")
+        conn = self.connection
+        run_wrappers(conn, sql, params)
+        conn.validate_no_broken_transaction()
+        pg = conn.connection
+        begin = pg.info.transaction_status == TransactionStatus.IDLE
+        (rows,) = send_batch(conn, [(sql, params)], begin=begin, commit=True)
+        self.committed = True
+        conn.execute_wrappers.append(_refuse_after_commit)
+        return rows
 
     @property
     def scope_is_local(self) -> bool:
@@ -526,6 +569,13 @@ class RequestTransaction:
     @property
     def is_innermost(self) -> bool:
         return self.connection.in_atomic_block and len(self.connection.atomic_blocks) == self.depth
+
+
+def _refuse_after_commit(execute, sql, params, many, context):
+    raise RuntimeError(
+        "the request's transaction committed with its last statement (RequestTransaction."
+        f"execute_committing); nothing may follow it: {sql[:80]}"
+    )
 
 
 def request_transaction(using: str = DEFAULT_DB_ALIAS) -> RequestTransaction | None:

@@ -32,10 +32,15 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 def send_batch(
-    conn: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]], *, begin: bool
+    conn: BaseDatabaseWrapper,
+    statements: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    begin: bool,
+    commit: bool = False,
 ) -> list[list[tuple]]:
     """Send `statements` (Django's SQL with `%s` parameters) in one write, preceded by BEGIN when
-    `begin`, and answer each one's rows. Raises the first error, as Django's cursor would."""
+    `begin` and followed by COMMIT when `commit`, and answer each one's rows. Raises the first error,
+    as Django's cursor would (after an error the server skips the rest, the COMMIT included)."""
     from psycopg import errors, generators, pq
     from psycopg._preparing import Prepare
     from psycopg._queries import PostgresQuery
@@ -66,10 +71,12 @@ def send_batch(
                 if prep is Prepare.SHOULD:
                     pgconn.send_prepare(name, query.query, param_types=query.types)
                 pgconn.send_query_prepared(name, query.params, param_formats=query.formats)
+            if commit:
+                pgconn.send_query_params(b"COMMIT", None)
             pgconn.pipeline_sync()
             pg.wait(generators.send(pgconn))
             # BEGIN's answer, then per statement its PREPARE's (when new) and its own, then the sync
-            expected = begin + sum(1 + (prep is Prepare.SHOULD) for _q, prep, _n, _k in sent) + 1
+            expected = begin + sum(1 + (prep is Prepare.SHOULD) for _q, prep, _n, _k in sent) + commit + 1
             answers = [pg.wait(generators.fetch_many(pgconn)) for _ in range(expected)]
         finally:
             pgconn.exit_pipeline_mode()

@@ -265,13 +265,15 @@ def time_entry_create_or_get(
     # lock (PostgreSQL) or the database's write lock (SQLite, BEGIN IMMEDIATE). Another employee's
     # simultaneous use of the same id still meets the unique constraint and answers 409.
     # the entry and its audit row: on PostgreSQL one statement (issue 13)
+    own = membership.user_id == actor.user.pk  # then nothing follows (behalf_mail_send: others' time)
     save_and_record(
         obj=entry,
         actor=actor,
         action="time.entry_create",
         data={**_entry_audit(entry), **behalf_audit(actor, membership)},
+        last=own,  # the COMMIT in the INSERT's write (issue 13)
     )
-    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])
+    behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])  # none for one's own
     return entry, True
 
 

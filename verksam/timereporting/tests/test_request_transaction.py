@@ -148,14 +148,17 @@ def test_the_create_is_one_transaction_from_the_token_to_the_answer(tenant, empl
 @pytest.mark.parametrize("failure", ["crash", "refused_after_insert"])
 def test_a_failed_create_leaves_nothing_behind(failure, tenant, employee, codes, site, monkeypatch):
     """No entry, no audit row, no idempotency record of a 500: the request transaction rolls back (a
-    500), or the service's block that failed after its INSERT marks it for rollback (a 4xx)."""
+    500), or the service's block that failed after its INSERT marks it for rollback (a 4xx). The
+    create's INSERT is its last statement and commits in its own write (`last`,
+    test_the_create_commits_with_its_insert); a failure after an INSERT that is not the last is what
+    this checks."""
     client = api_client(employee)
     client.raise_request_exception = False
     before = _counts(tenant)
     real = services.save_and_record
 
     def insert_then_fail(**kwargs):
-        real(**kwargs)
+        real(**{**kwargs, "last": False})
         if failure == "crash":
             raise RuntimeError("boom after the insert")
         raise Forbidden("refused after the insert")
@@ -220,3 +223,94 @@ def test_the_service_keeps_its_own_transaction_outside_the_api(tenant, employee,
         services.time_entry_create_or_get(actor=actor, date=MONDAY, minutes=30, project_id=site)
     sql = [q["sql"] for q in ctx.captured_queries]
     assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", "\n".join(sql)
+
+
+def test_the_create_commits_with_its_insert(tenant, employee, codes, site, monkeypatch):
+    """Issue 13: the INSERT of one's own entry is the request's last statement; the COMMIT goes in its
+    write (core.db.RequestTransaction.execute_committing), and the request ends with nothing open."""
+    from verksam.core import pgbatch
+
+    sent = []
+    real = pgbatch.send_batch
+
+    def spy(conn, statements, *, begin, commit=False):
+        sent.append(([sql for sql, _ in statements], begin, commit))
+        return real(conn, statements, begin=begin, commit=commit)
+
+    monkeypatch.setattr(pgbatch, "send_batch", spy)
+    client = api_client(employee)
+    before = _counts(tenant)
+    response = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", _body(site), content_type=JSON)
+    assert response.status_code == 201, response.content
+    committed = [sqls for sqls, _begin, commit in sent if commit]
+    assert len(committed) == 1 and 'INSERT INTO "timereporting_timeentry"' in committed[0][0]
+    assert _counts(tenant)[:2] == (before[0] + 1, before[1] + 1)
+    with tenant_scope(tenant.pk):
+        assert TimeEntry.objects.filter(pk=response.json()["id"]).exists()
+    assert current_request_transaction() is None and not connection.in_atomic_block
+    assert connection.execute_wrappers == []
+    assert _session_scope() == ("", "")
+
+
+def test_time_on_someone_s_behalf_commits_after_its_mail(tenant, owner, employee, codes, site, monkeypatch):
+    """The owner's entry for an employee is followed by the employee's e-mail: its INSERT is not the
+    last statement, the COMMIT keeps its own round trip."""
+    from verksam.core import pgbatch
+    from verksam.tenancy.tests.helpers import membership_of
+
+    commits = []
+    real = pgbatch.send_batch
+    monkeypatch.setattr(
+        pgbatch,
+        "send_batch",
+        lambda conn, statements, *, begin, commit=False: (
+            commits.append(commit),
+            real(conn, statements, begin=begin, commit=commit),
+        )[1],
+    )
+    member = membership_of(tenant, employee)
+    client = api_client(owner)
+    response = client.post(
+        f"/api/v1/tenants/{tenant.pk}/employees/{member.pk}/time-entries", _body(site), content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert True not in commits
+    assert current_request_transaction() is None and not connection.in_atomic_block
+
+
+def test_nothing_runs_after_the_committing_statement(tenant):
+    """The guard: after `execute_committing` a statement in the same request raises instead of running
+    outside the transaction (and outside the transaction-local scope); the request's end lifts it."""
+    from verksam.core.db import request_transaction
+
+    tx = request_transaction()
+    assert tx is not None and tx.can_commit_with_next()
+    assert tx.execute_committing("SELECT %s::int", [5]) == [(5,)]
+    assert not tx.can_commit_with_next()
+    with pytest.raises(RuntimeError, match="committed with its last statement"), connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    tx.end(commit=True)
+    assert connection.execute_wrappers == [] and not connection.in_atomic_block
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+
+
+def test_a_transaction_that_waits_for_its_commit_does_not_commit_early(tenant):
+    """An `on_commit` hook, a savepoint or a failed block: the statement runs as usual."""
+    from django.db import transaction
+
+    from verksam.core.db import request_transaction
+
+    tx = request_transaction()
+    try:
+        transaction.on_commit(lambda: None)
+        assert not tx.can_commit_with_next()
+    finally:
+        tx.end(commit=False)
+    tx = request_transaction()
+    try:
+        with transaction.atomic():  # a savepoint
+            assert not tx.can_commit_with_next()
+        assert tx.can_commit_with_next()
+    finally:
+        tx.end(commit=False)
