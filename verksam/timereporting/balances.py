@@ -331,12 +331,18 @@ def balance_view(
     )
 
 
+def draws_bank(entry: TimeEntry) -> bool:
+    """The entry takes time from the time bank (komp-ledig): its warning reads the balance."""
+    return bank_minutes([entry_facts(entry)]) < 0
+
+
 def time_bank_warning(entry: TimeEntry) -> dict | None:
     """The warning for an entry that took the time bank below zero (komp-ledig where the company
     allows a negative bank; elsewhere the rules refused it): `{code, message, extra}` as the API's
     errors, shown by the day page and returned by the API's writes (issue 8 item 2). None when the
-    entry does not draw the bank or the bank stays at zero or above."""
-    if bank_minutes([entry_facts(entry)]) >= 0:
+    entry does not draw the bank or the bank stays at zero or above; only for one that draws it
+    (`draws_bank`) is the balance read."""
+    if not draws_bank(entry):
         return None
     balance = projected_bank(membership_id=entry.membership_id)
     if balance >= 0:

@@ -37,7 +37,7 @@ from verksam.tenancy.permissions import Perm
 from verksam.timecodes.models import AbsenceType, Activity, TimeCode
 
 from . import absence
-from .balances import day_results
+from .balances import day_results, draws_bank
 from .mails import behalf_mail_send
 from .models import (
     AbsenceRange,
@@ -265,13 +265,16 @@ def time_entry_create_or_get(
     # lock (PostgreSQL) or the database's write lock (SQLite, BEGIN IMMEDIATE). Another employee's
     # simultaneous use of the same id still meets the unique constraint and answers 409.
     # the entry and its audit row: on PostgreSQL one statement (issue 13)
-    own = membership.user_id == actor.user.pk  # then nothing follows (behalf_mail_send: others' time)
+    # The INSERT is the request's last statement (its COMMIT in the same write, issue 13) unless
+    # something reads after it: the e-mail of time on someone's behalf (behalf_mail_send), or the
+    # answer's time-bank warning, read for an entry that draws the bank (api with_warnings).
+    last = membership.user_id == actor.user.pk and not draws_bank(entry)
     save_and_record(
         obj=entry,
         actor=actor,
         action="time.entry_create",
         data={**_entry_audit(entry), **behalf_audit(actor, membership)},
-        last=own,  # the COMMIT in the INSERT's write (issue 13)
+        last=last,
     )
     behalf_mail_send(actor=actor, membership=membership, dates=[entry.date])  # none for one's own
     return entry, True

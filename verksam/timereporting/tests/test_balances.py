@@ -556,6 +556,23 @@ def test_the_api_saves_komp_ledig_below_zero_when_allowed_and_says_so(tenant, em
     assert listed["items"][0]["warnings"] == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_warning_of_komp_ledig_is_read_before_the_create_commits(tenant, employee, kit):
+    """Committed for real (on PostgreSQL the create's INSERT may commit in its own write, issue 13):
+    an entry that draws the bank keeps its COMMIT apart, so its warning reads the balance in the
+    request's transaction."""
+    with tenant_scope(tenant.pk):
+        TimeSettings.objects.update_or_create(tenant=tenant, defaults={"allow_negative_time_bank": True})
+    response = api_client(employee).post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries",
+        {"date": "2026-11-02", "kind": "absence", "absence_type_id": kit["kom"].pk, "minutes": 60},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    [warning] = response.json()["warnings"]
+    assert warning["extra"] == {"balance_minutes": -60}
+
+
 def test_the_data_migration_stores_what_already_attested_days_contributed(tenant, employee, kit):
     import importlib
     from types import SimpleNamespace

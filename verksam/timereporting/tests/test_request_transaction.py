@@ -314,3 +314,18 @@ def test_a_transaction_that_waits_for_its_commit_does_not_commit_early(tenant):
         assert tx.can_commit_with_next()
     finally:
         tx.end(commit=False)
+
+
+def test_an_idempotency_key_is_stored_after_the_create_committed_with_its_insert(
+    tenant, employee, codes, site
+):
+    """api.idempotency stores the answer after the request's transaction ended (its middleware wraps
+    ScopeMiddleware), so the INSERT's early COMMIT leaves it room to write; a retry gets the answer."""
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    body = _body(site)
+    first = client.post(url, body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-commit-with-insert")
+    assert first.status_code == 201, first.content
+    again = client.post(url, body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-commit-with-insert")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert _counts(tenant)[2] >= 1
