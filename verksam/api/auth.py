@@ -1,5 +1,7 @@
 """API authentication: personal tokens (`Authorization: Bearer vks_…`) or the browser session."""
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.db.models import F
 from ninja.security import HttpBearer, SessionAuth
@@ -18,9 +20,12 @@ class TokenAuth(HttpBearer):
     an operation whose statements are few and short (issue 13: the create of one time entry): a
     service's row lock is then held until the response is built."""
 
-    def __init__(self, *, request_transaction: bool = False):
+    def __init__(self, *, request_transaction: bool = False, send_also: Callable[..., None] | None = None):
         super().__init__()
         self.request_transaction = request_transaction
+        # called as send_also(request, tenant_id, read_member) right after the member's row is sent with
+        # the token's query, to send the operation's own first read in the same round trip (issue 13)
+        self.send_also = send_also
 
     def authenticate(self, request, token: str):
         switch = connection.vendor == "postgresql"
@@ -35,7 +40,7 @@ class TokenAuth(HttpBearer):
             token,
             also_select={USER_SCOPE_APPLIED: switch_to(F("user_id"))} if switch else None,
             # the member's row, FOR UPDATE, in the token's round trip (tenancy.access.send_member_lock)
-            alongside=None if tenant_id is None else lambda: read_member.append(send_member_lock(tenant_id)),
+            alongside=None if tenant_id is None else lambda: self._send(request, tenant_id, read_member),
         )
         membership = read_member[0]() if read_member else None
         if user is not None:
@@ -45,6 +50,11 @@ class TokenAuth(HttpBearer):
         elif switch:
             reapply()  # a token found but refused (credential check) may have switched it
         return user
+
+    def _send(self, request, tenant_id: int, read_member: list) -> None:
+        read_member.append(send_member_lock(tenant_id))
+        if self.send_also is not None:
+            self.send_also(request, tenant_id, read_member[0])
 
     @staticmethod
     def _tenant_id(request) -> int | None:
@@ -71,5 +81,3 @@ class SessionUserAuth(SessionAuth):
 
 
 AUTH = [TokenAuth(), SessionUserAuth()]
-# the create of one time entry: one transaction from the token's query to the response (issue 13)
-AUTH_IN_ONE_TRANSACTION = [TokenAuth(request_transaction=True), SessionUserAuth()]

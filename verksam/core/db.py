@@ -472,6 +472,36 @@ def in_ids(column: str, ids: Iterable[int]) -> models.Q | IdsIn:
     return IdsIn(column, ids) if len(ids) > 1 else models.Q(**{f"{column}__in": ids})
 
 
+def replace_placeholders(
+    sql: str, params: Sequence[Any], at: dict[int, tuple[str, list[Any]]]
+) -> tuple[str, list[Any]]:
+    """Write the `%s` placeholders numbered in `at` (0-based, in the order of `params`) as the given SQL
+    expressions with their own parameters (Django's SQL: `%%` is a literal percent sign)."""
+    parts: list[str] = []
+    out: list[Any] = []
+    index = start = i = 0
+    while (i := sql.find("%", i)) != -1:
+        following = sql[i + 1 : i + 2]
+        if following == "%":
+            i += 2
+            continue
+        if following != "s":
+            raise ValueError(f"not a placeholder at {i}: {sql[i : i + 2]!r}")
+        if index in at:
+            expression, its_params = at[index]
+            parts.append(sql[start:i] + expression)
+            out.extend(its_params)
+            start = i + 2
+        else:
+            out.append(params[index])
+        index += 1
+        i += 2
+    if index != len(params):
+        raise ValueError(f"{index} placeholders for {len(params)} parameters")
+    parts.append(sql[start:])
+    return "".join(parts), out
+
+
 # --- one transaction for a whole API request (issue 13: the create of one time entry) ---------------
 
 _REQUEST_TX_ATTR = "verksam_request_transaction"
@@ -500,6 +530,9 @@ class RequestTransaction:
         self.locked: set[tuple[str, int]] = set()
         # committed with the request's last statement (`execute_committing`)
         self.committed = False
+        # reads sent ahead in an earlier round trip, by name: (what they were sent for, their reader);
+        # the code that needs one takes it (`take_prefetched`) if it was sent for the same thing
+        self.prefetched: dict[str, tuple[Any, Callable[[], Any]]] = {}
 
     def begin(self) -> "RequestTransaction":
         conn = self.connection
@@ -569,6 +602,22 @@ class RequestTransaction:
     @property
     def is_innermost(self) -> bool:
         return self.connection.in_atomic_block and len(self.connection.atomic_blocks) == self.depth
+
+
+def prefetch(name: str, key: Any, read: Callable[[], Any], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Keep a read sent ahead (in the request's first round trip, `pipeline`) for the code that will
+    need it: `key` says what it was sent for. Inside the API's request transaction only."""
+    tx = current_request_transaction(using)
+    if tx is not None:
+        tx.prefetched[name] = (key, read)
+
+
+def take_prefetched(name: str, key: Any, using: str = DEFAULT_DB_ALIAS) -> Callable[[], Any] | None:
+    """The reader of the read `prefetch` kept under `name` if it was sent for `key` (else None: read
+    it yourself); taken once."""
+    tx = current_request_transaction(using)
+    kept = tx.prefetched.pop(name, None) if tx is not None else None
+    return kept[1] if kept is not None and kept[0] == key else None
 
 
 def _refuse_after_commit(execute, sql, params, many, context):

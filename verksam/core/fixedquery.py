@@ -337,6 +337,23 @@ class FixedStatement(_Fixed):
             return self._sql(self.build(**values))
         return self._text(compiled, call), _put(compiled.params, compiled.positions, call)
 
+    def sql_params_replacing(
+        self, replace: Mapping[str, tuple[str, list[Any]]], **values: Any
+    ) -> tuple[str, list[Any]] | None:
+        """`sql_params`, with every placeholder of each value named in `replace` written as that SQL
+        expression (with its own parameters) instead: a value the database knows and the caller does
+        not yet (issue 13: the member's id, read in the same round trip). None when the statement is
+        not cached (its shape is not fixed)."""
+        from verksam.core.db import replace_placeholders
+
+        compiled, call = self._compiled(values)
+        if not compiled:
+            return None
+        at = {i: replace[name] for name in replace for i in compiled.positions[name]}
+        return replace_placeholders(
+            self._text(compiled, call), _put(compiled.params, compiled.positions, call), at
+        )
+
 
 class FixedValues(_Fixed):
     """`build(**values)` → a `values_list()` queryset whose shape does not depend on the values:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Func, QuerySet, TextField
 from django.utils.translation import gettext as _
 
 from verksam.core.db import current_request_transaction, note_row_locked
@@ -207,21 +207,28 @@ def _members(tenant_id: int, user_id: int) -> QuerySet[Membership]:
 
 
 def _members_switching(
-    switch: type[SwitchToRowTenant], tenant_id: int, user_id: int | SessionUserId, *, lock: bool = False
+    switch: type[SwitchToRowTenant],
+    tenant_id: int,
+    user_id: int | SessionUserId,
+    *,
+    lock: bool = False,
+    note_id: bool = False,
 ) -> QuerySet[Membership]:
     members = Membership.all_tenants.select_related("tenant")
     if lock:
         members = members.select_for_update(of=("self",))
-    return (
-        members.filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
-        .annotate(_scope_switch=switch(F("tenant_id")))
-        .order_by("pk")[:1]
+    members = members.filter(tenant_id=tenant_id, user_id=user_id, is_active=True).annotate(
+        _scope_switch=switch(F("tenant_id"))
     )
+    if note_id:
+        members = members.annotate(_member_noted=_NoteMemberId(F("pk")))
+    return members.order_by("pk")[:1]
 
 
 def _members_of_session_user(switch: type[SwitchToRowTenant], tenant_id: int) -> QuerySet[Membership]:
-    """`_members_switching(..., lock=True)` of the session's user (scope.SessionUserId)."""
-    return _members_switching(switch, tenant_id, SessionUserId(), lock=True)
+    """`_members_switching(..., lock=True)` of the session's user (scope.SessionUserId), noting the
+    row's id for the statements sent after it (`session_member_id_sql`)."""
+    return _members_switching(switch, tenant_id, SessionUserId(), lock=True, note_id=True)
 
 
 def _members_switched_locked(tenant_id: int, user_id: int) -> QuerySet[Membership]:
@@ -282,6 +289,22 @@ def send_member_lock(tenant_id: int) -> Callable[[], Membership | None]:
     one round trip less on the create of one time entry). Answers a function reading the row; keep it
     with `keep_member_prefetched`. Inside the API's request transaction only."""
     return _SESSION_MEMBER_LOCKED[is_local()].send_first(tenant_id=int(tenant_id))
+
+
+class _NoteMemberId(Func):
+    """In the select list of the session user's member read sent with the token (`send_member_lock`):
+    note the row's id for the statements sent after it in the same round trip, transaction-local
+    (`session_member_id_sql`; the tenant's switch clears the session's user)."""
+
+    template = "set_config('app.member_id', (%(expressions)s)::text, true)"
+    output_field = TextField()
+
+
+def session_member_id_sql() -> tuple[str, list[Any]]:
+    """`(sql, params)` of the id of the member row `send_member_lock` read, for a statement sent in the
+    same round trip after it, before the client knows the id (issue 13; PostgreSQL). Use what such a
+    statement read only if that read found the row (it sets the id; nothing resets it)."""
+    return "NULLIF(current_setting('app.member_id', true), '')::bigint", []
 
 
 def keep_member_prefetched(user, tenant_id: int, membership: Membership | None) -> None:

@@ -5,7 +5,7 @@ Called by the services only, inside their transaction."""
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection
@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from verksam.core import bounds
-from verksam.core.db import holds_row_lock
+from verksam.core.db import holds_row_lock, prefetch, send_together, take_prefetched
 from verksam.core.duration import format_minutes, hm, wall_clock_minutes
 from verksam.core.errors import DomainError, Forbidden, NotFound
 from verksam.core.fixedquery import FixedQuery, FixedStatement, FixedValues, date_value, uuid_value
@@ -26,7 +26,7 @@ from verksam.projects.selectors import (
     project_get,
 )
 from verksam.schedules.selectors import schedule_history
-from verksam.tenancy.access import Actor
+from verksam.tenancy.access import Actor, session_member_id_sql
 from verksam.tenancy.models import DEFAULT_WORK_DAY_MINUTES, Membership
 from verksam.tenancy.permissions import LICENCE_PERMS, Perm
 from verksam.tenancy.scope import FIXED_SCOPE
@@ -272,12 +272,18 @@ class CreateContext(BatchContext):
             values["project_id"] = project.pk
             values["member_id"] = membership.pk  # the reporter is this employee (reporting_actor)
         reads = _create_reads(client_uuid is not None, assigned_read)
-        sql, params = _create_statement(
-            client_uuid is not None, assigned_read, time_code_given, read_project
-        ).sql_params(**values)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
+        found = (
+            _prefetched(membership, day, client_uuid, project_id, time_code_given, for_work)
+            if read_project
+            else None
+        )
+        if found is None:
+            sql, params = _create_statement(
+                client_uuid is not None, assigned_read, time_code_given, read_project
+            ).sql_params(**values)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
         first = found[0]
         row = dict(zip(reads, first, strict=False))
         self.existing_id: int | None = row.get("existing")
@@ -321,6 +327,50 @@ class CreateContext(BatchContext):
 
 
 _PROJECT_ATTNAMES = [f.attname for f in Project._meta.concrete_fields]
+
+
+def send_create_context(
+    *,
+    tenant_id: int,
+    read_member: Callable[[], Membership | None],
+    day: dt.date,
+    client_uuid: uuid.UUID | None,
+    project_id: int,
+    time_code_given: bool,
+    for_work: bool,
+) -> None:
+    """Send CreateContext's statement (core.db.pipeline) right after the member's row is read FOR
+    UPDATE in the same round trip (tenancy.access.send_member_lock: the lock is taken first, and each
+    statement reads a snapshot of its own), for the create the request will make: the member's id,
+    not known to the client yet, is the session user's member row in the tenant
+    (`session_member_id_sql`). Kept for CreateContext (`_prefetched`), which uses it only for the
+    same employee and the same values, and reads itself otherwise. Issue 13: the API create of one
+    time entry in three round trips (token and member, context, INSERT with COMMIT) -> two."""
+    values: dict = {"membership_id": 0, "day": day, "project_id": project_id, "member_id": 0}
+    if client_uuid is not None:
+        values["client_uuid"] = client_uuid
+    member = session_member_id_sql()
+    with FIXED_SCOPE.compiling((int(tenant_id),)):  # the tenant's filter of each scoped read
+        built = _create_statement(client_uuid is not None, True, time_code_given, True).sql_params_replacing(
+            {"membership_id": member, "member_id": member}, **values
+        )
+    if built is None:
+        return
+    read = send_together(*built)
+    if read is None:
+        return
+    key = (int(tenant_id), day, client_uuid, project_id, time_code_given, for_work)
+    prefetch("create_context", key, lambda: (read_member(), read()))
+
+
+def _prefetched(membership, day, client_uuid, project_id, time_code_given, for_work) -> list | None:
+    """The rows `send_create_context` read for this very create of this employee, or None."""
+    key = (membership.tenant_id, day, client_uuid, project_id, time_code_given, for_work)
+    read = take_prefetched("create_context", key)
+    if read is None:
+        return None
+    member, rows = read()
+    return rows if member is not None and member.pk == membership.pk else None
 
 
 def _row_of(model, values):

@@ -18,10 +18,10 @@ from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_get, projects_by_id
 from verksam.tenancy.permissions import Perm
 from verksam.timecodes.selectors import current_period
-from verksam.timereporting import selectors, services
+from verksam.timereporting import rules, selectors, services
 from verksam.timereporting.balances import balance_view, time_bank_warning
 
-from ..auth import AUTH_IN_ONE_TRANSACTION
+from ..auth import SessionUserAuth, TokenAuth
 from ..paging import Page, PageParams, PageSize, paginate
 from ..schemas.timereporting import (
     AbsenceRangeIn,
@@ -174,13 +174,44 @@ def with_warnings(entry: Any) -> Any:
     return entry
 
 
+def _send_create_context(request, tenant_id: int, read_member) -> None:
+    """The create's reads (timereporting.rules.send_create_context) sent in the token's round trip,
+    from the body as the phone sent it (issue 13). For the usual body only — work or absence on a
+    project given by its id; anything else, or a body the schema will read otherwise or refuse, sends
+    nothing, and the service reads for itself: it uses what was sent only for the very values it got."""
+    try:
+        body = json.loads(request.body)
+        kind = body.get("kind", "work")
+        project_id = body.get("project_id")
+        day = dt.date.fromisoformat(body["date"])
+        client_uuid = body.get("client_uuid")
+        client_uuid = None if client_uuid is None else uuid.UUID(client_uuid)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return
+    if type(project_id) is not int or kind not in ("work", "absence"):
+        return
+    rules.send_create_context(
+        tenant_id=tenant_id,
+        read_member=read_member,
+        day=day,
+        client_uuid=client_uuid,
+        project_id=project_id,
+        time_code_given=body.get("time_code_id") is not None or kind != "work",
+        for_work=kind == "work",
+    )
+
+
+# issue 13: one transaction from the token's query to the answer, the create's reads sent with the token
+_CREATE_AUTH = [TokenAuth(request_transaction=True, send_also=_send_create_context), SessionUserAuth()]
+
+
 @router.post(
     "/tenants/{tenant_id}/time-entries",
     response={200: TimeEntryOut, 201: TimeEntryOut},
     summary="Report time or absence (idempotent on client_uuid: a retry answers 200 with the same entry)",
     description="A retry with the same `client_uuid` and the same data answers 200 with the entry it "
     "created; the same `client_uuid` with other data answers 422 `idempotency_key_reused`.",
-    auth=AUTH_IN_ONE_TRANSACTION,  # issue 13: one transaction from the token's query to the answer
+    auth=_CREATE_AUTH,
 )
 @tenant_endpoint(Perm.TIME_REPORT_OWN, lock_member=True)  # the service's lock of the employee's row
 def time_entry_create(request, tenant_id: Id, payload: TimeEntryIn):

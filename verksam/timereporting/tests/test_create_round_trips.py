@@ -11,8 +11,10 @@ from django.db import connection
 from verksam.accounts import services as accounts_services
 from verksam.core import db as core_db
 from verksam.tenancy import access
+from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client
 from verksam.tenancy.tests.helpers import membership_of, session_scope
+from verksam.timereporting.models import TimeEntry
 
 from .conftest import MONDAY
 
@@ -68,14 +70,61 @@ def test_the_token_and_the_member_s_row_are_sent_together(
     response = client.post(url, _body(projects), content_type=JSON)
     assert response.status_code == 201, response.content
     together = [sql for sql, inside in statements if inside]
-    assert len(together) == 2, together
+    assert len(together) == 3, together
     assert '"accounts_apitoken"' in together[0]
     # the member's row of the session's user, locked: the token's query switched the session to it
     assert '"tenancy_membership"' in together[1] and "current_setting('app.user_id'" in together[1]
-    assert "FOR UPDATE" in together[1]
-    # and it is not read again at the tenant's entry
-    assert not [sql for sql, inside in statements if not inside and '"tenancy_membership"."licence"' in sql]
+    assert "FOR UPDATE" in together[1] and "set_config('app.member_id'" in together[1]
+    # the create's reads (rules.CreateContext) after it, of the member row it noted
+    assert '"timereporting_daylock"' in together[2] and "current_setting('app.member_id'" in together[2]
+    # and neither is read again: not the member's row at the tenant's entry, not the create's reads
+    apart = [sql for sql, inside in statements if not inside]
+    assert not [sql for sql in apart if '"tenancy_membership"."licence"' in sql]
+    assert not [sql for sql in apart if '"timereporting_daylock"' in sql], apart
     assert session_scope() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"project_id": None},  # no project: no reads to send ahead
+        {"date": "2026-W45-1"},  # a form of the date the schema refuses (422), read ahead for nothing
+        {"kind": "absence", "project_id": None},
+        {"client_uuid": None},
+    ],
+)
+def test_a_body_the_reads_ahead_do_not_fit_is_answered_as_before(
+    postgres, tenant, employee, codes, projects, statements, change
+):
+    """The reads sent ahead are used only for the very values the service gets; otherwise it reads."""
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    body = {**_body(projects), **change}
+    if change.get("kind") == "absence":
+        body["absence_type_id"] = codes.sick.pk
+    body = {key: value for key, value in body.items() if value is not None}
+    expected = client.post(url, {**body, "client_uuid": str(uuid.uuid4())}, content_type=JSON).status_code
+    statements.clear()
+    response = client.post(url, body, content_type=JSON)
+    assert response.status_code == expected, response.content
+    if response.status_code == 201:
+        assert response.json()["date"] == "2026-11-02"
+    assert session_scope() == ("", "")
+
+
+def test_the_reads_ahead_are_of_the_token_user_s_own_row(postgres, tenant, owner, employee, codes, projects):
+    """One request after another on the connection: each create's reads are of its own member row
+    (the noted id is set by the member read of the same round trip), never of the previous caller's."""
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    first = api_client(employee).post(url, _body(projects), content_type=JSON)
+    assert first.status_code == 201, first.content
+    # the owner is not assigned to the LIGHT employee's project the way the employee is: the owner's
+    # own row decides (an owner may report on any project), and the answer is the owner's entry
+    second = api_client(owner).post(url, _body(projects), content_type=JSON)
+    assert second.status_code == 201, second.content
+    with tenant_scope(tenant.pk):
+        assert TimeEntry.objects.get(pk=second.json()["id"]).membership == membership_of(tenant, owner)
+        assert TimeEntry.objects.get(pk=first.json()["id"]).membership == membership_of(tenant, employee)
 
 
 def test_a_token_of_another_company_reaches_nothing(
@@ -162,3 +211,19 @@ def test_the_same_in_its_own_transaction(postgres, tenant, employee, codes, proj
     )
     assert response.status_code == 201, response.content
     assert session_scope() == ("", "")
+
+
+def test_the_reads_ahead_never_use_the_previous_caller_s_row(postgres, tenant, employee, codes, projects):
+    """A LIGHT employee assigned to the project creates, then another LIGHT employee, not assigned,
+    on the same connection: the second is refused (not_assigned) — its reads are of its own row,
+    not of the row the first request noted."""
+    from verksam.tenancy.models import Licence
+    from verksam.tenancy.tests.factories import MembershipFactory, UserFactory
+
+    other = MembershipFactory(
+        tenant=tenant, user=UserFactory(email="other@snickeri.se"), licence=Licence.LIGHT
+    ).user
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    assert api_client(employee).post(url, _body(projects), content_type=JSON).status_code == 201
+    refused = api_client(other).post(url, _body(projects), content_type=JSON)
+    assert refused.status_code == 400 and refused.json()["code"] == "not_assigned", refused.content
