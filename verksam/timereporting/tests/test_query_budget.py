@@ -37,9 +37,10 @@ JSON = "application/json"
 # row comes with CreateContext's statement; on its own (test_create_in_its_own_transaction...) the
 # scope is transaction-local and needs no reset: BEGIN, token, member, reads, INSERT, COMMIT
 CREATE = {"sqlite": 8, "postgresql": 7}
-# PostgreSQL, every statement (BEGIN and COMMIT included); round trips are two fewer (4): BEGIN, the
-# token's query and the member's row go in one write (core.db.pipeline, core.pgbatch,
-# test_create_round_trips.py)
+# PostgreSQL, every statement (BEGIN and COMMIT included), in two round trips: BEGIN, the token's
+# query, the member's row and the create's reads in one write (core.db.pipeline, core.pgbatch,
+# rules.send_create_context), the INSERT and COMMIT in another (RequestTransaction.execute_committing);
+# test_create_round_trips.py, test_request_transaction.py
 CREATE_IN_ITS_OWN_TRANSACTION = 6
 WEEK_LIST = {"sqlite": 3, "postgresql": 4}
 # a batch reads per batch, never per entry: the same reads for 2 entries as for 500, and two INSERTs

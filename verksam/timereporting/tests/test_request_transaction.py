@@ -329,3 +329,31 @@ def test_an_idempotency_key_is_stored_after_the_create_committed_with_its_insert
     again = client.post(url, body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k-commit-with-insert")
     assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
     assert _counts(tenant)[2] >= 1
+
+
+def test_the_create_is_two_round_trips(tenant, employee, codes, site, monkeypatch):
+    """Issue 13, as the floor: BEGIN, the token, the member's row and the create's reads in one write;
+    the INSERT and the COMMIT in another; nothing sent on its own."""
+    from verksam.core import pgbatch
+
+    client = api_client(employee)
+    url = f"/api/v1/tenants/{tenant.pk}/time-entries"
+    assert client.post(url, _body(site), content_type=JSON).status_code == 201  # the token's first use
+    batches, apart = [], []
+    real = pgbatch.send_batch
+
+    def spy(conn, statements, *, begin, commit=False):
+        batches.append((len(statements), begin, commit))
+        return real(conn, statements, begin=begin, commit=commit)
+
+    def each(execute, sql, params, many, context):
+        if context.get("cursor") is not None:  # Django's cursor: a statement of its own
+            apart.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(pgbatch, "send_batch", spy)
+    with connection.execute_wrapper(each):
+        response = client.post(url, _body(site), content_type=JSON)
+    assert response.status_code == 201, response.content
+    assert batches == [(3, True, False), (1, False, True)], batches
+    assert apart == [], apart
