@@ -227,3 +227,14 @@ def test_the_reads_ahead_never_use_the_previous_caller_s_row(postgres, tenant, e
     assert api_client(employee).post(url, _body(projects), content_type=JSON).status_code == 201
     refused = api_client(other).post(url, _body(projects), content_type=JSON)
     assert refused.status_code == 400 and refused.json()["code"] == "not_assigned", refused.content
+
+
+def test_a_body_over_the_upload_limit_is_refused_as_before(postgres, tenant, employee, codes, projects):
+    """The reads sent ahead read the body before ninja does: a body Django refuses to read
+    (DATA_UPLOAD_MAX_MEMORY_SIZE) sends nothing ahead and is answered 400 as before."""
+    client = api_client(employee)
+    client.raise_request_exception = False
+    body = {**_body(projects), "comment": "x" * 3_000_000}
+    response = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", body, content_type=JSON)
+    assert response.status_code == 400, response.content[:300]
+    assert session_scope() == ("", "")
