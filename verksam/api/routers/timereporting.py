@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
-from verksam.core import timeutil
+from verksam.core import bounds, timeutil
 from verksam.core.errors import DomainError
 from verksam.projects.selectors import project_get, projects_by_id
 from verksam.tenancy.permissions import Perm
@@ -188,7 +188,13 @@ def _send_create_context(request, tenant_id: int, read_member) -> None:
         client_uuid = None if client_uuid is None else uuid.UUID(client_uuid)
     except (ValueError, TypeError, KeyError, AttributeError):
         return
-    if type(project_id) is not int or kind not in ("work", "absence"):
+    # within the schema's bounds (StrictId, the calendar): a value it refuses is never sent ahead
+    if (
+        type(project_id) is not int
+        or not 1 <= project_id <= bounds.MAX_ID
+        or kind not in ("work", "absence")
+        or not bounds.in_calendar(day)
+    ):
         return
     rules.send_create_context(
         tenant_id=tenant_id,

@@ -238,3 +238,27 @@ def test_a_body_over_the_upload_limit_is_refused_as_before(postgres, tenant, emp
     response = client.post(f"/api/v1/tenants/{tenant.pk}/time-entries", body, content_type=JSON)
     assert response.status_code == 400, response.content[:300]
     assert session_scope() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"project_id": 10**20},
+        {"project_id": -1},
+        {"project_id": 0},
+        {"date": "0001-01-01"},
+        {"date": "9999-12-31"},
+        {"date": "２０２６-11-02"},
+        {"client_uuid": "not-a-uuid"},
+        {"kind": "absence"},
+    ],
+)
+def test_edge_values_sent_ahead_are_answered_4xx(postgres, tenant, employee, codes, projects, change):
+    """What the reads sent ahead take from the body unvalidated never turns a refusal into a 500."""
+    client = api_client(employee)
+    client.raise_request_exception = False
+    response = client.post(
+        f"/api/v1/tenants/{tenant.pk}/time-entries", {**_body(projects), **change}, content_type=JSON
+    )
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert session_scope() == ("", "")
