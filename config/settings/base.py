@@ -291,6 +291,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, the session's row read with SQL compiled once (issue 13)
+SESSION_ENGINE = "verksam.accounts.sessions"
 X_FRAME_OPTIONS = "DENY"
 
 # Payment provider for balance top-ups (port: verksam.billing.payments.PaymentProvider).
