@@ -3,6 +3,7 @@ reported against scheduled time, and flex / time bank per employee, all from the
 query). Drawn as server-side SVG like Översikt's (verksam/web/home/charts.py)."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -11,19 +12,46 @@ from verksam.timecodes.periods import Period
 from verksam.timereporting import chart_data
 from verksam.web.home.charts import Chart
 
+# The most employees a per-employee chart draws. A team of more draws those who stand out most (the
+# chart is 320 units wide: 200 employees' bars would be half a pixel each, and their tooltips and
+# "show the numbers" tables repeat the queue's own table); every employee stays in the table above.
+MOST = 20
+
+
+def _most(rows: list[QueueRow], size: Callable[[QueueRow], int]) -> list[QueueRow]:
+    """`rows` when they are few enough, else the MOST with the largest `size`, largest first (by name
+    among equals)."""
+    if len(rows) <= MOST:
+        return rows
+    return sorted(rows, key=lambda r: (-size(r), r.name, r.member_id))[:MOST]
+
+
+def _difference(row: QueueRow) -> int:
+    # reported against the schedule's time up to yesterday: who is behind (or ahead) so far
+    return abs(row.total_minutes - row.scheduled_due_minutes)
+
+
+def _balances(row: QueueRow) -> int:
+    return abs(row.flex_minutes) + abs(row.time_bank_minutes)
+
 
 def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
     if not rows:
         return []
     weeks = _hours_per_week(rows, period)
-    names = [r.name for r in rows]
+    reported = _most(rows, _difference)
+    balances = _most(rows, _balances)
     return [
         Chart(
-            title=_("Reported against scheduled, per employee"),
-            labels=names,
-            first=[r.total_minutes for r in rows],
+            title=(
+                _("Reported against scheduled, per employee")
+                if reported is rows
+                else _("Reported against scheduled: the %(n)d with the largest difference") % {"n": MOST}
+            ),
+            labels=[r.name for r in reported],
+            first=[r.total_minutes for r in reported],
             first_name=_("Reported"),
-            second=[r.scheduled_minutes for r in rows],
+            second=[r.scheduled_minutes for r in reported],
             second_name=_("Scheduled"),
             testid="chart-per-employee",
             axis=False,
@@ -36,11 +64,15 @@ def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
             testid="chart-team-weeks",
         ),
         Chart(
-            title=_("Flex and time bank per employee, attested"),
-            labels=names,
-            first=[r.flex_minutes for r in rows],
+            title=(
+                _("Flex and time bank per employee, attested")
+                if balances is rows
+                else _("Flex and time bank, attested: the %(n)d with the largest balances") % {"n": MOST}
+            ),
+            labels=[r.name for r in balances],
+            first=[r.flex_minutes for r in balances],
             first_name=_("Flex"),
-            second=[r.time_bank_minutes for r in rows],
+            second=[r.time_bank_minutes for r in balances],
             second_name=_("Time bank"),
             signed=True,
             testid="chart-balances",
