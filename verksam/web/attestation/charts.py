@@ -84,9 +84,9 @@ def queue_charts(rows: list[QueueRow], period: Period) -> list[Chart]:
 def _hours_per_week(rows: list[QueueRow], period: Period) -> dict[dt.date, int]:
     """`{monday: minutes}` the rows' employees reported in the period, every week of it present: what
     chart_data.hours_per_week reads, added up from the days the queue has read already."""
-    monday_of = {day: chart_data.monday_of(day) for day in period.days}
-    totals = dict.fromkeys(sorted(set(monday_of.values())), 0)
+    monday_of = [chart_data.monday_of(day) for day in period.days]  # by the day's index
+    totals = dict.fromkeys(sorted(set(monday_of)), 0)
     for row in rows:
-        for day, minutes in row.reported_days.items():
-            totals[monday_of[day]] += minutes
+        for index, minutes in row.day_minutes.items():
+            totals[monday_of[index]] += minutes
     return totals
