@@ -41,13 +41,40 @@ def project_reportable_for(*, actor: Actor) -> QuerySet[Project]:
 
     A user who sees projects (BASIC and up) may report on every active one; a LIGHT user only on the
     projects they are assigned to, and on internal projects (interntid is open to every employee)."""
+    return _reportable(
+        sees_all=actor.has(Perm.PROJECTS_VIEW),
+        membership_id=actor.membership.pk if actor.membership else None,
+    )
+
+
+def _reportable(*, sees_all: bool, membership_id: int | None) -> QuerySet[Project]:
     active = Project.objects.filter(status=ProjectStatus.ACTIVE)
-    if actor.has(Perm.PROJECTS_VIEW):
+    if sees_all:
         return active
-    membership_id = actor.membership.pk if actor.membership else None
     return active.filter(
         Q(kind=ProjectKind.INTERNAL) | Q(assignments__membership_id=membership_id)
     ).distinct()
+
+
+# the week grid's projects, read on every week page: compiled once per process, shape and scope size
+# (issue 13, core.fixedquery)
+_REPORTABLE_ALL: FixedQuery[Project] = FixedQuery(
+    lambda: _reportable(sees_all=True, membership_id=None), sentinels={}, scope=FIXED_SCOPE
+)
+_REPORTABLE_ASSIGNED: FixedQuery[Project] = FixedQuery(
+    lambda membership_id: _reportable(sees_all=False, membership_id=membership_id),
+    sentinels={"membership_id": -7_100_000_133},
+    scope=FIXED_SCOPE,
+)
+
+
+def project_reportable_list(*, actor: Actor) -> list[Project]:
+    """The rows of `project_reportable_for(actor)`, in its order, without compiling it on every call."""
+    if actor.has(Perm.PROJECTS_VIEW):
+        return _REPORTABLE_ALL.all()
+    if actor.membership is None:  # no assignment can match: a shape of its own, rare
+        return list(project_reportable_for(actor=actor))
+    return _REPORTABLE_ASSIGNED.all(membership_id=actor.membership.pk)
 
 
 def project_can_report(*, actor: Actor, project: Project) -> bool:

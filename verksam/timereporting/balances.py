@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from verksam.core.duration import hm
-from verksam.core.fixedquery import FixedValues, date_value
+from verksam.core.fixedquery import FixedQuery, FixedValues, date_value
 from verksam.schedules.selectors import schedule_histories
 from verksam.tenancy.models import Membership, SalaryForm
 from verksam.tenancy.scope import FIXED_SCOPE
@@ -71,8 +71,20 @@ def entry_facts(entry: TimeEntry) -> EntryFacts:
 
 
 def excess_time_rule() -> str:
-    row = TimeSettings.objects.only("excess_time_rule").first()
+    row = _EXCESS_TIME_RULE.first()
     return row.excess_time_rule if row is not None else ExcessTimeRule.FLEX
+
+
+def _excess_time_rule_row() -> QuerySet[TimeSettings]:
+    """The tenant's settings row, only its rule: what `.first()` reads (the first by pk)."""
+    qs = TimeSettings.objects.only("excess_time_rule")
+    return (qs if qs.ordered else qs.order_by("pk"))[:1]
+
+
+# read on every page with balances: compiled once per process and scope size (issue 13, core.fixedquery)
+_EXCESS_TIME_RULE: FixedQuery[TimeSettings] = FixedQuery(
+    _excess_time_rule_row, sentinels={}, scope=FIXED_SCOPE
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,7 @@ def day_results(
     for entry in rows:
         entries[entry.membership_id][entry.date].append(entry_facts(entry))
     histories = loaded.histories if loaded is not None else schedule_histories(membership_ids=ids)
-    forms = dict(Membership.objects.filter(pk__in=ids).values_list("pk", "salary_form"))
+    forms = dict(_SALARY_FORMS.rows(ids=ids))
     rule = excess_time_rule()
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     result: dict[int, dict[dt.date, DayResult]] = {}
@@ -130,6 +142,16 @@ def day_results(
             )
             result[mid][day] = classify_day(facts, excess_time_rule=rule)
     return result
+
+
+def _salary_forms(ids: list[int]) -> QuerySet:
+    return Membership.objects.filter(pk__in_ids=ids).values_list("pk", "salary_form")
+
+
+# compiled once per process and scope size, for any number of employees (issue 13, core.fixedquery)
+_SALARY_FORMS = FixedValues(
+    _salary_forms, sentinels={"ids": [-7_100_000_132]}, ids=("ids",), scope=FIXED_SCOPE
+)
 
 
 def balances(*, membership_ids: Iterable[int], as_of: dt.date) -> dict[int, Balances]:

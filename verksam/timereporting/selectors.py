@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from verksam.core.db import in_ids
 from verksam.core.errors import NotFound
-from verksam.core.fixedquery import FixedValues, date_value
+from verksam.core.fixedquery import FixedQuery, FixedValues, date_value
 from verksam.schedules.selectors import schedule_history
 from verksam.tenancy.access import Actor
 from verksam.tenancy.models import Membership
@@ -149,10 +149,53 @@ def week_loaded(*, membership_id: int, start: dt.date, end: dt.date) -> Loaded:
     the days from `start` to `end`, read once for a page that shows them and their day summaries and
     balances (`day_summaries(loaded=…)`, `balances.balance_view(loaded=…)`; three queries)."""
     return Loaded(
-        entries=list(own_time_entries(membership_id=membership_id, start=start, end=end)),
-        locks=list(day_locks(membership_ids=[membership_id], start=start, end=end)),
+        entries=_OWN_ENTRIES.all(membership_id=membership_id, start=start, end=end),
+        locks=_OWN_LOCKS.all(membership_id=membership_id, start=start, end=end),
         histories={membership_id: schedule_history(membership_id=membership_id)},
     )
+
+
+# The reads of one employee's days on the week page (and Översikt, the day, month and API pages):
+# compiled once per process and scope size (issue 13, core.fixedquery), each the queryset below it.
+def _fixed_days(build: Any, fixed: type[FixedQuery] | type[FixedValues] = FixedQuery) -> Any:
+    return fixed(
+        build,
+        sentinels={"membership_id": -7_100_000_131, "start": dt.date(1, 2, 3), "end": dt.date(1, 2, 4)},
+        adapt={"start": date_value, "end": date_value},
+        scope=FIXED_SCOPE,
+    )
+
+
+def _own_entries(membership_id: int, start: dt.date, end: dt.date) -> QuerySet[TimeEntry]:
+    return own_time_entries(membership_id=membership_id, start=start, end=end)
+
+
+def _own_locks(membership_id: int, start: dt.date, end: dt.date) -> QuerySet[DayLock]:
+    return day_locks(membership_ids=[membership_id], start=start, end=end)
+
+
+def _own_rejections(membership_id: int, start: dt.date, end: dt.date) -> QuerySet[DayRejection]:
+    return open_rejections(membership_ids=[membership_id], start=start, end=end)
+
+
+def _own_day_totals(membership_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    return (
+        TimeEntry.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
+        .values("date")
+        .annotate(total=Sum("minutes"))
+        .values_list("date", "total")
+    )
+
+
+def _own_lock_rows(membership_id: int, start: dt.date, end: dt.date) -> QuerySet:
+    return _own_locks(membership_id, start, end).values_list("date", "status", "confirmed_short")
+
+
+_OWN_ENTRIES: FixedQuery[TimeEntry] = _fixed_days(_own_entries)
+_OWN_LOCKS: FixedQuery[DayLock] = _fixed_days(_own_locks)
+_OWN_REJECTIONS: FixedQuery[DayRejection] = _fixed_days(_own_rejections)
+_OWN_DAY_TOTALS: FixedValues = _fixed_days(_own_day_totals, FixedValues)
+_OWN_LOCK_ROWS: FixedValues = _fixed_days(_own_lock_rows, FixedValues)
 
 
 def day_summaries(
@@ -169,17 +212,8 @@ def day_summaries(
         lock_rows = [(lock.date, lock.status, lock.confirmed_short) for lock in loaded.locks]
         history = loaded.histories[membership_id]
     else:
-        totals = dict(
-            TimeEntry.objects.filter(membership_id=membership_id, date__gte=start, date__lte=end)
-            .values("date")
-            .annotate(total=Sum("minutes"))
-            .values_list("date", "total")
-        )
-        lock_rows = list(
-            day_locks(membership_ids=[membership_id], start=start, end=end).values_list(
-                "date", "status", "confirmed_short"
-            )
-        )
+        totals = dict(_OWN_DAY_TOTALS.rows(membership_id=membership_id, start=start, end=end))
+        lock_rows = _OWN_LOCK_ROWS.rows(membership_id=membership_id, start=start, end=end)
         history = schedule_history(membership_id=membership_id)
     for day, state, is_confirmed in lock_rows:
         statuses[day] = state
@@ -187,7 +221,7 @@ def day_summaries(
             confirmed.add(day)
     scheduled = history.minutes_between(start, end)
     rejections: dict[dt.date, DayRejection] = {}
-    for open_rejection in open_rejections(membership_ids=[membership_id], start=start, end=end):
+    for open_rejection in _OWN_REJECTIONS.all(membership_id=membership_id, start=start, end=end):
         rejections.setdefault(open_rejection.date, open_rejection)  # newest first (model ordering)
     days = []
     day = start
@@ -232,6 +266,21 @@ def reportable_time_codes() -> QuerySet[TimeCode]:
 
 def reportable_activities() -> QuerySet[Activity]:
     return Activity.objects.filter(is_active=True)
+
+
+# the week grid's choices, read on every week page: compiled once per process and scope size (issue 13)
+_ACTIVITY_LIST: FixedQuery[Activity] = FixedQuery(reportable_activities, sentinels={}, scope=FIXED_SCOPE)
+_TIME_CODE_LIST: FixedQuery[TimeCode] = FixedQuery(reportable_time_codes, sentinels={}, scope=FIXED_SCOPE)
+
+
+def reportable_activity_list() -> list[Activity]:
+    """The rows of `reportable_activities`, in its order, without compiling it on every call."""
+    return _ACTIVITY_LIST.all()
+
+
+def reportable_time_code_list() -> list[TimeCode]:
+    """The rows of `reportable_time_codes`, in its order, without compiling it on every call."""
+    return _TIME_CODE_LIST.all()
 
 
 def reportable_absence_types() -> QuerySet[AbsenceType]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from verksam.core.duration import format_minutes, parse_hours
 from verksam.core.errors import DomainError
-from verksam.projects.selectors import project_reportable_for
+from verksam.projects.selectors import project_reportable_list
 from verksam.tenancy.access import Actor
 from verksam.timereporting import selectors, services
 from verksam.timereporting.models import EntryKind, TimeEntry
@@ -75,9 +75,11 @@ class Choices:
 
 def load_choices(actor: Actor) -> Choices:
     return Choices(
-        projects={p.pk: p for p in project_reportable_for(actor=actor)},
-        activities={a.pk: a for a in selectors.reportable_activities()},
-        time_codes={t.pk: t for t in selectors.reportable_time_codes()},
+        # the rows of project_reportable_for, reportable_activities and reportable_time_codes, read
+        # without compiling them on every page (issue 13, core.fixedquery)
+        projects={p.pk: p for p in project_reportable_list(actor=actor)},
+        activities={a.pk: a for a in selectors.reportable_activity_list()},
+        time_codes={t.pk: t for t in selectors.reportable_time_code_list()},
     )
 
 
