@@ -557,6 +557,72 @@ class QueueCounts:
     employees_missing_days: int = 0
 
 
+def _count_members_query(everyone: bool, with_own: bool, not_self: bool) -> FixedValues:
+    """`_attestable`'s `(pk, is_active)` for one shape of the actor's rights (whether they attest
+    everyone, have a membership, may attest their own time), the approvers whose delegation the actor
+    holds today (`_delegations_of`) a subquery: one query, compiled once per process and scope size
+    (issue 13, core.fixedquery)."""
+
+    def build(own_pk: int = 0, today: dt.date | None = None, user_id: int = 0) -> QuerySet:
+        qs = Membership.objects.all()
+        if not everyone:  # then with_own (`_count_members`)
+            held = _delegations_of(own_pk, today).values("approver_id")  # type: ignore[arg-type]
+            qs = qs.filter(Q(approver_id=own_pk) | Q(approver_id__in=held))
+        if not_self:
+            qs = qs.exclude(user_id=user_id)  # by person, as is_own()
+        return qs.order_by().values_list("pk", "is_active")
+
+    sentinels: dict[str, Any] = {}
+    if not everyone and with_own:
+        sentinels["own_pk"] = -7_100_000_211
+        sentinels["today"] = dt.date(1, 2, 3)
+    if not_self:
+        sentinels["user_id"] = -7_100_000_212
+    return FixedValues(build, sentinels=sentinels, adapt={"today": date_value}, scope=FIXED_SCOPE)
+
+
+_COUNT_MEMBERS: dict[tuple[bool, bool, bool], FixedValues] = {}
+
+
+def _count_members(actor: Actor, today: dt.date) -> list[tuple]:
+    """`(pk, is_active)` of every employee the actor may attest today, active or not (one query; none
+    when the filter can match nobody, as the ORM sends none for `pk__in=[]`)."""
+    own_pk = getattr(actor.membership, "pk", None)
+    everyone = actor.has(Perm.TIME_ATTEST_ALL)
+    if not everyone and own_pk is None:
+        return []  # `_attestable`'s filter is `pk__in=[]`: nobody, and no query
+    shape = (everyone, own_pk is not None, not actor.has(Perm.TIME_ATTEST_OWN))
+    query = _COUNT_MEMBERS.get(shape)
+    if query is None:
+        query = _COUNT_MEMBERS.setdefault(shape, _count_members_query(*shape))
+    values = {"own_pk": own_pk, "today": today, "user_id": actor.user.pk}
+    return query.rows(**{name: values[name] for name in query.sentinels})
+
+
+def _count_days(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    # `time_selectors.time_entries`' days with time, one row per employee and day
+    return (
+        TimeEntry.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("membership_id", "date")
+        .distinct()
+    )
+
+
+def _count_locks(ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    # `time_selectors.day_locks`' states
+    return (
+        DayLock.objects.filter(membership_id__in_ids=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("membership_id", "date", "status")
+    )
+
+
+# Översikt's counts read on every page: compiled once per process and scope size (issue 13)
+_COUNT_DAYS_QUERY = _period_query(_count_days)
+_COUNT_LOCKS_QUERY = _period_query(_count_locks)
+
+
 def attestation_queue_counts(
     *, actor: Actor, periods: list[Period], today: dt.date | None = None
 ) -> list[QueueCounts]:
@@ -567,27 +633,16 @@ def attestation_queue_counts(
     today = today or timezone.localdate()
     if not periods or not actor.has(Perm.TIME_ATTEST):
         return [QueueCounts(period=p) for p in periods]
-    held = _held_approver_ids(actor=actor, today=today)
-    members = dict(_attestable(actor, held).order_by().values_list("pk", "is_active"))
+    members = dict(_count_members(actor, today))
     if not members:
         return [QueueCounts(period=p) for p in periods]
     ids = list(members)
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     reported: dict[int, set[dt.date]] = defaultdict(set)
-    per_day = (
-        time_selectors.time_entries(membership_ids=ids, start=start, end=end)
-        .order_by()
-        .values_list("membership_id", "date")
-        .distinct()
-    )
-    for membership_id, day in per_day:
+    for membership_id, day in _COUNT_DAYS_QUERY.rows(ids=ids, start=start, end=end):
         reported[membership_id].add(day)
     status: dict[int, dict[dt.date, str]] = defaultdict(dict)
-    for membership_id, day, state in (
-        time_selectors.day_locks(membership_ids=ids, start=start, end=end)
-        .order_by()
-        .values_list("membership_id", "date", "status")
-    ):
+    for membership_id, day, state in _COUNT_LOCKS_QUERY.rows(ids=ids, start=start, end=end):
         status[membership_id][day] = state
     histories = schedule_histories(membership_ids=ids)
     result = []
@@ -620,14 +675,6 @@ def attestation_queue_counts(
             counts["employees_missing_days"] += 1 if missing else 0
         result.append(QueueCounts(period=period, **counts))
     return result
-
-
-def _held_approver_ids(*, actor: Actor, today: dt.date) -> QuerySet | list[int]:
-    """The approvers whose delegation the actor holds today (`delegations_held_today`'s keys) as a
-    subquery, so that the attestable members are one query; none to ask for who attests everyone."""
-    if actor.membership is None or actor.has(Perm.TIME_ATTEST_ALL):
-        return []
-    return _delegations_held(actor.membership, today).values("approver_id")
 
 
 @dataclass(frozen=True)
@@ -915,9 +962,20 @@ _PERIOD_CLOSE = FixedQuery(_period_close, sentinels={"key": "\x00period-71000000
 
 
 def period_is_closed(key: str) -> bool:
-    """Whether the period named `key` stands closed (`period_close_get` is not None), as one
-    EXISTS query without loading the closing."""
-    return PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True).exists()
+    """Whether the period named `key` stands closed (`period_close_get` is not None), as one query
+    of at most one id, without loading the closing."""
+    return bool(_PERIOD_CLOSED.rows(key=key))
+
+
+def _period_closed(key: str) -> QuerySet:
+    # `.exists()` as a values query: one row at most, no model loaded
+    return (
+        PeriodClose.objects.filter(period_key=key, reopened_at__isnull=True).order_by().values_list("pk")[:1]
+    )
+
+
+# `period_is_closed` is read on every Översikt: compiled once per process and scope size (issue 13)
+_PERIOD_CLOSED = FixedValues(_period_closed, sentinels={"key": "\x00period-7100000202"}, scope=FIXED_SCOPE)
 
 
 def period_close_history(key: str) -> QuerySet[PeriodClose]:

@@ -5,7 +5,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Sum, Value
+from django.db.models import F, QuerySet, Sum, Value
+
+from verksam.core.fixedquery import FixedValues, date_value
+from verksam.tenancy.scope import FIXED_SCOPE
 
 from .models import DayLock, DayStatus, TimeBankAdjustment, TimeEntry
 
@@ -34,11 +37,9 @@ def hours_per_week(*, membership_ids: Iterable[int], start: dt.date, end: dt.dat
     return totals
 
 
-def balance_changes(*, membership_id: int, until: dt.date) -> dict[dt.date, tuple[int, int]]:
-    """`{day: (flex, bank)}`: what each day up to `until` changed the employee's attested flex and
-    time bank by, the bank's adjustments included (one query: the attested days' sums and the
-    adjustments as a UNION ALL; the same sums as balances.balances, by day)."""
-    changes: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+def _balance_change_rows(membership_id: int, until: dt.date) -> QuerySet:
+    """The attested days' sums and the time bank's adjustments of one employee up to `until`, as a
+    UNION ALL: one round trip for both."""
     attested = (
         DayLock.objects.filter(membership_id=membership_id, date__lte=until, status=DayStatus.ATTESTED)
         .order_by()
@@ -52,7 +53,24 @@ def balance_changes(*, membership_id: int, until: dt.date) -> dict[dt.date, tupl
         .annotate(flex=Value(0), bank=F("minutes"))
         .values_list("date", "flex", "bank")
     )
-    for day, flex, bank in attested.union(adjusted, all=True):  # one round trip for both
+    return attested.union(adjusted, all=True)
+
+
+# read on every Översikt: compiled once per process and scope size (issue 13, core.fixedquery)
+_BALANCE_CHANGES = FixedValues(
+    _balance_change_rows,
+    sentinels={"membership_id": -7_100_000_201, "until": dt.date(1, 2, 3)},
+    adapt={"until": date_value},
+    scope=FIXED_SCOPE,
+)
+
+
+def balance_changes(*, membership_id: int, until: dt.date) -> dict[dt.date, tuple[int, int]]:
+    """`{day: (flex, bank)}`: what each day up to `until` changed the employee's attested flex and
+    time bank by, the bank's adjustments included (one query: the attested days' sums and the
+    adjustments as a UNION ALL; the same sums as balances.balances, by day)."""
+    changes: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, flex, bank in _BALANCE_CHANGES.rows(membership_id=membership_id, until=until):
         changes[day][0] += flex or 0
         changes[day][1] += bank or 0
     return {day: (flex, bank) for day, (flex, bank) in changes.items()}
