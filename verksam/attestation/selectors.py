@@ -102,12 +102,8 @@ def delegations_held_today(*, actor: Actor, today: dt.date | None = None) -> dic
     return {d.approver_id: d.approver for d in rows}
 
 
-def _delegations_held(substitute: Membership, today: dt.date):
-    """The delegations `substitute` holds on `today` from approvers who may still attest."""
-    return _delegations_of(substitute.pk, today)
-
-
 def _delegations_of(substitute_id: int, today: dt.date) -> QuerySet[Delegation]:
+    """The delegations the substitute holds on `today` from approvers who may still attest."""
     return Delegation.objects.filter(
         substitute_id=substitute_id,
         start_date__lte=today,
