@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from verksam.attestation.selectors import STATUS_ATTESTED, STATUS_WAITING, QueueRow
+from verksam.core.duration import hm
 from verksam.web.escape import esc
 
 _MARKER = 987654321  # an id no row has, to cut the employee page's URL into what comes before and after
@@ -89,6 +90,19 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
     substitute_for = _("as substitute for %(name)s")
     hours_of = _("%(reported)s of %(scheduled)s")
     statuses: dict[str, str] = {}
+    # What repeats between rows is made once per page: the h:mm texts of equal minutes, the hours
+    # cell of equal reported and scheduled time, the list item of a code with equal time (a team
+    # shares its schedule and codes, and many report the same hours).
+    texts: dict[int, str] = {}
+    hours_cells: dict[tuple[int, int], str] = {}
+    items: dict[tuple[bool, str, int], str] = {}
+
+    def hm_text(minutes: int) -> str:
+        text = texts.get(minutes)
+        if text is None:
+            text = texts[minutes] = hm(minutes)
+        return text
+
     out = []
     # The h:mm texts (`hm`: digits, ':', '−', '+') and the counts have nothing to escape.
     for row in rows:
@@ -101,13 +115,23 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
             n = row.days_short
             text = ngettext("%(n)s short day", "%(n)s short days", n) % {"n": n}
             short = f'<br><small class="error">{text}</small>'
-        codes = "".join(
-            [f'<li>{esc(c.name)} <span class="muted">{c.hours}</span></li>' for c in row.time_codes]
-            + [
-                f'<li class="att-absence">{esc(c.name)} <span class="muted">{c.hours}</span></li>'
-                for c in row.absence_types
-            ]
-        )
+        parts = []
+        for absence, totals in ((False, row.time_codes), (True, row.absence_types)):
+            for c in totals:
+                item = items.get((absence, c.name, c.minutes))
+                if item is None:
+                    css = ' class="att-absence"' if absence else ""
+                    item = items[absence, c.name, c.minutes] = (
+                        f'<li{css}>{esc(c.name)} <span class="muted">{hm_text(c.minutes)}</span></li>'
+                    )
+                parts.append(item)
+        codes = "".join(parts)
+        cell = hours_cells.get((row.total_minutes, row.scheduled_minutes))
+        if cell is None:
+            cell = hours_cells[row.total_minutes, row.scheduled_minutes] = hours_of % {
+                "reported": hm_text(row.total_minutes),
+                "scheduled": hm_text(row.scheduled_minutes),
+            }
         status = statuses.get(row.status)
         if status is None:
             status = statuses[row.status] = esc(row.status)
@@ -124,12 +148,12 @@ def queue_rows_html(rows: list[QueueRow], *, slug: str, period_key: str) -> Safe
                 open=row.days_open,
                 locked=row.days_locked,
                 attested=row.days_attested,
-                hours=hours_of % {"reported": row.total_hours, "scheduled": row.scheduled_hours},
+                hours=cell,
                 short=short,
                 flex_minutes=row.flex_minutes,
-                flex=row.flex_hours,
+                flex=hm_text(row.flex_minutes),
                 bank_minutes=row.time_bank_minutes,
-                bank=row.time_bank_hours,
+                bank=hm_text(row.time_bank_minutes),
                 codes=codes,
                 badge=badges.get(row.status, incomplete),
             )
