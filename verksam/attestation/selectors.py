@@ -422,6 +422,7 @@ def _period_query(build) -> FixedValues:
 
 
 _PER_CODE_QUERY = _period_query(_per_code)
+_BITS = [1 << i for i in range(64)]  # the bit of each day index of a period (core.db.day_bits)
 _LOCK_DAYS_QUERY = _period_query(_lock_days)
 _REJECTED_DAYS_QUERY = _period_query(_rejected_days)
 
@@ -507,9 +508,7 @@ def attestation_queue(
         row.time_bank_minutes = balances[pk].bank_minutes
         row.flex_minutes = balances[pk].flex_minutes
         row.days_reported = len(days)
-        with_time = 0  # the days with time, as a mask
-        for index in days:
-            with_time |= 1 << index
+        with_time = sum(map(_BITS.__getitem__, days))  # the days with time, as a mask (keys: no carry)
         # A locked week also locks its empty days off; such days are not work to attest, so locked
         # and attested count the days with time and the scheduled days, in the same unit as reported.
         counted = plan.work_mask | with_time
@@ -522,7 +521,7 @@ def attestation_queue(
         scheduled = plan.by_index
         row.days_short = (
             sum(1 for i, minutes in days.items() if 0 < minutes < scheduled[i] and short >> i & 1)
-            if short
+            if short and min(days.values()) < plan.most  # else no day with time is short of its schedule
             else 0
         )
         row.days_rejected = rejected[pk]
@@ -681,6 +680,7 @@ class _Plan:
 
     scheduled: dict[dt.date, int]
     by_index: list[int]  # the scheduled minutes of the period's day of each index (bit)
+    most: int  # the most minutes any day of the period is scheduled for
     work_mask: int
     due_mask: int
     scheduled_minutes: int
@@ -718,6 +718,7 @@ def _plan(
         plan = plans[key] = _Plan(
             scheduled=scheduled,
             by_index=[scheduled[d] for d in bit],  # `bit`: the period's days, in order
+            most=max(scheduled.values(), default=0),
             work_mask=sum(bit[d] for d, minutes in scheduled.items() if minutes),
             due_mask=sum(bit[d] for d in due),
             scheduled_minutes=sum(scheduled.values()),
