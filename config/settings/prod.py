@@ -117,7 +117,7 @@ STORAGES = {
     "default": {
         "BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "verksam.core.staticstorage.ManifestStorage"},
 }
 
 # Structured logs: one JSON object per line on stderr (journald or the platform collects them).
