@@ -74,6 +74,24 @@ def _live_server_idle_before_flush(request):
         time.sleep(0.02)
 
 
+@pytest.fixture
+def another_page(browser):
+    """`another_page()`: a page of its own in the browser for a second person in the same test,
+    closed when the test ends — before the live server is waited for and the database flushed. A
+    page left open (`browser.new_page()`) kept polling (the message thread, every few seconds) into
+    the flush and the next tests: a teardown failed with "no such savepoint" on SQLite."""
+    pages = []
+
+    def make():
+        made = browser.new_page()
+        pages.append(made)
+        return made
+
+    yield make
+    for each in pages:
+        each.close()
+
+
 def login(page, live_server, email: str, password: str = PASSWORD) -> None:
     """Log in through the real form at /accounts/login/ and wait until the form has been left."""
     page.goto(f"{live_server.url}/accounts/login/")

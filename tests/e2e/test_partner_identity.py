@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_firm_confirms_and_the_customer_adds_the_accountant(
-    page, live_server, tenant, owner, partner_firm, browser
+    page, live_server, tenant, owner, partner_firm, another_page
 ):
     # given a firm owner and a new accountant who entered their personnummer themselves
     chef = MembershipFactory(
@@ -33,7 +33,7 @@ def test_the_firm_confirms_and_the_customer_adds_the_accountant(
     expect(page.get_by_text("Be byråns administratör att bekräfta det")).to_be_visible()
 
     # when the firm's owner confirms the number from the ID document
-    firm = browser.new_page()
+    firm = another_page()
     login(firm, live_server, chef.email)
     firm.goto(tenant_url(live_server, partner_firm.slug, "users/"))
     row = firm.locator('tr[data-email="ny@byra.se"]')

@@ -31,7 +31,7 @@ def _upload(page, name: str, body: bytes) -> None:
 
 
 def test_documents_and_messages_between_the_firm_and_the_customer(
-    page, browser, live_server, tenant, owner, employee, partner_full, partner_firm
+    page, another_page, live_server, tenant, owner, employee, partner_full, partner_firm
 ):
     # given the partner in Mina samarbeten
     login(page, live_server, partner_full.email)
@@ -49,7 +49,7 @@ def test_documents_and_messages_between_the_firm_and_the_customer(
     expect(page.locator('tr[data-document="avtal.pdf"]')).to_be_visible()
 
     # then the customer sees it in their own account and replaces it with a new version
-    customer = browser.new_page()
+    customer = another_page()
     login(customer, live_server, employee.email)
     customer.goto(tenant_url(live_server, tenant.slug))
     customer.locator("nav.modules").get_by_role("link", name="Dokument").click()
@@ -82,7 +82,7 @@ def test_documents_and_messages_between_the_firm_and_the_customer(
 
 
 def test_a_firm_creates_a_collaboration_and_the_invited_customer_sees_the_shared_folder(
-    page, browser, live_server, partner_full, partner_firm
+    page, another_page, live_server, partner_full, partner_firm
 ):
     login(page, live_server, partner_full.email)
     page.goto(tenant_url(live_server, partner_firm.slug, "portal/"))
@@ -104,7 +104,7 @@ def test_a_firm_creates_a_collaboration_and_the_invited_customer_sees_the_shared
     # the contact follows the link in the invitation, creates an account and sees the folder
     (invitation,) = [m for m in mail.outbox if m.to == ["vd@nyakunden.se"]]
     link = re.search(r"https?://\S+/invitations/\S+", invitation.body).group(0)
-    customer = browser.new_page()
+    customer = another_page()
     customer.goto(live_server.url + link[link.index("/invitations/") :])
     customer.locator("#id_password1").fill(PASSWORD + "x")
     customer.locator("#id_password2").fill(PASSWORD + "x")

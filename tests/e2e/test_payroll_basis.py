@@ -33,7 +33,7 @@ def company(tenant, owner):
 
 
 def test_the_payroll_administrator_and_the_accounting_firm(
-    page, browser, live_server, tenant, owner, company, partner_limited, partner_firm
+    page, another_page, live_server, tenant, owner, company, partner_limited, partner_firm
 ):
     login(page, live_server, owner.email)
     page.goto(tenant_url(live_server, tenant.slug))
@@ -67,7 +67,7 @@ def test_the_payroll_administrator_and_the_accounting_firm(
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
 
     # the accounting firm with LIMITED access: Mina samarbeten → the customer → Löneunderlag
-    firm = browser.new_page()
+    firm = another_page()
     login(firm, live_server, partner_limited.email)
     firm.goto(tenant_url(live_server, partner_firm.slug, "portal/"))
     firm.get_by_role("link", name=tenant.name).click()
