@@ -678,7 +678,6 @@ class _Plan:
     and the due days (with time, from the employee's first day up to yesterday), these two as masks
     of the period's days (`day_bits`)."""
 
-    scheduled: dict[dt.date, int]
     by_index: list[int]  # the scheduled minutes of the period's day of each index (bit)
     most: int  # the most minutes any day of the period is scheduled for
     work_mask: int
@@ -716,7 +715,6 @@ def _plan(
         scheduled = history.minutes_between(period.start, period.end)
         due = frozenset(d for d, minutes in scheduled.items() if minutes and first_due <= d <= last_due)
         plan = plans[key] = _Plan(
-            scheduled=scheduled,
             by_index=[scheduled[d] for d in bit],  # `bit`: the period's days, in order
             most=max(scheduled.values(), default=0),
             work_mask=sum(bit[d] for d, minutes in scheduled.items() if minutes),
