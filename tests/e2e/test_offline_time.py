@@ -1,0 +1,105 @@
+"""Journey: a site manager reports a day on the phone where there is no coverage. The day page keeps the
+entry on the phone and sends it with the batch API when coverage is back (static/js/offline-time.js,
+issue 13 item 3); an entry the server refuses meanwhile (the day was locked) stays listed with the
+reason until it is removed."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
+from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import tenant_scope
+from verksam.timecodes.tests.factories import TimeCodeFactory
+from verksam.timereporting.models import TimeEntry
+from verksam.timereporting.tests.factories import DayLockFactory
+
+from .conftest import login, tenant_url
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone(browser, browser_context_args):
+    context = browser.new_context(**{**browser_context_args, **PHONE})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(tenant, employee):
+    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
+    project = ProjectFactory(tenant=tenant, number="P1", name="Villa Ek")
+    with tenant_scope(tenant.pk):
+        membership = Membership.objects.get(user=employee)
+    ProjectMemberFactory(tenant=tenant, project=project, membership=membership)
+    return project, membership
+
+
+def _entries(tenant):
+    with tenant_scope(tenant.pk):
+        return list(TimeEntry.objects.values_list("minutes", "comment"))
+
+
+def _report_without_coverage(phone, live_server, tenant, employee, project):
+    login(phone, live_server, employee.email)
+    phone.goto(tenant_url(live_server, tenant.slug, f"time/day/{timezone.localdate().isoformat()}/"))
+    expect(phone.get_by_test_id("offline-queue")).to_be_hidden()
+    phone.context.set_offline(True)
+    phone.locator("#id_work-project").select_option(str(project.pk))
+    phone.locator("#id_work-start_time").fill("07:00")
+    phone.locator("#id_work-end_time").fill("16:00")
+    phone.locator("#id_work-break_minutes").fill("60")
+    phone.locator("#id_work-comment").fill("Stomme")
+    phone.get_by_test_id("save-work").click()
+    # kept on the phone, in Swedish, and nothing sent
+    expect(phone.get_by_test_id("offline-status")).to_have_text(
+        "Sparat i telefonen. Det skickas när du har täckning igen."
+    )
+    expect(phone.get_by_test_id("offline-item")).to_have_count(1)
+    expect(phone.get_by_test_id("offline-send")).to_be_visible()
+    expect(phone.get_by_test_id("offline-item")).to_contain_text("07:00–16:00 · P1 Villa Ek")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert _entries(tenant) == []
+
+
+def test_time_reported_without_coverage_is_sent_when_coverage_is_back(
+    phone, live_server, tenant, employee, site
+):
+    project, _membership = site
+    _report_without_coverage(phone, live_server, tenant, employee, project)
+    # a form with a typing mistake is not kept: the reason is shown at once, in Swedish
+    phone.locator("#id_work-project").select_option(str(project.pk))
+    phone.locator("#id_work-minutes").fill("sju")
+    phone.get_by_test_id("save-work").click()
+    expect(phone.get_by_test_id("offline-problems")).to_have_text("Skriv tiden som 7,5 eller 7:30.")
+    expect(phone.get_by_test_id("offline-item")).to_have_count(1)
+    # coverage is back: the list is sent in one batch and the page shows the saved day
+    phone.context.set_offline(False)
+    expect(phone.get_by_test_id("offline-status")).to_have_text(
+        "Skickat: tiden du rapporterade utan täckning är sparad."
+    )
+    expect(phone.get_by_test_id("day-total")).to_have_text("8:00")
+    expect(phone.get_by_test_id("offline-item")).to_have_count(0)
+    assert _entries(tenant) == [(480, "Stomme")]
+    assert phone.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('verksam.offline'))") == []
+
+
+def test_an_entry_refused_meanwhile_stays_listed_with_the_reason(phone, live_server, tenant, employee, site):
+    project, membership = site
+    _report_without_coverage(phone, live_server, tenant, employee, project)
+    # the approver's side: the day was locked while the phone was without coverage
+    DayLockFactory(membership=membership, date=timezone.localdate())
+    phone.context.set_offline(False)
+    item = phone.get_by_test_id("offline-item")
+    expect(item.get_by_role("alert")).to_have_text("Inte sparat: Dagen är låst. Lås upp den först.")
+    assert _entries(tenant) == []
+    # opened again online: still listed with its reason (a refused entry is not sent again) until removed
+    phone.reload()
+    expect(phone.get_by_test_id("offline-item").get_by_role("alert")).to_contain_text("Inte sparat: ")
+    expect(phone.get_by_test_id("offline-send")).to_be_hidden()  # nothing is waiting to be sent
+    phone.get_by_test_id("offline-remove").click()
+    expect(phone.get_by_test_id("offline-queue")).to_be_hidden()
+    assert _entries(tenant) == []
