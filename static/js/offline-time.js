@@ -88,7 +88,24 @@
             save(load().filter((other) => other.entry.client_uuid !== item.entry.client_uuid));
             render();
           });
-          row.append(reason, remove);
+          const retry = document.createElement("button");
+          retry.type = "button";
+          retry.className = "link";
+          retry.dataset.testid = "offline-retry";
+          retry.textContent = text.textRetry;
+          retry.addEventListener("click", () => {
+            // dealt with (the day unlocked, say): back in the list to send
+            save(load().map((other) => (other.entry.client_uuid === item.entry.client_uuid ? { label: other.label, entry: other.entry } : other)));
+            if (navigator.onLine) {
+              send();
+            } else {
+              render(text.textFailed);
+            }
+          });
+          const actions = document.createElement("div");
+          actions.className = "actions entry-actions";
+          actions.append(retry, remove);
+          row.append(reason, actions);
         }
         return row;
       })

@@ -103,3 +103,24 @@ def test_an_entry_refused_meanwhile_stays_listed_with_the_reason(phone, live_ser
     phone.get_by_test_id("offline-remove").click()
     expect(phone.get_by_test_id("offline-queue")).to_be_hidden()
     assert _entries(tenant) == []
+
+
+def test_a_refused_entry_is_sent_again_once_the_day_is_unlocked(phone, live_server, tenant, employee, site):
+    project, membership = site
+    _report_without_coverage(phone, live_server, tenant, employee, project)
+    lock = DayLockFactory(membership=membership, date=timezone.localdate())
+    phone.context.set_offline(False)
+    expect(phone.get_by_test_id("offline-item").get_by_role("alert")).to_contain_text("Inte sparat: ")
+    # "Försök igen" while the day is still locked: refused again, nothing written
+    phone.get_by_test_id("offline-retry").click()
+    expect(phone.get_by_test_id("offline-item").get_by_role("alert")).to_contain_text("Inte sparat: ")
+    assert _entries(tenant) == []
+    # the day unlocked (on another device, say): "Försök igen" sends it and the page shows it
+    with tenant_scope(tenant.pk):
+        lock.delete()
+    phone.get_by_test_id("offline-retry").click()
+    expect(phone.get_by_test_id("offline-status")).to_have_text(
+        "Skickat: tiden du rapporterade utan täckning är sparad."
+    )
+    expect(phone.get_by_test_id("day-total")).to_have_text("8:00")
+    assert _entries(tenant) == [(480, "Stomme")]
