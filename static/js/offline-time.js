@@ -17,6 +17,7 @@
   const status = box.querySelector("[data-offline-status]");
   const sendButton = box.querySelector("[data-offline-send]");
   const BATCH = 500; // the batch endpoint's most entries per request
+  const COMMENT = 2000; // the most characters of a comment (TimeEntryFields)
   let sending = false;
 
   const load = () => {
@@ -64,6 +65,16 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   };
 
+  const button = (label, testid, className, onClick) => {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = className;
+    element.dataset.testid = testid;
+    element.textContent = label;
+    element.addEventListener("click", onClick);
+    return element;
+  };
+
   const render = (message) => {
     const items = load();
     list.replaceChildren(
@@ -79,28 +90,16 @@
           reason.className = "error";
           reason.setAttribute("role", "alert");
           reason.textContent = `${text.textRefused}: ${item.error}`;
-          const remove = document.createElement("button");
-          remove.type = "button";
-          remove.className = "link danger-link";
-          remove.dataset.testid = "offline-remove";
-          remove.textContent = text.textRemove;
-          remove.addEventListener("click", () => {
-            save(load().filter((other) => other.entry.client_uuid !== item.entry.client_uuid));
+          const others = (change) =>
+            load().flatMap((other) => (other.entry.client_uuid === item.entry.client_uuid ? change(other) : [other]));
+          const remove = button(text.textRemove, "offline-remove", "link danger-link", () => {
+            save(others(() => []));
             render();
           });
-          const retry = document.createElement("button");
-          retry.type = "button";
-          retry.className = "link";
-          retry.dataset.testid = "offline-retry";
-          retry.textContent = text.textRetry;
-          retry.addEventListener("click", () => {
-            // dealt with (the day unlocked, say): back in the list to send
-            save(load().map((other) => (other.entry.client_uuid === item.entry.client_uuid ? { label: other.label, entry: other.entry } : other)));
-            if (navigator.onLine) {
-              send();
-            } else {
-              render(text.textFailed);
-            }
+          // dealt with (the day unlocked, say): back among those to send
+          const retry = button(text.textRetry, "offline-retry", "link", () => {
+            save(others((other) => [{ label: other.label, entry: other.entry }]));
+            sendNow();
           });
           const actions = document.createElement("div");
           actions.className = "actions entry-actions";
@@ -179,6 +178,8 @@
     }
   };
 
+  const sendNow = () => (navigator.onLine ? send() : render(text.textFailed));
+
   // The day page's work form, while offline: kept on the phone instead of sent.
   for (const form of document.querySelectorAll("form[data-offline-date]")) {
     form.addEventListener("submit", (event) => {
@@ -212,6 +213,9 @@
       if (breakText && !/^\d{1,4}$/.test(breakText)) {
         problems.push(text.textBreak);
       }
+      if (value("comment").length > COMMENT || value("internal_comment").length > COMMENT) {
+        problems.push(text.textComment); // the API's limit: longer would refuse the whole batch
+      }
       const alert = form.querySelector("[data-offline-problems]");
       alert.textContent = problems.join(" ");
       alert.hidden = !problems.length;
@@ -243,7 +247,7 @@
     });
   }
 
-  sendButton.addEventListener("click", () => (navigator.onLine ? send() : render(text.textFailed)));
+  sendButton.addEventListener("click", () => sendNow());
   window.addEventListener("online", send);
   window.addEventListener("offline", () => render());
   render();

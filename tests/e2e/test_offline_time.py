@@ -75,6 +75,11 @@ def test_time_reported_without_coverage_is_sent_when_coverage_is_back(
     phone.locator("#id_work-minutes").fill("sju")
     phone.get_by_test_id("save-work").click()
     expect(phone.get_by_test_id("offline-problems")).to_have_text("Skriv tiden som 7,5 eller 7:30.")
+    # nor a comment longer than the API takes (it would refuse the whole list)
+    phone.locator("#id_work-minutes").fill("8")
+    phone.locator("#id_work-comment").fill("x" * 2001)
+    phone.get_by_test_id("save-work").click()
+    expect(phone.get_by_test_id("offline-problems")).to_have_text("Skriv högst 2 000 tecken i kommentaren.")
     expect(phone.get_by_test_id("offline-item")).to_have_count(1)
     # coverage is back: the list is sent in one batch and the page shows the saved day
     phone.context.set_offline(False)
