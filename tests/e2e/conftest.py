@@ -15,11 +15,21 @@ import pytest
 
 from verksam.integrations.accounting.fake_common import serve
 from verksam.integrations.fortnox.fake.app import FakeFortnox
+from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
+from verksam.tenancy.models import Membership
+from verksam.tenancy.scope import tenant_scope
+from verksam.timecodes.tests.factories import TimeCodeFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "secret-password-1"  # the password of every factory user (verksam/tenancy/tests/factories.py)
+PHONE = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +100,25 @@ def another_page(browser):
     yield make
     for each in pages:
         each.close()
+
+
+@pytest.fixture
+def phone(browser, browser_context_args):
+    """A page in a phone's browser: 375 px wide, touch, a 2× screen."""
+    context = browser.new_context(**{**browser_context_args, **PHONE})
+    yield context.new_page()
+    context.close()
+
+
+def assigned_project(tenant, user, number: str = "P1"):
+    """The company's default time code "NT Normaltid" and a project "Villa Ek" that `user` is assigned
+    to (a LIGHT employee may report only on such); returns the project and the user's membership."""
+    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
+    project = ProjectFactory(tenant=tenant, number=number, name="Villa Ek")
+    with tenant_scope(tenant.pk):
+        membership = Membership.objects.get(user=user)
+    ProjectMemberFactory(tenant=tenant, project=project, membership=membership)
+    return project, membership
 
 
 def login(page, live_server, email: str, password: str = PASSWORD) -> None:

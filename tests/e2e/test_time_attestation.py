@@ -7,19 +7,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
-from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
 from verksam.tenancy.tests.fixtures import api_client
 from verksam.timecodes.periods import period_for
-from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import DayLock, DayStatus, TimeEntry
 
-from .conftest import login, tenant_url
+from .conftest import assigned_project, login, tenant_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
 def a_past_week_inside_one_month() -> list[dt.date]:
@@ -32,20 +27,8 @@ def a_past_week_inside_one_month() -> list[dt.date]:
 
 
 @pytest.fixture
-def phone(browser, browser_context_args):
-    context = browser.new_context(**{**browser_context_args, **PHONE, "device_scale_factor": 2})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def site(tenant, employee):
-    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
-    project = ProjectFactory(tenant=tenant, number="P7", name="Villa Ek")
-    with tenant_scope(tenant.pk):
-        membership = Membership.objects.get(user=employee)
-    ProjectMemberFactory(tenant=tenant, project=project, membership=membership)
-    return project
+    return assigned_project(tenant, employee, "P7")[0]
 
 
 def test_employee_locks_a_week_on_a_phone_the_approver_attests_and_it_can_no_longer_change(

@@ -7,34 +7,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
-from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
-from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import DayLock, TimeEntry
 
-from .conftest import login, tenant_url
+from .conftest import assigned_project, login, tenant_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def phone(browser, browser_context_args):
-    context = browser.new_context(**{**browser_context_args, **PHONE, "device_scale_factor": 2})
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
 def project(tenant, employee):
-    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
-    site = ProjectFactory(tenant=tenant, number="P1", name="Villa Ek")
-    with tenant_scope(tenant.pk):
-        membership = Membership.objects.get(user=employee)
-    ProjectMemberFactory(tenant=tenant, project=site, membership=membership)
-    return site
+    return assigned_project(tenant, employee)[0]
 
 
 def test_employee_reports_a_day_on_a_phone_and_locks_the_week(phone, live_server, tenant, employee, project):
