@@ -113,8 +113,16 @@
     const sent = sessionStorage.getItem(flash);
     sessionStorage.removeItem(flash);
     status.textContent = message || sent || (waiting ? text.textWaiting : "");
-    sendButton.parentElement.hidden = !waiting; // verksam.css: .offline-queue .actions[hidden]
+    sendButton.parentElement.hidden = !waiting;
     box.hidden = !items.length && !sent && !message;
+  };
+
+  const refusal = async (response) => {
+    if (response.status !== 403 && response.status !== 404) {
+      return null;
+    }
+    const body = await response.json().catch(() => null);
+    return body && (body.code === "forbidden" || body.code === "not_found") && body.message ? body : null;
   };
 
   const send = async () => {
@@ -132,10 +140,14 @@
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": text.csrf },
         body: JSON.stringify({ entries: waiting.map((item) => item.entry) }),
       });
-      if (response.status === 422) {
-        // the body itself was refused (a value the form's own checks let through): nothing was saved
+      // Refused as a whole, nothing saved: a body the phone's checks let through (422), or a person
+      // who may no longer report here (403 forbidden: a partner; 404: deactivated meanwhile). A
+      // failed CSRF check (403, another code), a logged-out session (401) or a server error is not a
+      // refusal: those wait and are sent again.
+      const whole = response.status === 422 ? { message: text.textUnreadable } : await refusal(response);
+      if (whole) {
         const refused = new Set(waiting.map((item) => item.entry.client_uuid));
-        save(load().map((item) => (refused.has(item.entry.client_uuid) ? { ...item, error: text.textUnreadable } : item)));
+        save(load().map((item) => (refused.has(item.entry.client_uuid) ? { ...item, error: whole.message } : item)));
         render();
         return;
       }
@@ -240,7 +252,13 @@
         comment: value("comment"),
         internal_comment: value("internal_comment"),
       };
-      save([...load(), { label: `${form.dataset.offlineDay} · ${when} · ${project}`, entry }]);
+      try {
+        save([...load(), { label: `${form.dataset.offlineDay} · ${when} · ${project}`, entry }]);
+      } catch (error) {
+        alert.textContent = text.textFull; // the browser's storage is full: nothing was kept
+        alert.hidden = false;
+        return;
+      }
       form.reset();
       render();
       box.scrollIntoView({ block: "nearest" });

@@ -7,35 +7,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from verksam.projects.tests.factories import ProjectFactory, ProjectMemberFactory
-from verksam.tenancy.models import Membership
 from verksam.tenancy.scope import tenant_scope
-from verksam.timecodes.tests.factories import TimeCodeFactory
 from verksam.timereporting.models import TimeEntry
 from verksam.timereporting.tests.factories import DayLockFactory
 
-from .conftest import login, tenant_url
+from .conftest import assigned_project, login, tenant_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def phone(browser, browser_context_args):
-    context = browser.new_context(**{**browser_context_args, **PHONE})
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
 def site(tenant, employee):
-    TimeCodeFactory(tenant=tenant, code="NT", name="Normaltid", is_default=True)
-    project = ProjectFactory(tenant=tenant, number="P1", name="Villa Ek")
-    with tenant_scope(tenant.pk):
-        membership = Membership.objects.get(user=employee)
-    ProjectMemberFactory(tenant=tenant, project=project, membership=membership)
-    return project, membership
+    return assigned_project(tenant, employee)
 
 
 def _entries(tenant):
@@ -129,3 +112,18 @@ def test_a_refused_entry_is_sent_again_once_the_day_is_unlocked(phone, live_serv
     )
     expect(phone.get_by_test_id("day-total")).to_have_text("8:00")
     assert _entries(tenant) == [(480, "Stomme")]
+
+
+def test_a_person_deactivated_meanwhile_is_told_the_list_was_not_saved(
+    phone, live_server, tenant, employee, site
+):
+    project, membership = site
+    _report_without_coverage(phone, live_server, tenant, employee, project)
+    # the company deactivated the employee while the phone was without coverage
+    with tenant_scope(tenant.pk):
+        type(membership).objects.filter(pk=membership.pk).update(is_active=False)
+    phone.context.set_offline(False)
+    expect(phone.get_by_test_id("offline-item").get_by_role("alert")).to_have_text(
+        "Inte sparat: Företaget finns inte eller så har du inte behörighet till det."
+    )
+    assert _entries(tenant) == []
