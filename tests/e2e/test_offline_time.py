@@ -88,6 +88,10 @@ def test_an_entry_refused_meanwhile_stays_listed_with_the_reason(phone, live_ser
     phone.reload()
     expect(phone.get_by_test_id("offline-item").get_by_role("alert")).to_contain_text("Inte sparat: ")
     expect(phone.get_by_test_id("offline-send")).to_be_hidden()  # nothing is waiting to be sent
+    # both actions readable on the card's white (a link-looking button once took the buttons' white text)
+    for action in ("offline-retry", "offline-remove"):
+        color = phone.get_by_test_id(action).evaluate("(e) => getComputedStyle(e).color")
+        assert color != "rgb(255, 255, 255)", action
     phone.get_by_test_id("offline-remove").click()
     expect(phone.get_by_test_id("offline-queue")).to_be_hidden()
     assert _entries(tenant) == []
